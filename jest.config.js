@@ -1,0 +1,18 @@
+/** Three suites: fast unit tests, acceptance tests on a real cloud, end-to-end under the engine. */
+const common = {
+  preset: "ts-jest",
+  testEnvironment: "node",
+  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: { warnOnly: false } }] },
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/tests/unit/**/*.test.ts"] },
+    {
+      ...common,
+      displayName: "acceptance",
+      testMatch: ["<rootDir>/tests/acceptance/**/*.test.ts"],
+    },
+    { ...common, displayName: "e2e", testMatch: ["<rootDir>/tests/e2e/**/*.test.ts"] },
+  ],
+};

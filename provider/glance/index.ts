@@ -1,0 +1,4 @@
+export * from "./connection";
+export * from "./members/results";
+export * from "./members/requests";
+export * from "./images/requests";

@@ -1,0 +1,39 @@
+/** Everything needed to reach one OpenStack cloud, after all configuration sources are merged. */
+export interface CloudConfig {
+  auth: AuthOptions;
+  /** Region used when a resource does not name one. */
+  region?: string;
+  /** Catalog interface to pick endpoints from. */
+  interface: "public" | "internal" | "admin";
+  /** Skips the catalog for the image service (a URL with or without a trailing `/v2`). */
+  imageEndpoint?: string;
+  /** Path of a PEM bundle to trust. */
+  cacertFile?: string;
+  insecure: boolean;
+}
+
+export type AuthMethod = "password" | "application_credential" | "token";
+
+export interface AuthOptions {
+  method: AuthMethod;
+  authUrl: string;
+  userId?: string;
+  username?: string;
+  password?: string;
+  userDomainId?: string;
+  userDomainName?: string;
+  projectId?: string;
+  projectName?: string;
+  projectDomainId?: string;
+  projectDomainName?: string;
+  applicationCredentialId?: string;
+  applicationCredentialName?: string;
+  applicationCredentialSecret?: string;
+  token?: string;
+}
+
+/** The secret parts of a configuration, so they can be kept out of every message. */
+export function secretsOf(config: CloudConfig): string[] {
+  const { password, applicationCredentialSecret, token } = config.auth;
+  return [password, applicationCredentialSecret, token].filter((s): s is string => !!s);
+}

@@ -1,0 +1,4 @@
+/** The provider's configuration is missing something or contradicts itself. */
+export class ConfigurationError extends Error {
+  override name = "ConfigurationError";
+}

@@ -1,0 +1,192 @@
+import { AuthMethod, AuthOptions, CloudConfig } from "./cloudConfig";
+import { ConfigurationError } from "./configurationError";
+import { settingsFromCloudsYaml } from "./cloudsYaml";
+import { Settings } from "./settings";
+
+/** The configuration sources, highest precedence first. */
+export interface SettingsSources {
+  /** `openstack:*` keys of the Pulumi stack config. */
+  stack: Settings;
+  /** `OS_*` environment variables. */
+  env: Settings;
+  /** Loads a named cloud from clouds.yaml (+ secure.yaml). */
+  loadCloud?: (name: string) => Settings;
+}
+
+const credentialFields: (keyof Settings)[] = ["password", "applicationCredentialSecret", "token"];
+
+/**
+ * Merges the sources field by field: stack config over `OS_*` variables over clouds.yaml.
+ * The authentication method is taken from the highest source that carries a credential, so
+ * a stray `OS_TOKEN` in the shell does not hijack a password set in the stack config.
+ */
+export function resolveCloudConfig(
+  sources: SettingsSources,
+  env: NodeJS.ProcessEnv = process.env,
+): CloudConfig {
+  const cloudName = sources.stack.cloud ?? sources.env.cloud;
+  const fromCloud = cloudName
+    ? (sources.loadCloud ?? ((name: string) => settingsFromCloudsYaml(name, env)))(cloudName)
+    : {};
+  const layers = [sources.stack, sources.env, fromCloud];
+  const merged: Settings = Object.assign({}, fromCloud, sources.env, sources.stack);
+
+  const credentialLayer = layers.find((layer) =>
+    credentialFields.some((f) => layer[f] !== undefined),
+  );
+  const method = chooseMethod(credentialLayer ?? {}, merged.authType);
+  const auth = buildAuth(method, merged);
+  return {
+    auth,
+    region: merged.region,
+    interface: parseInterface(merged.interface),
+    imageEndpoint: merged.imageEndpoint,
+    cacertFile: merged.cacertFile,
+    insecure: parseBoolean(merged.insecure, "insecure (OS_INSECURE)"),
+  };
+}
+
+function chooseMethod(layer: Settings, authType: string | undefined): AuthMethod {
+  const type = (authType ?? "").toLowerCase();
+  if (type.includes("applicationcredential") || type.includes("application_credential")) {
+    return "application_credential";
+  }
+  if (type.includes("token")) {
+    return "token";
+  }
+  if (type.includes("password")) {
+    return "password";
+  }
+  if (layer.token !== undefined) {
+    return "token";
+  }
+  if (layer.applicationCredentialSecret !== undefined) {
+    return "application_credential";
+  }
+  return "password";
+}
+
+const missingHint =
+  "Set it in the stack config (pulumi config set [--secret] openstack:<key>), the OS_* " +
+  "environment variables, or a clouds.yaml cloud selected with OS_CLOUD.";
+
+function buildAuth(method: AuthMethod, s: Settings): AuthOptions {
+  if (!s.authUrl) {
+    throw new ConfigurationError(
+      `No Keystone URL: openstack:authUrl / OS_AUTH_URL is not set. ${missingHint}`,
+    );
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(s.authUrl);
+  } catch {
+    throw new ConfigurationError(
+      `The Keystone URL "${s.authUrl}" (OS_AUTH_URL) is not a valid URL.`,
+    );
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new ConfigurationError(
+      `The Keystone URL "${s.authUrl}" (OS_AUTH_URL) must start with http:// or https://.`,
+    );
+  }
+  const base: AuthOptions = { method, authUrl: s.authUrl };
+  switch (method) {
+    case "token":
+      requireFields(s, ["token"], "token authentication needs openstack:token / OS_TOKEN");
+      return { ...base, token: s.token, ...projectScope(s) };
+    case "application_credential":
+      requireFields(
+        s,
+        ["applicationCredentialSecret"],
+        "application credential authentication needs the secret (OS_APPLICATION_CREDENTIAL_SECRET)",
+      );
+      if (
+        !s.applicationCredentialId &&
+        !(s.applicationCredentialName && (s.userId || s.username))
+      ) {
+        throw new ConfigurationError(
+          "Application credential authentication needs OS_APPLICATION_CREDENTIAL_ID, or " +
+            "OS_APPLICATION_CREDENTIAL_NAME together with the user (OS_USER_ID or OS_USERNAME). " +
+            missingHint,
+        );
+      }
+      return {
+        ...base,
+        applicationCredentialId: s.applicationCredentialId,
+        applicationCredentialName: s.applicationCredentialName,
+        applicationCredentialSecret: s.applicationCredentialSecret,
+        userId: s.userId,
+        username: s.username,
+        userDomainId: s.userDomainId,
+        userDomainName: s.userDomainName ?? (s.userDomainId ? undefined : "Default"),
+      };
+    case "password":
+      if (!s.userId && !s.username) {
+        throw new ConfigurationError(
+          `Password authentication needs a user: OS_USERNAME or OS_USER_ID. ${missingHint}`,
+        );
+      }
+      requireFields(
+        s,
+        ["password"],
+        "password authentication needs openstack:password / OS_PASSWORD",
+      );
+      return {
+        ...base,
+        userId: s.userId,
+        username: s.username,
+        password: s.password,
+        userDomainId: s.userDomainId,
+        userDomainName:
+          s.userId || s.userDomainId ? s.userDomainName : (s.userDomainName ?? "Default"),
+        ...projectScope(s),
+      };
+  }
+}
+
+function projectScope(s: Settings): Partial<AuthOptions> {
+  if (s.projectId) {
+    return { projectId: s.projectId };
+  }
+  if (s.projectName) {
+    return {
+      projectName: s.projectName,
+      projectDomainId: s.projectDomainId,
+      projectDomainName: s.projectDomainId
+        ? s.projectDomainName
+        : (s.projectDomainName ?? "Default"),
+    };
+  }
+  return {};
+}
+
+function requireFields(s: Settings, fields: (keyof Settings)[], what: string): void {
+  for (const field of fields) {
+    if (!s[field]) {
+      throw new ConfigurationError(`Missing credential: ${what}. ${missingHint}`);
+    }
+  }
+}
+
+function parseInterface(value: string | undefined): CloudConfig["interface"] {
+  const normalized = (value ?? "public").toLowerCase().replace(/url$/, "");
+  if (normalized === "public" || normalized === "internal" || normalized === "admin") {
+    return normalized;
+  }
+  throw new ConfigurationError(
+    `Endpoint interface "${value}" (OS_INTERFACE / openstack:endpointType) must be public, internal or admin.`,
+  );
+}
+
+function parseBoolean(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === "") {
+    return false;
+  }
+  if (/^(true|1|yes|on)$/i.test(value)) {
+    return true;
+  }
+  if (/^(false|0|no|off)$/i.test(value)) {
+    return false;
+  }
+  throw new ConfigurationError(`${name} must be true or false, not "${value}".`);
+}

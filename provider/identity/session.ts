@@ -1,0 +1,132 @@
+import { createHash } from "crypto";
+import * as fs from "fs";
+import { HttpClient, OutgoingRequest, RequestAuthorizer } from "../transport/http";
+import { RetryPolicy } from "../transport/retry";
+import { registerSecret } from "../transport/secrets";
+import { CloudConfig, secretsOf } from "./cloudConfig";
+import { ConfigurationError } from "./configurationError";
+import { IssuedToken, findImageEndpoint, issueToken, normalizeImageEndpoint } from "./keystone";
+
+/** An authenticated way to reach one service endpoint. */
+export interface ServiceConnection {
+  http: HttpClient;
+  authorizer: RequestAuthorizer;
+  endpoint: string;
+}
+
+/**
+ * A Keystone session: authenticates lazily, once, shares the token between all concurrent
+ * requests, renews it shortly before it expires and once after a 401.
+ */
+export class KeystoneSession implements RequestAuthorizer {
+  private current?: IssuedToken;
+  private pending?: Promise<IssuedToken>;
+
+  constructor(
+    readonly http: HttpClient,
+    readonly config: CloudConfig,
+  ) {
+    for (const secret of secretsOf(config)) {
+      registerSecret(secret);
+    }
+  }
+
+  async authorize(request: OutgoingRequest): Promise<void> {
+    request.headers["X-Auth-Token"] = (await this.validToken()).token;
+  }
+
+  async renewAfterUnauthorized(request: OutgoingRequest): Promise<boolean> {
+    const rejected = request.headers["X-Auth-Token"];
+    // Many requests in flight meet the same revoked token: only the first one renews it.
+    if (this.current && rejected && this.current.token === rejected) {
+      this.current = undefined;
+    }
+    await this.validToken();
+    return true;
+  }
+
+  /** The project the credentials are scoped to, as Keystone reports it. */
+  async projectId(): Promise<string | undefined> {
+    return (await this.validToken()).projectId;
+  }
+
+  /** Glance's base URL (without `/v2`) for a region, from the override or the catalog. */
+  async imageService(region?: string): Promise<ServiceConnection> {
+    const endpoint = this.config.imageEndpoint
+      ? normalizeImageEndpoint(this.config.imageEndpoint)
+      : findImageEndpoint((await this.validToken()).catalog, {
+          region: region ?? this.config.region,
+          interface: this.config.interface,
+        });
+    return { http: this.http, authorizer: this, endpoint };
+  }
+
+  private validToken(): Promise<IssuedToken> {
+    if (this.current && !expiresSoon(this.current)) {
+      return Promise.resolve(this.current);
+    }
+    this.pending ??= issueToken(this.http, this.config.auth)
+      .then((issued) => {
+        registerSecret(issued.token);
+        this.current = issued;
+        return issued;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
+    return this.pending;
+  }
+}
+
+/** Renew five minutes before expiry so a long deployment never sends an expired token. */
+function expiresSoon(token: IssuedToken): boolean {
+  return token.expiresAt.getTime() - Date.now() < 5 * 60_000;
+}
+
+export interface SessionOptions {
+  retry?: Partial<RetryPolicy>;
+}
+
+const cacheKey = Symbol.for("pulumi-image-members.sessions");
+
+/**
+ * The session for a configuration, shared by every provider instance in this process.
+ * Pulumi loads one provider copy per serialized text and gives each its own module scope,
+ * so the cache lives on `globalThis`: one authentication per process, whatever the count
+ * of resources or resource types.
+ */
+export function sessionFor(config: CloudConfig, options: SessionOptions = {}): KeystoneSession {
+  const holder = globalThis as unknown as Record<symbol, Map<string, KeystoneSession> | undefined>;
+  const sessions = (holder[cacheKey] ??= new Map());
+  const key = createHash("sha256")
+    .update(JSON.stringify([config, options]))
+    .digest("hex");
+  let session = sessions.get(key);
+  if (!session) {
+    session = new KeystoneSession(
+      new HttpClient({ retry: options.retry, tls: tlsOptions(config) }),
+      config,
+    );
+    sessions.set(key, session);
+  }
+  return session;
+}
+
+function tlsOptions(config: CloudConfig): { caCertificate?: Buffer; insecure: boolean } {
+  if (config.insecure) {
+    console.error(
+      "warning: TLS certificate verification is turned off (OS_INSECURE / openstack:insecure); " +
+        "anyone on the network path can read the credentials. Use OS_CACERT instead.",
+    );
+  }
+  if (!config.cacertFile) {
+    return { insecure: config.insecure };
+  }
+  try {
+    return { caCertificate: fs.readFileSync(config.cacertFile), insecure: config.insecure };
+  } catch (error) {
+    throw new ConfigurationError(
+      `Cannot read the CA bundle ${config.cacertFile} (OS_CACERT): ${(error as Error).message}`,
+    );
+  }
+}

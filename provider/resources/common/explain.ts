@@ -1,0 +1,98 @@
+import { getImage, ImageSummary } from "../../glance";
+import { ServiceConnection } from "../../identity/session";
+import { ConfigurationError } from "../../identity/configurationError";
+import { ApiError, TransportError } from "../../transport/errors";
+import { redactSecrets } from "../../transport/secrets";
+
+/** A failure explained for a person: what was attempted, what went wrong, what to do. */
+export class ProviderError extends Error {
+  override name = "ProviderError";
+}
+
+/** The server's own words and request id, quoted at the end of every message. */
+export function serverEvidence(error: ApiError): string {
+  const parts = [`HTTP ${error.status}`];
+  if (error.serverCode) {
+    parts.push(error.serverCode);
+  }
+  if (error.serverMessage) {
+    parts.push(`"${error.serverMessage}"`);
+  }
+  if (error.requestId) {
+    parts.push(`request id ${error.requestId}`);
+  }
+  return `(server said: ${parts.join(", ")})`;
+}
+
+export function fail(headline: string, explanation: string, evidence?: string): ProviderError {
+  return new ProviderError(
+    redactSecrets([`${headline}: ${explanation}`, evidence].filter(Boolean).join(" ")),
+  );
+}
+
+/**
+ * Failures that mean the same whatever the operation: configuration, authentication,
+ * an unreachable or failing server. Returns undefined for what the caller must explain.
+ */
+export function explainCommonFailure(error: unknown, headline: string): ProviderError | undefined {
+  if (error instanceof ConfigurationError) {
+    return fail(headline, error.message);
+  }
+  if (error instanceof TransportError) {
+    return fail(
+      headline,
+      `the cloud could not be reached: ${error.message}. Check the URL (OS_AUTH_URL, the catalog ` +
+        `or openstack:imageEndpoint), the network, and try again; nothing was changed by this attempt ` +
+        `unless the server received it, which the next run detects.`,
+    );
+  }
+  if (!(error instanceof ApiError)) {
+    return undefined;
+  }
+  if (error.request.target.endsWith("/auth/tokens")) {
+    const what =
+      error.status === 401
+        ? "Keystone rejected the credentials. Check the user, password or application credential, " +
+          "the domains, and the project they are scoped to"
+        : error.status === 404
+          ? "no Keystone v3 token API at OS_AUTH_URL; it should end in /v3 (or be the Keystone root)"
+          : "Keystone could not issue a token";
+    return fail(headline, what + ".", serverEvidence(error));
+  }
+  if (error.status === 401) {
+    return fail(
+      headline,
+      "the image service rejected the token even after a fresh authentication; check that the " +
+        "credentials have a role on their project and that the token is valid for this region's Glance.",
+      serverEvidence(error),
+    );
+  }
+  if (error.status >= 500) {
+    return fail(
+      headline,
+      `the image service failed (${error.status}) and kept failing after retries; try again later, ` +
+        `and give the request id to the cloud's operators if it persists.`,
+      serverEvidence(error),
+    );
+  }
+  if (error.status === 429) {
+    return fail(
+      headline,
+      "the cloud kept rate-limiting the requests; try again later.",
+      serverEvidence(error),
+    );
+  }
+  return undefined;
+}
+
+/** Reads the image only to explain a failure; never lets that diagnosis hide the first error. */
+export async function imageForDiagnosis(
+  glance: ServiceConnection,
+  imageId: string,
+): Promise<ImageSummary | "not-found" | undefined> {
+  try {
+    return await getImage(glance, imageId);
+  } catch (error) {
+    return error instanceof ApiError && error.status === 404 ? "not-found" : undefined;
+  }
+}

@@ -1,0 +1,235 @@
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { createMember, getMember, deleteMember, Member } from "../../glance";
+import { Settings } from "../../identity/settings";
+import { ServiceConnection } from "../../identity/session";
+import { ApiError } from "../../transport/errors";
+import { openSession, stackSettingsOf } from "../common/session";
+import { checkImageId, checkProjectId, checkRegion, failures } from "../common/validation";
+import {
+  explainCreateFailure,
+  explainOtherFailure,
+  hiddenMemberError,
+  MemberRef,
+  resourceId,
+} from "./explain";
+
+export interface ImageMemberInputs {
+  imageId: string;
+  memberId: string;
+  region?: string;
+}
+
+export interface ImageMemberOutputs extends ImageMemberInputs {
+  status: string;
+  createdAt: string;
+  updatedAt: string;
+  schema: string;
+}
+
+/** The inputs whose change means another membership, hence a replacement. */
+const identifyingInputs = ["imageId", "memberId", "region"] as const;
+
+/**
+ * The CRUD hooks the engine calls for `ImageMember`. The instance is serialized into state,
+ * so it holds no credential: configuration is read at run time, in `configure`.
+ * (Methods are on the prototype, not arrow fields: Pulumi can serialize only the former.)
+ */
+export class ImageMemberProvider implements dynamic.ResourceProvider<
+  ImageMemberInputs,
+  ImageMemberOutputs
+> {
+  private stackSettings?: Settings;
+
+  async configure(request: dynamic.ConfigureRequest): Promise<void> {
+    this.stackSettings = stackSettingsOf(request);
+  }
+
+  async check(
+    _olds: ImageMemberInputs,
+    news: ImageMemberInputs,
+  ): Promise<dynamic.CheckResult<ImageMemberInputs>> {
+    return {
+      inputs: news,
+      failures: failures(
+        checkImageId(news.imageId),
+        checkProjectId(news.memberId),
+        checkRegion(news.region),
+      ),
+    };
+  }
+
+  async diff(
+    _id: string,
+    olds: ImageMemberOutputs,
+    news: ImageMemberInputs,
+  ): Promise<dynamic.DiffResult> {
+    const replaces = identifyingInputs.filter(
+      (key) => (olds[key] ?? undefined) !== (news[key] ?? undefined),
+    );
+    // The same membership in a region now named differently: the old one must go first, or
+    // the new one would meet it as a duplicate.
+    const samePair = olds.imageId === news.imageId && olds.memberId === news.memberId;
+    return {
+      changes: replaces.length > 0,
+      replaces,
+      deleteBeforeReplace: replaces.length > 0 && samePair,
+    };
+  }
+
+  async create(inputs: ImageMemberInputs): Promise<dynamic.CreateResult<ImageMemberOutputs>> {
+    const ref = refOf(inputs);
+    const session = openSession(this.stackSettings);
+    let glance: ServiceConnection | undefined;
+    try {
+      glance = await session.imageService(inputs.region);
+      const member = await this.createOrAdoptOwnRetry(glance, ref);
+      return { id: resourceId(ref), outs: outputsOf(member, inputs.region) };
+    } catch (error) {
+      throw await explainCreateFailure(
+        error,
+        ref,
+        glance,
+        await session.projectId().catch(() => undefined),
+      );
+    }
+  }
+
+  async read(
+    id: string,
+    props: Partial<ImageMemberOutputs> = {},
+  ): Promise<dynamic.ReadResult<ImageMemberOutputs>> {
+    const ref =
+      props.imageId && props.memberId ? refOf(props as ImageMemberInputs) : parseResourceId(id);
+    const member = await this.fetch(
+      ref,
+      props.region,
+      `Cannot read the membership of project ${ref.memberId} in image ${ref.imageId}`,
+    );
+    if (!member) {
+      return {};
+    }
+    const outs = outputsOf(member, props.region);
+    // Inputs taken from what exists make an imported or refreshed member diff cleanly.
+    return { id: resourceId(ref), props: outs, inputs: inputsOf(outs) as ImageMemberOutputs };
+  }
+
+  async update(
+    id: string,
+    _olds: ImageMemberOutputs,
+    news: ImageMemberInputs,
+  ): Promise<dynamic.UpdateResult<ImageMemberOutputs>> {
+    // Every input identifies the membership, so there is nothing to change in place; still
+    // answer with full outputs, or the engine would drop them (pulumi/pulumi#13983).
+    const ref = refOf(news);
+    const member = await this.fetch(ref, news.region, `Cannot refresh the membership ${id}`);
+    if (!member) {
+      throw explainOtherFailure(
+        new Error(
+          `the membership of project ${ref.memberId} in image ${ref.imageId} no longer exists; run pulumi refresh, then pulumi up`,
+        ),
+        `Cannot update ${id}`,
+        ref,
+      );
+    }
+    return { outs: outputsOf(member, news.region) };
+  }
+
+  async delete(id: string, props: ImageMemberOutputs): Promise<void> {
+    const ref = props.imageId && props.memberId ? refOf(props) : parseResourceId(id);
+    const headline = `Cannot stop sharing image ${ref.imageId} with project ${ref.memberId}`;
+    const glance = await this.connect(props.region, headline, ref);
+    try {
+      await deleteMember(glance, ref.imageId, ref.memberId);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        const hidden = await hiddenMemberError(glance, ref, headline, error);
+        if (hidden) {
+          throw hidden;
+        }
+        return; // already gone: the goal of a delete
+      }
+      throw explainOtherFailure(error, headline, ref);
+    }
+  }
+
+  /**
+   * One POST. A 409 is a real conflict unless an earlier attempt of this very POST may have
+   * reached Glance before its answer was lost: then the member is ours, and we read it.
+   */
+  private async createOrAdoptOwnRetry(glance: ServiceConnection, ref: MemberRef): Promise<Member> {
+    try {
+      return await createMember(glance, ref.imageId, ref.memberId);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 409 && error.afterLostResponse) {
+        return getMember(glance, ref.imageId, ref.memberId);
+      }
+      throw error;
+    }
+  }
+
+  /** GET the member; undefined when it is really gone, an explained error otherwise. */
+  private async fetch(
+    ref: MemberRef,
+    region: string | undefined,
+    headline: string,
+  ): Promise<Member | undefined> {
+    const glance = await this.connect(region, headline, ref);
+    try {
+      return await getMember(glance, ref.imageId, ref.memberId);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        const hidden = await hiddenMemberError(glance, ref, headline, error);
+        if (hidden) {
+          throw hidden;
+        }
+        return undefined;
+      }
+      throw explainOtherFailure(error, headline, ref);
+    }
+  }
+
+  private async connect(
+    region: string | undefined,
+    headline: string,
+    ref: MemberRef,
+  ): Promise<ServiceConnection> {
+    try {
+      return await openSession(this.stackSettings).imageService(region);
+    } catch (error) {
+      throw explainOtherFailure(error, headline, ref);
+    }
+  }
+}
+
+function refOf(inputs: ImageMemberInputs): MemberRef {
+  return { imageId: inputs.imageId, memberId: inputs.memberId };
+}
+
+/** `<imageId>/<memberId>`, as given to `import`. The member id never contains `/`. */
+export function parseResourceId(id: string): MemberRef {
+  const slash = id.indexOf("/");
+  if (slash <= 0 || slash === id.length - 1) {
+    throw new Error(`"${id}" is not an ImageMember id; expected "<imageId>/<memberId>"`);
+  }
+  return { imageId: id.slice(0, slash), memberId: id.slice(slash + 1) };
+}
+
+function outputsOf(member: Member, region: string | undefined): ImageMemberOutputs {
+  return {
+    imageId: member.imageId,
+    memberId: member.memberId,
+    ...(region ? { region } : {}),
+    status: member.status,
+    createdAt: member.createdAt,
+    updatedAt: member.updatedAt,
+    schema: member.schema,
+  };
+}
+
+function inputsOf(outs: ImageMemberOutputs): ImageMemberInputs {
+  return {
+    imageId: outs.imageId,
+    memberId: outs.memberId,
+    ...(outs.region ? { region: outs.region } : {}),
+  };
+}

@@ -1,0 +1,49 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ImageMemberProvider } from "./provider";
+
+export interface ImageMemberArgs {
+  /** The image to share (a UUID). The credentials must belong to its owner project. */
+  imageId: pulumi.Input<string>;
+  /** The project to share it with. */
+  memberId: pulumi.Input<string>;
+  /** Region whose image service to use; defaults to the configured region. */
+  region?: pulumi.Input<string>;
+}
+
+// One instance for the whole program: Pulumi serializes it once and reuses the text for
+// every ImageMember, so state holds one provider text and one process serves them all.
+const provider = new ImageMemberProvider();
+
+/**
+ * Shares an image with a project (a Glance v2 image member). The member project then
+ * accepts or rejects it; `status` shows which.
+ */
+export class ImageMember extends pulumi.dynamic.Resource {
+  declare readonly imageId: pulumi.Output<string>;
+  declare readonly memberId: pulumi.Output<string>;
+  declare readonly region: pulumi.Output<string | undefined>;
+  /** `pending` until the member project accepts (`accepted`) or rejects (`rejected`). */
+  declare readonly status: pulumi.Output<string>;
+  declare readonly createdAt: pulumi.Output<string>;
+  declare readonly updatedAt: pulumi.Output<string>;
+  declare readonly schema: pulumi.Output<string>;
+
+  constructor(name: string, args: ImageMemberArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider,
+      name,
+      {
+        imageId: args.imageId,
+        memberId: args.memberId,
+        region: args.region,
+        status: undefined,
+        createdAt: undefined,
+        updatedAt: undefined,
+        schema: undefined,
+      },
+      opts,
+      "images",
+      "ImageMember",
+    );
+  }
+}

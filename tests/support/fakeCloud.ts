@@ -1,0 +1,438 @@
+/**
+ * An in-process Keystone v3 + Glance v2 (image members) that answers as the facts sheet
+ * (shared/spec/glance-members-facts.md) says the real ones do: same status codes, same
+ * messages with their `<br />` tail, same visibility and ownership rules. For unit tests only.
+ */
+import { randomUUID } from "crypto";
+import * as http from "http";
+import { AddressInfo } from "net";
+
+export interface FakeProject {
+  id: string;
+  name: string;
+  user: { id: string; name: string; password: string };
+}
+
+export interface FakeImage {
+  id: string;
+  owner: string;
+  visibility: "shared" | "private" | "public" | "community";
+}
+
+interface MemberRow {
+  member_id: string;
+  image_id: string;
+  status: "pending" | "accepted" | "rejected";
+  created_at: string;
+  updated_at: string;
+  schema: string;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  status: number;
+  service: "keystone" | "glance";
+  /** The auth headers seen, so tests can prove which token was used. */
+  token?: string;
+}
+
+/** A fault to apply to the next matching request. */
+export interface Fault {
+  match: (method: string, path: string) => boolean;
+  /** Answer with this status instead of serving the request. */
+  status?: number;
+  retryAfter?: string;
+  /** Serve the request, then cut the connection before any answer. */
+  dropResponse?: boolean;
+  /** Cut the connection without serving the request. */
+  resetBeforeServing?: boolean;
+  times: number;
+}
+
+const unauthorizedText =
+  "<html>\n <head>\n  <title>401 Unauthorized</title>\n </head>\n <body>\n  <h1>401 Unauthorized</h1>\n" +
+  "  This server could not verify that you are authorized to access the document you requested. Either " +
+  "you supplied the wrong credentials (e.g., bad password), or your browser does not understand how to " +
+  "supply the credentials required.<br /><br />\n\n\n\n </body>\n</html>";
+
+const titles: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+  413: "Request Entity Too Large",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+function now(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+export class FakeCloud {
+  readonly projects: FakeProject[] = ["owner", "consumer1", "consumer2"].map((name) => ({
+    id: randomUUID().replace(/-/g, ""),
+    name,
+    user: { id: randomUUID().replace(/-/g, ""), name, password: `${name}-pw-${randomUUID()}` },
+  }));
+  readonly applicationCredential = {
+    id: randomUUID().replace(/-/g, ""),
+    secret: `appcred-${randomUUID()}`,
+  };
+  readonly images = new Map<string, FakeImage>();
+  readonly members = new Map<string, MemberRow[]>();
+  readonly tokens = new Map<string, { projectId: string; expiresAt: Date }>();
+  readonly log: LoggedRequest[] = [];
+  readonly faults: Fault[] = [];
+  memberQuota = 128;
+  /** Added to the catalog's image URL, as some clouds register it. */
+  imagePathSuffix = "";
+  tokenLifetimeMs = 3600_000;
+  private server?: http.Server;
+  url = "";
+
+  project(name: string): FakeProject {
+    const found = this.projects.find((p) => p.name === name);
+    if (!found) throw new Error(`no project ${name}`);
+    return found;
+  }
+
+  addImage(ownerName: string, visibility: FakeImage["visibility"] = "shared"): FakeImage {
+    const image = { id: randomUUID(), owner: this.project(ownerName).id, visibility };
+    this.images.set(image.id, image);
+    this.members.set(image.id, []);
+    return image;
+  }
+
+  revokeAllTokens(): void {
+    this.tokens.clear();
+  }
+
+  glanceRequests(): LoggedRequest[] {
+    return this.log.filter((r) => r.service === "glance");
+  }
+
+  authentications(): LoggedRequest[] {
+    return this.log.filter((r) => r.service === "keystone" && r.path === "/v3/auth/tokens");
+  }
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    let raw = "";
+    req.on("data", (chunk) => (raw += chunk));
+    req.on("end", () => {
+      const path = (req.url ?? "").split("?")[0];
+      const method = req.method ?? "GET";
+      const service = path.startsWith("/v3") ? "keystone" : "glance";
+      const token = req.headers["x-auth-token"] as string | undefined;
+      const fault = this.takeFault(method, path);
+      if (fault?.resetBeforeServing) {
+        this.log.push({ method, path, status: 0, service, token });
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.status) {
+        this.log.push({ method, path, status: fault.status, service, token });
+        const headers: Record<string, string> = fault.retryAfter
+          ? { "Retry-After": fault.retryAfter }
+          : {};
+        this.sendError(res, fault.status, "Fault injected by the test.", headers);
+        return;
+      }
+      const answer =
+        service === "keystone"
+          ? this.keystone(method, path, raw)
+          : this.glance(method, path, raw, token);
+      this.log.push({ method, path, status: answer.status, service, token });
+      if (fault?.dropResponse) {
+        req.socket.destroy();
+        return;
+      }
+      if (answer.status >= 400) {
+        this.sendError(res, answer.status, answer.message ?? "", {}, answer.plain);
+        return;
+      }
+      const body = answer.body === undefined ? "" : JSON.stringify(answer.body);
+      res.writeHead(answer.status, {
+        "Content-Type": "application/json",
+        "x-openstack-request-id": `req-${randomUUID()}`,
+        ...answer.headers,
+      });
+      res.end(body);
+    });
+  }
+
+  private takeFault(method: string, path: string): Fault | undefined {
+    const fault = this.faults.find((f) => f.times > 0 && f.match(method, path));
+    if (fault) fault.times -= 1;
+    return fault;
+  }
+
+  private sendError(
+    res: http.ServerResponse,
+    status: number,
+    message: string,
+    headers: Record<string, string>,
+    plain?: string,
+  ): void {
+    const body =
+      plain ??
+      JSON.stringify({
+        message: `${message}<br /><br />\n\n\n`,
+        code: `${status} ${titles[status] ?? "Error"}`,
+        title: titles[status] ?? "Error",
+      });
+    res.writeHead(status, {
+      "Content-Type": plain ? "text/html" : "application/json",
+      "x-openstack-request-id": `req-${randomUUID()}`,
+      ...headers,
+    });
+    res.end(body);
+  }
+
+  // ---- Keystone v3 ----
+
+  private keystone(method: string, path: string, raw: string): Answer {
+    if (method !== "POST" || path !== "/v3/auth/tokens") {
+      return { status: 404, message: "The resource could not be found." };
+    }
+    const auth = (JSON.parse(raw || "{}") as { auth?: KeystoneAuth }).auth ?? {};
+    const identity = auth.identity ?? {};
+    let user: FakeProject | undefined;
+    let projectFromCredential: FakeProject | undefined;
+    if (identity.methods?.[0] === "password") {
+      const u = identity.password?.user ?? {};
+      user = this.projects.find(
+        (p) =>
+          (u.id ? p.user.id === u.id : p.user.name === u.name && u.domain?.name === "Default") &&
+          p.user.password === u.password,
+      );
+    } else if (identity.methods?.[0] === "application_credential") {
+      const c = identity.application_credential ?? {};
+      if (
+        c.id === this.applicationCredential.id &&
+        c.secret === this.applicationCredential.secret
+      ) {
+        user = projectFromCredential = this.project("owner");
+      }
+    } else if (identity.methods?.[0] === "token") {
+      const known = this.tokens.get(identity.token?.id ?? "");
+      user = known ? this.projects.find((p) => p.id === known.projectId) : undefined;
+    }
+    if (!user) {
+      return keystoneError(401, "The request you have made requires authentication.");
+    }
+    const scope = auth.scope?.project;
+    const project =
+      projectFromCredential ??
+      (scope
+        ? this.projects.find((p) => (scope.id ? p.id === scope.id : p.name === scope.name))
+        : undefined);
+    if (scope && project !== user) {
+      return keystoneError(401, "The request you have made requires authentication.");
+    }
+    const token = `gAAAAA${randomUUID().replace(/-/g, "")}${randomUUID().replace(/-/g, "")}`;
+    const expiresAt = new Date(Date.now() + this.tokenLifetimeMs);
+    if (project) this.tokens.set(token, { projectId: project.id, expiresAt });
+    return {
+      status: 201,
+      headers: { "X-Subject-Token": token },
+      body: {
+        token: {
+          expires_at: expiresAt.toISOString(),
+          user: { id: user.user.id, name: user.user.name },
+          project: project ? { id: project.id, name: project.name } : undefined,
+          catalog: project
+            ? [
+                {
+                  type: "image",
+                  name: "glance",
+                  endpoints: ["public", "internal", "admin"].map((iface) => ({
+                    interface: iface,
+                    region_id: "RegionOne",
+                    region: "RegionOne",
+                    url: `${this.url}${this.imagePathSuffix}`,
+                  })),
+                },
+              ]
+            : [],
+        },
+      },
+    };
+  }
+
+  // ---- Glance v2 ----
+
+  private glance(method: string, path: string, raw: string, token: string | undefined): Answer {
+    const session = token ? this.tokens.get(token) : undefined;
+    if (!session || session.expiresAt.getTime() < Date.now()) {
+      return { status: 401, plain: unauthorizedText };
+    }
+    const caller = session.projectId;
+    const parts = path.split("/").map((p) => decodeURIComponent(p));
+    // ["", "v2", "images", id, "members", memberId]
+    if (parts[1] !== "v2" || parts[2] !== "images" || parts.length < 4 || parts.length > 6) {
+      return { status: 404, message: "The resource could not be found." };
+    }
+    const imageId = parts[3];
+    const image = this.images.get(imageId);
+    const visible =
+      image &&
+      (image.owner === caller ||
+        image.visibility === "public" ||
+        image.visibility === "community" ||
+        (image.visibility === "shared" &&
+          (this.members.get(image.id) ?? []).some((m) => m.member_id === caller)));
+    if (!image || !visible) {
+      return { status: 404, message: `Image ${imageId} not found.` };
+    }
+    if (parts.length === 4) {
+      return method === "GET"
+        ? {
+            status: 200,
+            body: {
+              id: image.id,
+              owner: image.owner,
+              visibility: image.visibility,
+              status: "active",
+            },
+          }
+        : { status: 405, message: "Method not allowed" };
+    }
+    if (parts[4] !== "members") {
+      return { status: 404, message: "The resource could not be found." };
+    }
+    const rows = this.members.get(image.id)!;
+    const isOwner = image.owner === caller;
+    if (parts.length === 5) {
+      if (method === "POST") return this.addMember(image, rows, isOwner, raw);
+      if (method === "GET") {
+        if (image.visibility !== "shared") {
+          return {
+            status: 403,
+            message: `Not allowed to list members for image ${image.id}: Only shared images have members.`,
+          };
+        }
+        const visibleRows = isOwner ? rows : rows.filter((m) => m.member_id === caller);
+        return { status: 200, body: { members: visibleRows, schema: "/v2/schemas/members" } };
+      }
+      return { status: 405, message: "Method not allowed" };
+    }
+    const memberId = parts[5];
+    if (image.visibility !== "shared") {
+      return { status: 404, message: "Only shared images have members." };
+    }
+    const row = rows.find((m) => m.member_id === memberId && (isOwner || m.member_id === caller));
+    if (method === "PUT" && isOwner && caller !== memberId) {
+      return { status: 403, message: `Not allowed to update members for image ${image.id}.` };
+    }
+    if (method === "DELETE" && !isOwner) {
+      return { status: 403, message: `Not allowed to delete members for image ${image.id}.` };
+    }
+    if (!row) {
+      return {
+        status: 404,
+        message: `${memberId} not found in the member list of the image ${image.id}.`,
+      };
+    }
+    if (method === "GET") return { status: 200, body: row };
+    if (method === "DELETE") {
+      rows.splice(rows.indexOf(row), 1);
+      return { status: 204 };
+    }
+    if (method === "PUT") {
+      const status = (JSON.parse(raw || "{}") as { status?: string }).status;
+      if (status !== "pending" && status !== "accepted" && status !== "rejected") {
+        return {
+          status: 400,
+          message: 'Incorrect request: Status must be "pending", "accepted" or "rejected".',
+        };
+      }
+      row.status = status;
+      row.updated_at = now();
+      return { status: 200, body: row };
+    }
+    return { status: 405, message: "Method not allowed" };
+  }
+
+  private addMember(image: FakeImage, rows: MemberRow[], isOwner: boolean, raw: string): Answer {
+    // A member project trying to add members is told the image does not exist.
+    if (!isOwner) {
+      return { status: 404, message: `Image ${image.id} not found.` };
+    }
+    if (image.visibility !== "shared") {
+      return { status: 403, message: `Not allowed to create members for image ${image.id}.` };
+    }
+    const body = JSON.parse(raw || "{}") as { member?: string };
+    if (body.member === undefined)
+      return { status: 400, message: "Member to be added not specified" };
+    if (body.member === "") return { status: 400, message: "Member can't be empty" };
+    if (rows.length >= this.memberQuota) {
+      return {
+        status: 413,
+        message: `Image member limit exceeded for image ${image.id}: attempted: 1, maximum: ${this.memberQuota}`,
+      };
+    }
+    if (rows.some((m) => m.member_id === body.member)) {
+      return { status: 409, message: `Member ${body.member} is duplicated for image ${image.id}` };
+    }
+    if (body.member.length > 255) {
+      return {
+        status: 500,
+        message:
+          "The server has either erred or is incapable of performing the requested operation.",
+      };
+    }
+    const row: MemberRow = {
+      member_id: body.member,
+      image_id: image.id,
+      status: "pending",
+      created_at: now(),
+      updated_at: now(),
+      schema: "/v2/schemas/member",
+    };
+    rows.push(row);
+    return { status: 200, body: row };
+  }
+}
+
+interface Answer {
+  status: number;
+  body?: unknown;
+  message?: string;
+  plain?: string;
+  headers?: Record<string, string>;
+}
+
+interface KeystoneAuth {
+  identity?: {
+    methods?: string[];
+    password?: {
+      user?: { id?: string; name?: string; password?: string; domain?: { name?: string } };
+    };
+    application_credential?: { id?: string; secret?: string };
+    token?: { id?: string };
+  };
+  scope?: { project?: { id?: string; name?: string } };
+}
+
+function keystoneError(status: number, message: string): Answer {
+  return {
+    status,
+    plain: JSON.stringify({ error: { code: status, message, title: titles[status] } }),
+  };
+}

@@ -1,0 +1,50 @@
+import { ImageMemberProvider } from "../../provider";
+import { FakeCloud } from "./fakeCloud";
+
+/** A stack config as `configure` receives it. */
+export function stackConfig(values: Record<string, string>) {
+  return {
+    config: {
+      get: (key: string) => values[key],
+      require: (key: string) => {
+        if (values[key] === undefined) throw new Error(`missing ${key}`);
+        return values[key];
+      },
+    },
+  };
+}
+
+/** Stack config for a password login as `projectName` of the fake cloud. */
+export function passwordConfig(
+  cloud: FakeCloud,
+  projectName = "owner",
+  extra: Record<string, string> = {},
+) {
+  const project = cloud.project(projectName);
+  return stackConfig({
+    "openstack:authUrl": `${cloud.url}/v3`,
+    "openstack:userName": project.user.name,
+    "openstack:password": project.user.password,
+    "openstack:tenantName": project.name,
+    "openstack:userDomainName": "Default",
+    "openstack:projectDomainName": "Default",
+    ...extra,
+  });
+}
+
+export async function configuredProvider(
+  cloud: FakeCloud,
+  projectName = "owner",
+  extra: Record<string, string> = {},
+) {
+  const provider = new ImageMemberProvider();
+  await provider.configure(passwordConfig(cloud, projectName, extra));
+  return provider;
+}
+
+/** Runs `fn` with `OS_*` variables removed, so the shell running the tests cannot leak in. */
+export function withoutOpenStackEnv(): void {
+  for (const key of Object.keys(process.env)) {
+    if (key.startsWith("OS_") || key.startsWith("HW_")) delete process.env[key];
+  }
+}

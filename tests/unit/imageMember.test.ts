@@ -1,0 +1,288 @@
+import { FakeCloud } from "../support/fakeCloud";
+import { configuredProvider, withoutOpenStackEnv } from "../support/providerHarness";
+
+withoutOpenStackEnv();
+
+describe("ImageMember provider against the fake cloud", () => {
+  let cloud: FakeCloud;
+
+  beforeEach(async () => {
+    cloud = new FakeCloud();
+    await cloud.start();
+  });
+  afterEach(() => cloud.stop());
+
+  test("create, read, diff, update and delete one membership", async () => {
+    const image = cloud.addImage("owner");
+    const consumer = cloud.project("consumer1").id;
+    const provider = await configuredProvider(cloud);
+
+    const created = await provider.create({ imageId: image.id, memberId: consumer });
+    expect(created.id).toBe(`${image.id}/${consumer}`);
+    expect(created.outs).toMatchObject({
+      imageId: image.id,
+      memberId: consumer,
+      status: "pending",
+      schema: "/v2/schemas/member",
+    });
+    expect(created.outs?.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual([consumer]);
+
+    cloud.members.get(image.id)![0].status = "accepted";
+    const read = await provider.read(created.id, created.outs!);
+    expect(read.id).toBe(created.id);
+    expect(read.props?.status).toBe("accepted");
+    expect(read.inputs).toEqual({ imageId: image.id, memberId: consumer });
+
+    const noChange = await provider.diff(created.id, created.outs!, {
+      imageId: image.id,
+      memberId: consumer,
+    });
+    expect(noChange).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+
+    const updated = await provider.update(created.id, created.outs!, {
+      imageId: image.id,
+      memberId: consumer,
+    });
+    expect(updated.outs).toMatchObject({
+      imageId: image.id,
+      memberId: consumer,
+      status: "accepted",
+    });
+
+    await provider.delete(created.id, created.outs!);
+    expect(cloud.members.get(image.id)).toEqual([]);
+  });
+
+  test("diff names the property that forces a replacement, and ignores the rest", async () => {
+    const provider = await configuredProvider(cloud);
+    const olds = {
+      imageId: "a",
+      memberId: "b",
+      status: "pending",
+      createdAt: "",
+      updatedAt: "",
+      schema: "",
+    };
+    expect(await provider.diff("a/b", olds, { imageId: "a", memberId: "c" })).toEqual({
+      changes: true,
+      replaces: ["memberId"],
+      deleteBeforeReplace: false,
+    });
+    expect((await provider.diff("a/b", olds, { imageId: "z", memberId: "b" })).replaces).toEqual([
+      "imageId",
+    ]);
+    // Same pair in another region: the old membership must go first.
+    expect(
+      await provider.diff("a/b", olds, { imageId: "a", memberId: "b", region: "RegionTwo" }),
+    ).toEqual({
+      changes: true,
+      replaces: ["region"],
+      deleteBeforeReplace: true,
+    });
+    // The serialized provider and credentials are not inputs the diff looks at.
+    const withProvider = {
+      imageId: "a",
+      memberId: "b",
+      __provider: "exports.handler = ...",
+    } as never;
+    expect((await provider.diff("a/b", olds, withProvider)).changes).toBe(false);
+  });
+
+  test("a lost POST response is retried and the resulting 409 adopts our own member", async () => {
+    const image = cloud.addImage("owner");
+    const consumer = cloud.project("consumer1").id;
+    cloud.faults.push({
+      match: (m, p) => m === "POST" && p.endsWith("/members"),
+      dropResponse: true,
+      times: 1,
+    });
+    const provider = await configuredProvider(cloud);
+
+    const created = await provider.create({ imageId: image.id, memberId: consumer });
+
+    expect(created.outs?.status).toBe("pending");
+    expect(cloud.members.get(image.id)?.length).toBe(1);
+    const posts = cloud.glanceRequests().filter((r) => r.method === "POST");
+    expect(posts.map((r) => r.status)).toEqual([200, 409]);
+  });
+
+  test("a membership made outside the stack is a clear conflict with the way to adopt it", async () => {
+    const image = cloud.addImage("owner");
+    const consumer = cloud.project("consumer1").id;
+    const provider = await configuredProvider(cloud);
+    await provider.create({ imageId: image.id, memberId: consumer });
+
+    await expect(provider.create({ imageId: image.id, memberId: consumer })).rejects.toThrow(
+      new RegExp(
+        `Cannot share image ${image.id} with project ${consumer}: project ${consumer} is already a member.*` +
+          `import: "${image.id}/${consumer}".*HTTP 409, "Member ${consumer} is duplicated for image ${image.id}", request id req-`,
+      ),
+    );
+    expect(cloud.members.get(image.id)?.length).toBe(1);
+  });
+
+  test("a private image: the 403 is explained by the image's visibility", async () => {
+    const image = cloud.addImage("owner", "private");
+    const provider = await configuredProvider(cloud);
+    const error = await provider
+      .create({ imageId: image.id, memberId: "p1" })
+      .catch((e: Error) => e);
+    expect(String(error)).toContain(
+      `image ${image.id} has visibility "private"; only images with visibility "shared" can have members`,
+    );
+    expect(String(error)).toContain(`openstack image set --shared ${image.id}`);
+    expect(String(error)).toContain(`"Not allowed to create members for image ${image.id}."`);
+    expect(String(error)).not.toContain("<br");
+    expect(cloud.members.get(image.id)).toEqual([]);
+  });
+
+  test("a missing image, and a member project trying to add members, both get the 404 explanation", async () => {
+    const provider = await configuredProvider(cloud);
+    const missing = "11111111-2222-3333-4444-555555555555";
+    await expect(provider.create({ imageId: missing, memberId: "p1" })).rejects.toThrow(
+      `Cannot share image ${missing} with project p1: image ${missing} does not exist or is not visible to project ${cloud.project("owner").id}`,
+    );
+
+    const image = cloud.addImage("owner");
+    const ownerProvider = await configuredProvider(cloud);
+    await ownerProvider.create({ imageId: image.id, memberId: cloud.project("consumer1").id });
+    const consumerProvider = await configuredProvider(cloud, "consumer1");
+    await expect(consumerProvider.create({ imageId: image.id, memberId: "p2" })).rejects.toThrow(
+      /a project the image is shared with cannot add members.*HTTP 404, "Image .* not found\."/,
+    );
+    expect(cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual([
+      cloud.project("consumer1").id,
+    ]);
+  });
+
+  test("the member quota gives a 413 explained as such", async () => {
+    const image = cloud.addImage("owner");
+    cloud.memberQuota = 1;
+    const provider = await configuredProvider(cloud);
+    await provider.create({ imageId: image.id, memberId: "p1" });
+    await expect(provider.create({ imageId: image.id, memberId: "p2" })).rejects.toThrow(
+      /already has as many members as the cloud allows \(image_member_quota\).*HTTP 413/,
+    );
+  });
+
+  test("bad credentials fail with Keystone's refusal and no secret in the message", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await configuredProvider(cloud, "owner", {
+      "openstack:password": "wrong-password-123",
+    });
+    const error = await provider
+      .create({ imageId: image.id, memberId: "p1" })
+      .catch((e: Error) => e);
+    expect(String(error)).toMatch(
+      /Cannot share image .* Keystone rejected the credentials.*HTTP 401/,
+    );
+    expect(String(error)).not.toContain("wrong-password-123");
+    expect(cloud.glanceRequests()).toEqual([]);
+  });
+
+  test("a revoked token is renewed once, then the request succeeds", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await configuredProvider(cloud);
+    await provider.create({ imageId: image.id, memberId: "p1" });
+    cloud.revokeAllTokens();
+    await provider.create({ imageId: image.id, memberId: "p2" });
+    expect(cloud.authentications().length).toBe(2);
+    expect(cloud.glanceRequests().map((r) => r.status)).toEqual([200, 401, 200]);
+  });
+
+  test("read reports a member deleted out of band as gone, and delete treats it as done", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await configuredProvider(cloud);
+    const created = await provider.create({ imageId: image.id, memberId: "p1" });
+    cloud.members.set(image.id, []);
+
+    expect(await provider.read(created.id, created.outs!)).toEqual({});
+    await expect(provider.delete(created.id, created.outs!)).resolves.toBeUndefined();
+  });
+
+  test("read and delete never drop a member hidden by a private image", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await configuredProvider(cloud);
+    const created = await provider.create({ imageId: image.id, memberId: "p1" });
+    image.visibility = "private";
+
+    await expect(provider.read(created.id, created.outs!)).rejects.toThrow(
+      new RegExp(
+        `image ${image.id} is now "private".*membership of project p1 still exists and is kept in state`,
+      ),
+    );
+    await expect(provider.delete(created.id, created.outs!)).rejects.toThrow(/is now "private"/);
+    expect(cloud.members.get(image.id)?.length).toBe(1);
+  });
+
+  test("read of a member whose image was deleted reports it gone", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await configuredProvider(cloud);
+    const created = await provider.create({ imageId: image.id, memberId: "p1" });
+    cloud.images.delete(image.id);
+    expect(await provider.read(created.id, created.outs!)).toEqual({});
+  });
+
+  test("read fails, and keeps the member, on 403 and on server errors", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await configuredProvider(cloud);
+    const created = await provider.create({ imageId: image.id, memberId: "p1" });
+    cloud.faults.push({ match: (m) => m === "GET", status: 500, times: 10 });
+    await expect(provider.read(created.id, created.outs!)).rejects.toThrow(
+      /the image service failed \(500\)/,
+    );
+    cloud.faults.length = 0;
+    cloud.faults.push({ match: (m) => m === "GET", status: 403, times: 1 });
+    await expect(provider.read(created.id, created.outs!)).rejects.toThrow(
+      /not allowed to manage the members/,
+    );
+  });
+
+  test("read by id alone (import) finds the member and returns inputs for the diff", async () => {
+    const image = cloud.addImage("owner");
+    cloud.members.get(image.id)!.push({
+      member_id: "p9",
+      image_id: image.id,
+      status: "accepted",
+      created_at: "2026-01-01T00:00:00Z",
+      updated_at: "2026-01-02T00:00:00Z",
+      schema: "/v2/schemas/member",
+    });
+    const provider = await configuredProvider(cloud);
+    const read = await provider.read(`${image.id}/p9`, {});
+    expect(read).toEqual({
+      id: `${image.id}/p9`,
+      props: {
+        imageId: image.id,
+        memberId: "p9",
+        status: "accepted",
+        createdAt: "2026-01-01T00:00:00Z",
+        updatedAt: "2026-01-02T00:00:00Z",
+        schema: "/v2/schemas/member",
+      },
+      inputs: { imageId: image.id, memberId: "p9" },
+    });
+    await expect(provider.read("not-an-id", {})).rejects.toThrow(
+      /expected "<imageId>\/<memberId>"/,
+    );
+  });
+
+  test("one authentication and one Glance request per operation, for three members", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await configuredProvider(cloud);
+    const members = ["p1", "p2", "p3"];
+    const created = await Promise.all(
+      members.map((memberId) => provider.create({ imageId: image.id, memberId })),
+    );
+    await Promise.all(created.map((c) => provider.read(c.id, c.outs!)));
+    await Promise.all(created.map((c) => provider.delete(c.id, c.outs!)));
+
+    expect(cloud.authentications().length).toBe(1);
+    const calls = cloud.glanceRequests().map((r) => `${r.method} ${r.status}`);
+    expect(calls.filter((c) => c === "POST 200")).toHaveLength(3);
+    expect(calls.filter((c) => c === "GET 200")).toHaveLength(3);
+    expect(calls.filter((c) => c === "DELETE 204")).toHaveLength(3);
+    expect(calls).toHaveLength(9);
+  });
+});

@@ -87,8 +87,6 @@ export interface SessionOptions {
   retry?: Partial<RetryPolicy>;
 }
 
-const cacheKey = Symbol.for("pulumi-image-members.sessions");
-
 /**
  * The session for a configuration, shared by every provider instance in this process.
  * Pulumi loads one provider copy per serialized text and gives each its own module scope,
@@ -97,7 +95,8 @@ const cacheKey = Symbol.for("pulumi-image-members.sessions");
  */
 export function sessionFor(config: CloudConfig, options: SessionOptions = {}): KeystoneSession {
   const holder = globalThis as unknown as Record<symbol, Map<string, KeystoneSession> | undefined>;
-  const sessions = (holder[cacheKey] ??= new Map());
+  // Looked up on each call: Pulumi's serializer cannot capture a symbol held in a variable.
+  const sessions = (holder[Symbol.for("pulumi-image-members.sessions")] ??= new Map());
   const key = createHash("sha256")
     .update(JSON.stringify([config, options]))
     .digest("hex");

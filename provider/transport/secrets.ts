@@ -5,18 +5,12 @@
  * It lives on `globalThis` rather than in a module variable because Pulumi serializes each
  * provider method with its own copy of module-scope state; a global is shared by all of them.
  */
-const registryKey = Symbol.for("pulumi-image-members.secrets");
-
 type Registry = Set<string>;
 
 function registry(): Registry {
   const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
-  let secrets = holder[registryKey];
-  if (!secrets) {
-    secrets = new Set<string>();
-    holder[registryKey] = secrets;
-  }
-  return secrets;
+  // Looked up on each call: Pulumi's serializer cannot capture a symbol held in a variable.
+  return (holder[Symbol.for("pulumi-image-members.secrets")] ??= new Set<string>());
 }
 
 /** Remembers a secret so that `redactSecrets` can take it out of any text. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ImageMemberProvider } from "./provider";
+import { serializableProvider } from "../serializable";
 
 export interface ImageMemberArgs {
   /** The image to share (a UUID). The credentials must belong to its owner project. */
@@ -10,9 +10,9 @@ export interface ImageMemberArgs {
   region?: pulumi.Input<string>;
 }
 
-// One instance for the whole program: Pulumi serializes it once and reuses the text for
-// every ImageMember, so state holds one provider text and one process serves them all.
-const provider = new ImageMemberProvider();
+// One object for the whole program: Pulumi serializes it once and reuses the text for
+// every ImageMember.
+const provider = serializableProvider("imageMember");
 
 /**
  * Shares an image with a project (a Glance v2 image member). The member project then

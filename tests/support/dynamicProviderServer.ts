@@ -1,0 +1,154 @@
+/**
+ * Starts `@pulumi/pulumi`'s `cmd/dynamic-provider`, the very process the engine runs for
+ * dynamic resources, and speaks gRPC to it as the engine does.
+ */
+import { ChildProcess, spawn } from "child_process";
+import * as path from "path";
+import * as grpc from "@grpc/grpc-js";
+import { projectRoot } from "./childProcess";
+
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+const providerGrpc = require(path.join(pulumiDir, "proto/provider_grpc_pb"));
+const providerPb = require(path.join(pulumiDir, "proto/provider_pb"));
+const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+
+type Props = Record<string, unknown>;
+
+export class DynamicProviderServer {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly client: any,
+    readonly stderr: () => string,
+  ) {}
+
+  static async start(): Promise<DynamicProviderServer> {
+    const child = spawn(
+      process.execPath,
+      [path.join(pulumiDir, "cmd/dynamic-provider/index.js"), "127.0.0.1:1"],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, PULUMI_NODEJS_PROJECT: "test-project" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stderr = "";
+    child.stderr!.on("data", (d) => (stderr += d));
+    const port = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout!.on("data", (d) => {
+        out += d;
+        if (out.includes("\n")) resolve(out.trim());
+      });
+      child.on("exit", (code) =>
+        reject(new Error(`dynamic-provider exited with ${code}: ${stderr}`)),
+      );
+    });
+    const client = new providerGrpc.ResourceProviderClient(
+      `127.0.0.1:${port}`,
+      grpc.credentials.createInsecure(),
+    );
+    return new DynamicProviderServer(child, client, () => stderr);
+  }
+
+  stop(): void {
+    this.client.close();
+    this.child.kill();
+  }
+
+  private call<T>(method: string, request: any): Promise<T> {
+    return new Promise((resolve, reject) =>
+      this.client[method](request, (error: Error | null, response: T) =>
+        error ? reject(error) : resolve(response),
+      ),
+    );
+  }
+
+  async configure(config: Record<string, string>): Promise<void> {
+    const request = new providerPb.ConfigureRequest();
+    request.setArgs(Struct.fromJavaScript(config));
+    await this.call("configure", request);
+  }
+
+  async check(
+    urn: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
+    const request = new providerPb.CheckRequest();
+    request.setUrn(urn);
+    request.setOlds(Struct.fromJavaScript(olds));
+    request.setNews(Struct.fromJavaScript(news));
+    const response: any = await this.call("check", request);
+    return {
+      inputs: response.getInputs()?.toJavaScript() ?? {},
+      failures: response
+        .getFailuresList()
+        .map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
+    };
+  }
+
+  async diff(
+    urn: string,
+    id: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{ changes: number; replaces: string[]; deleteBeforeReplace: boolean }> {
+    const request = new providerPb.DiffRequest();
+    request.setUrn(urn);
+    request.setId(id);
+    request.setOlds(Struct.fromJavaScript(olds));
+    request.setNews(Struct.fromJavaScript(news));
+    const response: any = await this.call("diff", request);
+    return {
+      changes: response.getChanges(),
+      replaces: response.getReplacesList(),
+      deleteBeforeReplace: response.getDeletebeforereplace(),
+    };
+  }
+
+  async create(urn: string, props: Props): Promise<{ id: string; properties: Props }> {
+    const request = new providerPb.CreateRequest();
+    request.setUrn(urn);
+    request.setProperties(Struct.fromJavaScript(props));
+    const response: any = await this.call("create", request);
+    return { id: response.getId(), properties: response.getProperties().toJavaScript() };
+  }
+
+  async read(
+    urn: string,
+    id: string,
+    props: Props,
+    inputs: Props = {},
+  ): Promise<{ id: string; properties: Props; inputs?: Props }> {
+    const request = new providerPb.ReadRequest();
+    request.setUrn(urn);
+    request.setId(id);
+    request.setProperties(Struct.fromJavaScript(props));
+    request.setInputs(Struct.fromJavaScript(inputs));
+    const response: any = await this.call("read", request);
+    return {
+      id: response.getId(),
+      properties: response.getProperties()?.toJavaScript() ?? {},
+      inputs: response.getInputs()?.toJavaScript(),
+    };
+  }
+
+  async update(urn: string, id: string, olds: Props, news: Props): Promise<Props> {
+    const request = new providerPb.UpdateRequest();
+    request.setUrn(urn);
+    request.setId(id);
+    request.setOlds(Struct.fromJavaScript(olds));
+    request.setNews(Struct.fromJavaScript(news));
+    const response: any = await this.call("update", request);
+    return response.getProperties().toJavaScript();
+  }
+
+  async delete(urn: string, id: string, props: Props): Promise<void> {
+    const request = new providerPb.DeleteRequest();
+    request.setUrn(urn);
+    request.setId(id);
+    request.setProperties(Struct.fromJavaScript(props));
+    await this.call("delete", request);
+  }
+}

@@ -9,7 +9,7 @@ export default tseslint.config(
     files: ["**/*.js"],
     languageOptions: {
       sourceType: "commonjs",
-      globals: { module: "writable", require: "readonly" },
+      globals: { module: "writable", require: "readonly", process: "readonly" },
     },
   },
   {

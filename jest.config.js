@@ -6,6 +6,7 @@ const common = {
 };
 
 module.exports = {
+  reporters: ["default", "<rootDir>/tests/support/summaryReporter.js"],
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/tests/unit/**/*.test.ts"] },
     {

@@ -333,6 +333,9 @@ export class FakeCloud {
       return { status: 405, message: "Method not allowed" };
     }
     const memberId = parts[5];
+    if (method === "DELETE" && isOwner && image.visibility !== "shared") {
+      return { status: 403, message: `Not allowed to delete members for image ${image.id}.` };
+    }
     if (image.visibility !== "shared") {
       return { status: 404, message: "Only shared images have members." };
     }
@@ -370,11 +373,8 @@ export class FakeCloud {
   }
 
   private addMember(image: FakeImage, rows: MemberRow[], isOwner: boolean, raw: string): Answer {
-    // A member project trying to add members is told the image does not exist.
-    if (!isOwner) {
-      return { status: 404, message: `Image ${image.id} not found.` };
-    }
-    if (image.visibility !== "shared") {
+    // A project that cannot see the image got a 404 above; one that can (a member) gets 403.
+    if (!isOwner || image.visibility !== "shared") {
       return { status: 403, message: `Not allowed to create members for image ${image.id}.` };
     }
     const body = JSON.parse(raw || "{}") as { member?: string };

@@ -116,10 +116,34 @@ describe("ImageMember provider against the fake cloud", () => {
     await expect(provider.create({ imageId: image.id, memberId: consumer })).rejects.toThrow(
       new RegExp(
         `Cannot share image ${image.id} with project ${consumer}: project ${consumer} is already a member.*` +
-          `import: "${image.id}/${consumer}".*HTTP 409, "Member ${consumer} is duplicated for image ${image.id}", request id req-`,
+          `set adoptExisting: true on this ImageMember.*HTTP 409, "Member ${consumer} is duplicated for image ${image.id}", request id req-`,
       ),
     );
     expect(cloud.members.get(image.id)?.length).toBe(1);
+
+    cloud.members.get(image.id)![0].status = "accepted";
+    const adopted = await provider.create({
+      imageId: image.id,
+      memberId: consumer,
+      adoptExisting: true,
+    });
+    expect(adopted).toMatchObject({ id: `${image.id}/${consumer}`, outs: { status: "accepted" } });
+    expect(cloud.members.get(image.id)?.length).toBe(1);
+  });
+
+  test("adoptExisting must be a boolean", async () => {
+    const provider = await configuredProvider(cloud);
+    const image = cloud.addImage("owner");
+    const result = await provider.check(
+      {} as never,
+      { imageId: image.id, memberId: "p", adoptExisting: "yes" } as never,
+    );
+    expect(result.failures).toEqual([
+      {
+        property: "adoptExisting",
+        reason: 'adoptExisting, when set, must be true or false; got "yes"',
+      },
+    ]);
   });
 
   test("a private image: the 403 is explained by the image's visibility", async () => {
@@ -137,7 +161,7 @@ describe("ImageMember provider against the fake cloud", () => {
     expect(cloud.members.get(image.id)).toEqual([]);
   });
 
-  test("a missing image, and a member project trying to add members, both get the 404 explanation", async () => {
+  test("a missing image gets the 404 explanation; a member project trying to add members is told who owns it", async () => {
     const provider = await configuredProvider(cloud);
     const missing = "11111111-2222-3333-4444-555555555555";
     await expect(provider.create({ imageId: missing, memberId: "p1" })).rejects.toThrow(
@@ -149,6 +173,11 @@ describe("ImageMember provider against the fake cloud", () => {
     await ownerProvider.create({ imageId: image.id, memberId: cloud.project("consumer1").id });
     const consumerProvider = await configuredProvider(cloud, "consumer1");
     await expect(consumerProvider.create({ imageId: image.id, memberId: "p2" })).rejects.toThrow(
+      `image ${image.id} belongs to project ${cloud.project("owner").id}, but the credentials are scoped to project ${cloud.project("consumer1").id}; only the owner project can add members`,
+    );
+    // A project that cannot even see the image is told it does not exist for it.
+    const strangerProvider = await configuredProvider(cloud, "consumer2");
+    await expect(strangerProvider.create({ imageId: image.id, memberId: "p2" })).rejects.toThrow(
       /a project the image is shared with cannot add members.*HTTP 404, "Image .* not found\."/,
     );
     expect(cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual([

@@ -54,9 +54,12 @@ export function explainCommonFailure(error: unknown, headline: string): Provider
       error.status === 401
         ? "Keystone rejected the credentials. Check the user, password or application credential, " +
           "the domains, and the project they are scoped to"
-        : error.status === 404
-          ? "no Keystone v3 token API at OS_AUTH_URL; it should end in /v3 (or be the Keystone root)"
-          : "Keystone could not issue a token";
+        : error.status === 404 && /token/i.test(error.serverMessage)
+          ? "Keystone does not recognise the token (expired, revoked or malformed); get a new one " +
+            "(openstack token issue) or use a password or application credential"
+          : error.status === 404
+            ? "no Keystone v3 token API at OS_AUTH_URL; it should end in /v3 (or be the Keystone root)"
+            : "Keystone could not issue a token";
     return fail(headline, what + ".", serverEvidence(error));
   }
   if (error.status === 401) {

@@ -96,6 +96,21 @@ export function checkRegion(value: unknown, property = "region"): CheckFailure |
   return undefined;
 }
 
+export function checkOptionalBoolean(value: unknown, property: string): CheckFailure | undefined {
+  if (
+    value === undefined ||
+    value === null ||
+    value === unknownValue ||
+    typeof value === "boolean"
+  ) {
+    return undefined;
+  }
+  return {
+    property,
+    reason: `${property}, when set, must be true or false; got ${describe(value)}`,
+  };
+}
+
 export function failures(...results: (CheckFailure | undefined)[]): CheckFailure[] {
   return results.filter((f): f is CheckFailure => f !== undefined);
 }

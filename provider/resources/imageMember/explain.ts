@@ -45,8 +45,8 @@ export async function explainCreateFailure(
       return fail(
         headline,
         `project ${ref.memberId} is already a member of image ${ref.imageId}, outside this stack. To manage ` +
-          `that membership here, adopt it: add the resource option { import: "${resourceId(ref)}" } ` +
-          `(or run pulumi import), run pulumi up once, then remove the option.`,
+          `that membership here, set adoptExisting: true on this ImageMember and run pulumi up again ` +
+          `(Pulumi's import cannot load dynamic providers, pulumi/pulumi#3550).`,
         evidence,
       );
     case 403: {

@@ -4,7 +4,13 @@ import { Settings } from "../../identity/settings";
 import { ServiceConnection } from "../../identity/session";
 import { ApiError } from "../../transport/errors";
 import { openSession, stackSettingsOf } from "../common/session";
-import { checkImageId, checkProjectId, checkRegion, failures } from "../common/validation";
+import {
+  checkImageId,
+  checkOptionalBoolean,
+  checkProjectId,
+  checkRegion,
+  failures,
+} from "../common/validation";
 import {
   explainCreateFailure,
   explainOtherFailure,
@@ -17,6 +23,8 @@ export interface ImageMemberInputs {
   imageId: string;
   memberId: string;
   region?: string;
+  /** Take over a membership that already exists instead of failing with a conflict. */
+  adoptExisting?: boolean;
 }
 
 export interface ImageMemberOutputs extends ImageMemberInputs {
@@ -54,6 +62,7 @@ export class ImageMemberProvider implements dynamic.ResourceProvider<
         checkImageId(news.imageId),
         checkProjectId(news.memberId),
         checkRegion(news.region),
+        checkOptionalBoolean(news.adoptExisting, "adoptExisting"),
       ),
     };
   }
@@ -82,7 +91,7 @@ export class ImageMemberProvider implements dynamic.ResourceProvider<
     let glance: ServiceConnection | undefined;
     try {
       glance = await session.imageService(inputs.region);
-      const member = await this.createOrAdoptOwnRetry(glance, ref);
+      const member = await this.createOrAdopt(glance, ref, inputs.adoptExisting === true);
       return { id: resourceId(ref), outs: outputsOf(member, inputs.region) };
     } catch (error) {
       throw await explainCreateFailure(
@@ -141,26 +150,38 @@ export class ImageMemberProvider implements dynamic.ResourceProvider<
     try {
       await deleteMember(glance, ref.imageId, ref.memberId);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 404) {
+      // Glance answers a delete on a no-longer-shared image with 403, a read with 404.
+      if (error instanceof ApiError && (error.status === 404 || error.status === 403)) {
         const hidden = await hiddenMemberError(glance, ref, headline, error);
         if (hidden) {
           throw hidden;
         }
-        return; // already gone: the goal of a delete
+        if (error.status === 404) {
+          return; // already gone: the goal of a delete
+        }
       }
       throw explainOtherFailure(error, headline, ref);
     }
   }
 
   /**
-   * One POST. A 409 is a real conflict unless an earlier attempt of this very POST may have
-   * reached Glance before its answer was lost: then the member is ours, and we read it.
+   * One POST. A 409 is a real conflict unless the user asked to adopt existing memberships,
+   * or an earlier attempt of this very POST may have reached Glance before its answer was
+   * lost: then the member is ours, and we read it.
    */
-  private async createOrAdoptOwnRetry(glance: ServiceConnection, ref: MemberRef): Promise<Member> {
+  private async createOrAdopt(
+    glance: ServiceConnection,
+    ref: MemberRef,
+    adoptExisting: boolean,
+  ): Promise<Member> {
     try {
       return await createMember(glance, ref.imageId, ref.memberId);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 409 && error.afterLostResponse) {
+      if (
+        error instanceof ApiError &&
+        error.status === 409 &&
+        (error.afterLostResponse || adoptExisting)
+      ) {
         return getMember(glance, ref.imageId, ref.memberId);
       }
       throw error;

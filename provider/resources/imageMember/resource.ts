@@ -8,6 +8,11 @@ export interface ImageMemberArgs {
   memberId: pulumi.Input<string>;
   /** Region whose image service to use; defaults to the configured region. */
   region?: pulumi.Input<string>;
+  /**
+   * Take over the membership if it exists already (made by hand or another tool) instead of
+   * failing with a conflict. Pulumi's `import` option cannot work with dynamic resources.
+   */
+  adoptExisting?: pulumi.Input<boolean>;
 }
 
 // One object for the whole program: Pulumi serializes it once and reuses the text for
@@ -36,6 +41,7 @@ export class ImageMember extends pulumi.dynamic.Resource {
         imageId: args.imageId,
         memberId: args.memberId,
         region: args.region,
+        adoptExisting: args.adoptExisting,
         status: undefined,
         createdAt: undefined,
         updatedAt: undefined,

@@ -1,0 +1,155 @@
+/**
+ * The real cloud the acceptance and end-to-end tests run against: the local Keystone +
+ * Glance of scripts/local-cloud.sh (its .local-cloud/env/cloud.json), or a cloud.json of the
+ * same shape named by PIM_CLOUD_JSON for any other cloud. Missing: the tests fail with the
+ * command that provides it.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { randomUUID } from "crypto";
+import { KeystoneSession } from "../../provider/identity/session";
+import { resolveCloudConfig } from "../../provider/identity/resolve";
+import { settingsFromStack } from "../../provider/identity/settings";
+import { HttpClient } from "../../provider/transport/http";
+import { projectRoot } from "./childProcess";
+
+export interface IdentityFile {
+  authUrl: string;
+  username: string;
+  userId: string;
+  password: string;
+  projectName: string;
+  projectId: string;
+  userDomainName: string;
+  projectDomainName: string;
+  region: string;
+}
+
+export interface CloudFile {
+  keystoneUrl: string;
+  authUrl: string;
+  glanceUrl: string;
+  region: string;
+  identities: Record<"owner" | "consumer1" | "consumer2", IdentityFile> &
+    Record<string, IdentityFile>;
+}
+
+export const localCloudJson = path.join(projectRoot, ".local-cloud", "env", "cloud.json");
+
+export function loadCloudFile(): CloudFile {
+  const file = process.env.PIM_CLOUD_JSON ?? localCloudJson;
+  if (!fs.existsSync(file)) {
+    throw new Error(
+      `No cloud to test against (${file} is missing): run "sudo bash scripts/local-cloud.sh up" for the local ` +
+        `Keystone + Glance, or set PIM_CLOUD_JSON to a cloud.json describing yours (see README, Testing).`,
+    );
+  }
+  return JSON.parse(fs.readFileSync(file, "utf8")) as CloudFile;
+}
+
+/** The identity as `openstack:*` stack config, the highest-precedence configuration source. */
+export function stackConfigOf(
+  identity: IdentityFile,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    "openstack:authUrl": identity.authUrl,
+    "openstack:userName": identity.username,
+    "openstack:password": identity.password,
+    "openstack:tenantName": identity.projectName,
+    "openstack:userDomainName": identity.userDomainName,
+    "openstack:projectDomainName": identity.projectDomainName,
+    "openstack:region": identity.region,
+    ...extra,
+  };
+}
+
+export function configureRequest(values: Record<string, string>) {
+  return { config: { get: (k: string) => values[k], require: (k: string) => values[k] } };
+}
+
+/**
+ * Test set-up and inspection straight against Glance (images, out-of-band member changes),
+ * authenticated through the project's own identity layer.
+ */
+export class GlanceDriver {
+  readonly session: KeystoneSession;
+  private readonly images: string[] = [];
+
+  constructor(
+    readonly cloud: CloudFile,
+    identity: IdentityFile,
+  ) {
+    const config = resolveCloudConfig({
+      stack: settingsFromStack((k) => stackConfigOf(identity)[k]),
+      env: {},
+    });
+    this.session = new KeystoneSession(new HttpClient(), config);
+  }
+
+  private async send(
+    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
+    urlPath: string,
+    json?: unknown,
+    headers?: Record<string, string>,
+  ) {
+    const glance = await this.session.imageService();
+    return this.session.http.request({
+      method,
+      url: `${glance.endpoint}${urlPath}`,
+      json,
+      headers,
+      authorizer: this.session,
+    });
+  }
+
+  async createImage(visibility: "shared" | "private" = "shared"): Promise<string> {
+    const response = await this.send("POST", "/v2/images", {
+      name: `pim-test-${randomUUID().slice(0, 8)}`,
+      disk_format: "raw",
+      container_format: "bare",
+      visibility,
+    });
+    const id = (response.body as { id: string }).id;
+    this.images.push(id);
+    return id;
+  }
+
+  async setVisibility(imageId: string, visibility: string): Promise<void> {
+    await this.send(
+      "PATCH",
+      `/v2/images/${imageId}`,
+      [{ op: "replace", path: "/visibility", value: visibility }],
+      {
+        "Content-Type": "application/openstack-images-v2.1-json-patch",
+      },
+    );
+  }
+
+  async memberIds(imageId: string): Promise<string[]> {
+    const response = await this.send("GET", `/v2/images/${imageId}/members`);
+    return ((response.body as { members: { member_id: string }[] }).members ?? [])
+      .map((m) => m.member_id)
+      .sort();
+  }
+
+  async addMember(imageId: string, memberId: string): Promise<void> {
+    await this.send("POST", `/v2/images/${imageId}/members`, { member: memberId });
+  }
+
+  async deleteMember(imageId: string, memberId: string): Promise<void> {
+    await this.send("DELETE", `/v2/images/${imageId}/members/${memberId}`);
+  }
+
+  async setMemberStatus(imageId: string, memberId: string, status: string): Promise<void> {
+    await this.send("PUT", `/v2/images/${imageId}/members/${memberId}`, { status });
+  }
+
+  /** Deletes every image this driver made; their members go with them. */
+  async cleanUp(): Promise<void> {
+    for (const id of this.images.splice(0)) {
+      await this.setVisibility(id, "shared").catch(() => undefined);
+      await this.send("DELETE", `/v2/images/${id}`).catch(() => undefined);
+    }
+  }
+}

@@ -4,13 +4,15 @@ import { ImageMember } from "../../provider";
 
 const config = new pulumi.Config();
 const imageId = config.require("imageId");
-const memberIds: string[] = config.requireObject("memberIds");
+// A name for each project the image is shared with: the name keeps the resource stable, so
+// changing a project id shows as a replacement of that one member in `pulumi preview --diff`.
+const members = config.requireObject<Record<string, string>>("members");
 
-const members = memberIds.map(
-  (memberId) => new ImageMember(`share-with-${memberId.slice(0, 8)}`, { imageId, memberId }),
+const shares = Object.entries(members).map(
+  ([name, memberId]) =>
+    [name, new ImageMember(`share-with-${name}`, { imageId, memberId })] as const,
 );
 
-export const shared = members.map((member) => ({
-  memberId: member.memberId,
-  status: member.status,
-}));
+export const shared = Object.fromEntries(
+  shares.map(([name, member]) => [name, { memberId: member.memberId, status: member.status }]),
+);

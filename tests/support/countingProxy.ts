@@ -13,6 +13,8 @@ export interface ProxiedRequest {
 
 export class CountingProxy {
   readonly requests: ProxiedRequest[] = [];
+  /** Tokens Keystone issued through this proxy, so tests can search for them where they must not be. */
+  readonly issuedTokens: string[] = [];
   url = "";
   private server?: http.Server;
   private readonly agent = new http.Agent({ keepAlive: true });
@@ -32,6 +34,8 @@ export class CountingProxy {
           agent: this.agent,
         },
         (answer) => {
+          const token = answer.headers["x-subject-token"];
+          if (typeof token === "string") this.issuedTokens.push(token);
           this.requests.push({
             method: req.method ?? "",
             path: (req.url ?? "").split("?")[0],

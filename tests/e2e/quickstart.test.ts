@@ -1,0 +1,149 @@
+/**
+ * The root quickstart under the real Pulumi engine against the real local Keystone + Glance:
+ * up, no-op up, preview --diff, replacement, refresh after drift, destroy. Assertions are
+ * made on Glance itself, and writes are counted by a proxy in front of Glance.
+ */
+import { CountingProxy } from "../support/countingProxy";
+import { projectRoot } from "../support/childProcess";
+import { PulumiProject } from "../support/pulumiEngine";
+import { CloudFile, GlanceDriver, IdentityFile, loadCloudFile } from "../support/realCloud";
+
+jest.setTimeout(600_000);
+
+/** How many ImageMember lines of the engine's --diff output show this operation. */
+function memberOps(
+  output: string,
+  op: "create" | "replace" | "delete" | "update" | "same",
+): number {
+  return output
+    .split("\n")
+    .filter((line) => line.includes(`pulumi-nodejs:dynamic/images:ImageMember: (${op})`)).length;
+}
+
+function ownerConfig(owner: IdentityFile): Record<string, string> {
+  return {
+    "openstack:authUrl": owner.authUrl,
+    "openstack:userName": owner.username,
+    "openstack:tenantName": owner.projectName,
+    "openstack:userDomainName": owner.userDomainName,
+    "openstack:projectDomainName": owner.projectDomainName,
+    "openstack:region": owner.region,
+  };
+}
+
+describe("root quickstart under the real engine", () => {
+  let cloud: CloudFile;
+  let owner: GlanceDriver;
+  let glance: CountingProxy;
+  let project: PulumiProject;
+  let imageId: string;
+  const members = () => ({
+    a: cloud.identities.consumer1.projectId,
+    b: cloud.identities.consumer2.projectId,
+  });
+
+  beforeAll(async () => {
+    cloud = loadCloudFile();
+    owner = new GlanceDriver(cloud, cloud.identities.owner);
+    glance = new CountingProxy(cloud.glanceUrl);
+    await glance.start();
+    imageId = await owner.createImage();
+    project = new PulumiProject(projectRoot, "quickstart");
+    await project.init(
+      { ...ownerConfig(cloud.identities.owner), "openstack:imageEndpoint": glance.url, imageId },
+      { "openstack:password": cloud.identities.owner.password },
+    );
+    await project.setConfig("members", JSON.stringify(members()));
+  });
+
+  afterAll(async () => {
+    await project?.destroy({ allowFailure: true });
+    project?.cleanUp();
+    await owner?.cleanUp();
+    await glance?.stop();
+  });
+
+  test("1. pulumi up creates the declared members; Glance lists exactly them", async () => {
+    const result = await project.up();
+    expect(memberOps(result.stdout, "create")).toBe(2);
+    expect(await owner.memberIds(imageId)).toEqual(Object.values(members()).sort());
+    const outputs = await project.outputs();
+    expect(outputs.shared).toEqual({
+      a: { memberId: members().a, status: "pending" },
+      b: { memberId: members().b, status: "pending" },
+    });
+    expect(glance.count("POST")).toBe(2);
+  });
+
+  test("2. a second pulumi up reports no changes and sends Glance nothing", async () => {
+    const before = glance.requests.length;
+    const result = await project.up();
+    expect(result.stdout).toMatch(/3 unchanged/); // the stack and its two members
+    expect(result.stdout).not.toMatch(/created|updated|replaced|deleted/);
+    expect(glance.requests.length).toBe(before);
+  });
+
+  test("3. preview --diff of a changed memberId shows a replacement naming memberId; credentials alone show none", async () => {
+    const before = glance.requests.length;
+    // The same identity, now from OS_* variables instead of the stack config: not a change.
+    const viaEnv = await project.preview({
+      env: {
+        OS_PASSWORD: cloud.identities.owner.password,
+        OS_USERNAME: cloud.identities.owner.username,
+      },
+    });
+    expect(viaEnv.stdout).toMatch(/3 unchanged/);
+    expect(viaEnv.stdout).not.toMatch(/to create|to replace|to update|to delete/);
+
+    await project.setConfig(
+      "members",
+      JSON.stringify({ ...members(), b: cloud.identities.admin.projectId }),
+    );
+    const preview = await project.preview();
+    expect(preview.stdout).toMatch(/\+-\s*pulumi-nodejs:dynamic\/images:ImageMember: \(replace\)/);
+    expect(preview.stdout).toMatch(/\[urn=[^\]]*share-with-b\]/);
+    expect(preview.stdout).toMatch(/~ memberId\s*:\s*"[0-9a-f]+" => "[0-9a-f]+"/);
+    expect(preview.stdout).toMatch(/1 to replace/);
+    expect(preview.stdout).toMatch(/2 unchanged/);
+    expect(glance.requests.length).toBe(before);
+  });
+
+  test("4. pulumi up replaces exactly that member and leaves the other untouched", async () => {
+    const state = await project.exportState();
+    const createdA = state.deployment.resources?.find((r) => r.id === `${imageId}/${members().a}`)
+      ?.outputs?.createdAt;
+    expect(createdA).toBeDefined();
+
+    const result = await project.up();
+    expect(result.stdout).toMatch(/1 replaced/);
+    expect(memberOps(result.stdout, "replace")).toBe(1);
+    expect(await owner.memberIds(imageId)).toEqual(
+      [members().a, cloud.identities.admin.projectId].sort(),
+    );
+    const after = await project.exportState();
+    expect(
+      after.deployment.resources?.find((r) => r.id === `${imageId}/${members().a}`)?.outputs
+        ?.createdAt,
+    ).toBe(createdA);
+  });
+
+  test("5. a member deleted out of band leaves state on refresh; the next up recreates it", async () => {
+    await owner.deleteMember(imageId, members().a);
+    const refresh = await project.refresh();
+    expect(refresh.stdout).toMatch(/1 deleted/);
+    const state = await project.exportState();
+    expect(state.deployment.resources?.some((r) => r.id === `${imageId}/${members().a}`)).toBe(
+      false,
+    );
+
+    const up = await project.up();
+    expect(memberOps(up.stdout, "create")).toBe(1);
+    expect(await owner.memberIds(imageId)).toContain(members().a);
+  });
+
+  test("7. pulumi destroy removes every member from Glance", async () => {
+    const result = await project.destroy();
+    expect(result.stdout).toMatch(/3 deleted/);
+    expect(await owner.memberIds(imageId)).toEqual([]);
+  });
+});

@@ -1,0 +1,199 @@
+/**
+ * Under the real engine: no password, application credential secret or token reaches the
+ * state, whichever source the credentials come from; bad input fails early and cleanly.
+ */
+import { randomUUID } from "crypto";
+import * as path from "path";
+import { CountingProxy } from "../support/countingProxy";
+import { projectRoot } from "../support/childProcess";
+import { PulumiProject } from "../support/pulumiEngine";
+import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
+
+jest.setTimeout(600_000);
+
+let cloud: CloudFile;
+let owner: GlanceDriver;
+let keystone: CountingProxy;
+let glance: CountingProxy;
+
+beforeAll(async () => {
+  cloud = loadCloudFile();
+  owner = new GlanceDriver(cloud, cloud.identities.owner);
+  keystone = new CountingProxy(cloud.keystoneUrl);
+  glance = new CountingProxy(cloud.glanceUrl);
+  await Promise.all([keystone.start(), glance.start()]);
+});
+afterAll(async () => {
+  await owner?.cleanUp();
+  await Promise.all([keystone?.stop(), glance?.stop()]);
+});
+
+/** An application credential of the owner, made for this test and deleted after it. */
+async function makeApplicationCredential(): Promise<{
+  id: string;
+  secret: string;
+  remove: () => Promise<void>;
+}> {
+  const userId = cloud.identities.owner.userId;
+  const response = await owner.session.http.request({
+    method: "POST",
+    url: `${cloud.authUrl}/users/${userId}/application_credentials`,
+    json: { application_credential: { name: `pim-e2e-${randomUUID().slice(0, 8)}` } },
+    authorizer: owner.session,
+  });
+  const credential = (response.body as { application_credential: { id: string; secret: string } })
+    .application_credential;
+  return {
+    ...credential,
+    remove: async () => {
+      await owner.session.http.request({
+        method: "DELETE",
+        url: `${cloud.authUrl}/users/${userId}/application_credentials/${credential.id}`,
+        authorizer: owner.session,
+      });
+    },
+  };
+}
+
+test("8. state holds no password, application credential secret or token, from stack config, OS_* or clouds.yaml", async () => {
+  const o = cloud.identities.owner;
+  const imageId = await owner.createImage();
+  const appCred = await makeApplicationCredential();
+  const project = new PulumiProject(projectRoot, "secrets");
+  try {
+    // (1) Stack config, the password as a Pulumi secret.
+    await project.init(
+      {
+        "openstack:authUrl": `${keystone.url}/v3`,
+        "openstack:userName": o.username,
+        "openstack:tenantName": o.projectName,
+        "openstack:imageEndpoint": glance.url,
+        imageId,
+        members: JSON.stringify({
+          a: cloud.identities.consumer1.projectId,
+          b: cloud.identities.consumer2.projectId,
+        }),
+      },
+      { "openstack:password": o.password },
+    );
+    const tokensBefore = keystone.issuedTokens.length;
+    await project.up();
+    // (2) OS_* variables: an application credential (the stack's password is removed first).
+    await project.run([
+      "config",
+      "rm",
+      "openstack:password",
+      "--stack",
+      project.stack,
+      "--config-file",
+      project.configFile,
+    ]);
+    await project.run([
+      "config",
+      "rm",
+      "openstack:userName",
+      "--stack",
+      project.stack,
+      "--config-file",
+      project.configFile,
+    ]);
+    await project.run([
+      "config",
+      "rm",
+      "openstack:tenantName",
+      "--stack",
+      project.stack,
+      "--config-file",
+      project.configFile,
+    ]);
+    await project.refresh({
+      env: {
+        OS_APPLICATION_CREDENTIAL_ID: appCred.id,
+        OS_APPLICATION_CREDENTIAL_SECRET: appCred.secret,
+      },
+    });
+    // (3) clouds.yaml + secure.yaml, selected with OS_CLOUD.
+    const localCloud = path.join(projectRoot, ".local-cloud");
+    await project.refresh({
+      env: {
+        OS_CLOUD: "local-owner",
+        OS_CLIENT_CONFIG_FILE: path.join(localCloud, "clouds.yaml"),
+        OS_CLIENT_SECURE_FILE: path.join(localCloud, "secure.yaml"),
+      },
+    });
+    const tokens = keystone.issuedTokens.slice(tokensBefore);
+    expect(tokens.length).toBe(3); // one authentication per provider process, three processes
+
+    const exported = await project.exportState();
+    const everything = exported.text + project.stateFilesText();
+    expect(
+      exported.deployment.resources?.filter((r) => r.type.endsWith("ImageMember")),
+    ).toHaveLength(2);
+    for (const secret of [o.password, appCred.secret, ...tokens]) {
+      expect(everything.includes(secret)).toBe(false);
+    }
+    // The serialized provider is in state, small, and holds no code of the provider's layers.
+    const providerText = String(
+      exported.deployment.resources?.find((r) => r.type.endsWith("ImageMember"))?.outputs
+        ?.__provider,
+    );
+    expect(providerText).toContain("pulumi-image-members/runtime");
+    expect(providerText).not.toContain("X-Auth-Token");
+    console.log(
+      `state: ${exported.text.length} bytes for 2 members; serialized provider ${providerText.length} bytes`,
+    );
+  } finally {
+    await project.destroy({
+      allowFailure: true,
+      env: {
+        OS_CLOUD: "local-owner",
+        OS_CLIENT_CONFIG_FILE: path.join(projectRoot, ".local-cloud/clouds.yaml"),
+        OS_CLIENT_SECURE_FILE: path.join(projectRoot, ".local-cloud/secure.yaml"),
+      },
+    });
+    project.cleanUp();
+    await appCred.remove();
+  }
+  expect(await owner.memberIds(imageId)).toEqual([]);
+});
+
+test("9. a malformed imageId fails preview with the provider's message and sends nothing; a missing image fails up cleanly", async () => {
+  const o = cloud.identities.owner;
+  const project = new PulumiProject(projectRoot, "badinput");
+  try {
+    await project.init(
+      {
+        "openstack:authUrl": `${keystone.url}/v3`,
+        "openstack:userName": o.username,
+        "openstack:tenantName": o.projectName,
+        "openstack:imageEndpoint": glance.url,
+        imageId: "not-a-uuid",
+        members: JSON.stringify({ a: cloud.identities.consumer1.projectId }),
+      },
+      { "openstack:password": o.password },
+    );
+    const [keystoneBefore, glanceBefore] = [keystone.requests.length, glance.requests.length];
+    const preview = await project.preview({ allowFailure: true });
+    expect(preview.code).not.toBe(0);
+    expect(preview.stdout + preview.stderr).toContain(
+      'imageId must be the UUID of an image, like "d164b5df-1bc3-4c3f-893e-3e471fd16e64"; got "not-a-uuid"',
+    );
+    expect(keystone.requests.length).toBe(keystoneBefore);
+    expect(glance.requests.length).toBe(glanceBefore);
+
+    const missing = randomUUID();
+    await project.setConfig("imageId", missing);
+    const up = await project.up({ allowFailure: true });
+    expect(up.code).not.toBe(0);
+    expect(up.stdout + up.stderr).toContain(
+      `Cannot share image ${missing} with project ${cloud.identities.consumer1.projectId}: image ${missing} does not exist or is not visible`,
+    );
+    const state = await project.exportState();
+    expect(
+      state.deployment.resources?.filter((r) => r.type.endsWith("ImageMember")) ?? [],
+    ).toHaveLength(0);
+  } finally {
+    await project.destroy({ allowFailure: true });
+    project.cleanUp();
+  }
+});

@@ -1,0 +1,206 @@
+/**
+ * Runs the real Pulumi CLI (built by scripts/pulumi-cli.sh) on a project of this repository,
+ * offline, with a file backend and config file of its own under a temporary folder, so the
+ * repository's project folders stay clean and tests never share state.
+ */
+import { execFile, execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { projectRoot } from "./childProcess";
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let cachedBinDir: string | undefined;
+let built = false;
+
+/** The engine's provider process loads the package's build (dist/): make it current, once. */
+function ensureBuilt(): void {
+  if (!built) {
+    execFileSync(
+      process.execPath,
+      [require.resolve("typescript/bin/tsc"), "-p", path.join(projectRoot, "tsconfig.build.json")],
+      {
+        stdio: "inherit",
+      },
+    );
+    built = true;
+  }
+}
+
+/** The bin folder of the Pulumi CLI; builds it the first time (minutes), then reuses the cache. */
+export function pulumiBinDir(): string {
+  if (!cachedBinDir) {
+    try {
+      cachedBinDir = execFileSync(
+        "bash",
+        [path.join(projectRoot, "scripts/pulumi-cli.sh"), "ensure"],
+        {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      ).trim();
+    } catch (error) {
+      throw new Error(
+        `No Pulumi CLI: "bash scripts/pulumi-cli.sh ensure" failed (${(error as Error).message})`,
+      );
+    }
+  }
+  return cachedBinDir;
+}
+
+export class PulumiProject {
+  readonly workDir: string;
+  readonly configFile: string;
+  readonly backendDir: string;
+  /** Extra environment for every command (for example OS_* variables). */
+  env: Record<string, string> = {};
+
+  constructor(
+    readonly projectDir: string,
+    readonly stack = "e2e",
+  ) {
+    ensureBuilt();
+    this.workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-e2e-"));
+    this.backendDir = path.join(this.workDir, "state");
+    this.configFile = path.join(this.workDir, `Pulumi.${stack}.yaml`);
+    fs.mkdirSync(this.backendDir);
+    fs.mkdirSync(path.join(this.workDir, "home"));
+  }
+
+  private baseEnv(): NodeJS.ProcessEnv {
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([key]) => !key.startsWith("OS_") && !key.startsWith("PULUMI_"),
+      ),
+    );
+    return {
+      ...clean,
+      PATH: `${pulumiBinDir()}:${process.env.PATH}`,
+      PULUMI_HOME: path.join(this.workDir, "home"),
+      PULUMI_BACKEND_URL: `file://${this.backendDir}`,
+      PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+      NO_COLOR: "1",
+      ...this.env,
+    };
+  }
+
+  run(
+    args: string[],
+    options: { allowFailure?: boolean; env?: Record<string, string> } = {},
+  ): Promise<CommandResult> {
+    const fullArgs = [...args, "--cwd", this.projectDir, "--non-interactive"];
+    return new Promise((resolve, reject) => {
+      execFile(
+        "pulumi",
+        fullArgs,
+        {
+          env: { ...this.baseEnv(), ...options.env },
+          maxBuffer: 256 * 1024 * 1024,
+          timeout: 10 * 60_000,
+        },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+          const result = { code, stdout, stderr };
+          if (code !== 0 && !options.allowFailure) {
+            reject(new Error(`pulumi ${args.join(" ")} exited ${code}\n${stdout}\n${stderr}`));
+          } else {
+            resolve(result);
+          }
+        },
+      );
+    });
+  }
+
+  async init(config: Record<string, string>, secrets: Record<string, string> = {}): Promise<void> {
+    await this.run(["stack", "init", this.stack]);
+    for (const [key, value] of Object.entries(config)) await this.setConfig(key, value);
+    for (const [key, value] of Object.entries(secrets)) await this.setConfig(key, value, true);
+  }
+
+  setConfig(key: string, value: string, secret = false): Promise<CommandResult> {
+    return this.run([
+      "config",
+      "set",
+      "--stack",
+      this.stack,
+      "--config-file",
+      this.configFile,
+      key,
+      value,
+      ...(secret ? ["--secret"] : []),
+    ]);
+  }
+
+  private stackArgs(): string[] {
+    return ["--stack", this.stack, "--config-file", this.configFile];
+  }
+
+  up(options: { allowFailure?: boolean; env?: Record<string, string> } = {}) {
+    return this.run(["up", "--yes", "--skip-preview", "--diff", ...this.stackArgs()], options);
+  }
+
+  preview(options: { allowFailure?: boolean; env?: Record<string, string> } = {}) {
+    return this.run(["preview", "--diff", ...this.stackArgs()], options);
+  }
+
+  refresh(options: { allowFailure?: boolean; env?: Record<string, string> } = {}) {
+    return this.run(["refresh", "--yes", "--skip-preview", ...this.stackArgs()], options);
+  }
+
+  destroy(options: { allowFailure?: boolean; env?: Record<string, string> } = {}) {
+    return this.run(["destroy", "--yes", "--skip-preview", ...this.stackArgs()], options);
+  }
+
+  async outputs(): Promise<Record<string, unknown>> {
+    const result = await this.run([
+      "stack",
+      "output",
+      "--json",
+      "--show-secrets",
+      "--stack",
+      this.stack,
+    ]);
+    return JSON.parse(result.stdout);
+  }
+
+  async exportState(): Promise<{
+    text: string;
+    deployment: {
+      resources?: {
+        type: string;
+        id?: string;
+        inputs?: Record<string, unknown>;
+        outputs?: Record<string, unknown>;
+      }[];
+    };
+  }> {
+    const result = await this.run(["stack", "export", "--stack", this.stack]);
+    return { text: result.stdout, deployment: JSON.parse(result.stdout).deployment };
+  }
+
+  /** Every file the file backend wrote (checkpoints, history, backups), concatenated. */
+  stateFilesText(): string {
+    const texts: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else texts.push(fs.readFileSync(full, "utf8"));
+      }
+    };
+    walk(this.backendDir);
+    return texts.join("\n");
+  }
+
+  cleanUp(): void {
+    fs.rmSync(this.workDir, { recursive: true, force: true });
+  }
+}

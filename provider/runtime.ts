@@ -3,5 +3,7 @@
  * process (Node's module cache makes them singletons).
  */
 import { ImageMemberProvider } from "./resources/imageMember/provider";
+import { ImageMemberAcceptanceProvider } from "./resources/imageMemberAcceptance/provider";
 
 export const imageMember = new ImageMemberProvider();
+export const imageMemberAcceptance = new ImageMemberAcceptanceProvider();

@@ -2,6 +2,8 @@ import type { ConfigureRequest } from "@pulumi/pulumi/dynamic";
 import { resolveCloudConfig } from "../../identity/resolve";
 import { KeystoneSession, sessionFor } from "../../identity/session";
 import { Settings, settingsFromEnv, settingsFromStack } from "../../identity/settings";
+import { ServiceConnection } from "../../identity/session";
+import { explainCommonFailure, fail } from "./explain";
 
 /**
  * Reads the `openstack:*` stack config handed to `configure`. Secrets set with
@@ -16,4 +18,20 @@ export function openSession(stackSettings: Settings | undefined): KeystoneSessio
   return sessionFor(
     resolveCloudConfig({ stack: stackSettings ?? {}, env: settingsFromEnv(process.env) }),
   );
+}
+
+/** The image service for a region, or an error explained under `headline`. */
+export async function connectToImageService(
+  stackSettings: Settings | undefined,
+  region: string | undefined,
+  headline: string,
+): Promise<ServiceConnection> {
+  try {
+    return await openSession(stackSettings).imageService(region);
+  } catch (error) {
+    throw (
+      explainCommonFailure(error, headline) ??
+      fail(headline, String((error as Error)?.message ?? error))
+    );
+  }
 }

@@ -111,6 +111,40 @@ export function checkOptionalBoolean(value: unknown, property: string): CheckFai
   };
 }
 
+/** One of a fixed set of words, such as a membership status. */
+export function checkOneOf(
+  value: unknown,
+  property: string,
+  allowed: readonly string[],
+): CheckFailure | undefined {
+  if (value === unknownValue || (typeof value === "string" && allowed.includes(value))) {
+    return undefined;
+  }
+  return {
+    property,
+    reason: `${property} must be one of ${allowed.map((a) => `"${a}"`).join(", ")}; got ${describe(value)}`,
+  };
+}
+
+/** Optional free text: absent, or a non-empty string without surrounding white space. */
+export function checkOptionalText(value: unknown, property: string): CheckFailure | undefined {
+  if (value === undefined || value === null || value === unknownValue) {
+    return undefined;
+  }
+  if (
+    typeof value !== "string" ||
+    value.trim() === "" ||
+    value.trim() !== value ||
+    value.length > 255
+  ) {
+    return {
+      property,
+      reason: `${property}, when set, must be a non-empty id without surrounding spaces; got ${describe(value)}`,
+    };
+  }
+  return undefined;
+}
+
 export function failures(...results: (CheckFailure | undefined)[]): CheckFailure[] {
   return results.filter((f): f is CheckFailure => f !== undefined);
 }

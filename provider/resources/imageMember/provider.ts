@@ -3,7 +3,7 @@ import { createMember, getMember, deleteMember, Member } from "../../glance";
 import { Settings } from "../../identity/settings";
 import { ServiceConnection } from "../../identity/session";
 import { ApiError } from "../../transport/errors";
-import { openSession, stackSettingsOf } from "../common/session";
+import { connectToImageService, openSession, stackSettingsOf } from "../common/session";
 import {
   checkImageId,
   checkOptionalBoolean,
@@ -146,7 +146,7 @@ export class ImageMemberProvider implements dynamic.ResourceProvider<
   async delete(id: string, props: ImageMemberOutputs): Promise<void> {
     const ref = props.imageId && props.memberId ? refOf(props) : parseResourceId(id);
     const headline = `Cannot stop sharing image ${ref.imageId} with project ${ref.memberId}`;
-    const glance = await this.connect(props.region, headline, ref);
+    const glance = await connectToImageService(this.stackSettings, props.region, headline);
     try {
       await deleteMember(glance, ref.imageId, ref.memberId);
     } catch (error) {
@@ -194,7 +194,7 @@ export class ImageMemberProvider implements dynamic.ResourceProvider<
     region: string | undefined,
     headline: string,
   ): Promise<Member | undefined> {
-    const glance = await this.connect(region, headline, ref);
+    const glance = await connectToImageService(this.stackSettings, region, headline);
     try {
       return await getMember(glance, ref.imageId, ref.memberId);
     } catch (error) {
@@ -205,18 +205,6 @@ export class ImageMemberProvider implements dynamic.ResourceProvider<
         }
         return undefined;
       }
-      throw explainOtherFailure(error, headline, ref);
-    }
-  }
-
-  private async connect(
-    region: string | undefined,
-    headline: string,
-    ref: MemberRef,
-  ): Promise<ServiceConnection> {
-    try {
-      return await openSession(this.stackSettings).imageService(region);
-    } catch (error) {
       throw explainOtherFailure(error, headline, ref);
     }
   }

@@ -1,0 +1,246 @@
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { getMember, Member, MemberStatus, updateMemberStatus } from "../../glance";
+import { ServiceConnection } from "../../identity/session";
+import { Settings } from "../../identity/settings";
+import { ApiError } from "../../transport/errors";
+import { explainCommonFailure, fail, ProviderError, serverEvidence } from "../common/explain";
+import { connectToImageService, openSession, stackSettingsOf } from "../common/session";
+import {
+  checkImageId,
+  checkOneOf,
+  checkOptionalText,
+  checkProjectId,
+  checkRegion,
+  failures,
+} from "../common/validation";
+
+export interface ImageMemberAcceptanceInputs {
+  imageId: string;
+  status: MemberStatus;
+  /** Defaults to the project the credentials are scoped to. */
+  memberId?: string;
+  region?: string;
+  /** Huawei Cloud: the CBR vault, to accept a full-ECS image made from a backup. */
+  vaultId?: string;
+  /** The status the membership returns to when the resource is deleted. */
+  statusOnDelete?: "rejected" | "pending";
+}
+
+export interface ImageMemberAcceptanceOutputs extends ImageMemberAcceptanceInputs {
+  memberId: string;
+  createdAt: string;
+  updatedAt: string;
+  schema: string;
+}
+
+const statuses = ["accepted", "rejected", "pending"] as const;
+const statusesOnDelete = ["rejected", "pending"] as const;
+
+/**
+ * The member project's side of a share: sets the membership's status with
+ * `PUT /v2/images/{image_id}/members/{member_id}`. Credentials: the member project's.
+ */
+export class ImageMemberAcceptanceProvider implements dynamic.ResourceProvider<
+  ImageMemberAcceptanceInputs,
+  ImageMemberAcceptanceOutputs
+> {
+  private stackSettings?: Settings;
+
+  async configure(request: dynamic.ConfigureRequest): Promise<void> {
+    this.stackSettings = stackSettingsOf(request);
+  }
+
+  async check(
+    _olds: ImageMemberAcceptanceInputs,
+    news: ImageMemberAcceptanceInputs,
+  ): Promise<dynamic.CheckResult<ImageMemberAcceptanceInputs>> {
+    return {
+      inputs: news,
+      failures: failures(
+        checkImageId(news.imageId),
+        checkOneOf(news.status, "status", statuses),
+        news.memberId === undefined ? undefined : checkProjectId(news.memberId),
+        checkRegion(news.region),
+        checkOptionalText(news.vaultId, "vaultId"),
+        news.statusOnDelete === undefined
+          ? undefined
+          : checkOneOf(news.statusOnDelete, "statusOnDelete", statusesOnDelete),
+      ),
+    };
+  }
+
+  async diff(
+    _id: string,
+    olds: ImageMemberAcceptanceOutputs,
+    news: ImageMemberAcceptanceInputs,
+  ): Promise<dynamic.DiffResult> {
+    const replaces: string[] = [];
+    if (olds.imageId !== news.imageId) replaces.push("imageId");
+    // Without an explicit memberId the member is "whoever the credentials are": no diff.
+    if (news.memberId !== undefined && news.memberId !== olds.memberId) replaces.push("memberId");
+    if ((olds.region ?? undefined) !== (news.region ?? undefined)) replaces.push("region");
+    const updates =
+      olds.status !== news.status ||
+      (olds.vaultId ?? undefined) !== (news.vaultId ?? undefined) ||
+      (olds.statusOnDelete ?? "rejected") !== (news.statusOnDelete ?? "rejected");
+    return { changes: replaces.length > 0 || updates, replaces };
+  }
+
+  async create(
+    inputs: ImageMemberAcceptanceInputs,
+  ): Promise<dynamic.CreateResult<ImageMemberAcceptanceOutputs>> {
+    const memberId = inputs.memberId ?? (await this.ownProjectId(inputs));
+    const member = await this.setStatus(inputs, memberId, inputs.status);
+    return { id: `${inputs.imageId}/${memberId}`, outs: outputsOf(member, inputs) };
+  }
+
+  async update(
+    _id: string,
+    olds: ImageMemberAcceptanceOutputs,
+    news: ImageMemberAcceptanceInputs,
+  ): Promise<dynamic.UpdateResult<ImageMemberAcceptanceOutputs>> {
+    const member = await this.setStatus(news, olds.memberId, news.status);
+    return { outs: outputsOf(member, news) };
+  }
+
+  async read(
+    id: string,
+    props: Partial<ImageMemberAcceptanceOutputs> = {},
+  ): Promise<dynamic.ReadResult<ImageMemberAcceptanceOutputs>> {
+    const [imageId, memberId] =
+      props.imageId && props.memberId ? [props.imageId, props.memberId] : splitId(id);
+    const headline = `Cannot read the status of image ${imageId} for project ${memberId}`;
+    const glance = await connectToImageService(this.stackSettings, props.region, headline);
+    let member: Member;
+    try {
+      member = await getMember(glance, imageId, memberId);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        return {}; // no longer shared with this project
+      }
+      throw explainStatusFailure(error, headline, imageId, memberId);
+    }
+    const settings: ImageMemberAcceptanceInputs = {
+      ...props,
+      imageId,
+      status: member.status,
+    } as ImageMemberAcceptanceInputs;
+    const outs = outputsOf(member, settings);
+    // The status read becomes the input too, so a preview shows `status: "rejected" => "accepted"`.
+    return { id: `${imageId}/${memberId}`, props: outs, inputs: outs };
+  }
+
+  async delete(_id: string, props: ImageMemberAcceptanceOutputs): Promise<void> {
+    const statusOnDelete = props.statusOnDelete ?? "rejected";
+    try {
+      await this.setStatus(props, props.memberId, statusOnDelete);
+    } catch (error) {
+      if (error instanceof MembershipMissing) {
+        return; // the owner already unshared the image: nothing to reset
+      }
+      throw error;
+    }
+  }
+
+  private async ownProjectId(inputs: ImageMemberAcceptanceInputs): Promise<string> {
+    const headline = `Cannot set the status of image ${inputs.imageId}`;
+    try {
+      const projectId = await openSession(this.stackSettings).projectId();
+      if (!projectId) {
+        throw fail(
+          headline,
+          "the credentials are not scoped to a project; set memberId, or scope them to the member project",
+        );
+      }
+      return projectId;
+    } catch (error) {
+      if (error instanceof ProviderError) throw error;
+      throw explainCommonFailure(error, headline) ?? fail(headline, String(error));
+    }
+  }
+
+  private async setStatus(
+    settings: ImageMemberAcceptanceInputs,
+    memberId: string,
+    status: MemberStatus,
+  ): Promise<Member> {
+    const headline = `Cannot set the status of image ${settings.imageId} for project ${memberId} to "${status}"`;
+    const glance: ServiceConnection = await connectToImageService(
+      this.stackSettings,
+      settings.region,
+      headline,
+    );
+    try {
+      return await updateMemberStatus(glance, settings.imageId, memberId, status, {
+        vaultId: settings.vaultId,
+      });
+    } catch (error) {
+      throw explainStatusFailure(error, headline, settings.imageId, memberId);
+    }
+  }
+}
+
+/** The owner has not shared the image with the project (or no longer does). */
+class MembershipMissing extends ProviderError {}
+
+function explainStatusFailure(
+  error: unknown,
+  headline: string,
+  imageId: string,
+  memberId: string,
+): Error {
+  const common = explainCommonFailure(error, headline);
+  if (common || !(error instanceof ApiError)) {
+    return common ?? fail(headline, String((error as Error)?.message ?? error));
+  }
+  const evidence = serverEvidence(error);
+  switch (error.status) {
+    case 404:
+      return new MembershipMissing(
+        `${headline}: image ${imageId} is not shared with project ${memberId} (there is no membership to accept ` +
+          `or reject yet). The image's owner must share it first, for example with an ImageMember in the ` +
+          `owner's stack; check also the image id and the region. ${evidence}`,
+      );
+    case 403:
+      return fail(
+        headline,
+        `only the member project ${memberId} itself (or an administrator) can set the status of its ` +
+          `membership; the image's owner cannot. Use credentials scoped to project ${memberId}.`,
+        evidence,
+      );
+    case 400:
+      return fail(
+        headline,
+        `the image service refused the request. On Huawei Cloud, accepting a full-ECS image made from a ` +
+          `CBR backup needs vaultId.`,
+        evidence,
+      );
+    default:
+      return fail(headline, `unexpected answer ${error.status} from the image service.`, evidence);
+  }
+}
+
+function splitId(id: string): [string, string] {
+  const slash = id.indexOf("/");
+  if (slash <= 0 || slash === id.length - 1) {
+    throw new Error(`"${id}" is not an ImageMemberAcceptance id; expected "<imageId>/<memberId>"`);
+  }
+  return [id.slice(0, slash), id.slice(slash + 1)];
+}
+
+function outputsOf(
+  member: Member,
+  settings: ImageMemberAcceptanceInputs,
+): ImageMemberAcceptanceOutputs {
+  return {
+    imageId: member.imageId,
+    memberId: member.memberId,
+    status: member.status,
+    ...(settings.region ? { region: settings.region } : {}),
+    ...(settings.vaultId ? { vaultId: settings.vaultId } : {}),
+    ...(settings.statusOnDelete ? { statusOnDelete: settings.statusOnDelete } : {}),
+    createdAt: member.createdAt,
+    updatedAt: member.updatedAt,
+    schema: member.schema,
+  };
+}

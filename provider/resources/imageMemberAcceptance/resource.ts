@@ -1,0 +1,51 @@
+import * as pulumi from "@pulumi/pulumi";
+import { serializableProvider } from "../serializable";
+
+export interface ImageMemberAcceptanceArgs {
+  /** The image shared with this project. */
+  imageId: pulumi.Input<string>;
+  /** `accepted`, `rejected` or `pending`. A change is an in-place update. */
+  status: pulumi.Input<"accepted" | "rejected" | "pending">;
+  /** The member project; defaults to the project the credentials are scoped to. */
+  memberId?: pulumi.Input<string>;
+  region?: pulumi.Input<string>;
+  /** Huawei Cloud: the CBR vault, needed to accept a full-ECS image made from a backup. */
+  vaultId?: pulumi.Input<string>;
+  /** What the status goes back to when this resource is deleted: `rejected` (default) or `pending`. */
+  statusOnDelete?: pulumi.Input<"rejected" | "pending">;
+}
+
+const provider = serializableProvider("imageMemberAcceptance");
+
+/**
+ * Accepts (or rejects) an image another project shared with this one: the member project's
+ * half of the sharing handshake. Use the member project's credentials.
+ */
+export class ImageMemberAcceptance extends pulumi.dynamic.Resource {
+  declare readonly imageId: pulumi.Output<string>;
+  declare readonly memberId: pulumi.Output<string>;
+  declare readonly status: pulumi.Output<string>;
+  declare readonly region: pulumi.Output<string | undefined>;
+  declare readonly createdAt: pulumi.Output<string>;
+  declare readonly updatedAt: pulumi.Output<string>;
+
+  constructor(name: string, args: ImageMemberAcceptanceArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider,
+      name,
+      {
+        imageId: args.imageId,
+        status: args.status,
+        memberId: args.memberId,
+        region: args.region,
+        vaultId: args.vaultId,
+        statusOnDelete: args.statusOnDelete,
+        createdAt: undefined,
+        updatedAt: undefined,
+      },
+      opts,
+      "images",
+      "ImageMemberAcceptance",
+    );
+  }
+}

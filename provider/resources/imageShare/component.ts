@@ -1,0 +1,65 @@
+import * as pulumi from "@pulumi/pulumi";
+import { checkProjectId } from "../common/validation";
+import { ImageMember } from "../imageMember/resource";
+
+export interface ImageShareArgs {
+  imageId: pulumi.Input<string>;
+  /** The projects to share the image with. A plain list: each project becomes one child. */
+  memberIds: string[];
+  region?: pulumi.Input<string>;
+  adoptExisting?: pulumi.Input<boolean>;
+}
+
+export interface SharedMember {
+  memberId: string;
+  status: string;
+}
+
+/**
+ * One image shared with many projects: one child `ImageMember` per project, named after the
+ * project, so adding or removing a project touches only that member.
+ */
+export class ImageShare extends pulumi.ComponentResource {
+  readonly members: pulumi.Output<SharedMember[]>;
+
+  constructor(name: string, args: ImageShareArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("pulumi-image-members:index:ImageShare", name, {}, opts);
+    validateMemberIds(name, args.memberIds);
+    const children = args.memberIds.map(
+      (memberId) =>
+        new ImageMember(
+          `${name}-${memberId}`,
+          {
+            imageId: args.imageId,
+            memberId,
+            region: args.region,
+            adoptExisting: args.adoptExisting,
+          },
+          { parent: this },
+        ),
+    );
+    this.members = pulumi
+      .all(children.map((child) => pulumi.all([child.memberId, child.status])))
+      .apply((pairs) => pairs.map(([memberId, status]) => ({ memberId, status })));
+    this.registerOutputs({ members: this.members });
+  }
+}
+
+function validateMemberIds(name: string, memberIds: unknown): void {
+  if (!Array.isArray(memberIds)) {
+    throw new Error(`ImageShare ${name}: memberIds must be a list of project ids`);
+  }
+  const seen = new Set<string>();
+  for (const memberId of memberIds) {
+    const failure = checkProjectId(memberId, "memberIds[]");
+    if (failure) {
+      throw new Error(`ImageShare ${name}: ${failure.reason}`);
+    }
+    if (seen.has(memberId)) {
+      throw new Error(
+        `ImageShare ${name}: project ${memberId} is listed twice in memberIds; list each project once`,
+      );
+    }
+    seen.add(memberId);
+  }
+}

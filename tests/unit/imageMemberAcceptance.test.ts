@@ -1,0 +1,148 @@
+import { ImageMemberAcceptanceProvider } from "../../provider";
+import { FakeCloud } from "../support/fakeCloud";
+import { passwordConfig, withoutOpenStackEnv } from "../support/providerHarness";
+
+withoutOpenStackEnv();
+
+describe("ImageMemberAcceptance provider against the fake cloud", () => {
+  let cloud: FakeCloud;
+  beforeEach(async () => {
+    cloud = new FakeCloud();
+    await cloud.start();
+  });
+  afterEach(() => cloud.stop());
+
+  async function providerAs(project: string) {
+    const provider = new ImageMemberAcceptanceProvider();
+    await provider.configure(passwordConfig(cloud, project));
+    return provider;
+  }
+
+  function share(imageId: string, project: string) {
+    cloud.members.get(imageId)!.push({
+      member_id: cloud.project(project).id,
+      image_id: imageId,
+      status: "pending",
+      created_at: "2026-01-01T00:00:00Z",
+      updated_at: "2026-01-01T00:00:00Z",
+      schema: "/v2/schemas/member",
+    });
+  }
+
+  test("the member project accepts (memberId defaults to its own project), changes its mind, and resets on delete", async () => {
+    const image = cloud.addImage("owner");
+    share(image.id, "consumer1");
+    const me = cloud.project("consumer1").id;
+    const provider = await providerAs("consumer1");
+
+    const created = await provider.create({ imageId: image.id, status: "accepted" });
+    expect(created).toMatchObject({
+      id: `${image.id}/${me}`,
+      outs: { memberId: me, status: "accepted" },
+    });
+    expect(cloud.members.get(image.id)![0].status).toBe("accepted");
+
+    const diff = await provider.diff(created.id, created.outs!, {
+      imageId: image.id,
+      status: "rejected",
+    });
+    expect(diff).toEqual({ changes: true, replaces: [] });
+    const updated = await provider.update(created.id, created.outs!, {
+      imageId: image.id,
+      status: "rejected",
+    });
+    expect(updated.outs?.status).toBe("rejected");
+
+    cloud.members.get(image.id)![0].status = "pending"; // changed out of band
+    const read = await provider.read(created.id, updated.outs!);
+    expect(read.props?.status).toBe("pending");
+    expect(read.inputs?.status).toBe("pending");
+
+    await provider.delete(created.id, { ...updated.outs!, status: "accepted" });
+    expect(cloud.members.get(image.id)![0].status).toBe("rejected");
+    await provider.delete(created.id, { ...updated.outs!, statusOnDelete: "pending" });
+    expect(cloud.members.get(image.id)![0].status).toBe("pending");
+  });
+
+  test("without a membership yet, the error says the owner must share first", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await providerAs("consumer1");
+    await expect(provider.create({ imageId: image.id, status: "accepted" })).rejects.toThrow(
+      `image ${image.id} is not shared with project ${cloud.project("consumer1").id} (there is no membership to accept or reject yet). The image's owner must share it first`,
+    );
+  });
+
+  test("the owner trying to accept is told only the member project can", async () => {
+    const image = cloud.addImage("owner");
+    share(image.id, "consumer1");
+    const provider = await providerAs("owner");
+    const memberId = cloud.project("consumer1").id;
+    await expect(
+      provider.create({ imageId: image.id, status: "accepted", memberId }),
+    ).rejects.toThrow(
+      new RegExp(
+        `only the member project ${memberId} itself \\(or an administrator\\) can set the status.*HTTP 403`,
+      ),
+    );
+  });
+
+  test("a membership removed by the owner is gone for read and fine for delete", async () => {
+    const image = cloud.addImage("owner");
+    share(image.id, "consumer1");
+    const provider = await providerAs("consumer1");
+    const created = await provider.create({ imageId: image.id, status: "accepted" });
+    cloud.members.set(image.id, []);
+    expect(await provider.read(created.id, created.outs!)).toEqual({});
+    await expect(provider.delete(created.id, created.outs!)).resolves.toBeUndefined();
+  });
+
+  test("check refuses a wrong status word before any request; diff replaces on imageId, not on a defaulted memberId", async () => {
+    const provider = new ImageMemberAcceptanceProvider();
+    const image = "d164b5df-1bc3-4c3f-893e-3e471fd16e64";
+    const result = await provider.check(
+      {} as never,
+      { imageId: image, status: "acepted", statusOnDelete: "accepted" } as never,
+    );
+    expect(result.failures).toEqual([
+      {
+        property: "status",
+        reason: 'status must be one of "accepted", "rejected", "pending"; got "acepted"',
+      },
+      {
+        property: "statusOnDelete",
+        reason: 'statusOnDelete must be one of "rejected", "pending"; got "accepted"',
+      },
+    ]);
+    const olds = {
+      imageId: image,
+      memberId: "m",
+      status: "accepted" as const,
+      createdAt: "",
+      updatedAt: "",
+      schema: "",
+    };
+    expect(await provider.diff("x", olds, { imageId: image, status: "accepted" })).toEqual({
+      changes: false,
+      replaces: [],
+    });
+    expect(
+      await provider.diff("x", olds, {
+        imageId: "e164b5df-1bc3-4c3f-893e-3e471fd16e64",
+        status: "accepted",
+      }),
+    ).toEqual({
+      changes: true,
+      replaces: ["imageId"],
+    });
+    expect(
+      await provider.diff("x", olds, { imageId: image, status: "accepted", memberId: "n" }),
+    ).toEqual({ changes: true, replaces: ["memberId"] });
+    expect(
+      await provider.diff("x", olds, {
+        imageId: image,
+        status: "accepted",
+        statusOnDelete: "pending",
+      }),
+    ).toEqual({ changes: true, replaces: [] });
+  });
+});

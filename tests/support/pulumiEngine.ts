@@ -63,12 +63,14 @@ export class PulumiProject {
   constructor(
     readonly projectDir: string,
     readonly stack = "e2e",
+    /** Share a backend folder between projects, for StackReference. */
+    sharedBackendDir?: string,
   ) {
     ensureBuilt();
     this.workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-e2e-"));
-    this.backendDir = path.join(this.workDir, "state");
+    this.backendDir = sharedBackendDir ?? path.join(this.workDir, "state");
     this.configFile = path.join(this.workDir, `Pulumi.${stack}.yaml`);
-    fs.mkdirSync(this.backendDir);
+    fs.mkdirSync(this.backendDir, { recursive: true });
     fs.mkdirSync(path.join(this.workDir, "home"));
   }
 

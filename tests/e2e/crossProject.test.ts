@@ -1,0 +1,130 @@
+/**
+ * examples/cross-project under the real engine: the owner's stack shares one image with
+ * three projects through ImageShare, a consumer's stack accepts it through a StackReference.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { projectRoot } from "../support/childProcess";
+import { PulumiProject } from "../support/pulumiEngine";
+import { CloudFile, GlanceDriver, IdentityFile, loadCloudFile } from "../support/realCloud";
+
+jest.setTimeout(600_000);
+
+function credentials(identity: IdentityFile): [Record<string, string>, Record<string, string>] {
+  return [
+    {
+      "openstack:authUrl": identity.authUrl,
+      "openstack:userName": identity.username,
+      "openstack:tenantName": identity.projectName,
+    },
+    { "openstack:password": identity.password },
+  ];
+}
+
+function memberLines(output: string, op: string): string[] {
+  return output.split("\n").filter((line) => line.includes(`dynamic/images:ImageMember: (${op})`));
+}
+
+describe("owner and consumer stacks (examples/cross-project)", () => {
+  let cloud: CloudFile;
+  let owner: GlanceDriver;
+  let ownerStack: PulumiProject;
+  let consumerStack: PulumiProject;
+  let imageId: string;
+  let backend: string;
+  let projects: string[];
+
+  beforeAll(async () => {
+    cloud = loadCloudFile();
+    owner = new GlanceDriver(cloud, cloud.identities.owner);
+    imageId = await owner.createImage();
+    projects = [
+      cloud.identities.consumer1.projectId,
+      cloud.identities.consumer2.projectId,
+      cloud.identities.admin.projectId,
+    ];
+    backend = fs.mkdtempSync(path.join(os.tmpdir(), "pim-cross-"));
+    ownerStack = new PulumiProject(
+      path.join(projectRoot, "examples/cross-project/owner"),
+      "prod",
+      backend,
+    );
+    consumerStack = new PulumiProject(
+      path.join(projectRoot, "examples/cross-project/consumer"),
+      "prod",
+      backend,
+    );
+    const [ownerConfig, ownerSecrets] = credentials(cloud.identities.owner);
+    await ownerStack.init(
+      { ...ownerConfig, imageId, projects: JSON.stringify(projects) },
+      ownerSecrets,
+    );
+    const [consumerConfig, consumerSecrets] = credentials(cloud.identities.consumer1);
+    await consumerStack.init(
+      { ...consumerConfig, ownerStack: "organization/image-members-cross-project-owner/prod" },
+      consumerSecrets,
+    );
+  });
+
+  afterAll(async () => {
+    await consumerStack?.destroy({ allowFailure: true });
+    await ownerStack?.destroy({ allowFailure: true });
+    ownerStack?.cleanUp();
+    consumerStack?.cleanUp();
+    fs.rmSync(backend, { recursive: true, force: true });
+    await owner?.cleanUp();
+  });
+
+  test("the owner shares with three projects; the consumer accepts through a StackReference", async () => {
+    await ownerStack.up();
+    expect(await owner.memberIds(imageId)).toEqual([...projects].sort());
+
+    await consumerStack.up();
+    const outputs = await consumerStack.outputs();
+    expect(outputs).toEqual({ status: "accepted", memberId: cloud.identities.consumer1.projectId });
+
+    // Refresh reads every member from Glance (stack outputs change only on the next up).
+    await ownerStack.refresh();
+    const state = await ownerStack.exportState();
+    const consumer1 = cloud.identities.consumer1.projectId;
+    expect(
+      state.deployment.resources?.find((r) => r.id === `${imageId}/${consumer1}`)?.outputs?.status,
+    ).toBe("accepted");
+  });
+
+  test("preview --diff of adding a project to the ImageShare shows exactly one create", async () => {
+    await ownerStack.setConfig("projects", JSON.stringify([...projects, "new-project-id"]));
+    const preview = await ownerStack.preview();
+    expect(memberLines(preview.stdout, "create")).toHaveLength(1);
+    expect(preview.stdout).toMatch(/golden-image-new-project-id/);
+    expect(preview.stdout).not.toMatch(/to replace|to update|to delete/);
+    expect(preview.stdout).toMatch(/1 to create/);
+  });
+
+  test("removing one project of three touches only that member; the other two are untouched", async () => {
+    const before = await ownerStack.exportState();
+    const createdAt = (id: string, state: typeof before) =>
+      state.deployment.resources?.find((r) => r.id === `${imageId}/${id}`)?.outputs?.createdAt;
+    await ownerStack.setConfig("projects", JSON.stringify(projects.slice(0, 2)));
+    const up = await ownerStack.up();
+    expect(memberLines(up.stdout, "delete")).toHaveLength(1);
+    expect(memberLines(up.stdout, "create")).toHaveLength(0);
+    expect(await owner.memberIds(imageId)).toEqual(projects.slice(0, 2).sort());
+    const after = await ownerStack.exportState();
+    for (const kept of projects.slice(0, 2)) {
+      expect(createdAt(kept, after)).toBe(createdAt(kept, before));
+    }
+  });
+
+  test("destroying the consumer's stack sets the membership back to rejected", async () => {
+    await consumerStack.destroy();
+    // Refresh reads every member from Glance (stack outputs change only on the next up).
+    await ownerStack.refresh();
+    const state = await ownerStack.exportState();
+    const consumer1 = cloud.identities.consumer1.projectId;
+    expect(
+      state.deployment.resources?.find((r) => r.id === `${imageId}/${consumer1}`)?.outputs?.status,
+    ).toBe("rejected");
+  });
+});

@@ -1,6 +1,8 @@
 /** Everything needed to reach one OpenStack cloud, after all configuration sources are merged. */
 export interface CloudConfig {
-  auth: AuthOptions;
+  /** Keystone authentication; absent when requests are signed with AK/SK instead. */
+  auth?: AuthOptions;
+  aksk?: AkSkOptions;
   /** Region used when a resource does not name one. */
   region?: string;
   /** Catalog interface to pick endpoints from. */
@@ -10,6 +12,15 @@ export interface CloudConfig {
   /** Path of a PEM bundle to trust. */
   cacertFile?: string;
   insecure: boolean;
+}
+
+/** Huawei Cloud / Open Telekom Cloud access keys: every request is signed, no token. */
+export interface AkSkOptions {
+  accessKey: string;
+  secretKey: string;
+  securityToken?: string;
+  projectId?: string;
+  imsCloud: "huaweicloud" | "otc";
 }
 
 export type AuthMethod = "password" | "application_credential" | "token";
@@ -34,6 +45,11 @@ export interface AuthOptions {
 
 /** The secret parts of a configuration, so they can be kept out of every message. */
 export function secretsOf(config: CloudConfig): string[] {
-  const { password, applicationCredentialSecret, token } = config.auth;
-  return [password, applicationCredentialSecret, token].filter((s): s is string => !!s);
+  return [
+    config.auth?.password,
+    config.auth?.applicationCredentialSecret,
+    config.auth?.token,
+    config.aksk?.secretKey,
+    config.aksk?.securityToken,
+  ].filter((s): s is string => !!s);
 }

@@ -1,4 +1,4 @@
-import { AuthMethod, AuthOptions, CloudConfig } from "./cloudConfig";
+import { AkSkOptions, AuthMethod, AuthOptions, CloudConfig } from "./cloudConfig";
 import { ConfigurationError } from "./configurationError";
 import { settingsFromCloudsYaml } from "./cloudsYaml";
 import { Settings } from "./settings";
@@ -13,7 +13,12 @@ export interface SettingsSources {
   loadCloud?: (name: string) => Settings;
 }
 
-const credentialFields: (keyof Settings)[] = ["password", "applicationCredentialSecret", "token"];
+const credentialFields: (keyof Settings)[] = [
+  "password",
+  "applicationCredentialSecret",
+  "token",
+  "secretKey",
+];
 
 /**
  * Merges the sources field by field: stack config over `OS_*` variables over clouds.yaml.
@@ -34,15 +39,45 @@ export function resolveCloudConfig(
   const credentialLayer = layers.find((layer) =>
     credentialFields.some((f) => layer[f] !== undefined),
   );
-  const method = chooseMethod(credentialLayer ?? {}, merged.authType);
-  const auth = buildAuth(method, merged);
-  return {
-    auth,
+  const common = {
     region: merged.region,
     interface: parseInterface(merged.interface),
     imageEndpoint: merged.imageEndpoint,
     cacertFile: merged.cacertFile,
     insecure: parseBoolean(merged.insecure, "insecure (OS_INSECURE)"),
+  };
+  if (credentialLayer?.secretKey !== undefined) {
+    return { ...common, aksk: buildAkSk(merged, credentialLayer.imsCloud ?? merged.imsCloud) };
+  }
+  const method = chooseMethod(credentialLayer ?? {}, merged.authType);
+  return { ...common, auth: buildAuth(method, merged) };
+}
+
+function buildAkSk(s: Settings, imsCloud: string | undefined): AkSkOptions {
+  if (!s.accessKey || !s.secretKey) {
+    throw new ConfigurationError(
+      "AK/SK authentication needs both keys: HW_ACCESS_KEY and HW_SECRET_KEY (Huawei Cloud), " +
+        "OS_ACCESS_KEY and OS_SECRET_KEY (Open Telekom Cloud), or openstack:accessKey and openstack:secretKey.",
+    );
+  }
+  const cloud = (imsCloud ?? "huaweicloud").toLowerCase();
+  if (cloud !== "huaweicloud" && cloud !== "otc") {
+    throw new ConfigurationError(
+      `openstack:imsCloud must be "huaweicloud" or "otc", not "${imsCloud}".`,
+    );
+  }
+  if (!s.region && !s.imageEndpoint) {
+    throw new ConfigurationError(
+      "AK/SK authentication needs a region to find the IMS endpoint: HW_REGION_NAME / OS_REGION_NAME / " +
+        "openstack:region (or set openstack:imageEndpoint).",
+    );
+  }
+  return {
+    accessKey: s.accessKey,
+    secretKey: s.secretKey,
+    securityToken: s.securityToken,
+    projectId: s.projectId,
+    imsCloud: cloud,
   };
 }
 

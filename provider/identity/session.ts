@@ -3,7 +3,8 @@ import * as fs from "fs";
 import { HttpClient, OutgoingRequest, RequestAuthorizer } from "../transport/http";
 import { RetryPolicy } from "../transport/retry";
 import { registerSecret } from "../transport/secrets";
-import { CloudConfig, secretsOf } from "./cloudConfig";
+import { AkSkAuthorizer } from "../transport/akskSigner";
+import { AkSkOptions, CloudConfig, secretsOf } from "./cloudConfig";
 import { ConfigurationError } from "./configurationError";
 import { IssuedToken, findImageEndpoint, issueToken, normalizeImageEndpoint } from "./keystone";
 
@@ -14,11 +15,20 @@ export interface ServiceConnection {
   endpoint: string;
 }
 
+/** What the resources need from a cloud, however it authenticates. */
+export interface CloudSession {
+  readonly http: HttpClient;
+  /** Glance (or IMS) for a region; the configured region when none is given. */
+  imageService(region?: string): Promise<ServiceConnection>;
+  /** The project the credentials act for, when known. */
+  projectId(): Promise<string | undefined>;
+}
+
 /**
  * A Keystone session: authenticates lazily, once, shares the token between all concurrent
  * requests, renews it shortly before it expires and once after a 401.
  */
-export class KeystoneSession implements RequestAuthorizer {
+export class KeystoneSession implements RequestAuthorizer, CloudSession {
   private current?: IssuedToken;
   private pending?: Promise<IssuedToken>;
 
@@ -65,7 +75,11 @@ export class KeystoneSession implements RequestAuthorizer {
     if (this.current && !expiresSoon(this.current)) {
       return Promise.resolve(this.current);
     }
-    this.pending ??= issueToken(this.http, this.config.auth)
+    const auth = this.config.auth;
+    if (!auth) {
+      return Promise.reject(new ConfigurationError("no Keystone credentials are configured"));
+    }
+    this.pending ??= issueToken(this.http, auth)
       .then((issued) => {
         registerSecret(issued.token);
         this.current = issued;
@@ -83,6 +97,44 @@ function expiresSoon(token: IssuedToken): boolean {
   return token.expiresAt.getTime() - Date.now() < 5 * 60_000;
 }
 
+/**
+ * Huawei Cloud / Open Telekom Cloud with access keys: every request is signed, so there is
+ * no token to fetch, and the IMS endpoint follows from the region.
+ */
+export class AkSkSession implements CloudSession {
+  private readonly authorizer: AkSkAuthorizer;
+
+  constructor(
+    readonly http: HttpClient,
+    readonly config: CloudConfig & { aksk: AkSkOptions },
+  ) {
+    this.authorizer = new AkSkAuthorizer(config.aksk);
+  }
+
+  async imageService(region?: string): Promise<ServiceConnection> {
+    const endpoint = this.config.imageEndpoint
+      ? normalizeImageEndpoint(this.config.imageEndpoint)
+      : imsEndpoint(this.config.aksk.imsCloud, region ?? this.config.region ?? "");
+    return { http: this.http, authorizer: this.authorizer, endpoint };
+  }
+
+  async projectId(): Promise<string | undefined> {
+    return this.config.aksk.projectId;
+  }
+}
+
+/** `https://ims.{region}.myhuaweicloud.com`, or Open Telekom Cloud's `ims.{region}.otc.t-systems.com`. */
+export function imsEndpoint(cloud: AkSkOptions["imsCloud"], region: string): string {
+  if (!/^[a-z0-9-]+$/.test(region)) {
+    throw new ConfigurationError(
+      `"${region}" is not a region name IMS endpoints are made from (like "eu-de").`,
+    );
+  }
+  return cloud === "otc"
+    ? `https://ims.${region}.otc.t-systems.com`
+    : `https://ims.${region}.myhuaweicloud.com`;
+}
+
 export interface SessionOptions {
   retry?: Partial<RetryPolicy>;
 }
@@ -93,8 +145,8 @@ export interface SessionOptions {
  * so the cache lives on `globalThis`: one authentication per process, whatever the count
  * of resources or resource types.
  */
-export function sessionFor(config: CloudConfig, options: SessionOptions = {}): KeystoneSession {
-  const holder = globalThis as unknown as Record<symbol, Map<string, KeystoneSession> | undefined>;
+export function sessionFor(config: CloudConfig, options: SessionOptions = {}): CloudSession {
+  const holder = globalThis as unknown as Record<symbol, Map<string, CloudSession> | undefined>;
   // Looked up on each call: Pulumi's serializer cannot capture a symbol held in a variable.
   const sessions = (holder[Symbol.for("pulumi-image-members.sessions")] ??= new Map());
   const key = createHash("sha256")
@@ -102,10 +154,10 @@ export function sessionFor(config: CloudConfig, options: SessionOptions = {}): K
     .digest("hex");
   let session = sessions.get(key);
   if (!session) {
-    session = new KeystoneSession(
-      new HttpClient({ retry: options.retry, tls: tlsOptions(config) }),
-      config,
-    );
+    const http = new HttpClient({ retry: options.retry, tls: tlsOptions(config) });
+    session = config.aksk
+      ? new AkSkSession(http, { ...config, aksk: config.aksk })
+      : new KeystoneSession(http, config);
     sessions.set(key, session);
   }
   return session;

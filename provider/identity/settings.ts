@@ -24,6 +24,12 @@ export interface Settings {
   imageEndpoint?: string;
   cacertFile?: string;
   insecure?: string;
+  /** Huawei Cloud / Open Telekom Cloud AK/SK. */
+  accessKey?: string;
+  secretKey?: string;
+  securityToken?: string;
+  /** `huaweicloud` or `otc`: which cloud's IMS endpoint to derive from the region. */
+  imsCloud?: string;
 }
 
 export type SettingName = keyof Settings;
@@ -42,7 +48,10 @@ export const settingSources: Record<SettingName, { stackKeys: string[]; envVars:
   password: { stackKeys: ["password"], envVars: ["OS_PASSWORD"] },
   userDomainId: { stackKeys: ["userDomainId"], envVars: ["OS_USER_DOMAIN_ID"] },
   userDomainName: { stackKeys: ["userDomainName"], envVars: ["OS_USER_DOMAIN_NAME"] },
-  projectId: { stackKeys: ["projectId", "tenantId"], envVars: ["OS_PROJECT_ID", "OS_TENANT_ID"] },
+  projectId: {
+    stackKeys: ["projectId", "tenantId"],
+    envVars: ["OS_PROJECT_ID", "OS_TENANT_ID", "HW_PROJECT_ID"],
+  },
   projectName: {
     stackKeys: ["projectName", "tenantName"],
     envVars: ["OS_PROJECT_NAME", "OS_TENANT_NAME"],
@@ -62,7 +71,7 @@ export const settingSources: Record<SettingName, { stackKeys: string[]; envVars:
     envVars: ["OS_APPLICATION_CREDENTIAL_SECRET"],
   },
   token: { stackKeys: ["token"], envVars: ["OS_TOKEN", "OS_AUTH_TOKEN"] },
-  region: { stackKeys: ["region"], envVars: ["OS_REGION_NAME"] },
+  region: { stackKeys: ["region"], envVars: ["OS_REGION_NAME", "HW_REGION_NAME"] },
   interface: {
     stackKeys: ["endpointType", "interface"],
     envVars: ["OS_INTERFACE", "OS_ENDPOINT_TYPE"],
@@ -70,6 +79,13 @@ export const settingSources: Record<SettingName, { stackKeys: string[]; envVars:
   imageEndpoint: { stackKeys: ["imageEndpoint"], envVars: ["OS_IMAGE_ENDPOINT_OVERRIDE"] },
   cacertFile: { stackKeys: ["cacertFile"], envVars: ["OS_CACERT"] },
   insecure: { stackKeys: ["insecure"], envVars: ["OS_INSECURE"] },
+  accessKey: { stackKeys: ["accessKey"], envVars: ["HW_ACCESS_KEY", "OS_ACCESS_KEY"] },
+  secretKey: { stackKeys: ["secretKey"], envVars: ["HW_SECRET_KEY", "OS_SECRET_KEY"] },
+  securityToken: {
+    stackKeys: ["securityToken"],
+    envVars: ["HW_SECURITY_TOKEN", "OS_SECURITY_TOKEN"],
+  },
+  imsCloud: { stackKeys: ["imsCloud"], envVars: [] },
 };
 
 export const stackConfigNamespace = "openstack";
@@ -83,7 +99,12 @@ export function settingsFromStack(get: (key: string) => string | undefined): Set
 
 /** Settings from the standard `OS_*` environment variables. */
 export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
-  return collect((names) => firstDefined(names.envVars.map((v) => env[v])));
+  const settings = collect((names) => firstDefined(names.envVars.map((v) => env[v])));
+  // The variable names tell the cloud: Huawei's tools use HW_*, Open Telekom Cloud's OS_*.
+  if (settings.accessKey !== undefined) {
+    settings.imsCloud = env.HW_ACCESS_KEY ? "huaweicloud" : "otc";
+  }
+  return settings;
 }
 
 function collect(

@@ -42,6 +42,8 @@ export interface Fault {
   match: (method: string, path: string) => boolean;
   /** Answer with this status instead of serving the request. */
   status?: number;
+  /** The body of that answer (a Glance-style message otherwise). */
+  body?: string;
   retryAfter?: string;
   /** Serve the request, then cut the connection before any answer. */
   dropResponse?: boolean;
@@ -138,7 +140,7 @@ export class FakeCloud {
       const path = (req.url ?? "").split("?")[0];
       const method = req.method ?? "GET";
       const service = path.startsWith("/v3") ? "keystone" : "glance";
-      const token = req.headers["x-auth-token"] as string | undefined;
+      const token = (req.headers["x-auth-token"] as string | undefined) ?? this.akskToken(req);
       const fault = this.takeFault(method, path);
       if (fault?.resetBeforeServing) {
         this.log.push({ method, path, status: 0, service, token });
@@ -150,7 +152,7 @@ export class FakeCloud {
         const headers: Record<string, string> = fault.retryAfter
           ? { "Retry-After": fault.retryAfter }
           : {};
-        this.sendError(res, fault.status, "Fault injected by the test.", headers);
+        this.sendError(res, fault.status, "Fault injected by the test.", headers, fault.body);
         return;
       }
       const answer =
@@ -174,6 +176,27 @@ export class FakeCloud {
       });
       res.end(body);
     });
+  }
+
+  /**
+   * Huawei-style AK/SK: a request signed with the known access key acts for the project in
+   * X-Project-Id (the signature itself is verified in the signer's own tests).
+   */
+  akskAccessKey?: string;
+
+  private akskToken(req: http.IncomingMessage): string | undefined {
+    const authorization = req.headers.authorization ?? "";
+    const projectId = req.headers["x-project-id"] as string | undefined;
+    if (
+      !this.akskAccessKey ||
+      !projectId ||
+      !authorization.startsWith(`SDK-HMAC-SHA256 Access=${this.akskAccessKey},`)
+    ) {
+      return undefined;
+    }
+    const token = `aksk-${projectId}`;
+    this.tokens.set(token, { projectId, expiresAt: new Date(Date.now() + 3600_000) });
+    return token;
   }
 
   private takeFault(method: string, path: string): Fault | undefined {

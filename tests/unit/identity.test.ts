@@ -47,9 +47,9 @@ describe("configuration sources", () => {
       stack: { password: "stack-password" },
       env: settingsFromEnv({ ...baseEnv, OS_TOKEN: "stray-token" }),
     });
-    expect(config.auth.method).toBe("password");
-    expect(config.auth.password).toBe("stack-password");
-    expect(config.auth.token).toBeUndefined();
+    expect(config.auth?.method).toBe("password");
+    expect(config.auth?.password).toBe("stack-password");
+    expect(config.auth?.token).toBeUndefined();
   });
 
   test("application credentials and tokens are recognised", () => {

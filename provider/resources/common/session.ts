@@ -1,6 +1,6 @@
 import type { ConfigureRequest } from "@pulumi/pulumi/dynamic";
 import { resolveCloudConfig } from "../../identity/resolve";
-import { KeystoneSession, sessionFor } from "../../identity/session";
+import { CloudSession, sessionFor } from "../../identity/session";
 import { Settings, settingsFromEnv, settingsFromStack } from "../../identity/settings";
 import { ServiceConnection } from "../../identity/session";
 import { explainCommonFailure, fail } from "./explain";
@@ -14,7 +14,7 @@ export function stackSettingsOf(request: ConfigureRequest): Settings {
 }
 
 /** The process-wide session for the stack config (if any) merged with `OS_*` and clouds.yaml. */
-export function openSession(stackSettings: Settings | undefined): KeystoneSession {
+export function openSession(stackSettings: Settings | undefined): CloudSession {
   return sessionFor(
     resolveCloudConfig({ stack: stackSettings ?? {}, env: settingsFromEnv(process.env) }),
   );

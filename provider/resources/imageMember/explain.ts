@@ -40,6 +40,15 @@ export async function explainCreateFailure(
   }
   const evidence = serverEvidence(error);
   const scope = projectId ? `project ${projectId}` : "the configured project";
+  if ((error.status === 400 || error.status === 403) && /encrypt|kms/i.test(error.serverMessage)) {
+    return fail(
+      headline,
+      `image ${ref.imageId} is encrypted, and its KMS key must be authorized for project ${ref.memberId} ` +
+        `before the image can be shared: in the key management service, grant that project "Decrypt Data Key" ` +
+        `and "Describe Key" on the image's custom key (default keys cannot be shared), then run pulumi up again.`,
+      evidence,
+    );
+  }
   switch (error.status) {
     case 409:
       return fail(

@@ -68,3 +68,48 @@ describe("the provider as Pulumi serializes it into state", () => {
     expect(text).toContain("exports.handler");
   }, 60_000);
 });
+
+describe("the provider serialized from an installed package", () => {
+  test("is a require() of the package, a few hundred bytes, and runs from another project's node_modules", async () => {
+    const { execFileSync } = await import("child_process");
+    const root = path.resolve(__dirname, "../..");
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "installed-"));
+    try {
+      // What `npm install pulumi-image-members` leaves: the package's files, really copied.
+      const installed = path.join(project, "node_modules", "pulumi-image-members");
+      fs.mkdirSync(installed, { recursive: true });
+      fs.copyFileSync(path.join(root, "package.json"), path.join(installed, "package.json"));
+      fs.cpSync(path.join(root, "dist", "provider"), path.join(installed, "dist", "provider"), {
+        recursive: true,
+      });
+      const script = `
+        const pulumi = require("@pulumi/pulumi");
+        const { ImageMember } = require("pulumi-image-members");
+        const provider = require("pulumi-image-members/serialized/imageMember");
+        pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true }).then(async (s) => {
+          const loaded = require("require-from-string")(s.text).handler();
+          const checked = await loaded.check({}, { imageId: "nope", memberId: "p" });
+          console.log(JSON.stringify({ text: s.text, failures: checked.failures, resource: typeof ImageMember }));
+        });`;
+      const out = execFileSync(process.execPath, ["-e", script], {
+        cwd: project,
+        // As if installed side by side: both folders on the resolution path.
+        env: {
+          ...process.env,
+          NODE_PATH: [path.join(project, "node_modules"), path.join(root, "node_modules")].join(
+            path.delimiter,
+          ),
+        },
+        encoding: "utf8",
+      });
+      const result = JSON.parse(out);
+      console.log(`serialized provider from an installed package: ${result.text.length} bytes`);
+      expect(result.text).toContain('require("pulumi-image-members/serialized/imageMember")');
+      expect(result.text.length).toBeLessThan(400);
+      expect(result.failures.map((f: { property: string }) => f.property)).toEqual(["imageId"]);
+      expect(result.resource).toBe("function");
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

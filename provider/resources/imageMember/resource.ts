@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { serializableProvider } from "../serializable";
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- module.exports is the provider (see there)
+import provider = require("./serializedProvider");
 
 export interface ImageMemberArgs {
   /** The image to share (a UUID). The credentials must belong to its owner project. */
@@ -15,9 +16,6 @@ export interface ImageMemberArgs {
   adoptExisting?: pulumi.Input<boolean>;
 }
 
-// One object for the whole program: Pulumi serializes it once and reuses the text for
-// every ImageMember.
-const provider = serializableProvider("imageMember");
 
 /**
  * Shares an image with a project (a Glance v2 image member). The member project then

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { serializableProvider } from "../serializable";
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- module.exports is the provider (see there)
+import provider = require("./serializedProvider");
 
 export interface ImageMemberAcceptanceArgs {
   /** The image shared with this project. */
@@ -15,7 +16,6 @@ export interface ImageMemberAcceptanceArgs {
   statusOnDelete?: pulumi.Input<"rejected" | "pending">;
 }
 
-const provider = serializableProvider("imageMemberAcceptance");
 
 /**
  * Accepts (or rejects) an image another project shared with this one: the member project's

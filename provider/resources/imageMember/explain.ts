@@ -1,4 +1,5 @@
 import { ImageSummary } from "../../glance";
+import { MemberRef } from "../common/memberRef";
 import { ServiceConnection } from "../../identity/session";
 import { ApiError } from "../../transport/errors";
 import {
@@ -8,15 +9,6 @@ import {
   ProviderError,
   serverEvidence,
 } from "../common/explain";
-
-export interface MemberRef {
-  imageId: string;
-  memberId: string;
-}
-
-export function resourceId(ref: MemberRef): string {
-  return `${ref.imageId}/${ref.memberId}`;
-}
 
 function notSharedAdvice(image: ImageSummary): string {
   return (

@@ -11,13 +11,8 @@ import {
   checkRegion,
   failures,
 } from "../common/validation";
-import {
-  explainCreateFailure,
-  explainOtherFailure,
-  hiddenMemberError,
-  MemberRef,
-  resourceId,
-} from "./explain";
+import { explainCreateFailure, explainOtherFailure, hiddenMemberError } from "./explain";
+import { MemberRef, memberRefOf, resourceId } from "../common/memberRef";
 
 export interface ImageMemberInputs {
   imageId: string;
@@ -107,8 +102,7 @@ export class ImageMemberProvider implements dynamic.ResourceProvider<
     id: string,
     props: Partial<ImageMemberOutputs> = {},
   ): Promise<dynamic.ReadResult<ImageMemberOutputs>> {
-    const ref =
-      props.imageId && props.memberId ? refOf(props as ImageMemberInputs) : parseResourceId(id);
+    const ref = memberRefOf(id, props, "ImageMember");
     const member = await this.fetch(
       ref,
       props.region,
@@ -144,7 +138,7 @@ export class ImageMemberProvider implements dynamic.ResourceProvider<
   }
 
   async delete(id: string, props: ImageMemberOutputs): Promise<void> {
-    const ref = props.imageId && props.memberId ? refOf(props) : parseResourceId(id);
+    const ref = memberRefOf(id, props, "ImageMember");
     const headline = `Cannot stop sharing image ${ref.imageId} with project ${ref.memberId}`;
     const glance = await connectToImageService(this.stackSettings, props.region, headline);
     try {
@@ -212,15 +206,6 @@ export class ImageMemberProvider implements dynamic.ResourceProvider<
 
 function refOf(inputs: ImageMemberInputs): MemberRef {
   return { imageId: inputs.imageId, memberId: inputs.memberId };
-}
-
-/** `<imageId>/<memberId>`, as given to `import`. The member id never contains `/`. */
-export function parseResourceId(id: string): MemberRef {
-  const slash = id.indexOf("/");
-  if (slash <= 0 || slash === id.length - 1) {
-    throw new Error(`"${id}" is not an ImageMember id; expected "<imageId>/<memberId>"`);
-  }
-  return { imageId: id.slice(0, slash), memberId: id.slice(slash + 1) };
 }
 
 function outputsOf(member: Member, region: string | undefined): ImageMemberOutputs {

@@ -16,7 +16,6 @@ export interface ImageMemberArgs {
   adoptExisting?: pulumi.Input<boolean>;
 }
 
-
 /**
  * Shares an image with a project (a Glance v2 image member). The member project then
  * accepts or rejects it; `status` shows which.

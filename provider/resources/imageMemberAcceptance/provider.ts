@@ -4,6 +4,7 @@ import { ServiceConnection } from "../../identity/session";
 import { Settings } from "../../identity/settings";
 import { ApiError } from "../../transport/errors";
 import { explainCommonFailure, fail, ProviderError, serverEvidence } from "../common/explain";
+import { memberRefOf, resourceId } from "../common/memberRef";
 import { connectToImageService, openSession, stackSettingsOf } from "../common/session";
 import {
   checkImageId,
@@ -91,7 +92,10 @@ export class ImageMemberAcceptanceProvider implements dynamic.ResourceProvider<
   ): Promise<dynamic.CreateResult<ImageMemberAcceptanceOutputs>> {
     const memberId = inputs.memberId ?? (await this.ownProjectId(inputs));
     const member = await this.setStatus(inputs, memberId, inputs.status);
-    return { id: `${inputs.imageId}/${memberId}`, outs: outputsOf(member, inputs) };
+    return {
+      id: resourceId({ imageId: inputs.imageId, memberId }),
+      outs: outputsOf(member, inputs),
+    };
   }
 
   async update(
@@ -107,8 +111,7 @@ export class ImageMemberAcceptanceProvider implements dynamic.ResourceProvider<
     id: string,
     props: Partial<ImageMemberAcceptanceOutputs> = {},
   ): Promise<dynamic.ReadResult<ImageMemberAcceptanceOutputs>> {
-    const [imageId, memberId] =
-      props.imageId && props.memberId ? [props.imageId, props.memberId] : splitId(id);
+    const { imageId, memberId } = memberRefOf(id, props, "ImageMemberAcceptance");
     const headline = `Cannot read the status of image ${imageId} for project ${memberId}`;
     const glance = await connectToImageService(this.stackSettings, props.region, headline);
     let member: Member;
@@ -127,7 +130,7 @@ export class ImageMemberAcceptanceProvider implements dynamic.ResourceProvider<
     } as ImageMemberAcceptanceInputs;
     const outs = outputsOf(member, settings);
     // The status read becomes the input too, so a preview shows `status: "rejected" => "accepted"`.
-    return { id: `${imageId}/${memberId}`, props: outs, inputs: outs };
+    return { id: resourceId({ imageId, memberId }), props: outs, inputs: outs };
   }
 
   async delete(_id: string, props: ImageMemberAcceptanceOutputs): Promise<void> {
@@ -218,14 +221,6 @@ function explainStatusFailure(
     default:
       return fail(headline, `unexpected answer ${error.status} from the image service.`, evidence);
   }
-}
-
-function splitId(id: string): [string, string] {
-  const slash = id.indexOf("/");
-  if (slash <= 0 || slash === id.length - 1) {
-    throw new Error(`"${id}" is not an ImageMemberAcceptance id; expected "<imageId>/<memberId>"`);
-  }
-  return [id.slice(0, slash), id.slice(slash + 1)];
 }
 
 function outputsOf(

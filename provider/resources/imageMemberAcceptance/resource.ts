@@ -16,7 +16,6 @@ export interface ImageMemberAcceptanceArgs {
   statusOnDelete?: pulumi.Input<"rejected" | "pending">;
 }
 
-
 /**
  * Accepts (or rejects) an image another project shared with this one: the member project's
  * half of the sharing handshake. Use the member project's credentials.

@@ -23,7 +23,7 @@ export async function explainCreateFailure(
   error: unknown,
   ref: MemberRef,
   glance: ServiceConnection | undefined,
-  projectId: string | undefined,
+  credentialsProject: () => Promise<string | undefined>,
 ): Promise<ProviderError> {
   const headline = `Cannot share image ${ref.imageId} with project ${ref.memberId}`;
   const common = explainCommonFailure(error, headline);
@@ -31,6 +31,8 @@ export async function explainCreateFailure(
     return common ?? fail(headline, String((error as Error)?.message ?? error));
   }
   const evidence = serverEvidence(error);
+  const projectId =
+    error.status === 403 || error.status === 404 ? await credentialsProject() : undefined;
   const scope = projectId ? `project ${projectId}` : "the configured project";
   if ((error.status === 400 || error.status === 403) && /encrypt|kms/i.test(error.serverMessage)) {
     return fail(

@@ -1,7 +1,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { createMember, getMember, deleteMember, Member } from "../../glance";
 import { Settings } from "../../identity/settings";
-import { ServiceConnection } from "../../identity/session";
+import { CloudSession, ServiceConnection } from "../../identity/session";
 import { ApiError } from "../../transport/errors";
 import { connectToImageService, openSession, stackSettingsOf } from "../common/session";
 import {
@@ -82,19 +82,18 @@ export class ImageMemberProvider implements dynamic.ResourceProvider<
 
   async create(inputs: ImageMemberInputs): Promise<dynamic.CreateResult<ImageMemberOutputs>> {
     const ref = refOf(inputs);
-    const session = openSession(this.stackSettings);
+    let session: CloudSession | undefined;
     let glance: ServiceConnection | undefined;
     try {
+      session = openSession(this.stackSettings);
       glance = await session.imageService(inputs.region);
       const member = await this.createOrAdopt(glance, ref, inputs.adoptExisting === true);
       return { id: resourceId(ref), outs: outputsOf(member, inputs.region) };
     } catch (error) {
-      throw await explainCreateFailure(
-        error,
-        ref,
-        glance,
-        await session.projectId().catch(() => undefined),
-      );
+      // The project is asked for only to explain a 403 or 404, never after a failed login.
+      const projectId = async () =>
+        glance ? session?.projectId().catch(() => undefined) : undefined;
+      throw await explainCreateFailure(error, ref, glance, projectId);
     }
   }
 

@@ -61,6 +61,14 @@ test("8. state holds no password, application credential secret or token, from s
   const appCred = await makeApplicationCredential();
   const project = new PulumiProject(projectRoot, "secrets");
   try {
+    // Each step adds a member, so each `up` authenticates with that step's credentials.
+    const projects = [
+      cloud.identities.consumer1.projectId,
+      cloud.identities.consumer2.projectId,
+      cloud.identities.admin.projectId,
+    ];
+    const members = (n: number) =>
+      JSON.stringify(Object.fromEntries(projects.slice(0, n).map((p, i) => [`m${i}`, p])));
     // (1) Stack config, the password as a Pulumi secret.
     await project.init(
       {
@@ -69,66 +77,78 @@ test("8. state holds no password, application credential secret or token, from s
         "openstack:tenantName": o.projectName,
         "openstack:imageEndpoint": glance.url,
         imageId,
-        members: JSON.stringify({
-          a: cloud.identities.consumer1.projectId,
-          b: cloud.identities.consumer2.projectId,
-        }),
+        members: members(1),
       },
       { "openstack:password": o.password },
     );
     const tokensBefore = keystone.issuedTokens.length;
     await project.up();
-    // (2) OS_* variables: an application credential (the stack's password is removed first).
-    await project.run([
-      "config",
-      "rm",
-      "openstack:password",
-      "--stack",
-      project.stack,
-      "--config-file",
-      project.configFile,
-    ]);
-    await project.run([
-      "config",
-      "rm",
-      "openstack:userName",
-      "--stack",
-      project.stack,
-      "--config-file",
-      project.configFile,
-    ]);
-    await project.run([
-      "config",
-      "rm",
-      "openstack:tenantName",
-      "--stack",
-      project.stack,
-      "--config-file",
-      project.configFile,
-    ]);
-    await project.refresh({
+    // Pulumi itself keeps the stack config as the default provider's inputs: the secret only
+    // as its ciphertext.
+    const afterStep1 = await project.exportState();
+    const defaultProvider = afterStep1.deployment.resources?.find(
+      (r) => r.type === "pulumi:providers:pulumi-nodejs",
+    );
+    expect(defaultProvider?.inputs?.["openstack:password"]).toMatchObject({
+      ciphertext: expect.any(String),
+    });
+
+    // (2) OS_* variables: an application credential (the stack config's credentials removed).
+    for (const key of ["openstack:password", "openstack:userName", "openstack:tenantName"]) {
+      await project.run([
+        "config",
+        "rm",
+        key,
+        "--stack",
+        project.stack,
+        "--config-file",
+        project.configFile,
+      ]);
+    }
+    await project.setConfig("members", members(2));
+    await project.up({
       env: {
         OS_APPLICATION_CREDENTIAL_ID: appCred.id,
         OS_APPLICATION_CREDENTIAL_SECRET: appCred.secret,
       },
     });
-    // (3) clouds.yaml + secure.yaml, selected with OS_CLOUD.
+
+    // (3) clouds.yaml + secure.yaml, selected with OS_CLOUD, at the engine's most verbose logging.
     const localCloud = path.join(projectRoot, ".local-cloud");
-    await project.refresh({
-      env: {
-        OS_CLOUD: "local-owner",
-        OS_CLIENT_CONFIG_FILE: path.join(localCloud, "clouds.yaml"),
-        OS_CLIENT_SECURE_FILE: path.join(localCloud, "secure.yaml"),
-      },
-    });
+    const cloudsEnv = {
+      OS_CLOUD: "local-owner",
+      OS_CLIENT_CONFIG_FILE: path.join(localCloud, "clouds.yaml"),
+      OS_CLIENT_SECURE_FILE: path.join(localCloud, "secure.yaml"),
+    };
+    await project.setConfig("members", members(3));
+    const verbose = await project.run(
+      [
+        "up",
+        "--yes",
+        "--skip-preview",
+        "-v=9",
+        "--logtostderr",
+        "--stack",
+        project.stack,
+        "--config-file",
+        project.configFile,
+      ],
+      { env: cloudsEnv },
+    );
+    expect(await owner.memberIds(imageId)).toEqual([...projects].sort());
     const tokens = keystone.issuedTokens.slice(tokensBefore);
     expect(tokens.length).toBe(3); // one authentication per provider process, three processes
+    const logs = verbose.stdout + verbose.stderr;
+    expect(logs.length).toBeGreaterThan(10_000);
+    for (const secret of [o.password, appCred.secret, ...tokens]) {
+      expect(logs.includes(secret)).toBe(false);
+    }
 
     const exported = await project.exportState();
     const everything = exported.text + project.stateFilesText();
     expect(
       exported.deployment.resources?.filter((r) => r.type.endsWith("ImageMember")),
-    ).toHaveLength(2);
+    ).toHaveLength(3);
     for (const secret of [o.password, appCred.secret, ...tokens]) {
       expect(everything.includes(secret)).toBe(false);
     }
@@ -140,7 +160,7 @@ test("8. state holds no password, application credential secret or token, from s
     expect(providerText).toContain("pulumi-image-members/runtime");
     expect(providerText).not.toContain("X-Auth-Token");
     console.log(
-      `state: ${exported.text.length} bytes for 2 members; serialized provider ${providerText.length} bytes`,
+      `state: ${exported.text.length} bytes for 3 members; serialized provider ${providerText.length} bytes`,
     );
   } finally {
     await project.destroy({

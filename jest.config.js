@@ -15,5 +15,6 @@ module.exports = {
       testMatch: ["<rootDir>/tests/acceptance/**/*.test.ts"],
     },
     { ...common, displayName: "e2e", testMatch: ["<rootDir>/tests/e2e/**/*.test.ts"] },
+    { ...common, displayName: "faults", testMatch: ["<rootDir>/tests/faults/**/*.test.ts"] },
   ],
 };

@@ -26,3 +26,6 @@ bash scripts/pulumi-cli.sh ensure >/dev/null
 
 step "end-to-end tests under the real Pulumi engine"
 npx jest --selectProjects e2e --runInBand
+
+step "fault injection and crash consistency under the real engine (about 4 minutes)"
+npx jest --selectProjects faults --runInBand

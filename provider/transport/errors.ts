@@ -44,6 +44,8 @@ export class TransportError extends Error {
     readonly request: RequestDescription,
     readonly reason: string,
     readonly attempts: number,
+    /** True when an attempt may have reached the server before its answer was lost. */
+    readonly afterLostResponse = false,
   ) {
     super(
       redactSecrets(

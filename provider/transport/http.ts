@@ -123,11 +123,14 @@ export class HttpClient {
       try {
         ({ response, text } = await this.send(outgoing));
       } catch (error) {
-        // The request may have been processed even though no answer came back.
-        earlierAttemptMayHaveLanded = true;
+        // The request may have been processed even though no answer came back, unless no
+        // connection was ever made.
+        if (!neverSent(error)) {
+          earlierAttemptMayHaveLanded = true;
+        }
         const reason = describeNetworkError(error, this.policy.timeoutMs);
         if (attempt >= this.policy.maxAttempts || !isRetryableNetworkError(error)) {
-          throw new TransportError(description, reason, attempt);
+          throw new TransportError(description, reason, attempt, earlierAttemptMayHaveLanded);
         }
         await this.sleep(backoffDelayMs(this.policy, attempt, this.random));
         continue;
@@ -210,6 +213,12 @@ function parseJson(text: string, description: RequestDescription): unknown {
   } catch {
     throw new TransportError(description, "the server answered with a body that is not JSON", 1);
   }
+}
+
+/** Errors raised before any byte of the request could reach the server. */
+function neverSent(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? "";
+  return ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"].includes(code);
 }
 
 function isRetryableNetworkError(error: unknown): boolean {

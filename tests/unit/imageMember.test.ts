@@ -107,6 +107,72 @@ describe("ImageMember provider against the fake cloud", () => {
     expect(posts.map((r) => r.status)).toEqual([200, 409]);
   });
 
+  test("a POST whose answer was lost, then an outage beyond the retry budget: reported as created but not initialised", async () => {
+    const image = cloud.addImage("owner");
+    cloud.faults.push({
+      match: (m, p) => m === "POST" && p.endsWith("/members"),
+      dropResponse: true,
+      times: 1,
+    });
+    cloud.faults.push({ match: (_m, p) => p.startsWith("/v2"), status: 503, times: 100 });
+    const provider = await configuredProvider(cloud);
+
+    const error = (await provider
+      .create({ imageId: image.id, memberId: "p1" })
+      .catch((e) => e)) as Error & {
+      id?: string;
+      properties?: Record<string, unknown>;
+      reasons?: string[];
+    };
+    // The engine keeps a resource whose create failed with an id: nothing is left unknown to state.
+    expect(error.id).toBe(`${image.id}/p1`);
+    expect(error.properties).toEqual({ imageId: image.id, memberId: "p1" });
+    expect(error.message).toMatch(
+      /the image service failed \(503\) and kept failing after retries/,
+    );
+    expect(cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual(["p1"]);
+
+    // The next up runs update: it finds the member and finishes; had the POST not landed, it creates it.
+    cloud.faults.length = 0;
+    const finished = await provider.update(error.id!, error.properties as never, {
+      imageId: image.id,
+      memberId: "p1",
+    });
+    expect(finished.outs).toMatchObject({ memberId: "p1", status: "pending" });
+    cloud.members.set(image.id, []);
+    const created = await provider.update(error.id!, error.properties as never, {
+      imageId: image.id,
+      memberId: "p1",
+    });
+    expect(created.outs).toMatchObject({ memberId: "p1", status: "pending" });
+    expect(cloud.members.get(image.id)?.length).toBe(1);
+  });
+
+  test("a refused connection is not a create that may have landed; IMAGE_MEMBERS_ADOPT_EXISTING adopts for one run", async () => {
+    const image = cloud.addImage("owner");
+    const refused = await configuredProvider(cloud, "owner", {
+      "openstack:imageEndpoint": "http://127.0.0.1:1",
+    });
+    const error = (await refused
+      .create({ imageId: image.id, memberId: "p1" })
+      .catch((e) => e)) as Error & { id?: string };
+    expect(error.message).toMatch(/ECONNREFUSED/);
+    expect(error.id).toBeUndefined();
+
+    const provider = await configuredProvider(cloud);
+    await provider.create({ imageId: image.id, memberId: "p2" });
+    process.env.IMAGE_MEMBERS_ADOPT_EXISTING = "true";
+    try {
+      const adopted = await provider.create({ imageId: image.id, memberId: "p2" });
+      expect(adopted.outs).toMatchObject({ memberId: "p2" });
+    } finally {
+      delete process.env.IMAGE_MEMBERS_ADOPT_EXISTING;
+    }
+    await expect(provider.create({ imageId: image.id, memberId: "p2" })).rejects.toThrow(
+      /IMAGE_MEMBERS_ADOPT_EXISTING=true pulumi up/,
+    );
+  });
+
   test("a membership made outside the stack is a clear conflict with the way to adopt it", async () => {
     const image = cloud.addImage("owner");
     const consumer = cloud.project("consumer1").id;

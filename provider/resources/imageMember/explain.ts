@@ -49,7 +49,9 @@ export async function explainCreateFailure(
         headline,
         `project ${ref.memberId} is already a member of image ${ref.imageId}, outside this stack. To manage ` +
           `that membership here, set adoptExisting: true on this ImageMember and run pulumi up again ` +
-          `(Pulumi's import cannot load dynamic providers, pulumi/pulumi#3550).`,
+          `(Pulumi's import cannot load dynamic providers, pulumi/pulumi#3550). If an earlier ` +
+          `pulumi up was interrupted (killed, cancelled) after creating it, run ` +
+          `IMAGE_MEMBERS_ADOPT_EXISTING=true pulumi up once to adopt every such member.`,
         evidence,
       );
     case 403: {

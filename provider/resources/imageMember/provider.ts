@@ -2,7 +2,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { createMember, getMember, deleteMember, Member } from "../../glance";
 import { Settings } from "../../identity/settings";
 import { CloudSession, ServiceConnection } from "../../identity/session";
-import { ApiError } from "../../transport/errors";
+import { ApiError, TransportError } from "../../transport/errors";
 import { connectToImageService, openSession, stackSettingsOf } from "../common/session";
 import {
   checkImageId,
@@ -87,13 +87,30 @@ export class ImageMemberProvider implements dynamic.ResourceProvider<
     try {
       session = openSession(this.stackSettings);
       glance = await session.imageService(inputs.region);
-      const member = await this.createOrAdopt(glance, ref, inputs.adoptExisting === true);
+      const member = await this.createOrAdopt(
+        glance,
+        ref,
+        inputs.adoptExisting === true || adoptExistingForThisRun(),
+      );
       return { id: resourceId(ref), outs: outputsOf(member, inputs.region) };
     } catch (error) {
       // The project is asked for only to explain a 403 or 404, never after a failed login.
       const projectId = async () =>
         glance ? session?.projectId().catch(() => undefined) : undefined;
-      throw await explainCreateFailure(error, ref, glance, projectId);
+      const explained = await explainCreateFailure(error, ref, glance, projectId);
+      if (mayHaveBeenCreated(error)) {
+        // A POST may have created the member although no answer said so. Report it as created
+        // but failed to initialise (an error carrying the id): the engine keeps it in state,
+        // the next pulumi up finishes it (update), refresh drops it if it is absent, destroy
+        // removes it. Without this, the next run's POST meets 409 in a process that cannot
+        // know the member is its own.
+        throw Object.assign(explained, {
+          id: resourceId(ref),
+          properties: { ...inputs },
+          reasons: [explained.message],
+        });
+      }
+      throw explained;
     }
   }
 
@@ -124,16 +141,13 @@ export class ImageMemberProvider implements dynamic.ResourceProvider<
     // answer with full outputs, or the engine would drop them (pulumi/pulumi#13983).
     const ref = refOf(news);
     const member = await this.fetch(ref, news.region, `Cannot refresh the membership ${id}`);
-    if (!member) {
-      throw explainOtherFailure(
-        new Error(
-          `the membership of project ${ref.memberId} in image ${ref.imageId} no longer exists; run pulumi refresh, then pulumi up`,
-        ),
-        `Cannot update ${id}`,
-        ref,
-      );
+    if (member) {
+      return { outs: outputsOf(member, news.region) };
     }
-    return { outs: outputsOf(member, news.region) };
+    // Every input change is a replacement, so only a resource left "failed to initialise" by
+    // a create whose POST may not have landed gets here: finish creating it.
+    const created = await this.create(news);
+    return { outs: created.outs };
   }
 
   async delete(id: string, props: ImageMemberOutputs): Promise<void> {
@@ -201,6 +215,20 @@ export class ImageMemberProvider implements dynamic.ResourceProvider<
       throw explainOtherFailure(error, headline, ref);
     }
   }
+}
+
+/**
+ * `IMAGE_MEMBERS_ADOPT_EXISTING=true pulumi up`: for one run, adopt every membership that
+ * exists already instead of failing with 409. The recovery after an interrupted update
+ * (SIGKILL, a CI job cancelled), whose creates may have landed without the engine knowing.
+ */
+function adoptExistingForThisRun(): boolean {
+  return /^(1|true|yes)$/i.test(process.env.IMAGE_MEMBERS_ADOPT_EXISTING ?? "");
+}
+
+/** A create that failed after an attempt that may have reached Glance (its answer was lost). */
+function mayHaveBeenCreated(error: unknown): boolean {
+  return (error instanceof ApiError || error instanceof TransportError) && error.afterLostResponse;
 }
 
 function refOf(inputs: ImageMemberInputs): MemberRef {

@@ -91,7 +91,10 @@ describe("scenario 2: connection resets and cut responses", () => {
     expect(cut).toBeGreaterThan(0);
     expect(adopted).toBeGreaterThanOrEqual(cut);
     expect(burstAt).toBeGreaterThan(0);
-    expect(goneMidRequest).toBeGreaterThan(0);
+    expect(burstSockets).toBeGreaterThan(0);
+    // Whether the burst catches a request Glance already served depends on timing (0 to 4 seen
+    // on this machine), so it is reported, not required; the cut answers above provoke that
+    // case deterministically.
     await stack.expectConverged();
     report({
       scenario: "2. resets + cut responses",

@@ -24,6 +24,9 @@ npx jest --selectProjects acceptance
 step "Pulumi CLI (first time: built from Go modules, about 4 minutes; then cached)"
 bash scripts/pulumi-cli.sh ensure >/dev/null
 
+step "benchmark smoke: N=10, this provider and the direct-API floor (about 15 s; the harness must not rot)"
+npm run --silent bench:smoke
+
 step "end-to-end tests under the real Pulumi engine"
 npx jest --selectProjects e2e --runInBand
 

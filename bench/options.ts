@@ -1,0 +1,70 @@
+/** The benchmark's command line: contenders, operations and the options parsed from argv. */
+import * as os from "os";
+import * as path from "path";
+import { projectRoot } from "../tests/support/childProcess";
+
+export type ContenderName = "ours" | "package" | "floor" | "cli" | "bridged";
+export const allContenders: ContenderName[] = ["ours", "package", "floor", "cli", "bridged"];
+export type OpName = "up" | "noop" | "preview" | "refresh" | "destroy";
+export const ops: OpName[] = ["up", "noop", "preview", "refresh", "destroy"];
+export const opTitles: Record<OpName, string> = {
+  up: "pulumi up (create)",
+  noop: "pulumi up (no change)",
+  preview: "pulumi preview",
+  refresh: "pulumi refresh",
+  destroy: "pulumi destroy",
+};
+
+export interface Options {
+  sizes: number[];
+  images?: { count: number; perImage: number };
+  contenders: ContenderName[];
+  repeats: number;
+  cliSample: number;
+  out: string;
+  smoke: boolean;
+  /** Glance's default image_member_quota; above it a second glance-api without it is used. */
+  memberLimit: number;
+  glanceExtraPort: number;
+}
+
+export function parseOptions(argv: string[]): Options {
+  const smoke = argv.includes("--smoke");
+  const value = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const sizes = (value("--sizes") ?? (smoke ? "10" : "10,100,200"))
+    .split(",")
+    .filter(Boolean)
+    .map(Number);
+  const imagesArg = value("--images") ?? (smoke ? "none" : "20x10");
+  const imagesMatch = /^(\d+)x(\d+)$/.exec(imagesArg);
+  const contenders = (value("--contenders") ?? (smoke ? "ours,floor" : allContenders.join(",")))
+    .split(",")
+    .filter(Boolean) as ContenderName[];
+  for (const c of contenders) {
+    if (!allContenders.includes(c)) throw new Error(`unknown contender ${c}`);
+  }
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 1000)) {
+    throw new Error(`--sizes takes integers 1..1000, not ${sizes.join(",")}`);
+  }
+  return {
+    sizes,
+    images: imagesMatch
+      ? { count: Number(imagesMatch[1]), perImage: Number(imagesMatch[2]) }
+      : undefined,
+    contenders,
+    repeats: Number(value("--repeats") ?? (smoke ? 1 : 3)),
+    cliSample: Number(value("--cli-sample") ?? 10),
+    out: path.resolve(
+      value("--out") ??
+        (smoke
+          ? path.join(os.tmpdir(), "pim-bench-smoke")
+          : path.join(projectRoot, "docs/benchmarks")),
+    ),
+    smoke,
+    memberLimit: Number(value("--member-limit") ?? 128),
+    glanceExtraPort: Number(value("--glance-extra-port") ?? 19296),
+  };
+}

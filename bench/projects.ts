@@ -1,0 +1,144 @@
+/** Temporary projects: the package installed from `npm pack`, and the bridged provider. */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { projectRoot } from "../tests/support/childProcess";
+
+export function sh(cmd: string, args: string[], cwd: string, timeoutMs = 10 * 60_000): string {
+  return execFileSync(cmd, args, {
+    cwd,
+    encoding: "utf8",
+    timeout: timeoutMs,
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+export function writeProject(dir: string, name: string, program: string): void {
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.yaml"),
+    `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n`,
+  );
+  fs.writeFileSync(path.join(dir, "index.ts"), program);
+}
+
+export function benchProgram(): string {
+  return fs.readFileSync(path.join(projectRoot, "bench/program/index.ts"), "utf8");
+}
+
+/** A project elsewhere that installed this package from a tarball, as a user would. */
+export function makePackageProject(): { dir: string; version: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-bench-pkg-"));
+  sh("npm", ["run", "build"], projectRoot);
+  const tarball = sh(
+    "npm",
+    ["pack", "--silent", "--pack-destination", dir, "--ignore-scripts"],
+    projectRoot,
+  )
+    .trim()
+    .split("\n")
+    .pop()!;
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: "pim-bench-consumer", version: "0.0.0", private: true }, null, 2),
+  );
+  sh(
+    "npm",
+    [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--ignore-scripts",
+      path.join(dir, tarball),
+      "@pulumi/pulumi@3.276.0",
+      "typescript@5",
+    ],
+    dir,
+  );
+  const program = benchProgram().replace(`from "../../provider"`, `from "pulumi-image-members"`);
+  if (!program.includes(`from "pulumi-image-members"`)) {
+    throw new Error("bench/program/index.ts no longer imports ../../provider");
+  }
+  writeProject(dir, "image-members-bench-package", program);
+  return { dir, version: tarball };
+}
+
+export const bridgedProgram = `import * as pulumi from "@pulumi/pulumi";
+import * as openstack from "@pulumi/openstack";
+
+const config = new pulumi.Config();
+const imageIds = config.requireObject<string[]>("imageIds");
+const membersPerImage = config.requireNumber("membersPerImage");
+
+imageIds.forEach((imageId, i) => {
+  for (let m = 0; m < membersPerImage; m++) {
+    const memberId = \`bench-project-\${String(m).padStart(3, "0")}\`;
+    new openstack.images.ImageAccess(\`m-\${i}-\${m}\`, { imageId, memberId });
+  }
+});
+
+export const members = imageIds.length * membersPerImage;
+`;
+
+export interface BridgedOutcome {
+  available: boolean;
+  reason?: string;
+  pluginVersion?: string;
+  binDir?: string;
+  sdk?: string;
+  dir?: string;
+}
+
+export function makeBridgedProject(): BridgedOutcome {
+  // The Go module proxy refuses github.com/pulumi/pulumi-openstack/provider (403), and this
+  // project carries no build of another project's source: a plugin built elsewhere is used
+  // when one is given or cached.
+  const binDir =
+    process.env.PIM_BRIDGED_OPENSTACK_BIN ??
+    path.join(os.homedir(), ".cache", "pulumi-image-members", "bridged-openstack", "bin");
+  if (!fs.existsSync(path.join(binDir, "pulumi-resource-openstack"))) {
+    return {
+      available: false,
+      reason:
+        `no pulumi-resource-openstack plugin in ${binDir}: the Go module proxy refuses ` +
+        "github.com/pulumi/pulumi-openstack/provider/v5 (403 'This module version is not available'); " +
+        "set PIM_BRIDGED_OPENSTACK_BIN to the folder of a plugin built elsewhere",
+    };
+  }
+  const versionFile = path.join(path.dirname(binDir), "VERSION");
+  const pluginVersion = fs.existsSync(versionFile)
+    ? fs.readFileSync(versionFile, "utf8").trim()
+    : undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-bench-bridged-"));
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: "pim-bench-bridged", version: "0.0.0", private: true }, null, 2),
+  );
+  try {
+    // --ignore-scripts: old @pulumi/* packages try to download their plugin on install.
+    sh(
+      "npm",
+      [
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--ignore-scripts",
+        "@pulumi/openstack",
+        "@pulumi/pulumi@3.276.0",
+        "typescript@5",
+      ],
+      dir,
+    );
+  } catch (error) {
+    return {
+      available: false,
+      reason: `npm install @pulumi/openstack failed: ${(error as Error).message}`,
+    };
+  }
+  const sdk = JSON.parse(
+    fs.readFileSync(path.join(dir, "node_modules/@pulumi/openstack/package.json"), "utf8"),
+  ).version;
+  writeProject(dir, "image-members-bench-bridged", bridgedProgram);
+  return { available: true, pluginVersion, binDir, sdk: `@pulumi/openstack@${sdk}`, dir };
+}

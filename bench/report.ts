@@ -1,0 +1,132 @@
+/** The report: what results.json holds, the chart, the files written and the smoke summary line. */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { BarGroup, Panel, renderChart } from "./chart";
+import { describeMachine } from "./machine";
+import { ScenarioResult, Stats, fmtS, log } from "./measure";
+import { ContenderName, OpName, Options, allContenders, opTitles, ops } from "./options";
+import { BridgedOutcome } from "./projects";
+import { readme } from "./readme";
+import { Target, evaluateTargets, med } from "./targets";
+
+export const contenderLabels: Record<ContenderName, string> = {
+  ours: "pulumi-image-members (repo)",
+  package: "pulumi-image-members (npm package)",
+  floor: "floor (direct API, same concurrency)",
+  cli: "openstack CLI loop",
+  bridged: "bridged @pulumi/openstack ImageAccess",
+};
+export const contenderColors: Record<ContenderName, string> = {
+  ours: "#1f77b4",
+  package: "#17becf",
+  floor: "#2ca02c",
+  cli: "#d62728",
+  bridged: "#ff7f0e",
+};
+
+export function chartOf(
+  results: ScenarioResult[],
+  machine: ReturnType<typeof describeMachine>,
+): string {
+  const single = results.filter((r) => r.images === 1);
+  const xs = single.map((r) => r.total);
+  const panels: Panel[] = ops.map((op) => ({
+    title: opTitles[op],
+    series: allContenders
+      .map((c) => ({
+        contender: c,
+        label: contenderLabels[c] + (c === "cli" ? " (sampled)" : ""),
+        color: contenderColors[c],
+        dashed: c === "floor" || c === "cli",
+        points: single
+          .map((r) => [r.total, med(r, c, op)] as [number, number | undefined])
+          .filter((p): p is [number, number] => p[1] !== undefined),
+      }))
+      .filter((s) => s.points.length > 0),
+  }));
+  const multi = results.find((r) => r.images > 1);
+  const bars: BarGroup | undefined = multi
+    ? {
+        title: `${multi.images} images × ${multi.perImage} members: up (create)`,
+        bars: allContenders
+          .filter((c) => med(multi, c, "up") !== undefined)
+          .map((c) => ({
+            label: c,
+            color: contenderColors[c],
+            seconds: med(multi, c, "up")!,
+          })),
+      }
+    : undefined;
+  return renderChart({
+    title: "pulumi-image-members benchmark: median wall time per operation",
+    subtitle: `${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, ${machine.pulumiCli}, Node ${machine.node}, local Keystone + Glance; log scale`,
+    xs,
+    panels,
+    bars,
+  });
+}
+
+export interface Report {
+  command: string;
+  startedAt: string;
+  finishedAt: string;
+  options: Options;
+  machine: ReturnType<typeof describeMachine>;
+  bridged: BridgedOutcome;
+  glance: string;
+  packageTarball?: string;
+  results: ScenarioResult[];
+  targets: Target[];
+  cli?: Record<string, { up?: Stats; destroy?: Stats; calls: number; extrapolated: boolean }>;
+  harnessProblems: string[];
+}
+
+/** Redraws chart.svg and README.md from a results.json, measuring nothing. */
+export function redraw(file: string, out: string): number {
+  const report = JSON.parse(fs.readFileSync(file, "utf8")) as Report;
+  report.targets = evaluateTargets(report.results, report.options);
+  writeReport(report, out);
+  for (const t of report.targets) {
+    console.log(
+      `${t.met === true ? "MET    " : t.met === false ? "NOT MET" : "n/a    "} ${t.target}: ${t.measured}`,
+    );
+  }
+  return 0;
+}
+
+export function writeReport(report: Report, out: string): void {
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, "chart.svg"), chartOf(report.results, report.machine));
+  const readmeFile = path.join(out, "README.md");
+  fs.writeFileSync(readmeFile, readme(report));
+  try {
+    execFileSync(
+      process.execPath,
+      [require.resolve("prettier/bin/prettier.cjs"), "--write", readmeFile],
+      { stdio: "ignore" },
+    );
+  } catch {
+    log("prettier could not format the README");
+  }
+}
+
+export function smokeLine(report: Report): string {
+  const s = report.results[0];
+  const ours = s?.contenders.ours;
+  const floor = s?.contenders.floor;
+  const sample = (op: OpName) => ours?.samples[op]?.[0];
+  const parts = [
+    `bench smoke ${s?.label ?? "?"}:`,
+    ...ops.map((op) => `${op} ${fmtS(sample(op)?.seconds)} s`),
+    `(floor up ${fmtS(floor?.samples.up?.[0]?.seconds)} s);`,
+    `Glance up/noop/preview/destroy ${["up", "noop", "preview", "destroy"].map((op) => sample(op as OpName)?.glanceTotal ?? "?").join("/")};`,
+    `Keystone auths up ${sample("up")?.keystoneAuths ?? "?"};`,
+    `state ${ours?.state?.bytesPerMember ?? "?"} B/member (__provider ${ours?.state?.providerBytes ?? "?"} B);`,
+    `provider peak ${sample("up")?.providerPeakRssMb ?? "?"} MB;`,
+    report.harnessProblems.length
+      ? `HARNESS BROKEN: ${report.harnessProblems.join("; ")}`
+      : "harness OK",
+  ];
+  return parts.join(" ");
+}

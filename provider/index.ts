@@ -5,6 +5,14 @@ export type { ImageMemberInputs, ImageMemberOutputs } from "./resources/imageMem
 export { ImageMemberAcceptance } from "./resources/imageMemberAcceptance/resource";
 export type { ImageMemberAcceptanceArgs } from "./resources/imageMemberAcceptance/resource";
 export { ImageMemberAcceptanceProvider } from "./resources/imageMemberAcceptance/provider";
+export { ImageMembers } from "./resources/imageMembers/resource";
+export type { ImageMembersArgs } from "./resources/imageMembers/resource";
+export { ImageMembersProvider } from "./resources/imageMembers/provider";
+export type {
+  ImageMembersInputs,
+  ImageMembersMember,
+  ImageMembersOutputs,
+} from "./resources/imageMembers/provider";
 export { ImageShare } from "./resources/imageShare/component";
 export type { ImageShareArgs, SharedMember } from "./resources/imageShare/component";
 export { ConfigurationError } from "./identity/configurationError";

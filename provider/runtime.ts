@@ -4,6 +4,8 @@
  */
 import { ImageMemberProvider } from "./resources/imageMember/provider";
 import { ImageMemberAcceptanceProvider } from "./resources/imageMemberAcceptance/provider";
+import { ImageMembersProvider } from "./resources/imageMembers/provider";
 
 export const imageMember = new ImageMemberProvider();
 export const imageMemberAcceptance = new ImageMemberAcceptanceProvider();
+export const imageMembers = new ImageMembersProvider();

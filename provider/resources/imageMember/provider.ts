@@ -1,8 +1,9 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { adoptExistingForThisRun, mayHaveBeenCreated } from "../common/adoption";
 import { createMember, getMember, deleteMember, Member } from "../../glance";
 import { Settings } from "../../identity/settings";
 import { CloudSession, ServiceConnection } from "../../identity/session";
-import { ApiError, TransportError } from "../../transport/errors";
+import { ApiError } from "../../transport/errors";
 import { connectToImageService, openSession, stackSettingsOf } from "../common/session";
 import {
   checkImageId,
@@ -215,20 +216,6 @@ export class ImageMemberProvider implements dynamic.ResourceProvider<
       throw explainOtherFailure(error, headline, ref);
     }
   }
-}
-
-/**
- * `IMAGE_MEMBERS_ADOPT_EXISTING=true pulumi up`: for one run, adopt every membership that
- * exists already instead of failing with 409. The recovery after an interrupted update
- * (SIGKILL, a CI job cancelled), whose creates may have landed without the engine knowing.
- */
-function adoptExistingForThisRun(): boolean {
-  return /^(1|true|yes)$/i.test(process.env.IMAGE_MEMBERS_ADOPT_EXISTING ?? "");
-}
-
-/** A create that failed after an attempt that may have reached Glance (its answer was lost). */
-function mayHaveBeenCreated(error: unknown): boolean {
-  return (error instanceof ApiError || error instanceof TransportError) && error.afterLostResponse;
 }
 
 function refOf(inputs: ImageMemberInputs): MemberRef {

@@ -1,0 +1,48 @@
+import * as pulumi from "@pulumi/pulumi";
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- module.exports is the provider (see there)
+import provider = require("./serializedProvider");
+import type { ImageMembersMember } from "./provider";
+
+export interface ImageMembersArgs {
+  /** The image to share (a UUID). The credentials must belong to its owner project. */
+  imageId: pulumi.Input<string>;
+  /** The projects to share it with, each listed once; order does not matter. */
+  memberIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Region whose image service to use; defaults to the configured region. */
+  region?: pulumi.Input<string>;
+  /**
+   * Take over memberships that exist already (made by hand or another tool) instead of
+   * failing with a conflict.
+   */
+  adoptExisting?: pulumi.Input<boolean>;
+}
+
+/**
+ * Shares an image with a list of projects: all the Glance v2 members of one image in one
+ * resource. Cheaper than one `ImageMember` per project for long lists (one state entry and
+ * one engine step per image, and only the members that change cost a request). Members that
+ * exist in Glance but are not listed here are left alone.
+ */
+export class ImageMembers extends pulumi.dynamic.Resource {
+  declare readonly imageId: pulumi.Output<string>;
+  declare readonly region: pulumi.Output<string | undefined>;
+  /** The memberships, sorted by memberId; each `status` is `pending`, `accepted` or `rejected`. */
+  declare readonly members: pulumi.Output<ImageMembersMember[]>;
+
+  constructor(name: string, args: ImageMembersArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider,
+      name,
+      {
+        imageId: args.imageId,
+        memberIds: args.memberIds,
+        region: args.region,
+        adoptExisting: args.adoptExisting,
+        members: undefined,
+      },
+      opts,
+      "images",
+      "ImageMembers",
+    );
+  }
+}

@@ -1,0 +1,384 @@
+import { ImageMembersProvider } from "../../provider";
+import type { ImageMembersOutputs } from "../../provider";
+import { FakeCloud } from "../support/fakeCloud";
+import { passwordConfig, withoutOpenStackEnv } from "../support/providerHarness";
+
+withoutOpenStackEnv();
+// A member that fails "beyond the retry budget" takes the transport's full backoff (~4 s).
+jest.setTimeout(30_000);
+
+type PartialCreate = Error & {
+  id?: string;
+  properties?: ImageMembersOutputs & { __provider?: string };
+  reasons?: string[];
+};
+
+async function configured(cloud: FakeCloud, projectName = "owner") {
+  const provider = new ImageMembersProvider();
+  await provider.configure(passwordConfig(cloud, projectName));
+  return provider;
+}
+
+const projects = (n: number, prefix = "project") =>
+  Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(3, "0")}`);
+
+describe("ImageMembers provider against the fake cloud", () => {
+  let cloud: FakeCloud;
+
+  beforeEach(async () => {
+    cloud = new FakeCloud();
+    await cloud.start();
+  });
+  afterEach(() => cloud.stop());
+
+  const glanceIds = (imageId: string) =>
+    (cloud.members.get(imageId) ?? []).map((m) => m.member_id).sort();
+
+  test("create 20 members: one authentication and exactly one POST per member", async () => {
+    const image = cloud.addImage("owner");
+    const memberIds = projects(20).reverse();
+    const provider = await configured(cloud);
+
+    const created = await provider.create({ imageId: image.id, memberIds });
+
+    expect(created.id).toBe(image.id);
+    expect(created.outs?.imageId).toBe(image.id);
+    expect(created.outs?.members.map((m) => m.memberId)).toEqual(projects(20));
+    expect(created.outs?.members[0]).toEqual({
+      memberId: "project-000",
+      status: "pending",
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    expect(created.outs).not.toHaveProperty("region");
+    expect(glanceIds(image.id)).toEqual(projects(20));
+    expect(cloud.authentications()).toHaveLength(1);
+    const glance = cloud.glanceRequests();
+    expect(glance).toHaveLength(20);
+    expect(glance.every((r) => r.method === "POST" && r.status === 200)).toBe(true);
+  });
+
+  test("diff: the set of memberIds updates in place, imageId and region replace", async () => {
+    const provider = await configured(cloud);
+    const member = (memberId: string) => ({
+      memberId,
+      status: "pending",
+      createdAt: "",
+      updatedAt: "",
+    });
+    const olds: ImageMembersOutputs = { imageId: "i", members: [member("a"), member("b")] };
+
+    expect(await provider.diff("i", olds, { imageId: "i", memberIds: ["b", "a"] })).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(await provider.diff("i", olds, { imageId: "i", memberIds: ["a", "b", "c"] })).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(await provider.diff("i", olds, { imageId: "i", memberIds: ["a"] })).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
+    expect(await provider.diff("i", olds, { imageId: "j", memberIds: ["a", "b"] })).toEqual({
+      changes: true,
+      replaces: ["imageId"],
+      deleteBeforeReplace: false,
+    });
+    expect(
+      await provider.diff("i", olds, { imageId: "i", memberIds: ["a", "b"], region: "RegionTwo" }),
+    ).toEqual({ changes: true, replaces: ["region"], deleteBeforeReplace: true });
+    // adoptExisting and the serialized provider are not compared.
+    const extra = { imageId: "i", memberIds: ["a", "b"], adoptExisting: true, __provider: "x" };
+    expect((await provider.diff("i", olds, extra as never)).changes).toBe(false);
+    // A member that may or may not exist must be settled by an update.
+    const unsettled = { ...olds, members: [member("a"), { ...member("b"), status: "unknown" }] };
+    expect(
+      (await provider.diff("i", unsettled, { imageId: "i", memberIds: ["a", "b"] })).changes,
+    ).toBe(true);
+  });
+
+  test("update adding 2 and removing 1 makes exactly 3 Glance requests; unchanged members cost none", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await configured(cloud);
+    const created = await provider.create({ imageId: image.id, memberIds: projects(10) });
+    const before = cloud.glanceRequests().length;
+
+    const wanted = [...projects(10).slice(1), "new-a", "new-b"];
+    const updated = await provider.update(created.id, created.outs!, {
+      imageId: image.id,
+      memberIds: wanted,
+    });
+
+    const requests = cloud.glanceRequests().slice(before);
+    expect(requests.map((r) => `${r.method} ${r.status}`).sort()).toEqual([
+      "DELETE 204",
+      "POST 200",
+      "POST 200",
+    ]);
+    expect(updated.outs?.members.map((m) => m.memberId)).toEqual([...wanted].sort());
+    expect(glanceIds(image.id)).toEqual([...wanted].sort());
+    // Unchanged members keep what state had about them.
+    expect(updated.outs?.members.find((m) => m.memberId === "project-005")).toEqual(
+      created.outs?.members.find((m) => m.memberId === "project-005"),
+    );
+
+    const same = await provider.update(created.id, updated.outs!, {
+      imageId: image.id,
+      memberIds: [...wanted].reverse(),
+    });
+    expect(same.outs).toEqual(updated.outs);
+    expect(cloud.glanceRequests().length).toBe(before + 3);
+  });
+
+  test("read: one GET for all members; one deleted out of band drops out; foreign members are not adopted", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await configured(cloud);
+    const created = await provider.create({ imageId: image.id, memberIds: projects(5) });
+    const rows = cloud.members.get(image.id)!;
+    rows.splice(
+      rows.findIndex((m) => m.member_id === "project-002"),
+      1,
+    );
+    rows.find((m) => m.member_id === "project-001")!.status = "accepted";
+    rows.push({ ...rows[0], member_id: "someone-else" });
+    const before = cloud.glanceRequests().length;
+
+    const read = await provider.read(created.id, created.outs!);
+
+    expect(
+      cloud
+        .glanceRequests()
+        .slice(before)
+        .map((r) => `${r.method} ${r.path}`),
+    ).toEqual([`GET /v2/images/${image.id}/members`]);
+    const left = ["project-000", "project-001", "project-003", "project-004"];
+    expect(read.id).toBe(image.id);
+    expect(read.props?.members.map((m) => m.memberId)).toEqual(left);
+    expect(read.props?.members[1].status).toBe("accepted");
+    expect(read.inputs).toEqual({ imageId: image.id, memberIds: left });
+    // The drift shows in the next preview, and the update puts the member back.
+    expect(
+      (await provider.diff(image.id, read.props!, { imageId: image.id, memberIds: projects(5) }))
+        .changes,
+    ).toBe(true);
+
+    // The image is gone: so is the resource.
+    cloud.images.delete(image.id);
+    expect(await provider.read(created.id, created.outs!)).toEqual({});
+  });
+
+  test("read and delete fail, keeping every member, when the image was made private", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await configured(cloud);
+    const created = await provider.create({ imageId: image.id, memberIds: projects(3) });
+    image.visibility = "private";
+
+    await expect(provider.read(created.id, created.outs!)).rejects.toThrow(
+      new RegExp(
+        `Cannot read the members of image ${image.id}: image ${image.id} is now "private".*` +
+          `projects project-000, project-001, project-002 still exist and are kept in state.*` +
+          `openstack image set --shared ${image.id}.*HTTP 403`,
+      ),
+    );
+    await expect(provider.delete(created.id, created.outs!)).rejects.toThrow(
+      new RegExp(
+        `Cannot stop sharing image ${image.id} with 3 projects of the 3 to remove.*is now "private"`,
+      ),
+    );
+    expect(glanceIds(image.id)).toEqual(projects(3));
+  });
+
+  test("a member failing beyond the retry budget: the others are created and reported as existing", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await configured(cloud);
+    // Every POST fails with 503 once 19 members exist: exactly one member cannot be created.
+    cloud.faults.push({
+      match: (m, p) =>
+        m === "POST" && p.endsWith("/members") && cloud.members.get(image.id)!.length >= 19,
+      status: 503,
+      times: 100,
+    });
+    const inputs = { imageId: image.id, memberIds: projects(20), __provider: "serialized" };
+
+    const error = (await provider.create(inputs).catch((e) => e)) as PartialCreate;
+
+    expect(error).toBeInstanceOf(Error);
+    expect(error.id).toBe(image.id);
+    const existing = glanceIds(image.id);
+    expect(existing).toHaveLength(19);
+    expect(error.properties?.members.map((m) => m.memberId)).toEqual(existing);
+    expect(error.properties?.__provider).toBe("serialized");
+    const failed = projects(20).find((p) => !existing.includes(p))!;
+    expect(error.message).toMatch(
+      new RegExp(
+        `Cannot share image ${image.id} with 1 project of the 20 to add.*\\n- Cannot share image ${image.id} ` +
+          `with project ${failed}: the image service failed \\(503\\) and kept failing after retries`,
+      ),
+    );
+    expect(error.reasons).toEqual([error.message]);
+    // One POST per member, plus the failing one's retries.
+    const posts = cloud.glanceRequests().filter((r) => r.method === "POST");
+    expect(posts.filter((r) => r.status === 200)).toHaveLength(19);
+
+    // The next up updates: it adds only the missing member.
+    cloud.faults.length = 0;
+    const before = cloud.glanceRequests().length;
+    const finished = await provider.update(error.id!, error.properties!, inputs);
+    expect(cloud.glanceRequests().length).toBe(before + 1);
+    expect(finished.outs?.members.map((m) => m.memberId)).toEqual(projects(20));
+  });
+
+  test("an update failing for one member throws with the members that now exist, for the engine to store", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await configured(cloud);
+    const created = await provider.create({ imageId: image.id, memberIds: projects(4) });
+    cloud.faults.push({
+      match: (m, p) => m === "POST" && p.endsWith("/members") && glanceIds(image.id).length >= 4,
+      status: 503,
+      times: 100,
+    });
+    const news = {
+      imageId: image.id,
+      memberIds: [...projects(4).slice(1), "new-a", "new-b"],
+      __provider: "serialized",
+    };
+
+    const error = (await provider
+      .update(created.id, created.outs!, news)
+      .catch((e) => e)) as PartialCreate;
+
+    expect(error.id).toBe(image.id);
+    expect(error.properties?.__provider).toBe("serialized");
+    expect(error.properties?.members.map((m) => m.memberId)).toEqual(glanceIds(image.id));
+    expect(glanceIds(image.id)).toHaveLength(4); // 3 kept + 1 added; project-000 removed
+    expect(glanceIds(image.id)).not.toContain("project-000");
+    expect(error.message).toMatch(/with 1 project of the 2 to add/);
+  });
+
+  test("a POST whose answer was lost, then an outage: the member is kept as unknown and settled by the next update", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await configured(cloud);
+    await provider.create({ imageId: image.id, memberIds: ["p0"] }).then(() => {
+      cloud.members.set(image.id, []);
+    });
+    cloud.faults.push({
+      match: (m, p) => m === "POST" && p.endsWith("/members"),
+      dropResponse: true,
+      times: 1,
+    });
+    cloud.faults.push({ match: (m) => m === "POST", status: 503, times: 100 });
+
+    const error = (await provider
+      .create({ imageId: image.id, memberIds: ["p1"] })
+      .catch((e) => e)) as PartialCreate;
+
+    expect(error.id).toBe(image.id);
+    expect(error.properties?.members).toEqual([
+      { memberId: "p1", status: "unknown", createdAt: "", updatedAt: "" },
+    ]);
+    expect(glanceIds(image.id)).toEqual(["p1"]);
+
+    cloud.faults.length = 0;
+    expect(
+      (await provider.diff(image.id, error.properties!, { imageId: image.id, memberIds: ["p1"] }))
+        .changes,
+    ).toBe(true);
+    // The member is ours (state said it may be): its 409 is adopted without adoptExisting.
+    const settled = await provider.update(image.id, error.properties!, {
+      imageId: image.id,
+      memberIds: ["p1"],
+    });
+    expect(settled.outs?.members).toEqual([
+      expect.objectContaining({ memberId: "p1", status: "pending" }),
+    ]);
+    expect(glanceIds(image.id)).toEqual(["p1"]);
+  });
+
+  test("a membership made outside the stack is a clear conflict; adoptExisting takes it over", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await configured(cloud);
+    await provider.create({ imageId: image.id, memberIds: ["p1"] });
+
+    const error = (await provider
+      .create({ imageId: image.id, memberIds: ["p1", "p2"] })
+      .catch((e) => e)) as PartialCreate;
+    expect(error.message).toMatch(
+      new RegExp(
+        `project p1 is already a member of image ${image.id}, outside this stack.*set adoptExisting: true on this ImageMembers and`,
+      ),
+    );
+    // p2 was created: it is reported so the engine keeps it; p1 (not ours) is not.
+    expect(error.properties?.members.map((m) => m.memberId)).toEqual(["p2"]);
+
+    cloud.members.get(image.id)![0].status = "accepted";
+    const adopted = await provider.create({
+      imageId: image.id,
+      memberIds: ["p1", "p2"],
+      adoptExisting: true,
+    });
+    expect(adopted.outs?.members.map((m) => [m.memberId, m.status])).toEqual([
+      ["p1", "accepted"],
+      ["p2", "pending"],
+    ]);
+  });
+
+  test("a create where nothing was created is an ordinary failure", async () => {
+    const image = cloud.addImage("owner", "private");
+    const provider = await configured(cloud);
+    const error = (await provider
+      .create({ imageId: image.id, memberIds: ["p1", "p2"] })
+      .catch((e) => e)) as PartialCreate;
+    expect(error.id).toBeUndefined();
+    expect(error.message).toMatch(
+      new RegExp(
+        `Cannot share image ${image.id} with 2 projects of the 2 to add.*visibility "private"`,
+        "s",
+      ),
+    );
+  });
+
+  test("check refuses duplicates and bad ids, naming each", async () => {
+    const provider = await configured(cloud);
+    const imageId = "d164b5df-1bc3-4c3f-893e-3e471fd16e64";
+    expect(
+      (await provider.check({} as never, { imageId, memberIds: ["a", "b"] })).failures,
+    ).toEqual([]);
+    expect((await provider.check({} as never, { imageId, memberIds: [] })).failures).toEqual([]);
+
+    const { failures } = await provider.check({} as never, {
+      imageId: "not-a-uuid",
+      memberIds: ["a", "bad/id", "b", "a", ""],
+    });
+    expect(failures?.map((f) => f.property)).toEqual([
+      "imageId",
+      "memberIds[1]",
+      "memberIds[4]",
+      "memberIds[3]",
+    ]);
+    expect(failures?.find((f) => f.property === "memberIds[3]")?.reason).toMatch(
+      /memberIds lists project "a" more than once/,
+    );
+    expect(
+      (await provider.check({} as never, { imageId, memberIds: "a" as never })).failures,
+    ).toEqual([{ property: "memberIds", reason: expect.stringMatching(/must be a list/) }]);
+  });
+
+  test("delete removes every member; members already gone are fine", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await configured(cloud);
+    const created = await provider.create({ imageId: image.id, memberIds: projects(12) });
+    cloud.members.get(image.id)!.splice(0, 2);
+    const before = cloud.glanceRequests().length;
+
+    await provider.delete(created.id, created.outs!);
+
+    expect(glanceIds(image.id)).toEqual([]);
+    const requests = cloud.glanceRequests().slice(before);
+    expect(requests.filter((r) => r.method === "DELETE")).toHaveLength(12);
+    // Two 404s: one look at the image confirms they are gone.
+    expect(requests.filter((r) => r.method === "GET")).toHaveLength(1);
+  });
+});

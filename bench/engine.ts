@@ -5,6 +5,7 @@ import { CommandResult, PulumiProject, pulumiBinDir } from "../tests/support/pul
 import { Cloud } from "./cloud";
 import { ContenderName, OpName } from "./options";
 import { OpSample, StateFigures, round } from "./measure";
+import { membershipsOf } from "./members";
 import { ProcessWatch, WatchedProcess } from "./procWatch";
 
 export function changesOf(stdout: string): Record<string, number> {
@@ -112,7 +113,8 @@ export class EngineContender {
     const exportBytes = Buffer.byteLength(text);
     const figures: StateFigures = {
       exportBytes,
-      members: members.length,
+      members: members.reduce((sum, r) => sum + membershipsOf(r), 0),
+      resources: members.length,
       bytesPerMember: round(exportBytes / Math.max(total, 1), 1),
       memberResourceBytes: round(
         members.reduce((sum, r) => sum + Buffer.byteLength(JSON.stringify(r, null, 4)), 0) /

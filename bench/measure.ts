@@ -24,7 +24,9 @@ export interface OpSample {
 
 export interface StateFigures {
   exportBytes: number;
+  /** Memberships the state holds; `resources`: the resources holding them. */
   members: number;
+  resources?: number;
   bytesPerMember: number;
   /** Mean size of one member resource's JSON as `stack export` prints it. */
   memberResourceBytes: number;

@@ -3,8 +3,15 @@ import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../tests/support/childProcess";
 
-export type ContenderName = "ours" | "package" | "floor" | "cli" | "bridged";
-export const allContenders: ContenderName[] = ["ours", "package", "floor", "cli", "bridged"];
+export type ContenderName = "ours" | "package" | "members" | "floor" | "cli" | "bridged";
+export const allContenders: ContenderName[] = [
+  "ours",
+  "package",
+  "members",
+  "floor",
+  "cli",
+  "bridged",
+];
 export type OpName = "up" | "noop" | "preview" | "refresh" | "destroy";
 export const ops: OpName[] = ["up", "noop", "preview", "refresh", "destroy"];
 export const opTitles: Record<OpName, string> = {

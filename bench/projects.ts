@@ -27,11 +27,11 @@ export function benchProgram(): string {
   return fs.readFileSync(path.join(projectRoot, "bench/program/index.ts"), "utf8");
 }
 
-/** A project elsewhere that installed this package from a tarball, as a user would. */
-export function makePackageProject(): { dir: string; version: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-bench-pkg-"));
+/** `npm run build`, then `npm pack` of this repository into a temporary folder (once per run). */
+export function packRepository(): { dir: string; tarball: string; version: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-bench-tarball-"));
   sh("npm", ["run", "build"], projectRoot);
-  const tarball = sh(
+  const version = sh(
     "npm",
     ["pack", "--silent", "--pack-destination", dir, "--ignore-scripts"],
     projectRoot,
@@ -39,9 +39,15 @@ export function makePackageProject(): { dir: string; version: string } {
     .trim()
     .split("\n")
     .pop()!;
+  return { dir, tarball: path.join(dir, version), version };
+}
+
+/** A project elsewhere that installed this package from a tarball, as a user would. */
+export function installPackageProject(tarball: string, name: string, program: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pim-bench-${name}-`));
   fs.writeFileSync(
     path.join(dir, "package.json"),
-    JSON.stringify({ name: "pim-bench-consumer", version: "0.0.0", private: true }, null, 2),
+    JSON.stringify({ name: `pim-bench-${name}`, version: "0.0.0", private: true }, null, 2),
   );
   sh(
     "npm",
@@ -50,18 +56,23 @@ export function makePackageProject(): { dir: string; version: string } {
       "--no-audit",
       "--no-fund",
       "--ignore-scripts",
-      path.join(dir, tarball),
+      tarball,
       "@pulumi/pulumi@3.276.0",
       "typescript@5",
     ],
     dir,
   );
+  writeProject(dir, `image-members-bench-${name}`, program);
+  return dir;
+}
+
+/** The bench program (one ImageMember per member) importing the installed package. */
+export function makePackageProject(tarball: string): string {
   const program = benchProgram().replace(`from "../../provider"`, `from "pulumi-image-members"`);
   if (!program.includes(`from "pulumi-image-members"`)) {
     throw new Error("bench/program/index.ts no longer imports ../../provider");
   }
-  writeProject(dir, "image-members-bench-package", program);
-  return { dir, version: tarball };
+  return installPackageProject(tarball, "package", program);
 }
 
 export const bridgedProgram = `import * as pulumi from "@pulumi/pulumi";

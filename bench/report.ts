@@ -13,6 +13,7 @@ import { Target, evaluateTargets, med } from "./targets";
 export const contenderLabels: Record<ContenderName, string> = {
   ours: "pulumi-image-members (repo)",
   package: "pulumi-image-members (npm package)",
+  members: "ImageMembers (package)",
   floor: "floor (direct API, same concurrency)",
   cli: "openstack CLI loop",
   bridged: "bridged @pulumi/openstack ImageAccess",
@@ -20,6 +21,7 @@ export const contenderLabels: Record<ContenderName, string> = {
 export const contenderColors: Record<ContenderName, string> = {
   ours: "#1f77b4",
   package: "#17becf",
+  members: "#9467bd",
   floor: "#2ca02c",
   cli: "#d62728",
   bridged: "#ff7f0e",

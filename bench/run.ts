@@ -4,13 +4,15 @@
  * instead, in one run on the same local cloud (scripts/local-cloud.sh).
  *
  *   node -r ts-node/register/transpile-only bench/run.ts [--sizes 10,100,200] [--images 20x10]
- *       [--contenders ours,package,floor,cli,bridged] [--repeats 3] [--cli-sample 10]
+ *       [--contenders ours,package,members,floor,cli,bridged] [--repeats 3] [--cli-sample 10]
  *       [--out docs/benchmarks] [--smoke]
  *
  * Contenders:
  *   ours     this provider from the repository (bench/program), under the real Pulumi engine
  *   package  the same program in a temporary project that installed `npm pack` of this
  *            repository into its node_modules (Pulumi serializes it by reference there)
+ *   members  the installed package too, but one `ImageMembers` per image (all its member ids)
+ *            instead of one `ImageMember` per member (bench/members.ts)
  *   floor    the same POSTs / GETs / DELETEs sent straight to Glance with one token and the
  *            engine's default concurrency (4 × CPUs), through the project's own HttpClient
  *   cli      `openstack image add project` / `remove project` in a shell-style loop
@@ -38,7 +40,8 @@ import { Floor } from "./floor";
 import { describeMachine } from "./machine";
 import { OpSample, ScenarioResult, log, round, stats } from "./measure";
 import { ContenderName, OpName, ops, parseOptions } from "./options";
-import { makeBridgedProject, makePackageProject } from "./projects";
+import { makeMembersProject } from "./members";
+import { makeBridgedProject, makePackageProject, packRepository } from "./projects";
 import { Report, redraw, smokeLine, writeReport } from "./report";
 import { evaluateTargets } from "./targets";
 
@@ -114,17 +117,26 @@ async function main(): Promise<number> {
         /node\s+\S*cmd\/dynamic-provider(\/index\.js)?(\s|$)/,
       );
     }
-    if (want("package")) {
-      log("packing this repository and installing it into a temporary project");
-      const pkg = makePackageProject();
-      tempDirs.push(pkg.dir);
-      report.packageTarball = pkg.version;
-      contenders.package = new EngineContender(
-        "package",
-        pkg.dir,
-        cloud,
-        /node\s+\S*cmd\/dynamic-provider(\/index\.js)?(\s|$)/,
-      );
+    if (want("package") || want("members")) {
+      log("packing this repository and installing it into temporary projects");
+      const packed = packRepository();
+      tempDirs.push(packed.dir);
+      report.packageTarball = packed.version;
+      const installed: [ContenderName, () => string][] = [
+        ["package", () => makePackageProject(packed.tarball)],
+        ["members", () => makeMembersProject(packed.tarball)],
+      ];
+      for (const [c, make] of installed) {
+        if (!want(c)) continue;
+        const dir = make();
+        tempDirs.push(dir);
+        contenders[c] = new EngineContender(
+          c,
+          dir,
+          cloud,
+          /node\s+\S*cmd\/dynamic-provider(\/index\.js)?(\s|$)/,
+        );
+      }
     }
     if (want("bridged")) {
       log("preparing the bridged provider (its plugin, npm install @pulumi/openstack)");
@@ -207,7 +219,9 @@ async function main(): Promise<number> {
                   `CPU provider ${sample.providerCpuSeconds} s program ${sample.programCpuSeconds} s engine ${sample.engineCpuSeconds} s, load ${sample.load1}`,
               );
               if (op === "up" && rep === 0) entry.state = await engine.state(total);
-              checkHarness(c, sc.label, op, sample, total, harnessProblems);
+              // One ImageMembers resource per image, one ImageMember / ImageAccess per member.
+              const resources = c === "members" ? sc.images : total;
+              checkHarness(c, sc.label, op, sample, resources, harnessProblems);
             }
             if (rep === 0 && entry.state && entry.state.members !== total) {
               harnessProblems.push(
@@ -296,7 +310,7 @@ function checkHarness(
   label: string,
   op: OpName,
   sample: OpSample,
-  total: number,
+  resources: number,
   problems: string[],
 ): void {
   const where = `${label} ${c} ${op}`;
@@ -307,8 +321,10 @@ function checkHarness(
   const changed =
     op === "up" ? sample.changes?.created : op === "destroy" ? sample.changes?.deleted : undefined;
   // The engine's counts include the stack resource itself.
-  if ((op === "up" || op === "destroy") && changed !== undefined && changed !== total + 1) {
-    problems.push(`${where}: the engine reports ${changed} resources changed, want ${total + 1}`);
+  if ((op === "up" || op === "destroy") && changed !== undefined && changed !== resources + 1) {
+    problems.push(
+      `${where}: the engine reports ${changed} resources changed, want ${resources + 1}`,
+    );
   }
 }
 

@@ -1,10 +1,10 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { ConfiguredProvider } from "../common/configuredProvider";
 import { adoptExistingForThisRun, mayHaveBeenCreated } from "../common/adoption";
 import { createMember, getMember, deleteMember, Member } from "../../glance";
-import { Settings } from "../../identity/settings";
 import { CloudSession, ServiceConnection } from "../../identity/session";
 import { ApiError } from "../../transport/errors";
-import { connectToImageService, openSession, stackSettingsOf } from "../common/session";
+import { connectToImageService, openSession } from "../common/session";
 import {
   checkImageId,
   checkOptionalBoolean,
@@ -34,20 +34,13 @@ export interface ImageMemberOutputs extends ImageMemberInputs {
 const identifyingInputs = ["imageId", "memberId", "region"] as const;
 
 /**
- * The CRUD hooks the engine calls for `ImageMember`. The instance is serialized into state,
- * so it holds no credential: configuration is read at run time, in `configure`.
- * (Methods are on the prototype, not arrow fields: Pulumi can serialize only the former.)
+ * The CRUD hooks the engine calls for `ImageMember`, loaded at run time by the serialized
+ * stand-in (../serializable.ts); configuration arrives in `configure`, never from state.
  */
-export class ImageMemberProvider implements dynamic.ResourceProvider<
-  ImageMemberInputs,
-  ImageMemberOutputs
-> {
-  private stackSettings?: Settings;
-
-  async configure(request: dynamic.ConfigureRequest): Promise<void> {
-    this.stackSettings = stackSettingsOf(request);
-  }
-
+export class ImageMemberProvider
+  extends ConfiguredProvider
+  implements dynamic.ResourceProvider<ImageMemberInputs, ImageMemberOutputs>
+{
   async check(
     _olds: ImageMemberInputs,
     news: ImageMemberInputs,

@@ -1,11 +1,11 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { ConfiguredProvider } from "../common/configuredProvider";
 import { getMember, Member, MemberStatus, updateMemberStatus } from "../../glance";
 import { ServiceConnection } from "../../identity/session";
-import { Settings } from "../../identity/settings";
 import { ApiError } from "../../transport/errors";
 import { explainCommonFailure, fail, ProviderError, serverEvidence } from "../common/explain";
 import { memberRefOf, resourceId } from "../common/memberRef";
-import { connectToImageService, openSession, stackSettingsOf } from "../common/session";
+import { connectToImageService, openSession } from "../common/session";
 import {
   checkImageId,
   checkOneOf,
@@ -41,16 +41,10 @@ const statusesOnDelete = ["rejected", "pending"] as const;
  * The member project's side of a share: sets the membership's status with
  * `PUT /v2/images/{image_id}/members/{member_id}`. Credentials: the member project's.
  */
-export class ImageMemberAcceptanceProvider implements dynamic.ResourceProvider<
-  ImageMemberAcceptanceInputs,
-  ImageMemberAcceptanceOutputs
-> {
-  private stackSettings?: Settings;
-
-  async configure(request: dynamic.ConfigureRequest): Promise<void> {
-    this.stackSettings = stackSettingsOf(request);
-  }
-
+export class ImageMemberAcceptanceProvider
+  extends ConfiguredProvider
+  implements dynamic.ResourceProvider<ImageMemberAcceptanceInputs, ImageMemberAcceptanceOutputs>
+{
   async check(
     _olds: ImageMemberAcceptanceInputs,
     news: ImageMemberAcceptanceInputs,

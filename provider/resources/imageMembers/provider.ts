@@ -1,7 +1,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { ConfiguredProvider } from "../common/configuredProvider";
 import { adoptExistingForThisRun, mayHaveBeenCreated } from "../common/adoption";
 import { createMember, deleteMember, getMember, listMembers, Member } from "../../glance";
-import { Settings } from "../../identity/settings";
 import { ServiceConnection } from "../../identity/session";
 import { ApiError, TransportError } from "../../transport/errors";
 import {
@@ -11,7 +11,7 @@ import {
   ProviderError,
   serverEvidence,
 } from "../common/explain";
-import { connectToImageService, openSession, stackSettingsOf } from "../common/session";
+import { connectToImageService, openSession } from "../common/session";
 import {
   checkImageId,
   checkOptionalBoolean,
@@ -62,19 +62,12 @@ const explainedFailures = 3;
 /**
  * The CRUD hooks the engine calls for `ImageMembers`: one resource for all the members of one
  * image, so the engine's per-resource cost (state, steps, CPU) is paid once per image rather
- * than once per member. Holds no credential: configuration is read at run time, in `configure`.
- * (Methods are on the prototype, not arrow fields: Pulumi can serialize only the former.)
+ * than once per member. Configuration arrives at run time, in `configure`.
  */
-export class ImageMembersProvider implements dynamic.ResourceProvider<
-  ImageMembersInputs,
-  ImageMembersOutputs
-> {
-  private stackSettings?: Settings;
-
-  async configure(request: dynamic.ConfigureRequest): Promise<void> {
-    this.stackSettings = stackSettingsOf(request);
-  }
-
+export class ImageMembersProvider
+  extends ConfiguredProvider
+  implements dynamic.ResourceProvider<ImageMembersInputs, ImageMembersOutputs>
+{
   async check(
     _olds: ImageMembersInputs,
     news: ImageMembersInputs,

@@ -58,6 +58,8 @@ export interface RecordedRequest extends Omit<RequestInfo, "headers"> {
   status?: number;
   /** Status the server answered, when the request was forwarded. */
   upstreamStatus?: number;
+  /** Date.now() when the server's answer arrived at the proxy. */
+  upstreamAnsweredAt?: number;
   /** Date.now() when the answer was sent or the connection destroyed. */
   respondedAt?: number;
   /** Retry-After sent to the client, as given. */
@@ -342,6 +344,7 @@ export class FaultProxy {
       return this.answer(res, record, 502, {}, `fault proxy: ${(error as Error).message}`);
     }
     record.upstreamStatus = upstream.status;
+    record.upstreamAnsweredAt = Date.now();
     const issued = upstream.headers["x-subject-token"];
     if (typeof issued === "string" && method === "POST" && upstream.status === 201) {
       this.issuedTokens.push(issued);

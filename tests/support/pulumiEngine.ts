@@ -202,7 +202,12 @@ export class PulumiProject {
     return texts.join("\n");
   }
 
+  /** Removes the work folder, unless PIM_KEEP_WORK_DIRS=true (to inspect a failed run). */
   cleanUp(): void {
+    if (process.env.PIM_KEEP_WORK_DIRS === "true") {
+      console.log(`kept ${this.workDir} (PIM_KEEP_WORK_DIRS=true)`);
+      return;
+    }
     fs.rmSync(this.workDir, { recursive: true, force: true });
   }
 }

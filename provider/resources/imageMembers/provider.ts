@@ -1,63 +1,36 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ConfiguredProvider } from "../common/configuredProvider";
-import { adoptExistingForThisRun, mayHaveBeenCreated } from "../common/adoption";
-import { createMember, deleteMember, getMember, listMembers, Member } from "../../glance";
-import { ServiceConnection } from "../../identity/session";
-import { ApiError, TransportError } from "../../transport/errors";
-import {
-  explainCommonFailure,
-  fail,
-  imageForDiagnosis,
-  ProviderError,
-  serverEvidence,
-} from "../common/explain";
+import { adoptExistingForThisRun } from "../common/adoption";
+import { listMembers, Member } from "../../glance";
+import { ApiError } from "../../transport/errors";
+import { ProviderError } from "../common/explain";
 import { connectToImageService, openSession } from "../common/session";
 import {
   checkImageId,
   checkOptionalBoolean,
-  checkProjectId,
   checkRegion,
   failures,
   unknownValue,
 } from "../common/validation";
-import { explainCreateFailure, explainOtherFailure } from "../imageMember/explain";
+import { explainOtherFailure } from "../imageMember/explain";
+import { addMembers, memberOf, removeMembers } from "./batch";
+import {
+  count,
+  describeIds,
+  explainAdditions,
+  explainHiddenMembers,
+  explainRemovals,
+} from "./explain";
+import {
+  ImageMembersInputs,
+  ImageMembersMember,
+  ImageMembersOutputs,
+  unsettledStatus,
+} from "./types";
+import { checkMemberIds } from "./validation";
 
-export interface ImageMembersInputs {
-  imageId: string;
-  /** The projects to share the image with; order does not matter. */
-  memberIds: string[];
-  region?: string;
-  /** Take over memberships that already exist instead of failing with a conflict. */
-  adoptExisting?: boolean;
-}
-
-/** One membership as kept in state: no schema, no image id (the resource has it), to stay small. */
-export interface ImageMembersMember {
-  memberId: string;
-  /**
-   * `pending`, `accepted` or `rejected`; `unknown` for a member whose POST may have reached
-   * Glance although no answer said so (the next update or refresh settles it).
-   */
-  status: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ImageMembersOutputs {
-  imageId: string;
-  region?: string;
-  /** Sorted by memberId. */
-  members: ImageMembersMember[];
-}
-
-/** Requests in flight at once per resource: fast for hundreds of members, gentle on Glance. */
-export const memberConcurrency = 8;
-
-/** Status of a member that may or may not exist (its POST's answer was lost, then it failed). */
-export const unsettledStatus = "unknown";
-
-/** Failed members explained in full (each explanation may cost a GET of the image). */
-const explainedFailures = 3;
+export type { ImageMembersInputs, ImageMembersMember, ImageMembersOutputs } from "./types";
+export { memberConcurrency, unsettledStatus } from "./types";
 
 /**
  * The CRUD hooks the engine calls for `ImageMembers`: one resource for all the members of one
@@ -125,7 +98,13 @@ export class ImageMembersProvider
     if (added.failed.length === 0) {
       return { id: imageId, outs };
     }
-    const error = await this.explainAdditions(glance, imageId, added.failed, wanted.length);
+    const error = await explainAdditions(
+      glance,
+      this.projectIdOf(),
+      imageId,
+      added.failed,
+      wanted.length,
+    );
     if (outs.members.length === 0) {
       throw error; // nothing exists: an ordinary failed create
     }
@@ -154,7 +133,7 @@ export class ImageMembersProvider
         return {}; // the image is gone, and its members with it
       }
       if (error instanceof ApiError && error.status === 403) {
-        throw await this.explainHiddenMembers(glance, imageId, had, headline, error);
+        throw await explainHiddenMembers(glance, imageId, had, headline, error);
       }
       throw explainOtherFailure(error, headline, { imageId, memberId: describeIds(had) });
     }
@@ -222,7 +201,9 @@ export class ImageMembersProvider
     }
     const problems: ProviderError[] = [];
     if (added.failed.length > 0) {
-      problems.push(await this.explainAdditions(glance, imageId, added.failed, toAdd.length));
+      problems.push(
+        await explainAdditions(glance, this.projectIdOf(), imageId, added.failed, toAdd.length),
+      );
     }
     if (removed.failed.length > 0) {
       problems.push(await explainRemovals(glance, imageId, removed.failed, toRemove.length));
@@ -251,225 +232,11 @@ export class ImageMembersProvider
     }
   }
 
-  private async explainAdditions(
-    glance: ServiceConnection,
-    imageId: string,
-    failed: Failure[],
-    attempted: number,
-  ): Promise<ProviderError> {
+  /** The authenticated project, for explanations; undefined when it cannot be had. */
+  private projectIdOf(): () => Promise<string | undefined> {
     const session = openSession(this.stackSettings);
-    const projectId = () => session.projectId().catch(() => undefined);
-    const shown = failed.slice(0, explainedFailures);
-    const explained = await Promise.all(
-      shown.map((f) =>
-        explainCreateFailure(f.error, { imageId, memberId: f.memberId }, glance, projectId),
-      ),
-    );
-    // The explanations are ImageMember's; their advice names that resource.
-    const lines = explained.map(
-      (e) => `- ${e.message.replace("on this ImageMember and", "on this ImageMembers and")}`,
-    );
-    if (failed.length > shown.length) {
-      const rest = failed.slice(shown.length);
-      lines.push(
-        `- and ${count(rest.length, "more project")}: ${rest
-          .map((f) => `${f.memberId} (${shortReason(f.error)})`)
-          .join(", ")}`,
-      );
-    }
-    return new ProviderError(
-      `Cannot share image ${imageId} with ${count(failed.length, "project")} of the ${attempted} ` +
-        `to add; the members that were added are kept in state, and the next pulumi up adds the ` +
-        `others (nothing was rolled back):\n${lines.join("\n")}`,
-    );
+    return () => session.projectId().catch(() => undefined);
   }
-
-  /** A 403 on listing: the image is no longer shared, which hides members without deleting them. */
-  private async explainHiddenMembers(
-    glance: ServiceConnection,
-    imageId: string,
-    had: ImageMembersMember[],
-    headline: string,
-    forbidden: ApiError,
-  ): Promise<ProviderError> {
-    const image = await imageForDiagnosis(glance, imageId);
-    if (image && image !== "not-found" && image.visibility && image.visibility !== "shared") {
-      return fail(
-        headline,
-        `image ${imageId} is now "${image.visibility}", so the image service hides its members, but ` +
-          `the memberships of ${describeIds(had)} still exist and are kept in state. Make the image ` +
-          `shared again (openstack image set --shared ${imageId}); if it should stay ${image.visibility}, ` +
-          `remove this resource from the program and from state with pulumi state delete.`,
-        serverEvidence(forbidden),
-      );
-    }
-    return explainOtherFailure(forbidden, headline, { imageId, memberId: describeIds(had) });
-  }
-}
-
-interface Failure {
-  memberId: string;
-  error: unknown;
-}
-
-/**
- * POSTs each member once, `memberConcurrency` at a time. A 409 is adopted (read with a GET)
- * when the user asked for it, when an earlier attempt of the same POST may have landed, or when
- * state marks the member as possibly created by an earlier run.
- */
-async function addMembers(
-  glance: ServiceConnection,
-  imageId: string,
-  memberIds: string[],
-  adoptExisting: boolean,
-  possiblyOurs: ReadonlySet<string> = new Set(),
-): Promise<{ members: ImageMembersMember[]; failed: Failure[] }> {
-  const members: ImageMembersMember[] = [];
-  const failed: Failure[] = [];
-  await forEachLimited(memberIds, memberConcurrency, async (memberId) => {
-    try {
-      members.push(memberOf(await createMember(glance, imageId, memberId)));
-    } catch (error) {
-      if (
-        error instanceof ApiError &&
-        error.status === 409 &&
-        (error.afterLostResponse || adoptExisting || possiblyOurs.has(memberId))
-      ) {
-        try {
-          members.push(memberOf(await getMember(glance, imageId, memberId)));
-        } catch (readError) {
-          // It exists (409 said so): keep it in state even though it could not be read.
-          members.push(unsettledMember(memberId));
-          failed.push({ memberId, error: readError });
-        }
-        return;
-      }
-      if (mayHaveBeenCreated(error)) {
-        members.push(unsettledMember(memberId));
-      }
-      failed.push({ memberId, error });
-    }
-  });
-  return { members, failed };
-}
-
-/** DELETEs each member once, `memberConcurrency` at a time; a 404 means done. */
-async function removeMembers(
-  glance: ServiceConnection,
-  imageId: string,
-  memberIds: string[],
-): Promise<{ failed: Failure[] }> {
-  const failed: Failure[] = [];
-  let image: ReturnType<typeof imageForDiagnosis> | undefined;
-  await forEachLimited(memberIds, memberConcurrency, async (memberId) => {
-    try {
-      await deleteMember(glance, imageId, memberId);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) {
-        // Gone, unless the image was made private, which hides members without deleting them
-        // (Glance answers 404 or 403 then). One look at the image settles it for all members.
-        image ??= imageForDiagnosis(glance, imageId);
-        const seen = await image;
-        if (seen === "not-found" || (seen && (!seen.visibility || seen.visibility === "shared"))) {
-          return;
-        }
-      }
-      failed.push({ memberId, error });
-    }
-  });
-  return { failed };
-}
-
-async function explainRemovals(
-  glance: ServiceConnection,
-  imageId: string,
-  failed: Failure[],
-  attempted: number,
-): Promise<ProviderError> {
-  const ids = failed.map((f) => f.memberId);
-  const headline =
-    `Cannot stop sharing image ${imageId} with ${count(failed.length, "project")} of the ${attempted} ` +
-    `to remove (${describeIdList(ids)}); they are kept in state`;
-  const first = failed[0].error;
-  const hidden =
-    first instanceof ApiError && (first.status === 403 || first.status === 404)
-      ? await imageForDiagnosis(glance, imageId)
-      : undefined;
-  if (hidden && hidden !== "not-found" && hidden.visibility && hidden.visibility !== "shared") {
-    return fail(
-      headline,
-      `image ${imageId} is now "${hidden.visibility}", so the image service hides its members, but ` +
-        `they still exist. Make the image shared again (openstack image set --shared ${imageId}) and ` +
-        `run pulumi up or destroy again; if it should stay ${hidden.visibility}, remove this resource ` +
-        `from state with pulumi state delete.`,
-      serverEvidence(first as ApiError),
-    );
-  }
-  if (first instanceof ApiError && first.status === 404) {
-    return fail(
-      headline,
-      `the image service says they are not found, but image ${imageId} could not be read to ` +
-        `confirm it; nothing was changed in state. Try again.`,
-      serverEvidence(first),
-    );
-  }
-  return explainOtherFailure(first, headline, { imageId, memberId: ids[0] });
-}
-
-function checkMemberIds(value: unknown): ReturnType<typeof checkProjectId>[] {
-  if (value === unknownValue) {
-    return [];
-  }
-  if (!Array.isArray(value)) {
-    return [
-      {
-        property: "memberIds",
-        reason: `memberIds must be a list of project ids; got ${value === undefined ? "nothing" : `a ${typeof value}`}`,
-      },
-    ];
-  }
-  const results = value.map((id, i) => checkProjectId(id, `memberIds[${i}]`));
-  const seen = new Set<unknown>();
-  value.forEach((id, i) => {
-    if (id === unknownValue) return;
-    if (seen.has(id)) {
-      results.push({
-        property: `memberIds[${i}]`,
-        reason: `memberIds lists project ${JSON.stringify(id)} more than once; list each project once`,
-      });
-    }
-    seen.add(id);
-  });
-  return results;
-}
-
-/** Runs `work` on every item, at most `limit` at a time; never rejects (work catches its own). */
-async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-function memberOf(member: Member): ImageMembersMember {
-  return {
-    memberId: member.memberId,
-    status: member.status,
-    createdAt: member.createdAt,
-    updatedAt: member.updatedAt,
-  };
-}
-
-function unsettledMember(memberId: string): ImageMembersMember {
-  return { memberId, status: unsettledStatus, createdAt: "", updatedAt: "" };
 }
 
 function outputsOf(
@@ -496,12 +263,6 @@ function withProviderOf(inputs: object, outs: ImageMembersOutputs): Record<strin
   return { ...outs, ...(provider !== undefined ? { __provider: provider } : {}) };
 }
 
-function shortReason(error: unknown): string {
-  if (error instanceof ApiError) return `HTTP ${error.status}`;
-  if (error instanceof TransportError) return error.reason;
-  return explainCommonFailure(error, "")?.message ?? String((error as Error)?.message ?? error);
-}
-
 function unique(ids: string[]): string[] {
   return [...new Set(ids)];
 }
@@ -510,19 +271,4 @@ function sameSet(a: string[], b: string[]): boolean {
   const left = new Set(a);
   const right = new Set(b);
   return left.size === right.size && [...left].every((x) => right.has(x));
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}
-
-function describeIdList(ids: string[]): string {
-  const shown = ids.slice(0, 5).join(", ");
-  return ids.length > 5 ? `${shown} and ${ids.length - 5} more` : shown;
-}
-
-function describeIds(members: ImageMembersMember[]): string {
-  return members.length === 0
-    ? "no project"
-    : `project${members.length === 1 ? "" : "s"} ${describeIdList(members.map((m) => m.memberId))}`;
 }

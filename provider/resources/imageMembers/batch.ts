@@ -1,0 +1,113 @@
+/**
+ * The requests behind one change of an image's member list: one POST or DELETE per member,
+ * a few at a time, each failure collected rather than thrown, so the caller can keep in
+ * state exactly what exists.
+ */
+import { mayHaveBeenCreated } from "../common/adoption";
+import { imageForDiagnosis } from "../common/explain";
+import { createMember, deleteMember, getMember, Member } from "../../glance";
+import { ServiceConnection } from "../../identity/session";
+import { ApiError } from "../../transport/errors";
+import { ImageMembersMember, memberConcurrency, unsettledStatus } from "./types";
+
+export interface Failure {
+  memberId: string;
+  error: unknown;
+}
+
+/**
+ * POSTs each member once, `memberConcurrency` at a time. A 409 is adopted (read with a GET)
+ * when the user asked for it, when an earlier attempt of the same POST may have landed, or when
+ * state marks the member as possibly created by an earlier run.
+ */
+export async function addMembers(
+  glance: ServiceConnection,
+  imageId: string,
+  memberIds: string[],
+  adoptExisting: boolean,
+  possiblyOurs: ReadonlySet<string> = new Set(),
+): Promise<{ members: ImageMembersMember[]; failed: Failure[] }> {
+  const members: ImageMembersMember[] = [];
+  const failed: Failure[] = [];
+  await forEachLimited(memberIds, memberConcurrency, async (memberId) => {
+    try {
+      members.push(memberOf(await createMember(glance, imageId, memberId)));
+    } catch (error) {
+      if (
+        error instanceof ApiError &&
+        error.status === 409 &&
+        (error.afterLostResponse || adoptExisting || possiblyOurs.has(memberId))
+      ) {
+        try {
+          members.push(memberOf(await getMember(glance, imageId, memberId)));
+        } catch (readError) {
+          // It exists (409 said so): keep it in state even though it could not be read.
+          members.push(unsettledMember(memberId));
+          failed.push({ memberId, error: readError });
+        }
+        return;
+      }
+      if (mayHaveBeenCreated(error)) {
+        members.push(unsettledMember(memberId));
+      }
+      failed.push({ memberId, error });
+    }
+  });
+  return { members, failed };
+}
+
+/** DELETEs each member once, `memberConcurrency` at a time; a 404 means done. */
+export async function removeMembers(
+  glance: ServiceConnection,
+  imageId: string,
+  memberIds: string[],
+): Promise<{ failed: Failure[] }> {
+  const failed: Failure[] = [];
+  let image: ReturnType<typeof imageForDiagnosis> | undefined;
+  await forEachLimited(memberIds, memberConcurrency, async (memberId) => {
+    try {
+      await deleteMember(glance, imageId, memberId);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        // Gone, unless the image was made private, which hides members without deleting them
+        // (Glance answers 404 or 403 then). One look at the image settles it for all members.
+        image ??= imageForDiagnosis(glance, imageId);
+        const seen = await image;
+        if (seen === "not-found" || (seen && (!seen.visibility || seen.visibility === "shared"))) {
+          return;
+        }
+      }
+      failed.push({ memberId, error });
+    }
+  });
+  return { failed };
+}
+
+/** Runs `work` on every item, at most `limit` at a time; never rejects (work catches its own). */
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export function memberOf(member: Member): ImageMembersMember {
+  return {
+    memberId: member.memberId,
+    status: member.status,
+    createdAt: member.createdAt,
+    updatedAt: member.updatedAt,
+  };
+}
+
+export function unsettledMember(memberId: string): ImageMembersMember {
+  return { memberId, status: unsettledStatus, createdAt: "", updatedAt: "" };
+}

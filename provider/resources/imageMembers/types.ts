@@ -1,0 +1,35 @@
+/** The plain data of `ImageMembers`: its inputs and outputs as kept in state. */
+
+export interface ImageMembersInputs {
+  imageId: string;
+  /** The projects to share the image with; order does not matter. */
+  memberIds: string[];
+  region?: string;
+  /** Take over memberships that already exist instead of failing with a conflict. */
+  adoptExisting?: boolean;
+}
+
+/** One membership as kept in state: no schema, no image id (the resource has it), to stay small. */
+export interface ImageMembersMember {
+  memberId: string;
+  /**
+   * `pending`, `accepted` or `rejected`; `unknown` for a member whose POST may have reached
+   * Glance although no answer said so (the next update or refresh settles it).
+   */
+  status: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ImageMembersOutputs {
+  imageId: string;
+  region?: string;
+  /** Sorted by memberId. */
+  members: ImageMembersMember[];
+}
+
+/** Requests in flight at once per resource: fast for hundreds of members, gentle on Glance. */
+export const memberConcurrency = 8;
+
+/** Status of a member that may or may not exist (its POST's answer was lost, then it failed). */
+export const unsettledStatus = "unknown";

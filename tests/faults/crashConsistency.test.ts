@@ -24,23 +24,15 @@
  *    but the engine never turns the "importing" operations it leaves into resources: the
  *    members are dropped, exactly as with `--clear-pending-creates`;
  *  - the next `pulumi up` then meets 409 for each member whose create had landed and fails
- *    ("already a member ..., outside this stack"): a pending create that landed is not adopted.
- *  - recovery today: remove those members (`openstack image remove project`), then
- *    `pulumi up`; with the recommended provider change, `IMAGE_MEMBERS_ADOPT_EXISTING=true pulumi up`.
+ *    ("already a member ..., outside this stack"): a pending create that landed is not adopted;
+ *  - `IMAGE_MEMBERS_ADOPT_EXISTING=true pulumi up` adopts them all in one run and converges.
  */
 import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { sleep } from "../support/faultProxy";
 import { pulumiBinDir } from "../support/pulumiEngine";
-import {
-  FaultStack,
-  membersPath,
-  providerAdoptSwitch,
-  report,
-  seedFor,
-  StateView,
-} from "./harness";
+import { FaultStack, membersPath, report, seedFor, StateView } from "./harness";
 
 jest.setTimeout(300_000);
 
@@ -332,19 +324,12 @@ describe.each(points)(
           `${conflicts.length} of the ${orphans.length} orphans`,
       );
 
-      // 5. Adopt (recommended provider switch) or remove the orphans, then up converges.
+      // 5. Adopt the orphans in one run (IMAGE_MEMBERS_ADOPT_EXISTING), then up converges.
       let recovery = "none needed";
       if (orphans.length > 0) {
-        if (providerAdoptSwitch()) {
-          const adopted = await stack.up({ env: { IMAGE_MEMBERS_ADOPT_EXISTING: "true" } });
-          expect(adopted.code).toBe(0);
-          recovery = "IMAGE_MEMBERS_ADOPT_EXISTING=true pulumi up";
-        } else {
-          for (const m of orphans) await stack.owner.deleteMember(stack.imageId, m);
-          const up = await stack.up();
-          expect(up.code).toBe(0);
-          recovery = `removed ${orphans.length} orphan(s) from Glance, then pulumi up`;
-        }
+        const adopted = await stack.up({ env: { IMAGE_MEMBERS_ADOPT_EXISTING: "true" } });
+        expect(adopted.code).toBe(0);
+        recovery = "IMAGE_MEMBERS_ADOPT_EXISTING=true pulumi up";
       }
       await stack.expectConverged();
       if (point.kill === "whole process tree") {

@@ -6,7 +6,6 @@
  * program agree, with no orphan and no duplicate.
  */
 import * as fs from "fs";
-import * as path from "path";
 import { projectRoot } from "../support/childProcess";
 import { FaultProxy } from "../support/faultProxy";
 import { CommandResult, PulumiProject } from "../support/pulumiEngine";
@@ -189,15 +188,4 @@ export function errorLines(result: CommandResult): string[] {
     .split("\n")
     .filter((line) => /error|Cannot /i.test(line))
     .map((line) => line.trim());
-}
-
-/**
- * Whether the built provider honours IMAGE_MEMBERS_ADOPT_EXISTING, a change this suite
- * recommends (docs/failure-modes.md): adopt every 409 of one run, for recovery.
- */
-export function providerAdoptSwitch(): boolean {
-  const built = path.join(projectRoot, "dist/provider/resources/imageMember/provider.js");
-  return (
-    fs.existsSync(built) && fs.readFileSync(built, "utf8").includes("IMAGE_MEMBERS_ADOPT_EXISTING")
-  );
 }

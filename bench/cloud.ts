@@ -57,7 +57,7 @@ export class Cloud {
       glanceTotal: this.glance.requests.length - g,
       glance: this.glance.summarize(g),
       keystoneTotal: this.keystone.requests.length - k,
-      keystoneAuths: this.keystone.count(k, "POST", /\/auth\/tokens$/),
+      keystoneAuths: this.keystone.countSince(k, "POST", /\/auth\/tokens$/),
       keystone: this.keystone.summarize(k),
     };
   }

@@ -1,6 +1,9 @@
 /**
  * A loopback HTTP proxy in front of Keystone or Glance that counts what reaches the server,
- * so tests measure requests at the server side rather than trusting the provider's word.
+ * so tests (and the benchmark) measure requests at the server side rather than trusting the
+ * client's word. It can also rewrite URLs in the server's JSON answers (Keystone's catalog
+ * and version documents), so that clients which follow the catalog reach the other services
+ * through proxies too.
  */
 import * as http from "http";
 import { AddressInfo } from "net";
@@ -15,11 +18,18 @@ export class CountingProxy {
   readonly requests: ProxiedRequest[] = [];
   /** Tokens Keystone issued through this proxy, so tests can search for them where they must not be. */
   readonly issuedTokens: string[] = [];
+  /** Pairs [from, to] replaced in every JSON answer (set after start, once all URLs are known). */
+  rewrites: [string, string][] = [];
   url = "";
   private server?: http.Server;
-  private readonly agent = new http.Agent({ keepAlive: true });
+  private readonly agent: http.Agent;
 
-  constructor(private readonly target: string) {}
+  constructor(
+    readonly target: string,
+    options: { maxSockets?: number } = {},
+  ) {
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets });
+  }
 
   async start(): Promise<string> {
     const target = new URL(this.target);
@@ -41,8 +51,23 @@ export class CountingProxy {
             path: (req.url ?? "").split("?")[0],
             status: answer.statusCode ?? 0,
           });
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
+          const type = String(answer.headers["content-type"] ?? "");
+          if (this.rewrites.length === 0 || !type.includes("json")) {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+            return;
+          }
+          const chunks: Buffer[] = [];
+          answer.on("data", (chunk: Buffer) => chunks.push(chunk));
+          answer.on("end", () => {
+            let text = Buffer.concat(chunks).toString("utf8");
+            for (const [from, to] of this.rewrites) text = text.split(from).join(to);
+            const body = Buffer.from(text, "utf8");
+            const headers = { ...answer.headers, "content-length": String(body.length) };
+            delete headers["transfer-encoding"];
+            res.writeHead(answer.statusCode ?? 502, headers);
+            res.end(body);
+          });
         },
       );
       upstream.on("error", () => {

@@ -255,7 +255,7 @@ describe.each(points)(
       console.log(
         `crash after ${point.afterPosts} POSTs (${point.kill}): ${inGlance.length} in Glance, ` +
           `${crashed.memberIds.length} in state, ${pendingCreates.length} pending creates ` +
-          `(${landed.length} landed in Glance: ${landed.join(" ")}; ${neverLanded.length} never sent)`,
+          `(${landed.length} landed in Glance: ${landed.join(" ")}; ${neverLanded.length} never reached Glance)`,
       );
       expect(landed.length).toBeGreaterThan(0);
       if (point.kill === "whole process tree") {

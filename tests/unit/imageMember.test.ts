@@ -319,6 +319,39 @@ describe("ImageMember provider against the fake cloud", () => {
     expect(await provider.read(created.id, created.outs!)).toEqual({});
   });
 
+  test("another project's credentials: a 404 neither drops the member on read nor counts as deleted", async () => {
+    const image = cloud.addImage("owner");
+    const owner = await configuredProvider(cloud);
+    const created = await owner.create({ imageId: image.id, memberId: "p1" });
+    const ownerId = cloud.project("owner").id;
+    expect(created.outs?.managingProjectId).toBe(ownerId);
+
+    // consumer2 cannot see the image: Glance answers 404 to its reads and deletes.
+    const stranger = await configuredProvider(cloud, "consumer2");
+    const strangerId = cloud.project("consumer2").id;
+    const foreign = new RegExp(
+      `reports the membership of project p1 in image ${image.id} as not found, but these ` +
+        `credentials are for project ${strangerId}, and the membership was made with the ` +
+        `credentials of project ${ownerId} \\(recorded in state\\).*nothing was changed in state. ` +
+        `Run again with project ${ownerId}'s credentials.*HTTP 404`,
+    );
+    await expect(stranger.read(created.id, created.outs!)).rejects.toThrow(foreign);
+    await expect(stranger.delete(created.id, created.outs!)).rejects.toThrow(foreign);
+    await expect(
+      stranger.update(created.id, created.outs!, { imageId: image.id, memberId: "p1" }),
+    ).rejects.toThrow(foreign);
+    expect(cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual(["p1"]);
+
+    // The owner still sees it, keeps the record, and a real deletion is still "gone".
+    const read = await owner.read(created.id, created.outs!);
+    expect(read.props?.managingProjectId).toBe(ownerId);
+    cloud.members.set(image.id, []);
+    expect(await owner.read(created.id, created.outs!)).toEqual({});
+    // A state written before the project was recorded keeps the old rule: 404 means gone.
+    const unrecorded = { ...created.outs!, managingProjectId: undefined };
+    expect(await stranger.read(created.id, unrecorded)).toEqual({});
+  });
+
   test("read fails, and keeps the member, on 403 and on server errors", async () => {
     const image = cloud.addImage("owner");
     const provider = await configuredProvider(cloud);

@@ -14,6 +14,7 @@ import {
 } from "../common/validation";
 import { explainCreateFailure, explainOtherFailure, hiddenMemberError } from "./explain";
 import { MemberRef, memberRefOf, resourceId } from "../common/memberRef";
+import { foreignNotFound } from "../common/managingProject";
 
 export interface ImageMemberInputs {
   imageId: string;
@@ -28,6 +29,11 @@ export interface ImageMemberOutputs extends ImageMemberInputs {
   createdAt: string;
   updatedAt: string;
   schema: string;
+  /**
+   * The project whose credentials made the membership. A "not found" from any other project
+   * does not take the membership out of state (see ../common/managingProject.ts).
+   */
+  managingProjectId?: string;
 }
 
 /** The inputs whose change means another membership, hence a replacement. */
@@ -86,7 +92,8 @@ export class ImageMemberProvider
         ref,
         inputs.adoptExisting === true || adoptExistingForThisRun(),
       );
-      return { id: resourceId(ref), outs: outputsOf(member, inputs.region) };
+      const managingProjectId = await session.projectId().catch(() => undefined);
+      return { id: resourceId(ref), outs: outputsOf(member, inputs.region, managingProjectId) };
     } catch (error) {
       // The project is asked for only to explain a 403 or 404, never after a failed login.
       const projectId = async () =>
@@ -117,26 +124,32 @@ export class ImageMemberProvider
       ref,
       props.region,
       `Cannot read the membership of project ${ref.memberId} in image ${ref.imageId}`,
+      props.managingProjectId,
     );
     if (!member) {
       return {};
     }
-    const outs = outputsOf(member, props.region);
+    const outs = outputsOf(member, props.region, props.managingProjectId);
     // Inputs taken from what exists make an imported or refreshed member diff cleanly.
     return { id: resourceId(ref), props: outs, inputs: inputsOf(outs) as ImageMemberOutputs };
   }
 
   async update(
     id: string,
-    _olds: ImageMemberOutputs,
+    olds: ImageMemberOutputs,
     news: ImageMemberInputs,
   ): Promise<dynamic.UpdateResult<ImageMemberOutputs>> {
     // Every input identifies the membership, so there is nothing to change in place; still
     // answer with full outputs, or the engine would drop them (pulumi/pulumi#13983).
     const ref = refOf(news);
-    const member = await this.fetch(ref, news.region, `Cannot refresh the membership ${id}`);
+    const member = await this.fetch(
+      ref,
+      news.region,
+      `Cannot refresh the membership ${id}`,
+      olds.managingProjectId,
+    );
     if (member) {
-      return { outs: outputsOf(member, news.region) };
+      return { outs: outputsOf(member, news.region, olds.managingProjectId) };
     }
     // Every input change is a replacement, so only a resource left "failed to initialise" by
     // a create whose POST may not have landed gets here: finish creating it.
@@ -152,6 +165,12 @@ export class ImageMemberProvider
       await deleteMember(glance, ref.imageId, ref.memberId);
     } catch (error) {
       // Glance answers a delete on a no-longer-shared image with 403, a read with 404.
+      if (error instanceof ApiError && error.status === 404) {
+        const foreign = await this.foreignNotFound(ref, props.managingProjectId, headline, error);
+        if (foreign) {
+          throw foreign;
+        }
+      }
       if (error instanceof ApiError && (error.status === 404 || error.status === 403)) {
         const hidden = await hiddenMemberError(glance, ref, headline, error);
         if (hidden) {
@@ -194,12 +213,17 @@ export class ImageMemberProvider
     ref: MemberRef,
     region: string | undefined,
     headline: string,
+    managingProjectId: string | undefined,
   ): Promise<Member | undefined> {
     const glance = await connectToImageService(this.stackSettings, region, headline);
     try {
       return await getMember(glance, ref.imageId, ref.memberId);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
+        const foreign = await this.foreignNotFound(ref, managingProjectId, headline, error);
+        if (foreign) {
+          throw foreign;
+        }
         const hidden = await hiddenMemberError(glance, ref, headline, error);
         if (hidden) {
           throw hidden;
@@ -209,13 +233,35 @@ export class ImageMemberProvider
       throw explainOtherFailure(error, headline, ref);
     }
   }
+
+  private foreignNotFound(
+    ref: MemberRef,
+    managingProjectId: string | undefined,
+    headline: string,
+    notFound: ApiError,
+  ) {
+    return foreignNotFound(
+      this.stackSettings,
+      managingProjectId,
+      headline,
+      {
+        imageId: ref.imageId,
+        description: `the membership of project ${ref.memberId} in image ${ref.imageId}`,
+      },
+      notFound,
+    );
+  }
 }
 
 function refOf(inputs: ImageMemberInputs): MemberRef {
   return { imageId: inputs.imageId, memberId: inputs.memberId };
 }
 
-function outputsOf(member: Member, region: string | undefined): ImageMemberOutputs {
+function outputsOf(
+  member: Member,
+  region: string | undefined,
+  managingProjectId: string | undefined,
+): ImageMemberOutputs {
   return {
     imageId: member.imageId,
     memberId: member.memberId,
@@ -224,6 +270,7 @@ function outputsOf(member: Member, region: string | undefined): ImageMemberOutpu
     createdAt: member.createdAt,
     updatedAt: member.updatedAt,
     schema: member.schema,
+    ...(managingProjectId ? { managingProjectId } : {}),
   };
 }
 

@@ -29,6 +29,11 @@ export class ImageMember extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
   declare readonly updatedAt: pulumi.Output<string>;
   declare readonly schema: pulumi.Output<string>;
+  /**
+   * The project whose credentials created the membership. A "not found" seen with another
+   * project's credentials never takes the membership out of state.
+   */
+  declare readonly managingProjectId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ImageMemberArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -43,6 +48,7 @@ export class ImageMember extends pulumi.dynamic.Resource {
         createdAt: undefined,
         updatedAt: undefined,
         schema: undefined,
+        managingProjectId: undefined,
       },
       opts,
       "images",

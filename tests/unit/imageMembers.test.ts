@@ -191,6 +191,48 @@ describe("ImageMembers provider against the fake cloud", () => {
     expect(glanceIds(image.id)).toEqual(projects(3));
   });
 
+  test("another project's credentials: a 404 drops nothing from state on read, update or delete", async () => {
+    const image = cloud.addImage("owner");
+    const owner = await configured(cloud);
+    const created = await owner.create({ imageId: image.id, memberIds: projects(3) });
+    const ownerId = cloud.project("owner").id;
+    expect(created.outs?.managingProjectId).toBe(ownerId);
+
+    // consumer2 cannot see the image: Glance answers 404 to its list and its deletes.
+    const stranger = await configured(cloud, "consumer2");
+    const strangerId = cloud.project("consumer2").id;
+    const foreign = (headline: string) =>
+      new RegExp(
+        `${headline}: the image service reports the members of image ${image.id} as not found, ` +
+          `but these credentials are for project ${strangerId}, and the membership was made with ` +
+          `the credentials of project ${ownerId} \\(recorded in state\\).*nothing was changed in ` +
+          `state.*HTTP 404`,
+      );
+    await expect(stranger.read(created.id, created.outs!)).rejects.toThrow(
+      foreign(`Cannot read the members of image ${image.id}`),
+    );
+    await expect(stranger.delete(created.id, created.outs!)).rejects.toThrow(
+      foreign(`Cannot stop sharing image ${image.id} with 3 projects`),
+    );
+    const removingOne = stranger.update(created.id, created.outs!, {
+      imageId: image.id,
+      memberIds: projects(2),
+    });
+    await expect(removingOne).rejects.toThrow(
+      foreign(`Cannot change the members of image ${image.id}`),
+    );
+    // The member it could not remove stays in the outputs the engine stores.
+    const partial = (await removingOne.catch((e: unknown) => e)) as PartialCreate;
+    expect(partial.properties?.members.map((m) => m.memberId)).toEqual(projects(3));
+    expect(partial.properties?.managingProjectId).toBe(ownerId);
+    expect(glanceIds(image.id)).toEqual(projects(3));
+
+    // The owner still reads them all; a state without the record keeps the old rule.
+    expect((await owner.read(created.id, created.outs!)).props?.members).toHaveLength(3);
+    const unrecorded = { ...created.outs!, managingProjectId: undefined };
+    expect(await stranger.read(created.id, unrecorded)).toEqual({});
+  });
+
   test("a member failing beyond the retry budget: the others are created and reported as existing", async () => {
     const image = cloud.addImage("owner");
     const provider = await configured(cloud);

@@ -4,7 +4,7 @@
  * state exactly what exists.
  */
 import { mayHaveBeenCreated } from "../common/adoption";
-import { imageForDiagnosis } from "../common/explain";
+import { imageForDiagnosis, ProviderError } from "../common/explain";
 import { createMember, deleteMember, getMember, Member } from "../../glance";
 import { ServiceConnection } from "../../identity/session";
 import { ApiError } from "../../transport/errors";
@@ -56,11 +56,15 @@ export async function addMembers(
   return { members, failed };
 }
 
-/** DELETEs each member once, `memberConcurrency` at a time; a 404 means done. */
+/**
+ * DELETEs each member once, `memberConcurrency` at a time; a 404 means done, unless
+ * `distrustNotFound` explains why it does not (then the failure carries that explanation).
+ */
 export async function removeMembers(
   glance: ServiceConnection,
   imageId: string,
   memberIds: string[],
+  distrustNotFound: (notFound: ApiError) => Promise<ProviderError | undefined>,
 ): Promise<{ failed: Failure[] }> {
   const failed: Failure[] = [];
   let image: ReturnType<typeof imageForDiagnosis> | undefined;
@@ -69,6 +73,12 @@ export async function removeMembers(
       await deleteMember(glance, imageId, memberId);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
+        // Asked as another project than the one that made it: the 404 proves nothing.
+        const distrusted = await distrustNotFound(error);
+        if (distrusted) {
+          failed.push({ memberId, error: distrusted });
+          return;
+        }
         // Gone, unless the image was made private, which hides members without deleting them
         // (Glance answers 404 or 403 then). One look at the image settles it for all members.
         image ??= imageForDiagnosis(glance, imageId);

@@ -13,7 +13,8 @@ import {
   unknownValue,
 } from "../common/validation";
 import { explainOtherFailure } from "../imageMember/explain";
-import { addMembers, memberOf, removeMembers } from "./batch";
+import { addMembers, Failure, memberOf, removeMembers } from "./batch";
+import { currentProjectId, foreignNotFound } from "../common/managingProject";
 import {
   count,
   describeIds,
@@ -94,7 +95,8 @@ export class ImageMembersProvider
     const glance = await connectToImageService(this.stackSettings, inputs.region, headline);
     const adopt = inputs.adoptExisting === true || adoptExistingForThisRun();
     const added = await addMembers(glance, imageId, wanted, adopt);
-    const outs = outputsOf(imageId, inputs.region, added.members);
+    const managingProjectId = await currentProjectId(this.stackSettings);
+    const outs = outputsOf(imageId, inputs.region, added.members, managingProjectId);
     if (added.failed.length === 0) {
       return { id: imageId, outs };
     }
@@ -130,6 +132,15 @@ export class ImageMembersProvider
       listed = await listMembers(glance, imageId);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
+        const foreign = await this.foreignNotFound(
+          imageId,
+          props.managingProjectId,
+          headline,
+          error,
+        );
+        if (foreign) {
+          throw foreign;
+        }
         return {}; // the image is gone, and its members with it
       }
       if (error instanceof ApiError && error.status === 403) {
@@ -144,6 +155,7 @@ export class ImageMembersProvider
       imageId,
       props.region,
       listed.filter((m) => ours.has(m.memberId)).map(memberOf),
+      props.managingProjectId,
     );
     return {
       id: imageId,
@@ -181,8 +193,9 @@ export class ImageMembersProvider
     const keptIds = new Set(kept.map((m) => m.memberId));
     const toRemove = had.filter((m) => !wantedSet.has(m.memberId)).map((m) => m.memberId);
     const toAdd = wanted.filter((m) => !keptIds.has(m));
+    const managingProjectId = olds.managingProjectId;
     if (toRemove.length === 0 && toAdd.length === 0) {
-      return { outs: outputsOf(imageId, news.region, kept) };
+      return { outs: outputsOf(imageId, news.region, kept, managingProjectId) };
     }
     const headline = `Cannot change the members of image ${imageId}`;
     const glance = await connectToImageService(this.stackSettings, news.region, headline);
@@ -191,11 +204,18 @@ export class ImageMembersProvider
     );
     const adopt = news.adoptExisting === true || adoptExistingForThisRun();
     const [removed, added] = await Promise.all([
-      removeMembers(glance, imageId, toRemove),
+      removeMembers(glance, imageId, toRemove, (notFound) =>
+        this.foreignNotFound(imageId, managingProjectId, headline, notFound),
+      ),
       addMembers(glance, imageId, toAdd, adopt, unsettled),
     ]);
     const stillThere = had.filter((m) => removed.failed.some((f) => f.memberId === m.memberId));
-    const outs = outputsOf(imageId, news.region, [...kept, ...added.members, ...stillThere]);
+    const outs = outputsOf(
+      imageId,
+      news.region,
+      [...kept, ...added.members, ...stillThere],
+      managingProjectId,
+    );
     if (removed.failed.length === 0 && added.failed.length === 0) {
       return { outs };
     }
@@ -206,7 +226,10 @@ export class ImageMembersProvider
       );
     }
     if (removed.failed.length > 0) {
-      problems.push(await explainRemovals(glance, imageId, removed.failed, toRemove.length));
+      problems.push(
+        distrustedNotFound(removed.failed) ??
+          (await explainRemovals(glance, imageId, removed.failed, toRemove.length)),
+      );
     }
     const message = problems.map((p) => p.message).join("\n");
     throw Object.assign(new ProviderError(message), {
@@ -224,12 +247,32 @@ export class ImageMembersProvider
     }
     const headline = `Cannot stop sharing image ${imageId} with ${count(memberIds.length, "project")}`;
     const glance = await connectToImageService(this.stackSettings, props.region, headline);
-    const removed = await removeMembers(glance, imageId, memberIds);
+    const removed = await removeMembers(glance, imageId, memberIds, (notFound) =>
+      this.foreignNotFound(imageId, props.managingProjectId, headline, notFound),
+    );
     if (removed.failed.length > 0) {
       // Nothing is taken out of state on a failed delete: the next destroy tries them all again
       // (those already gone answer 404, which is success).
-      throw await explainRemovals(glance, imageId, removed.failed, memberIds.length);
+      throw (
+        distrustedNotFound(removed.failed) ??
+        (await explainRemovals(glance, imageId, removed.failed, memberIds.length))
+      );
     }
+  }
+
+  private foreignNotFound(
+    imageId: string,
+    managingProjectId: string | undefined,
+    headline: string,
+    notFound: ApiError,
+  ): Promise<ProviderError | undefined> {
+    return foreignNotFound(
+      this.stackSettings,
+      managingProjectId,
+      headline,
+      { imageId, description: `the members of image ${imageId}` },
+      notFound,
+    );
   }
 
   /** The authenticated project, for explanations; undefined when it cannot be had. */
@@ -243,6 +286,7 @@ function outputsOf(
   imageId: string,
   region: string | undefined,
   members: ImageMembersMember[],
+  managingProjectId: string | undefined,
 ): ImageMembersOutputs {
   const byId = new Map(members.map((m) => [m.memberId, m]));
   return {
@@ -251,7 +295,13 @@ function outputsOf(
     members: [...byId.values()].sort((a, b) =>
       a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0,
     ),
+    ...(managingProjectId ? { managingProjectId } : {}),
   };
+}
+
+/** The explanation of a 404 not to be trusted (another project's credentials), if any. */
+function distrustedNotFound(failed: Failure[]): ProviderError | undefined {
+  return failed.map((f) => f.error).find((e): e is ProviderError => e instanceof ProviderError);
 }
 
 /**

@@ -28,6 +28,11 @@ export class ImageMembers extends pulumi.dynamic.Resource {
   declare readonly region: pulumi.Output<string | undefined>;
   /** The memberships, sorted by memberId; each `status` is `pending`, `accepted` or `rejected`. */
   declare readonly members: pulumi.Output<ImageMembersMember[]>;
+  /**
+   * The project whose credentials created the memberships. A "not found" seen with another
+   * project's credentials never takes them out of state.
+   */
+  declare readonly managingProjectId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ImageMembersArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -39,6 +44,7 @@ export class ImageMembers extends pulumi.dynamic.Resource {
         region: args.region,
         adoptExisting: args.adoptExisting,
         members: undefined,
+        managingProjectId: undefined,
       },
       opts,
       "images",

@@ -26,6 +26,11 @@ export interface ImageMembersOutputs {
   region?: string;
   /** Sorted by memberId. */
   members: ImageMembersMember[];
+  /**
+   * The project whose credentials made the memberships. A "not found" from any other project
+   * does not take them out of state (see ../common/managingProject.ts).
+   */
+  managingProjectId?: string;
 }
 
 /** Requests in flight at once per resource: fast for hundreds of members, gentle on Glance. */

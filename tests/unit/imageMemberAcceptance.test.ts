@@ -96,6 +96,30 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
     await expect(provider.delete(created.id, created.outs!)).resolves.toBeUndefined();
   });
 
+  test("another project's credentials: a 404 neither drops the acceptance on read nor counts as reset on delete", async () => {
+    const image = cloud.addImage("owner");
+    share(image.id, "consumer1");
+    const me = cloud.project("consumer1").id;
+    const provider = await providerAs("consumer1");
+    const created = await provider.create({ imageId: image.id, status: "accepted" });
+    expect(created.outs?.managingProjectId).toBe(me);
+    const read = await provider.read(created.id, created.outs!);
+    expect(read.props?.managingProjectId).toBe(me);
+    expect(read.inputs).not.toHaveProperty("managingProjectId");
+
+    // consumer2 is not a member: Glance answers 404 to its reads and status changes.
+    const stranger = await providerAs("consumer2");
+    const strangerId = cloud.project("consumer2").id;
+    const foreign = new RegExp(
+      `reports the membership of project ${me} in image ${image.id} as not found, but these ` +
+        `credentials are for project ${strangerId}, and the membership was made with the ` +
+        `credentials of project ${me} \\(recorded in state\\).*nothing was changed in state.*HTTP 404`,
+    );
+    await expect(stranger.read(created.id, created.outs!)).rejects.toThrow(foreign);
+    await expect(stranger.delete(created.id, created.outs!)).rejects.toThrow(foreign);
+    expect(cloud.members.get(image.id)![0].status).toBe("accepted");
+  });
+
   test("check refuses a wrong status word before any request; diff replaces on imageId, not on a defaulted memberId", async () => {
     const provider = new ImageMemberAcceptanceProvider();
     const image = "d164b5df-1bc3-4c3f-893e-3e471fd16e64";

@@ -6,6 +6,7 @@ import { ApiError } from "../../transport/errors";
 import { explainCommonFailure, fail, ProviderError, serverEvidence } from "../common/explain";
 import { memberRefOf, resourceId } from "../common/memberRef";
 import { connectToImageService, openSession } from "../common/session";
+import { currentProjectId, foreignNotFound } from "../common/managingProject";
 import {
   checkImageId,
   checkOneOf,
@@ -32,6 +33,11 @@ export interface ImageMemberAcceptanceOutputs extends ImageMemberAcceptanceInput
   createdAt: string;
   updatedAt: string;
   schema: string;
+  /**
+   * The project whose credentials set the status. A "not found" from any other project does
+   * not take the resource out of state (see ../common/managingProject.ts).
+   */
+  managingProjectId?: string;
 }
 
 const statuses = ["accepted", "rejected", "pending"] as const;
@@ -86,9 +92,10 @@ export class ImageMemberAcceptanceProvider
   ): Promise<dynamic.CreateResult<ImageMemberAcceptanceOutputs>> {
     const memberId = inputs.memberId ?? (await this.ownProjectId(inputs));
     const member = await this.setStatus(inputs, memberId, inputs.status);
+    const managingProjectId = await currentProjectId(this.stackSettings);
     return {
       id: resourceId({ imageId: inputs.imageId, memberId }),
-      outs: outputsOf(member, inputs),
+      outs: outputsOf(member, inputs, managingProjectId),
     };
   }
 
@@ -98,7 +105,7 @@ export class ImageMemberAcceptanceProvider
     news: ImageMemberAcceptanceInputs,
   ): Promise<dynamic.UpdateResult<ImageMemberAcceptanceOutputs>> {
     const member = await this.setStatus(news, olds.memberId, news.status);
-    return { outs: outputsOf(member, news) };
+    return { outs: outputsOf(member, news, olds.managingProjectId) };
   }
 
   async read(
@@ -113,6 +120,15 @@ export class ImageMemberAcceptanceProvider
       member = await getMember(glance, imageId, memberId);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
+        const foreign = await this.foreignNotFound(
+          { imageId, memberId },
+          props.managingProjectId,
+          headline,
+          error,
+        );
+        if (foreign) {
+          throw foreign;
+        }
         return {}; // no longer shared with this project
       }
       throw explainStatusFailure(error, headline, imageId, memberId);
@@ -122,9 +138,11 @@ export class ImageMemberAcceptanceProvider
       imageId,
       status: member.status,
     } as ImageMemberAcceptanceInputs;
-    const outs = outputsOf(member, settings);
+    const outs = outputsOf(member, settings, props.managingProjectId);
     // The status read becomes the input too, so a preview shows `status: "rejected" => "accepted"`.
-    return { id: resourceId({ imageId, memberId }), props: outs, inputs: outs };
+    const inputs = { ...outs };
+    delete inputs.managingProjectId; // an output only
+    return { id: resourceId({ imageId, memberId }), props: outs, inputs };
   }
 
   async delete(_id: string, props: ImageMemberAcceptanceOutputs): Promise<void> {
@@ -133,10 +151,37 @@ export class ImageMemberAcceptanceProvider
       await this.setStatus(props, props.memberId, statusOnDelete);
     } catch (error) {
       if (error instanceof MembershipMissing) {
+        const foreign = await this.foreignNotFound(
+          props,
+          props.managingProjectId,
+          `Cannot reset the status of image ${props.imageId} for project ${props.memberId}`,
+          error.notFound,
+        );
+        if (foreign) {
+          throw foreign;
+        }
         return; // the owner already unshared the image: nothing to reset
       }
       throw error;
     }
+  }
+
+  private foreignNotFound(
+    ref: { imageId: string; memberId: string },
+    managingProjectId: string | undefined,
+    headline: string,
+    notFound: ApiError,
+  ): Promise<ProviderError | undefined> {
+    return foreignNotFound(
+      this.stackSettings,
+      managingProjectId,
+      headline,
+      {
+        imageId: ref.imageId,
+        description: `the membership of project ${ref.memberId} in image ${ref.imageId}`,
+      },
+      notFound,
+    );
   }
 
   private async ownProjectId(inputs: ImageMemberAcceptanceInputs): Promise<string> {
@@ -178,7 +223,14 @@ export class ImageMemberAcceptanceProvider
 }
 
 /** The owner has not shared the image with the project (or no longer does). */
-class MembershipMissing extends ProviderError {}
+class MembershipMissing extends ProviderError {
+  constructor(
+    message: string,
+    readonly notFound: ApiError,
+  ) {
+    super(message);
+  }
+}
 
 function explainStatusFailure(
   error: unknown,
@@ -197,6 +249,7 @@ function explainStatusFailure(
         `${headline}: image ${imageId} is not shared with project ${memberId} (there is no membership to accept ` +
           `or reject yet). The image's owner must share it first, for example with an ImageMember in the ` +
           `owner's stack; check also the image id and the region. ${evidence}`,
+        error,
       );
     case 403:
       return fail(
@@ -220,6 +273,7 @@ function explainStatusFailure(
 function outputsOf(
   member: Member,
   settings: ImageMemberAcceptanceInputs,
+  managingProjectId: string | undefined,
 ): ImageMemberAcceptanceOutputs {
   return {
     imageId: member.imageId,
@@ -231,5 +285,6 @@ function outputsOf(
     createdAt: member.createdAt,
     updatedAt: member.updatedAt,
     schema: member.schema,
+    ...(managingProjectId ? { managingProjectId } : {}),
   };
 }

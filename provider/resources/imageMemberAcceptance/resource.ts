@@ -27,6 +27,11 @@ export class ImageMemberAcceptance extends pulumi.dynamic.Resource {
   declare readonly region: pulumi.Output<string | undefined>;
   declare readonly createdAt: pulumi.Output<string>;
   declare readonly updatedAt: pulumi.Output<string>;
+  /**
+   * The project whose credentials set the status. A "not found" seen with another project's
+   * credentials never takes the resource out of state.
+   */
+  declare readonly managingProjectId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ImageMemberAcceptanceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -41,6 +46,7 @@ export class ImageMemberAcceptance extends pulumi.dynamic.Resource {
         statusOnDelete: args.statusOnDelete,
         createdAt: undefined,
         updatedAt: undefined,
+        managingProjectId: undefined,
       },
       opts,
       "images",

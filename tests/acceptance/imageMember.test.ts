@@ -237,6 +237,33 @@ test("drift: a member deleted out of band is gone for read; a member hidden by a
   });
 });
 
+test("another project's credentials: Glance's 404 neither drops the member on read nor passes for a delete", async () => {
+  const ownerId = cloud.identities.owner.projectId;
+  const hidden = await owner.createImage(); // shared with consumer1 only: consumer2 cannot see it
+  const both = await owner.createImage(); // shared with both: consumer2 sees it, not consumer1's row
+  const provider = await providerAs("owner");
+  const onHidden = await provider.create({ imageId: hidden, memberId: consumer1Id });
+  const onBoth = await provider.create({ imageId: both, memberId: consumer1Id });
+  await provider.create({ imageId: both, memberId: consumer2Id });
+  expect(onHidden.outs!.managingProjectId).toBe(ownerId);
+
+  const stranger = await providerAs("consumer2");
+  const foreign = (imageId: string) =>
+    new RegExp(
+      `reports the membership of project ${consumer1Id} in image ${imageId} as not found, but ` +
+        `these credentials are for project ${consumer2Id}, and the membership was made with the ` +
+        `credentials of project ${ownerId} \\(recorded in state\\).*nothing was changed in state.*HTTP 404`,
+    );
+  await expect(stranger.read(onHidden.id, onHidden.outs!)).rejects.toThrow(foreign(hidden));
+  await expect(stranger.delete(onHidden.id, onHidden.outs!)).rejects.toThrow(foreign(hidden));
+  await expect(stranger.read(onBoth.id, onBoth.outs!)).rejects.toThrow(foreign(both));
+  // A member project's delete is refused outright (403): an error, nothing dropped either.
+  await expect(stranger.delete(onBoth.id, onBoth.outs!)).rejects.toThrow(/HTTP 403/);
+
+  expect(await owner.memberIds(hidden)).toEqual([consumer1Id]);
+  expect((await owner.memberIds(both)).sort()).toEqual([consumer1Id, consumer2Id].sort());
+});
+
 test("one Keystone authentication per provider process, one Glance request per operation (counted at the servers)", async () => {
   const keystone = new CountingProxy(cloud.keystoneUrl);
   const glance = new CountingProxy(cloud.glanceUrl);

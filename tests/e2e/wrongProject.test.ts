@@ -1,0 +1,80 @@
+/**
+ * A pipeline that runs refresh or destroy with the wrong project's credentials: the stack's
+ * credentials come from OS_* (clouds.yaml via OS_CLOUD), which Pulumi does not keep in state,
+ * so the next run may use another project's. Glance then answers 404 for members that still
+ * exist; the provider must not take them out of state, and nothing may change in Glance.
+ */
+import * as path from "path";
+import { projectRoot } from "../support/childProcess";
+import { PulumiProject } from "../support/pulumiEngine";
+import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
+
+jest.setTimeout(600_000);
+
+const localCloud = path.join(projectRoot, ".local-cloud");
+const as = (cloudName: string) => ({
+  OS_CLOUD: cloudName,
+  OS_CLIENT_CONFIG_FILE: path.join(localCloud, "clouds.yaml"),
+  OS_CLIENT_SECURE_FILE: path.join(localCloud, "secure.yaml"),
+});
+
+describe("refresh and destroy with another project's credentials", () => {
+  let cloud: CloudFile;
+  let owner: GlanceDriver;
+  let project: PulumiProject;
+  let imageId: string;
+
+  beforeAll(async () => {
+    cloud = loadCloudFile();
+    owner = new GlanceDriver(cloud, cloud.identities.owner);
+    imageId = await owner.createImage();
+    project = new PulumiProject(projectRoot, "wrong-project");
+    await project.init({ imageId });
+    await project.setConfig("members", JSON.stringify({ a: cloud.identities.consumer1.projectId }));
+  });
+
+  afterAll(async () => {
+    await project?.destroy({ allowFailure: true, env: as("local-owner") });
+    project?.cleanUp();
+    await owner?.cleanUp();
+  });
+
+  test("a 404 seen as another project fails refresh and destroy; state and Glance keep the member", async () => {
+    const member = cloud.identities.consumer1.projectId;
+    const ownerId = cloud.identities.owner.projectId;
+    const strangerId = cloud.identities.consumer2.projectId;
+    await project.up({ env: as("local-owner") });
+    expect(await owner.memberIds(imageId)).toEqual([member]);
+    const memberIdsInState = async () =>
+      ((await project.exportState()).deployment.resources ?? [])
+        .filter((r) => r.type.endsWith("ImageMember"))
+        .map((r) => r.outputs?.memberId);
+    const recorded = ((await project.exportState()).deployment.resources ?? []).find((r) =>
+      r.type.endsWith("ImageMember"),
+    )?.outputs?.managingProjectId;
+    expect(recorded).toBe(ownerId);
+
+    const foreign = new RegExp(
+      `reports the membership of project ${member} in image ${imageId} as not found, but these ` +
+        `credentials are for project ${strangerId}, and the membership was made with the ` +
+        `credentials of project ${ownerId}`,
+    );
+    const refresh = await project.refresh({ allowFailure: true, env: as("local-consumer2") });
+    expect(refresh.code).not.toBe(0);
+    expect(`${refresh.stdout}\n${refresh.stderr}`).toMatch(foreign);
+    expect(await memberIdsInState()).toEqual([member]);
+
+    const destroy = await project.destroy({ allowFailure: true, env: as("local-consumer2") });
+    expect(destroy.code).not.toBe(0);
+    expect(`${destroy.stdout}\n${destroy.stderr}`).toMatch(foreign);
+    expect(await memberIdsInState()).toEqual([member]);
+    expect(await owner.memberIds(imageId)).toEqual([member]);
+
+    // With the owner's credentials again, both work.
+    const ownRefresh = await project.refresh({ env: as("local-owner") });
+    expect(ownRefresh.code).toBe(0);
+    await project.destroy({ env: as("local-owner") });
+    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await memberIdsInState()).toEqual([]);
+  });
+});

@@ -21,15 +21,15 @@ export async function currentProjectId(
 }
 
 /**
- * An error when a "not found" comes from credentials of a project other than the one that
- * made the membership; undefined when the answer can be trusted (same project, or either
+ * An error when a "not found" about one membership (or, without `memberId`, all of an image's)
+ * comes from credentials of a project other than the one that made it; undefined when the answer can be trusted (same project, or either
  * project unknown, as in a state written before the project was recorded).
  */
 export async function foreignNotFound(
   stackSettings: Settings | undefined,
   recordedProjectId: string | undefined,
   headline: string,
-  subject: { imageId: string; description: string },
+  subject: { imageId: string; memberId?: string },
   notFound: ApiError,
 ): Promise<ProviderError | undefined> {
   if (!recordedProjectId) {
@@ -39,9 +39,12 @@ export async function foreignNotFound(
   if (!current || current === recordedProjectId) {
     return undefined;
   }
+  const what = subject.memberId
+    ? `the membership of project ${subject.memberId} in image ${subject.imageId}`
+    : `the members of image ${subject.imageId}`;
   return fail(
     headline,
-    `the image service reports ${subject.description} as not found, but these credentials are ` +
+    `the image service reports ${what} as not found, but these credentials are ` +
       `for project ${current}, and the membership was made with the credentials of project ` +
       `${recordedProjectId} (recorded in state). Project ${current} may simply not see image ` +
       `${subject.imageId}, so nothing was changed in state. Run again with project ` +

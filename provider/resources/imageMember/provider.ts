@@ -166,7 +166,13 @@ export class ImageMemberProvider
     } catch (error) {
       // Glance answers a delete on a no-longer-shared image with 403, a read with 404.
       if (error instanceof ApiError && error.status === 404) {
-        const foreign = await this.foreignNotFound(ref, props.managingProjectId, headline, error);
+        const foreign = await foreignNotFound(
+          this.stackSettings,
+          props.managingProjectId,
+          headline,
+          ref,
+          error,
+        );
         if (foreign) {
           throw foreign;
         }
@@ -220,7 +226,13 @@ export class ImageMemberProvider
       return await getMember(glance, ref.imageId, ref.memberId);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
-        const foreign = await this.foreignNotFound(ref, managingProjectId, headline, error);
+        const foreign = await foreignNotFound(
+          this.stackSettings,
+          managingProjectId,
+          headline,
+          ref,
+          error,
+        );
         if (foreign) {
           throw foreign;
         }
@@ -232,24 +244,6 @@ export class ImageMemberProvider
       }
       throw explainOtherFailure(error, headline, ref);
     }
-  }
-
-  private foreignNotFound(
-    ref: MemberRef,
-    managingProjectId: string | undefined,
-    headline: string,
-    notFound: ApiError,
-  ) {
-    return foreignNotFound(
-      this.stackSettings,
-      managingProjectId,
-      headline,
-      {
-        imageId: ref.imageId,
-        description: `the membership of project ${ref.memberId} in image ${ref.imageId}`,
-      },
-      notFound,
-    );
   }
 }
 

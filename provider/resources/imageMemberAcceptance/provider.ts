@@ -120,10 +120,11 @@ export class ImageMemberAcceptanceProvider
       member = await getMember(glance, imageId, memberId);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
-        const foreign = await this.foreignNotFound(
-          { imageId, memberId },
+        const foreign = await foreignNotFound(
+          this.stackSettings,
           props.managingProjectId,
           headline,
+          { imageId, memberId },
           error,
         );
         if (foreign) {
@@ -151,10 +152,11 @@ export class ImageMemberAcceptanceProvider
       await this.setStatus(props, props.memberId, statusOnDelete);
     } catch (error) {
       if (error instanceof MembershipMissing) {
-        const foreign = await this.foreignNotFound(
-          props,
+        const foreign = await foreignNotFound(
+          this.stackSettings,
           props.managingProjectId,
           `Cannot reset the status of image ${props.imageId} for project ${props.memberId}`,
+          props,
           error.notFound,
         );
         if (foreign) {
@@ -164,24 +166,6 @@ export class ImageMemberAcceptanceProvider
       }
       throw error;
     }
-  }
-
-  private foreignNotFound(
-    ref: { imageId: string; memberId: string },
-    managingProjectId: string | undefined,
-    headline: string,
-    notFound: ApiError,
-  ): Promise<ProviderError | undefined> {
-    return foreignNotFound(
-      this.stackSettings,
-      managingProjectId,
-      headline,
-      {
-        imageId: ref.imageId,
-        description: `the membership of project ${ref.memberId} in image ${ref.imageId}`,
-      },
-      notFound,
-    );
   }
 
   private async ownProjectId(inputs: ImageMemberAcceptanceInputs): Promise<string> {

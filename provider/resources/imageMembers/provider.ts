@@ -132,10 +132,11 @@ export class ImageMembersProvider
       listed = await listMembers(glance, imageId);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
-        const foreign = await this.foreignNotFound(
-          imageId,
+        const foreign = await foreignNotFound(
+          this.stackSettings,
           props.managingProjectId,
           headline,
+          { imageId },
           error,
         );
         if (foreign) {
@@ -205,7 +206,7 @@ export class ImageMembersProvider
     const adopt = news.adoptExisting === true || adoptExistingForThisRun();
     const [removed, added] = await Promise.all([
       removeMembers(glance, imageId, toRemove, (notFound) =>
-        this.foreignNotFound(imageId, managingProjectId, headline, notFound),
+        foreignNotFound(this.stackSettings, managingProjectId, headline, { imageId }, notFound),
       ),
       addMembers(glance, imageId, toAdd, adopt, unsettled),
     ]);
@@ -248,7 +249,7 @@ export class ImageMembersProvider
     const headline = `Cannot stop sharing image ${imageId} with ${count(memberIds.length, "project")}`;
     const glance = await connectToImageService(this.stackSettings, props.region, headline);
     const removed = await removeMembers(glance, imageId, memberIds, (notFound) =>
-      this.foreignNotFound(imageId, props.managingProjectId, headline, notFound),
+      foreignNotFound(this.stackSettings, props.managingProjectId, headline, { imageId }, notFound),
     );
     if (removed.failed.length > 0) {
       // Nothing is taken out of state on a failed delete: the next destroy tries them all again
@@ -258,21 +259,6 @@ export class ImageMembersProvider
         (await explainRemovals(glance, imageId, removed.failed, memberIds.length))
       );
     }
-  }
-
-  private foreignNotFound(
-    imageId: string,
-    managingProjectId: string | undefined,
-    headline: string,
-    notFound: ApiError,
-  ): Promise<ProviderError | undefined> {
-    return foreignNotFound(
-      this.stackSettings,
-      managingProjectId,
-      headline,
-      { imageId, description: `the members of image ${imageId}` },
-      notFound,
-    );
   }
 
   /** The authenticated project, for explanations; undefined when it cannot be had. */

@@ -42,13 +42,19 @@ export function packRepository(): { dir: string; tarball: string; version: strin
   return { dir, tarball: path.join(dir, version), version };
 }
 
-/** A project elsewhere that installed this package from a tarball, as a user would. */
-export function installPackageProject(tarball: string, name: string, program: string): string {
+/**
+ * A temporary npm project `pim-bench-<name>` with `packages` installed, plus the @pulumi/pulumi
+ * this repository pins and TypeScript. Scripts are off: old @pulumi/* packages try to
+ * download their plugin on install.
+ */
+function npmProject(name: string, packages: string[]): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pim-bench-${name}-`));
   fs.writeFileSync(
     path.join(dir, "package.json"),
     JSON.stringify({ name: `pim-bench-${name}`, version: "0.0.0", private: true }, null, 2),
   );
+  const pulumiVersion = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8"))
+    .dependencies["@pulumi/pulumi"];
   sh(
     "npm",
     [
@@ -56,12 +62,18 @@ export function installPackageProject(tarball: string, name: string, program: st
       "--no-audit",
       "--no-fund",
       "--ignore-scripts",
-      tarball,
-      "@pulumi/pulumi@3.276.0",
+      ...packages,
+      `@pulumi/pulumi@${pulumiVersion}`,
       "typescript@5",
     ],
     dir,
   );
+  return dir;
+}
+
+/** A project elsewhere that installed this package from a tarball, as a user would. */
+export function installPackageProject(tarball: string, name: string, program: string): string {
+  const dir = npmProject(name, [tarball]);
   writeProject(dir, `image-members-bench-${name}`, program);
   return dir;
 }
@@ -121,26 +133,9 @@ export function makeBridgedProject(): BridgedOutcome {
   const pluginVersion = fs.existsSync(versionFile)
     ? fs.readFileSync(versionFile, "utf8").trim()
     : undefined;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-bench-bridged-"));
-  fs.writeFileSync(
-    path.join(dir, "package.json"),
-    JSON.stringify({ name: "pim-bench-bridged", version: "0.0.0", private: true }, null, 2),
-  );
+  let dir: string;
   try {
-    // --ignore-scripts: old @pulumi/* packages try to download their plugin on install.
-    sh(
-      "npm",
-      [
-        "install",
-        "--no-audit",
-        "--no-fund",
-        "--ignore-scripts",
-        "@pulumi/openstack",
-        "@pulumi/pulumi@3.276.0",
-        "typescript@5",
-      ],
-      dir,
-    );
+    dir = npmProject("bridged", ["@pulumi/openstack"]);
   } catch (error) {
     return {
       available: false,

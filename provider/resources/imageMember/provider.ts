@@ -14,7 +14,7 @@ import {
 } from "../common/validation";
 import { explainCreateFailure, explainOtherFailure, hiddenMemberError } from "./explain";
 import { MemberRef, memberRefOf, resourceId } from "../common/memberRef";
-import { foreignNotFound } from "../common/managingProject";
+import { currentProjectId, foreignNotFound } from "../common/managingProject";
 
 export interface ImageMemberInputs {
   imageId: string;
@@ -92,7 +92,7 @@ export class ImageMemberProvider
         ref,
         inputs.adoptExisting === true || adoptExistingForThisRun(),
       );
-      const managingProjectId = await session.projectId().catch(() => undefined);
+      const managingProjectId = await currentProjectId(this.stackSettings);
       return { id: resourceId(ref), outs: outputsOf(member, inputs.region, managingProjectId) };
     } catch (error) {
       // The project is asked for only to explain a 403 or 404, never after a failed login.

@@ -4,7 +4,7 @@ import { adoptExistingForThisRun } from "../common/adoption";
 import { listMembers, Member } from "../../glance";
 import { ApiError } from "../../transport/errors";
 import { ProviderError } from "../common/explain";
-import { connectToImageService, openSession } from "../common/session";
+import { connectToImageService } from "../common/session";
 import {
   checkImageId,
   checkOptionalBoolean,
@@ -102,7 +102,7 @@ export class ImageMembersProvider
     }
     const error = await explainAdditions(
       glance,
-      this.projectIdOf(),
+      () => currentProjectId(this.stackSettings),
       imageId,
       added.failed,
       wanted.length,
@@ -223,7 +223,13 @@ export class ImageMembersProvider
     const problems: ProviderError[] = [];
     if (added.failed.length > 0) {
       problems.push(
-        await explainAdditions(glance, this.projectIdOf(), imageId, added.failed, toAdd.length),
+        await explainAdditions(
+          glance,
+          () => currentProjectId(this.stackSettings),
+          imageId,
+          added.failed,
+          toAdd.length,
+        ),
       );
     }
     if (removed.failed.length > 0) {
@@ -259,12 +265,6 @@ export class ImageMembersProvider
         (await explainRemovals(glance, imageId, removed.failed, memberIds.length))
       );
     }
-  }
-
-  /** The authenticated project, for explanations; undefined when it cannot be had. */
-  private projectIdOf(): () => Promise<string | undefined> {
-    const session = openSession(this.stackSettings);
-    return () => session.projectId().catch(() => undefined);
   }
 }
 

@@ -158,7 +158,11 @@ describe("ImageMembers provider against the fake cloud", () => {
     expect(read.id).toBe(image.id);
     expect(read.props?.members.map((m) => m.memberId)).toEqual(left);
     expect(read.props?.members[1].status).toBe("accepted");
-    expect(read.inputs).toEqual({ imageId: image.id, memberIds: left });
+    // Inputs in the map form check stores, each id its own label (the program gave a list).
+    expect(read.inputs).toEqual({
+      imageId: image.id,
+      projects: Object.fromEntries(left.map((id) => [id, id])),
+    });
     // The drift shows in the next preview, and the update puts the member back.
     expect(
       (await provider.diff(image.id, read.props!, { imageId: image.id, memberIds: projects(5) }))

@@ -5,13 +5,7 @@ import { listMembers, Member } from "../../glance";
 import { ApiError } from "../../transport/errors";
 import { ProviderError } from "../common/explain";
 import { connectToImageService } from "../common/session";
-import {
-  checkImageId,
-  checkOptionalBoolean,
-  checkRegion,
-  failures,
-  unknownValue,
-} from "../common/validation";
+import { checkImageId, checkOptionalBoolean, checkRegion, failures } from "../common/validation";
 import { explainOtherFailure } from "../imageMember/explain";
 import { addMembers, Failure, memberOf, removeMembers } from "./batch";
 import { currentProjectId, foreignNotFound } from "../common/managingProject";
@@ -28,7 +22,8 @@ import {
   ImageMembersOutputs,
   unsettledStatus,
 } from "./types";
-import { checkMemberIds } from "./validation";
+import { checkProjects } from "./validation";
+import { labelled, normaliseInputs, projectsOf, sameLabels, wantedProjects } from "./projects";
 
 export type { ImageMembersInputs, ImageMembersMember, ImageMembersOutputs } from "./types";
 export { memberConcurrency, unsettledStatus } from "./types";
@@ -47,10 +42,10 @@ export class ImageMembersProvider
     news: ImageMembersInputs,
   ): Promise<dynamic.CheckResult<ImageMembersInputs>> {
     return {
-      inputs: news,
+      inputs: normaliseInputs(news),
       failures: failures(
         checkImageId(news.imageId),
-        ...checkMemberIds(news.memberIds),
+        ...checkProjects(news.projects ?? undefined, news.memberIds ?? undefined),
         checkRegion(news.region),
         checkOptionalBoolean(news.adoptExisting, "adoptExisting"),
       ),
@@ -70,19 +65,22 @@ export class ImageMembersProvider
       // new resource's POSTs would meet them as duplicates.
       return { changes: true, replaces, deleteBeforeReplace: olds.imageId === news.imageId };
     }
-    const wanted = news.memberIds;
-    if (!Array.isArray(wanted) || wanted.includes(unknownValue)) {
+    const wanted = wantedProjects(news);
+    if (wanted === undefined) {
       return { changes: true, replaces: [], deleteBeforeReplace: false }; // known once applied
     }
     const had = olds.members ?? [];
     const settled = had.every((m) => m.status !== unsettledStatus);
     return {
+      // A new label for a project already shared is a change too (shown, and recorded in state
+      // without any request), so that what state says is what the program says.
       changes:
         !settled ||
         !sameSet(
           had.map((m) => m.memberId),
-          wanted,
-        ),
+          [...wanted.keys()],
+        ) ||
+        !sameLabels(had, wanted),
       replaces: [],
       deleteBeforeReplace: false,
     };
@@ -90,13 +88,14 @@ export class ImageMembersProvider
 
   async create(inputs: ImageMembersInputs): Promise<dynamic.CreateResult<ImageMembersOutputs>> {
     const imageId = inputs.imageId;
-    const wanted = unique(inputs.memberIds ?? []);
+    const labels = wantedProjects(inputs) ?? new Map<string, string>();
+    const wanted = [...labels.keys()];
     const headline = `Cannot share image ${imageId} with ${count(wanted.length, "project")}`;
     const glance = await connectToImageService(this.stackSettings, inputs.region, headline);
     const adopt = inputs.adoptExisting === true || adoptExistingForThisRun();
     const added = await addMembers(glance, imageId, wanted, adopt);
     const managingProjectId = await currentProjectId(this.stackSettings);
-    const outs = outputsOf(imageId, inputs.region, added.members, managingProjectId);
+    const outs = outputsOf(imageId, inputs.region, added.members, managingProjectId, labels);
     if (added.failed.length === 0) {
       return { id: imageId, outs };
     }
@@ -157,6 +156,7 @@ export class ImageMembersProvider
       props.region,
       listed.filter((m) => ours.has(m.memberId)).map(memberOf),
       props.managingProjectId,
+      new Map(had.map((m) => [m.memberId, m.name ?? m.memberId])),
     );
     return {
       id: imageId,
@@ -164,7 +164,7 @@ export class ImageMembersProvider
       // Inputs from what exists: a member deleted out of band shows as drift in the next preview.
       inputs: {
         imageId,
-        memberIds: outs.members.map((m) => m.memberId),
+        projects: projectsOf(outs.members),
         ...(outs.region ? { region: outs.region } : {}),
       } as unknown as ImageMembersOutputs,
     };
@@ -187,7 +187,8 @@ export class ImageMembersProvider
     news: ImageMembersInputs,
   ): Promise<dynamic.UpdateResult<ImageMembersOutputs>> {
     const imageId = news.imageId ?? olds.imageId ?? id;
-    const wanted = unique(news.memberIds ?? []);
+    const labels = wantedProjects(news) ?? new Map<string, string>();
+    const wanted = [...labels.keys()];
     const wantedSet = new Set(wanted);
     const had = olds.members ?? [];
     const kept = had.filter((m) => wantedSet.has(m.memberId) && m.status !== unsettledStatus);
@@ -196,7 +197,7 @@ export class ImageMembersProvider
     const toAdd = wanted.filter((m) => !keptIds.has(m));
     const managingProjectId = olds.managingProjectId;
     if (toRemove.length === 0 && toAdd.length === 0) {
-      return { outs: outputsOf(imageId, news.region, kept, managingProjectId) };
+      return { outs: outputsOf(imageId, news.region, kept, managingProjectId, labels) };
     }
     const headline = `Cannot change the members of image ${imageId}`;
     const glance = await connectToImageService(this.stackSettings, news.region, headline);
@@ -216,6 +217,7 @@ export class ImageMembersProvider
       news.region,
       [...kept, ...added.members, ...stillThere],
       managingProjectId,
+      labels,
     );
     if (removed.failed.length === 0 && added.failed.length === 0) {
       return { outs };
@@ -268,13 +270,20 @@ export class ImageMembersProvider
   }
 }
 
+/**
+ * Outputs sorted by member id, each member with the label the program gives it now; a member
+ * still in state that the program no longer wants (its DELETE failed) keeps its old label.
+ */
 function outputsOf(
   imageId: string,
   region: string | undefined,
   members: ImageMembersMember[],
   managingProjectId: string | undefined,
+  labels: ReadonlyMap<string, string>,
 ): ImageMembersOutputs {
-  const byId = new Map(members.map((m) => [m.memberId, m]));
+  const byId = new Map(
+    members.map((m) => [m.memberId, labelled(m, labels.get(m.memberId) ?? m.name)]),
+  );
   return {
     imageId,
     ...(region ? { region } : {}),
@@ -297,10 +306,6 @@ function distrustedNotFound(failed: Failure[]): ProviderError | undefined {
 function withProviderOf(inputs: object, outs: ImageMembersOutputs): Record<string, unknown> {
   const provider = (inputs as Record<string, unknown>).__provider;
   return { ...outs, ...(provider !== undefined ? { __provider: provider } : {}) };
-}
-
-function unique(ids: string[]): string[] {
-  return [...new Set(ids)];
 }
 
 function sameSet(a: string[], b: string[]): boolean {

@@ -6,8 +6,18 @@ import type { ImageMembersMember } from "./provider";
 export interface ImageMembersArgs {
   /** The image to share (a UUID). The credentials must belong to its owner project. */
   imageId: pulumi.Input<string>;
-  /** The projects to share it with, each listed once; order does not matter. */
-  memberIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The projects to share it with, by a label of your choice: `{ ops: "<project id>" }`.
+   * `pulumi preview --diff` then shows one line per project gaining or losing access, under
+   * its label, and nothing else. Give this or `memberIds`.
+   */
+  projects?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * The projects to share it with as a plain list, each listed once; order does not matter.
+   * Stored as `projects` with each id its own label, so the diff is the same as for `projects`.
+   * Give this or `projects`.
+   */
+  memberIds?: pulumi.Input<pulumi.Input<string>[]>;
   /** Region whose image service to use; defaults to the configured region. */
   region?: pulumi.Input<string>;
   /**
@@ -18,7 +28,7 @@ export interface ImageMembersArgs {
 }
 
 /**
- * Shares an image with a list of projects: all the Glance v2 members of one image in one
+ * Shares an image with many projects: all the Glance v2 members of one image in one
  * resource. Cheaper than one `ImageMember` per project for long lists (one state entry and
  * one engine step per image, and only the members that change cost a request). Members that
  * exist in Glance but are not listed here are left alone.
@@ -26,7 +36,10 @@ export interface ImageMembersArgs {
 export class ImageMembers extends pulumi.dynamic.Resource {
   declare readonly imageId: pulumi.Output<string>;
   declare readonly region: pulumi.Output<string | undefined>;
-  /** The memberships, sorted by memberId; each `status` is `pending`, `accepted` or `rejected`. */
+  /**
+   * The memberships, sorted by memberId; each `status` is `pending`, `accepted` or `rejected`,
+   * and `name` is the project's label in `projects` when that is not the id itself.
+   */
   declare readonly members: pulumi.Output<ImageMembersMember[]>;
   /**
    * The project whose credentials created the memberships. A "not found" seen with another
@@ -40,6 +53,7 @@ export class ImageMembers extends pulumi.dynamic.Resource {
       name,
       {
         imageId: args.imageId,
+        projects: args.projects,
         memberIds: args.memberIds,
         region: args.region,
         adoptExisting: args.adoptExisting,

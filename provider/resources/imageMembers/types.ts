@@ -1,9 +1,22 @@
 /** The plain data of `ImageMembers`: its inputs and outputs as kept in state. */
 
+/**
+ * The projects to share with, keyed by a label a reviewer reads (`{ ops: "<project id>" }`).
+ * A map, not a list, because the engine compares maps key by key: a pull request that removes
+ * one project and adds another shows exactly those two lines, and order never matters. A
+ * program that passes a plain list gets each project id as its own label.
+ */
+export type ProjectsByLabel = Record<string, string>;
+
 export interface ImageMembersInputs {
   imageId: string;
-  /** The projects to share the image with; order does not matter. */
-  memberIds: string[];
+  /** What `check` stores: the projects to share the image with, by label. */
+  projects?: ProjectsByLabel;
+  /**
+   * The list form programs wrote before `projects` existed. `check` turns it into `projects`
+   * (each id its own label), so state written by older versions upgrades without a replacement.
+   */
+  memberIds?: string[];
   region?: string;
   /** Take over memberships that already exist instead of failing with a conflict. */
   adoptExisting?: boolean;
@@ -19,6 +32,8 @@ export interface ImageMembersMember {
   status: string;
   createdAt: string;
   updatedAt: string;
+  /** The label the program gave this project, when it is not the project id itself. */
+  name?: string;
 }
 
 export interface ImageMembersOutputs {

@@ -1,7 +1,75 @@
+import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { checkProjectId, unknownValue } from "../common/validation";
 
+/** Labels are names for a reviewer, kept short enough to read in a diff. */
+const maxLabelLength = 128;
+
+/**
+ * Either `projects` (label to project id) or the older `memberIds` list, not both; each
+ * project listed once. Values not known yet (during a preview) pass and are checked once known.
+ */
+export function checkProjects(projects: unknown, memberIds: unknown): CheckFailure[] {
+  if (projects !== undefined && memberIds !== undefined) {
+    return [
+      {
+        property: "projects",
+        reason:
+          "give either projects (a map from a label to a project id) or memberIds (a list of " +
+          "project ids), not both",
+      },
+    ];
+  }
+  if (projects === undefined) {
+    return memberIds === undefined ? [missing()] : checkMemberIds(memberIds);
+  }
+  if (projects === unknownValue) {
+    return [];
+  }
+  if (typeof projects !== "object" || projects === null || Array.isArray(projects)) {
+    return [missing(projects)];
+  }
+  const results: CheckFailure[] = [];
+  const labelOf = new Map<unknown, string>();
+  for (const [label, id] of Object.entries(projects)) {
+    const labelProblem = checkLabel(label);
+    if (labelProblem) results.push(labelProblem);
+    const idProblem = checkProjectId(id, `projects.${label}`);
+    if (idProblem) results.push(idProblem);
+    if (id === unknownValue) continue;
+    const other = labelOf.get(id);
+    if (other !== undefined) {
+      results.push({
+        property: `projects.${label}`,
+        reason: `projects gives project ${JSON.stringify(id)} twice (as ${JSON.stringify(other)} and ${JSON.stringify(label)}); give each project once`,
+      });
+    }
+    labelOf.set(id, label);
+  }
+  return results;
+}
+
+function missing(value?: unknown): CheckFailure {
+  const got =
+    value === undefined ? "nothing" : Array.isArray(value) ? "a list" : `a ${typeof value}`;
+  return {
+    property: "projects",
+    reason: `projects must map a label to each project to share with, like { ops: "<project id>" }; got ${got}`,
+  };
+}
+
+function checkLabel(label: string): CheckFailure | undefined {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (label.trim() === "" || label.length > maxLabelLength || /[\u0000-\u001f\u007f]/.test(label)) {
+    return {
+      property: "projects",
+      reason: `projects has the label ${JSON.stringify(label.slice(0, 60))}: a label must be 1 to ${maxLabelLength} printable characters`,
+    };
+  }
+  return undefined;
+}
+
 /** Each id a project id, each listed once; an unknown (not yet applied) list passes. */
-export function checkMemberIds(value: unknown): ReturnType<typeof checkProjectId>[] {
+export function checkMemberIds(value: unknown): CheckFailure[] {
   if (value === unknownValue) {
     return [];
   }
@@ -13,7 +81,9 @@ export function checkMemberIds(value: unknown): ReturnType<typeof checkProjectId
       },
     ];
   }
-  const results = value.map((id, i) => checkProjectId(id, `memberIds[${i}]`));
+  const results = value
+    .map((id, i) => checkProjectId(id, `memberIds[${i}]`))
+    .filter((f): f is CheckFailure => f !== undefined);
   const seen = new Set<unknown>();
   value.forEach((id, i) => {
     if (id === unknownValue) return;

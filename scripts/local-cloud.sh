@@ -15,6 +15,10 @@ usage: scripts/local-cloud.sh COMMAND
                 start (or restart, if its options changed) a second glance-api on
                 127.0.0.1:PORT, same DB and store, with KEY=VALUE added to [DEFAULT];
                 not in the catalog. e.g.: glance-extra quota 19293 image_member_quota=2
+  state-backend NAME
+                a PostgreSQL database for Pulumi's state (role and database pulumi_NAME,
+                made once, password kept in secrets/); prints its postgres:// URL for
+                PULUMI_BACKEND_URL. Starts the cloud first if needed.
   reset         down, then delete the whole state folder.
 State folder: \${LOCAL_CLOUD_DIR:-<repo>/.local-cloud}: env/*.env, env/cloud.json,
 clouds.yaml + secure.yaml, log/, run/ (pid files), etc/ (configs), secrets/.
@@ -267,6 +271,22 @@ cmd_glance_extra() {
   say "glance-extra $name: http://127.0.0.1:$port ($*)"
 }
 
+cmd_state_backend() {
+  [ $# -eq 1 ] && [[ $1 =~ ^[a-z0-9_]+$ ]] || die "usage: state-backend NAME ([a-z0-9_])"
+  pg_paths
+  if ! pg_running; then cmd_up; fi
+  local role=pulumi_$1 f=$D/secrets/state-backend-$1.pw pw
+  mkdir -p "$D/secrets"
+  [ -s "$f" ] || (umask 077; od -An -tx1 -N16 /dev/urandom | tr -d ' \n' >"$f")
+  pw=$(cat "$f")
+  if psql_su "SELECT 1 FROM pg_roles WHERE rolname='$role'" | grep -q 1; then
+    psql_su "ALTER ROLE $role LOGIN PASSWORD '$pw'" >/dev/null
+  else psql_su "CREATE ROLE $role LOGIN PASSWORD '$pw'" >/dev/null; fi
+  psql_su "SELECT 1 FROM pg_database WHERE datname='$role'" | grep -q 1 ||
+    psql_su "CREATE DATABASE $role OWNER $role" >/dev/null
+  echo "postgres://$role:$pw@127.0.0.1:$PG_PORT/$role?sslmode=disable"
+}
+
 cmd_down() {
   local f
   for f in "$D"/run/glance-extra-*.pid; do [ -e "$f" ] && stop "$(basename "$f" .pid)"; done
@@ -294,7 +314,7 @@ cmd_status() {
 # One command at a time (tests running in parallel may all ask for the same glance-extra).
 lock() { mkdir -p "$D"; exec 9>>"$D/.lock"; flock -w 900 9 || die "another local-cloud.sh holds $D/.lock"; }
 case ${1:-} in
-  up|down|glance-extra|reset) lock ;;
+  up|down|glance-extra|state-backend|reset) lock ;;
 esac
 case ${1:-} in
   up) cmd_up ;;
@@ -302,6 +322,7 @@ case ${1:-} in
   status) cmd_status ;;
   env) f=$D/env/${2:-owner}.env; [ -f "$f" ] || die "no $f (run up; identities: admin owner consumer1 consumer2)"; echo "$f" ;;
   glance-extra) shift; cmd_glance_extra "$@" ;;
+  state-backend) shift; cmd_state_backend "$@" ;;
   reset) cmd_down; say "deleting $D"; rm -rf "$PGDIR" "$D" ;;
   -h|--help|help) usage ;;
   *) usage >&2; exit 2 ;;

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The main job: applies the plan saved by the pull-request job, and nothing else. If the
+# program, the config or the state changed since that review (another merge, a change outside
+# Pulumi), `pulumi up --plan` refuses and nothing is applied: run the pull request's job again.
+# Usage: ci/main.sh PLAN_FILE
+# shellcheck source=common.sh
+. "$(dirname "$0")/common.sh"
+
+plan=${1:-}
+[ -n "$plan" ] && [ -f "$plan" ] ||
+  fail "no reviewed plan (got '${plan}'): main applies only a plan saved by the pull-request job"
+pulumi up --stack "$STACK" --plan "$plan" --yes --skip-preview

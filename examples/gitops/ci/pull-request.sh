@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The pull-request job: previews the change, writes the review report (out/review.md, for the
+# pull request's comment) and the plan main will apply (out/plan.json).
+# Exit 0: reviewable. Exit 3: the change grants access to a project not in
+# allowed-projects.txt (the report names it). Anything else: the preview itself failed.
+# shellcheck source=common.sh
+. "$(dirname "$0")/common.sh"
+
+pulumi preview --stack "$STACK" --json --save-plan "$OUT_DIR/plan.json" >"$OUT_DIR/preview.json"
+review "$OUT_DIR/preview.json" --allowed-projects allowed-projects.txt >"$OUT_DIR/review.md"

@@ -188,6 +188,13 @@ export class PulumiProject {
     return { text: result.stdout, deployment: JSON.parse(result.stdout).deployment };
   }
 
+  /** Replaces the stack's state with the given `pulumi stack export` text. */
+  async importState(text: string): Promise<void> {
+    const file = path.join(this.workDir, "import.json");
+    fs.writeFileSync(file, text);
+    await this.run(["stack", "import", "--stack", this.stack, "--file", file]);
+  }
+
   /** Every file the file backend wrote (checkpoints, history, backups), concatenated. */
   stateFilesText(): string {
     const texts: string[] = [];

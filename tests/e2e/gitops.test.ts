@@ -1,0 +1,194 @@
+/**
+ * examples/gitops played as a platform team uses it, under the real engine against the real
+ * local Keystone + Glance, with Pulumi's PostgreSQL state backend: main deployed, a pull
+ * request that removes one project and adds another (preview, review report, gate, saved
+ * plan), the report checked against what Glance holds after the merge, main applying exactly
+ * the reviewed plan and refusing one that no longer matches, drift caught by the scheduled
+ * job, a disallowed project failing the gate, and two runs on one stack at once.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { PipelineRepo, postgresBackendUrl } from "../support/pipelineRepo";
+import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
+
+jest.setTimeout(900_000);
+
+describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", () => {
+  let cloud: CloudFile;
+  let owner: GlanceDriver;
+  let repo: PipelineRepo;
+  let imageId: string;
+  const ids = () => ({
+    alpha: cloud.identities.consumer1.projectId,
+    beta: cloud.identities.consumer2.projectId,
+    gamma: "gitops-project-gamma",
+    delta: "gitops-project-delta",
+    epsilon: "gitops-project-epsilon",
+  });
+
+  beforeAll(async () => {
+    cloud = loadCloudFile();
+    owner = new GlanceDriver(cloud, cloud.identities.owner);
+    imageId = await owner.createImage();
+    repo = new PipelineRepo(postgresBackendUrl(), cloud.identities.owner);
+    repo.install();
+    const { alpha, beta, gamma, delta, epsilon } = ids();
+    fs.writeFileSync(
+      path.join(repo.dir, "allowed-projects.txt"),
+      `# the projects this team may share with\n${[alpha, beta, gamma, delta, epsilon].join("\n")}\n`,
+    );
+    await repo.git("init", "-q", "-b", "main");
+    await repo.must("pulumi", ["stack", "init", repo.stack]);
+    await repo.config("images.golden.imageId", imageId);
+    await repo.config("images.golden.projects.alpha", alpha);
+    await repo.config("images.golden.projects.beta", beta);
+    await repo.commit("share golden with alpha and beta");
+  });
+
+  afterAll(async () => {
+    if (repo) {
+      await repo.run("pulumi", ["destroy", "--yes", "--skip-preview", "--stack", repo.stack]);
+      await repo.run("pulumi", ["stack", "rm", "--yes", "--force", repo.stack]);
+      repo.cleanUp();
+    }
+    await owner?.cleanUp();
+  });
+
+  test("1. main is deployed through the same jobs: reviewed, then its plan applied", async () => {
+    const review = await repo.job("pull-request", "bootstrap");
+    expect(review.code).toBe(0);
+    const apply = await repo.job("main", "bootstrap", [repo.out("bootstrap", "plan.json")]);
+    expect(apply.code).toBe(0);
+    const { alpha, beta } = ids();
+    expect(await owner.memberIds(imageId)).toEqual([alpha, beta].sort());
+    // beta's team launches from it: losing it must stand out in the next review.
+    await new GlanceDriver(cloud, cloud.identities.consumer2).setMemberStatus(
+      imageId,
+      beta,
+      "accepted",
+    );
+    await repo.must("pulumi", ["refresh", "--yes", "--skip-preview", "--stack", repo.stack]);
+  });
+
+  let report = "";
+  test("2. a pull request removing beta and adding gamma: the report says exactly that", async () => {
+    const { alpha, beta, gamma } = ids();
+    await repo.git("checkout", "-q", "-b", "swap-beta-for-gamma");
+    await repo.configRemove("images.golden.projects.beta");
+    await repo.config("images.golden.projects.gamma", gamma);
+    await repo.commit("golden: beta no longer, gamma instead");
+
+    const job = await repo.job("pull-request", "pr-1");
+    expect(job.code).toBe(0);
+    report = repo.read("pr-1", "review.md");
+    console.log(`review report of the pull request:\n${report}`);
+    expect(report).toContain(imageId);
+    expect(report).toContain(gamma);
+    expect(report).toContain(beta);
+    expect(report).toMatch(/accepted/);
+    expect(report).not.toContain(alpha);
+    expect(report).not.toContain("gitops-e2e-passphrase");
+    expect(report).not.toContain(cloud.identities.owner.password);
+  });
+
+  test("3. merged: main applies the reviewed plan, and Glance holds what the report said", async () => {
+    const { alpha, gamma } = ids();
+    await repo.git("checkout", "-q", "main");
+    await repo.git(
+      "merge",
+      "-q",
+      "--no-ff",
+      "-m",
+      "Merge swap-beta-for-gamma",
+      "swap-beta-for-gamma",
+    );
+    const apply = await repo.job("main", "pr-1", [repo.out("pr-1", "plan.json")]);
+    expect(apply.code).toBe(0);
+    expect(await owner.memberIds(imageId)).toEqual([alpha, gamma].sort());
+  });
+
+  test("4. a change after the review: up --plan refuses and nothing is applied", async () => {
+    const { alpha, gamma, delta, epsilon } = ids();
+    await repo.git("checkout", "-q", "-b", "add-delta");
+    await repo.config("images.golden.projects.delta", delta);
+    await repo.commit("golden: delta");
+    expect((await repo.job("pull-request", "pr-2")).code).toBe(0);
+    // Pushed after the review, so never reviewed.
+    await repo.config("images.golden.projects.epsilon", epsilon);
+    await repo.commit("golden: epsilon too");
+    await repo.git("checkout", "-q", "main");
+    await repo.git("merge", "-q", "--no-ff", "-m", "Merge add-delta", "add-delta");
+
+    const apply = await repo.job("main", "pr-2", [repo.out("pr-2", "plan.json")]);
+    expect(apply.code).not.toBe(0);
+    console.log(`up --plan with an unreviewed change:\n${apply.output.slice(-1500)}`);
+    expect(await owner.memberIds(imageId)).toEqual([alpha, gamma].sort());
+
+    // Reviewed again as it now is, then applied.
+    expect((await repo.job("pull-request", "pr-2-again")).code).toBe(0);
+    expect(repo.read("pr-2-again", "review.md")).toContain(epsilon);
+    expect((await repo.job("main", "pr-2-again", [repo.out("pr-2-again", "plan.json")])).code).toBe(
+      0,
+    );
+    expect(await owner.memberIds(imageId)).toEqual([alpha, gamma, delta, epsilon].sort());
+  });
+
+  test("5. drift: a member deleted and a status changed outside Pulumi fail the scheduled job", async () => {
+    const { alpha, delta } = ids();
+    expect((await repo.job("drift", "clean")).code).toBe(0);
+
+    await owner.deleteMember(imageId, delta);
+    await new GlanceDriver(cloud, cloud.identities.consumer1).setMemberStatus(
+      imageId,
+      alpha,
+      "rejected",
+    );
+    const drift = await repo.job("drift", "drifted");
+    expect(drift.code).not.toBe(0);
+    const text = repo.read("drifted", "drift.md");
+    console.log(`drift report:\n${text}`);
+    expect(text).toContain(delta);
+    expect(text).toMatch(/deleted outside Pulumi/);
+    expect(text).toContain(alpha);
+    expect(text).toMatch(/rejected outside Pulumi/);
+  });
+
+  test("6. a project not on the allow-list fails the gate, named in the report", async () => {
+    await repo.git("checkout", "-q", "-b", "share-with-stranger");
+    await repo.config("images.golden.projects.stranger", "not-an-allowed-project");
+    await repo.commit("golden: a stranger");
+    const job = await repo.job("pull-request", "pr-3");
+    expect(job.code).toBe(3);
+    expect(job.output).toContain("not-an-allowed-project");
+    expect(repo.read("pr-3", "review.md")).toContain("not-an-allowed-project");
+    await repo.git("checkout", "-q", "main");
+  });
+
+  test("7. two runs on one stack at once: one applies, the other stops; nothing lost or doubled", async () => {
+    const { alpha, gamma, delta, epsilon } = ids();
+    // After the drift: state learns that delta is gone, and the reviewed plan puts it back.
+    await repo.must("pulumi", ["refresh", "--yes", "--skip-preview", "--stack", repo.stack]);
+    expect((await repo.job("pull-request", "concurrent")).code).toBe(0);
+    const plan = repo.out("concurrent", "plan.json");
+    const [first, second] = await Promise.all([
+      repo.job("main", "concurrent", [plan]),
+      repo.job("main", "concurrent", [plan]),
+    ]);
+    console.log(
+      `concurrent runs: exit ${first.code} and ${second.code}\n${[first, second]
+        .filter((r) => r.code !== 0)
+        .map((r) => r.output.slice(-1200))
+        .join("\n")}`,
+    );
+    expect([first.code, second.code].filter((c) => c === 0)).toHaveLength(1);
+    const loser = first.code === 0 ? second : first;
+    expect(loser.output).toMatch(/locked|plan/i);
+    const inGlance = await owner.memberIds(imageId);
+    expect(inGlance).toEqual([alpha, gamma, delta, epsilon].sort());
+    const state = JSON.parse(await repo.must("pulumi", ["stack", "export", "--stack", repo.stack]));
+    const members = state.deployment.resources.find((r: { type: string }) =>
+      r.type.endsWith(":ImageMembers"),
+    ).outputs.members as { memberId: string }[];
+    expect(members.map((m) => m.memberId).sort()).toEqual(inGlance);
+  });
+});

@@ -1,0 +1,174 @@
+/**
+ * A copy of examples/gitops as a platform team's repository: its own git history, the package
+ * installed from a tarball packed from this checkout (as from the registry), Pulumi's
+ * PostgreSQL state backend of the local cloud, and the job scripts run exactly as the
+ * workflows run them.
+ */
+import { execFile, execFileSync } from "child_process";
+import { randomUUID } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { projectRoot } from "./childProcess";
+import { pulumiBinDir } from "./pulumiEngine";
+import type { IdentityFile } from "./realCloud";
+
+export interface JobResult {
+  code: number;
+  output: string;
+}
+
+/** `npm pack` of this checkout (built first), once per test process. */
+let packed: string | undefined;
+function packedPackage(): string {
+  if (!packed) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-pack-"));
+    execFileSync("npm", ["run", "--silent", "build"], { cwd: projectRoot, stdio: "inherit" });
+    const name = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], {
+      cwd: projectRoot,
+      encoding: "utf8",
+    })
+      .trim()
+      .split("\n")
+      .pop()!;
+    packed = path.join(dir, name);
+  }
+  return packed;
+}
+
+/** The Pulumi PostgreSQL backend of the local cloud (a database made for these tests). */
+export function postgresBackendUrl(): string {
+  return execFileSync(
+    "bash",
+    [path.join(projectRoot, "scripts/local-cloud.sh"), "state-backend", "e2e"],
+    {
+      encoding: "utf8",
+    },
+  ).trim();
+}
+
+export class PipelineRepo {
+  readonly dir: string;
+  readonly stack = `gitops-${randomUUID().slice(0, 8)}`;
+  private readonly home: string;
+
+  constructor(
+    private readonly backendUrl: string,
+    private readonly owner: IdentityFile,
+  ) {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "pim-gitops-"));
+    this.dir = path.join(root, "repo");
+    this.home = path.join(root, "pulumi-home");
+    fs.mkdirSync(this.home);
+    fs.cpSync(path.join(projectRoot, "examples/gitops"), this.dir, {
+      recursive: true,
+      filter: (src) =>
+        !/\/(node_modules|out)$/.test(src) && !src.endsWith("Pulumi.production.yaml"),
+    });
+  }
+
+  /** Installs the packed package and the SDK version this checkout tests with. */
+  install(): void {
+    const pkg = JSON.parse(fs.readFileSync(path.join(this.dir, "package.json"), "utf8"));
+    const sdk = JSON.parse(
+      fs.readFileSync(path.join(projectRoot, "node_modules/@pulumi/pulumi/package.json"), "utf8"),
+    ).version;
+    pkg.dependencies["pulumi-image-members"] = `file:${packedPackage()}`;
+    pkg.dependencies["@pulumi/pulumi"] = sdk;
+    fs.writeFileSync(path.join(this.dir, "package.json"), JSON.stringify(pkg, null, 2));
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], {
+      cwd: this.dir,
+      stdio: "inherit",
+    });
+  }
+
+  env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith("OS_") && !k.startsWith("PULUMI_")),
+    );
+    return {
+      ...clean,
+      PATH: `${pulumiBinDir()}:${process.env.PATH}`,
+      PULUMI_HOME: this.home,
+      PULUMI_BACKEND_URL: this.backendUrl,
+      PULUMI_CONFIG_PASSPHRASE: "gitops-e2e-passphrase",
+      PULUMI_STACK: this.stack,
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+      NO_COLOR: "1",
+      OS_AUTH_URL: this.owner.authUrl,
+      OS_USERNAME: this.owner.username,
+      OS_PASSWORD: this.owner.password,
+      OS_PROJECT_NAME: this.owner.projectName,
+      OS_USER_DOMAIN_NAME: this.owner.userDomainName,
+      OS_PROJECT_DOMAIN_NAME: this.owner.projectDomainName,
+      OS_REGION_NAME: this.owner.region,
+      ...extra,
+    };
+  }
+
+  /** Runs a command in the repository; resolves with its exit code and output, never rejects. */
+  run(command: string, args: string[], extraEnv: Record<string, string> = {}): Promise<JobResult> {
+    return new Promise((resolve) => {
+      execFile(
+        command,
+        args,
+        { cwd: this.dir, env: this.env(extraEnv), maxBuffer: 256 * 1024 * 1024, timeout: 600_000 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+          resolve({ code, output: `${stdout}\n${stderr}` });
+        },
+      );
+    });
+  }
+
+  /** Runs a command that must succeed. */
+  async must(command: string, args: string[]): Promise<string> {
+    const result = await this.run(command, args);
+    if (result.code !== 0) {
+      throw new Error(`${command} ${args.join(" ")} exited ${result.code}\n${result.output}`);
+    }
+    return result.output;
+  }
+
+  /** A job script of the example (ci/NAME.sh), its results in OUT_DIR=out/LABEL. */
+  job(name: string, label: string, args: string[] = []): Promise<JobResult> {
+    return this.run("bash", [`ci/${name}.sh`, ...args], { OUT_DIR: this.out(label) });
+  }
+
+  out(label: string, file?: string): string {
+    const dir = path.join(this.dir, "out", label);
+    return file ? path.join(dir, file) : dir;
+  }
+
+  read(label: string, file: string): string {
+    return fs.readFileSync(this.out(label, file), "utf8");
+  }
+
+  git(...args: string[]): Promise<string> {
+    return this.must("git", ["-c", "user.name=ci", "-c", "user.email=ci@example.invalid", ...args]);
+  }
+
+  /** Sets one value of the stack config (the file a pull request changes). */
+  config(pathExpr: string, value: string): Promise<string> {
+    return this.must("pulumi", ["config", "set", "--stack", this.stack, "--path", pathExpr, value]);
+  }
+
+  configRemove(pathExpr: string): Promise<string> {
+    return this.must("pulumi", ["config", "rm", "--stack", this.stack, "--path", pathExpr]);
+  }
+
+  async commit(message: string): Promise<void> {
+    await this.git("add", "-A", ".");
+    await this.git("commit", "-q", "-m", message);
+  }
+
+  cleanUp(): void {
+    if (process.env.PIM_KEEP_WORK_DIRS === "true") {
+      console.log(`kept ${this.dir} (PIM_KEEP_WORK_DIRS=true)`);
+      return;
+    }
+    fs.rmSync(path.dirname(this.dir), { recursive: true, force: true });
+  }
+}

@@ -153,6 +153,19 @@ export class PulumiProject {
     return this.run(["preview", "--diff", ...this.stackArgs()], options);
   }
 
+  /** `pulumi preview --save-plan FILE`: the plan a reviewer approved. */
+  savePlan(file: string, options: { allowFailure?: boolean } = {}) {
+    return this.run(["preview", "--diff", "--save-plan", file, ...this.stackArgs()], options);
+  }
+
+  /** `pulumi up --plan FILE`: applies that plan, and refuses anything else. */
+  upWithPlan(file: string, options: { allowFailure?: boolean } = {}) {
+    return this.run(
+      ["up", "--yes", "--skip-preview", "--plan", file, ...this.stackArgs()],
+      options,
+    );
+  }
+
   refresh(options: { allowFailure?: boolean; env?: Record<string, string> } = {}) {
     return this.run(["refresh", "--yes", "--skip-preview", ...this.stackArgs()], options);
   }

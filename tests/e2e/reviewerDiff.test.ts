@@ -17,6 +17,7 @@ const programDir = path.join(projectRoot, "tests/e2e/programs/image-members");
 /** The lines of the engine's --diff output that say something is added, removed or changed. */
 function changeLines(output: string): string[] {
   return output
+    .split("Resources:")[0]
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => /^[-+~]\s/.test(line) || /^[-+~]{2}\s/.test(line));
@@ -64,8 +65,8 @@ describe("what pulumi preview --diff shows a reviewer", () => {
     const resource = exported.deployment.resources!.find((r) => r.type.endsWith(":ImageMembers"))!;
     expect(resource.inputs?.projects).toEqual({ [a]: a, [b]: b, [c]: c, [d]: d });
     const legacy = JSON.parse(exported.text);
-    const legacyResource = legacy.deployment.resources.find(
-      (r: { urn: string }) => r.urn.endsWith("::golden"),
+    const legacyResource = legacy.deployment.resources.find((r: { urn: string }) =>
+      r.urn.endsWith("::golden"),
     );
     delete legacyResource.inputs.projects;
     legacyResource.inputs.memberIds = [a, b, c, d];
@@ -116,10 +117,31 @@ describe("what pulumi preview --diff shows a reviewer", () => {
     const preview = await project.preview();
     console.log(`preview --diff, partner swapped from e to b:\n${preview.stdout}`);
     const lines = changeLines(preview.stdout).filter((l) => !/ImageMembers: \(update\)/.test(l));
-    expect(lines).toEqual(["~ projects: {", expect.stringMatching(/^~ partner: ".*" => ".*"$/)]);
+    expect(lines).toEqual(["~ projects: {", expect.stringMatching(/^~ partner\s*: ".*" => ".*"$/)]);
     expect(lines[1]).toContain(e);
     expect(lines[1]).toContain(ids().b);
     await project.up();
     expect(await owner.memberIds(imageId)).toEqual([a, ids().b, c, d].sort());
+  });
+
+  test("ImageMember swapped for another project: the replacement names memberId", async () => {
+    await setProjects({ ops: ids().a }); // the test may run alone (-t)
+    await project.setConfig("single", "reviewer-diff-single-1");
+    await project.up();
+    await project.setConfig("single", "reviewer-diff-single-2");
+    const preview = await project.preview();
+    console.log(`preview --diff, ImageMember swapped:\n${preview.stdout}`);
+    const lines = changeLines(preview.stdout);
+    expect(preview.stdout).toMatch(/\+-pulumi-nodejs:dynamic\/images:ImageMember: \(replace\)/);
+    // What Glance recorded about the old membership is hidden, not listed as removed values.
+    for (const recorded of ["createdAt", "updatedAt", "schema", "managingProjectId"]) {
+      expect(lines).toContain(`~ ${recorded} (hidden)`);
+      expect(lines.filter((l) => l.startsWith(`- ${recorded}`))).toEqual([]);
+    }
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^~ memberId\s*: "reviewer-diff-single-1" => "reviewer-diff-single-2"$/,
+      ),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- module.exports is the provider (see there)
 import provider = require("./serializedProvider");
+import { hidingServerRecords } from "../common/hiddenDiffs";
 
 export interface ImageMemberArgs {
   /** The image to share (a UUID). The credentials must belong to its owner project. */
@@ -50,7 +51,7 @@ export class ImageMember extends pulumi.dynamic.Resource {
         schema: undefined,
         managingProjectId: undefined,
       },
-      opts,
+      hidingServerRecords(opts),
       "images",
       "ImageMember",
     );

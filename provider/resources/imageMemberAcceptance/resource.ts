@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- module.exports is the provider (see there)
 import provider = require("./serializedProvider");
+import { hidingServerRecords } from "../common/hiddenDiffs";
 
 export interface ImageMemberAcceptanceArgs {
   /** The image shared with this project. */
@@ -48,7 +49,7 @@ export class ImageMemberAcceptance extends pulumi.dynamic.Resource {
         updatedAt: undefined,
         managingProjectId: undefined,
       },
-      opts,
+      hidingServerRecords(opts),
       "images",
       "ImageMemberAcceptance",
     );

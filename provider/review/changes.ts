@@ -1,0 +1,277 @@
+/**
+ * Who gains, loses or swaps access to which image, whose acceptance status changes, and what
+ * changed outside Pulumi, computed as exact set differences by project id per resource.
+ */
+import type { Preview, PreviewStep } from "./preview";
+import {
+  acceptanceOf,
+  Grant,
+  grantsOf,
+  ProjectView,
+  ResourceKind,
+  resourceKinds,
+  ResourceRef,
+  resourceRefOf,
+} from "./resources";
+import { planTransitions, refreshSteps, Transition } from "./steps";
+import { parseUrn } from "./urn";
+import { knownKey, readShown, Shown } from "./values";
+
+/** One change of access the report lists under its image. */
+export type AccessChange =
+  | { type: "gain"; image: Shown; project: ProjectView; source: ResourceRef }
+  | { type: "loss"; image: Shown; project: ProjectView; status: Shown; source: ResourceRef }
+  | {
+      type: "swap";
+      image: Shown;
+      from: ProjectView;
+      fromStatus: Shown;
+      to: ProjectView;
+      source: ResourceRef;
+    }
+  | {
+      type: "acceptance";
+      image: Shown;
+      project: ProjectView;
+      from: Shown;
+      to: Shown;
+      /** `create`: starts managing; `delete`: stops and resets to `to`. */
+      op: "create" | "update" | "delete";
+      source: ResourceRef;
+    }
+  | {
+      type: "drift";
+      image: Shown;
+      project: ProjectView;
+      /** `deleted`: gone outside Pulumi; `status`: its status was changed outside Pulumi. */
+      what: "deleted" | "status";
+      before: Shown;
+      after: Shown;
+      source: ResourceRef;
+    }
+  | { type: "opaque"; image: Shown; what: "secret" | "unknown"; source: ResourceRef };
+
+/** Everything the report says about a preview. */
+export interface Review {
+  changes: AccessChange[];
+  /** Steps that change no access, by op (`same` counted apart as unchanged). */
+  otherOps: Map<string, number>;
+  unchanged: number;
+  /** Resources of this package in the preview (any op). */
+  ownResources: number;
+  previewErrors: number;
+}
+
+const absent: Shown = { kind: "absent" };
+
+/** Computes the review of a parsed preview. */
+export function reviewPreview(preview: Preview): Review {
+  const review: Review = {
+    changes: [],
+    otherOps: new Map(),
+    unchanged: 0,
+    ownResources: 0,
+    previewErrors: preview.errorCount,
+  };
+  const ownUrns = new Set<string>();
+  for (const transition of planTransitions(preview.steps)) {
+    const ref = ownResource(transition.urn, [transition.old?.type, transition.new?.type]);
+    if (ref) ownUrns.add(transition.urn);
+    const found = ref ? transitionChanges(ref, transition) : [];
+    review.changes.push(...found);
+    if (transition.op === "same") review.unchanged += 1;
+    else if (found.length === 0) {
+      review.otherOps.set(transition.op, (review.otherOps.get(transition.op) ?? 0) + 1);
+    }
+  }
+  for (const step of refreshSteps(preview.steps)) {
+    const ref = ownResource(step.urn, [step.oldState?.type, step.newState?.type]);
+    if (!ref) continue;
+    ownUrns.add(step.urn);
+    review.changes.push(...driftChanges(ref, step));
+  }
+  review.ownResources = ownUrns.size;
+  return review;
+}
+
+/** The package's resource a URN (or, failing that, the states' type) names, if any. */
+function ownResource(urn: string, stateTypes: (string | undefined)[]): ResourceRef | undefined {
+  const parsed = parseUrn(urn);
+  const kind: ResourceKind | undefined = [parsed?.type, ...stateTypes]
+    .map((type) => (type === undefined ? undefined : resourceKinds[type]))
+    .find((found) => found !== undefined);
+  if (!kind) return undefined;
+  return parsed ? resourceRefOf(kind, parsed) : { kind, name: urn };
+}
+
+function transitionChanges(ref: ResourceRef, transition: Transition): AccessChange[] {
+  if (!["create", "update", "delete", "replace"].includes(transition.op)) return [];
+  if (ref.kind === "ImageMemberAcceptance") return acceptanceChanges(ref, transition);
+  const before = transition.old ? grantsOf(ref, transition.old, "old") : undefined;
+  const after = transition.new ? grantsOf(ref, transition.new, "new") : undefined;
+  const changes: AccessChange[] = [];
+  if (after?.opaque) {
+    changes.push({ type: "opaque", image: after.image, what: after.opaque, source: ref });
+  }
+  changes.push(...diffGrants(ref, before?.grants ?? [], after?.grants ?? []));
+  return changes;
+}
+
+function grantKey(grant: Grant): string | undefined {
+  const image = knownKey(grant.image);
+  const project = knownKey(grant.project.id);
+  return image === undefined || project === undefined
+    ? undefined
+    : JSON.stringify([image, project]);
+}
+
+/** Old grants minus new ones are losses, new minus old gains; one of each in a slot a swap. */
+export function diffGrants(ref: ResourceRef, before: Grant[], after: Grant[]): AccessChange[] {
+  const afterKeys = new Set(after.map(grantKey).filter((key) => key !== undefined));
+  const beforeKeys = new Set(before.map(grantKey).filter((key) => key !== undefined));
+  const lost = before.filter((grant) => !afterKeys.has(grantKey(grant) ?? "\0"));
+  const gained = after.filter((grant) => !beforeKeys.has(grantKey(grant) ?? "\0"));
+  const changes: AccessChange[] = [];
+  const gainedBySlot = new Map<string, Grant>();
+  for (const grant of gained) gainedBySlot.set(slotKey(grant), grant);
+  const swappedIn = new Set<Grant>();
+  for (const old of lost) {
+    const replacement = gainedBySlot.get(slotKey(old));
+    if (replacement && !swappedIn.has(replacement)) {
+      swappedIn.add(replacement);
+      changes.push({
+        type: "swap",
+        image: old.image,
+        from: old.project,
+        fromStatus: old.status,
+        to: replacement.project,
+        source: ref,
+      });
+    } else {
+      changes.push({
+        type: "loss",
+        image: old.image,
+        project: old.project,
+        status: old.status,
+        source: ref,
+      });
+    }
+  }
+  for (const grant of gained) {
+    if (!swappedIn.has(grant)) {
+      changes.push({ type: "gain", image: grant.image, project: grant.project, source: ref });
+    }
+  }
+  return changes;
+}
+
+/** A slot is only shared within one image: a project moved to another image is no swap. */
+function slotKey(grant: Grant): string {
+  const image = knownKey(grant.image) ?? `(${grant.image.kind})`;
+  return JSON.stringify([image, grant.slot]);
+}
+
+function acceptanceChanges(ref: ResourceRef, transition: Transition): AccessChange[] {
+  const before = transition.old ? acceptanceOf(transition.old, "old") : undefined;
+  const after = transition.new ? acceptanceOf(transition.new, "new") : undefined;
+  const sameTarget =
+    before !== undefined &&
+    after !== undefined &&
+    knownKey(before.image) !== undefined &&
+    knownKey(before.image) === knownKey(after.image) &&
+    (after.project.id.kind === "absent" ||
+      knownKey(before.project.id) === knownKey(after.project.id));
+  if (before && after && sameTarget) {
+    if (before.status.kind === "known" && knownKey(before.status) === knownKey(after.status)) {
+      return [];
+    }
+    const project = after.project.id.kind === "absent" ? before.project : after.project;
+    return [acceptance(ref, before.image, project, before.status, after.status, "update")];
+  }
+  const changes: AccessChange[] = [];
+  if (before) {
+    const reset: Shown =
+      before.statusOnDelete.kind === "absent"
+        ? { kind: "known", value: "rejected" }
+        : before.statusOnDelete;
+    changes.push(acceptance(ref, before.image, before.project, before.status, reset, "delete"));
+  }
+  if (after) {
+    changes.push(acceptance(ref, after.image, after.project, absent, after.status, "create"));
+  }
+  return changes;
+}
+
+function acceptance(
+  source: ResourceRef,
+  image: Shown,
+  project: ProjectView,
+  from: Shown,
+  to: Shown,
+  op: "create" | "update" | "delete",
+): AccessChange {
+  return { type: "acceptance", image, project, from, to, op, source };
+}
+
+/** What a refresh found changed outside Pulumi: a deleted member, a status set by hand. */
+function driftChanges(ref: ResourceRef, step: PreviewStep): AccessChange[] {
+  const old = step.oldState;
+  if (!old) return [];
+  if (ref.kind === "ImageMembers") return imageMembersDrift(ref, step);
+  const image = readShown(old.inputs.imageId ?? old.outputs.imageId);
+  const project: ProjectView =
+    ref.kind === "ImageMember"
+      ? (grantsOf(ref, old, "old").grants[0]?.project ?? { id: absent })
+      : { id: readShown(old.outputs.memberId ?? old.inputs.memberId) };
+  const oldStatus = readShown(old.outputs.status);
+  if (!step.newState) {
+    return [
+      {
+        type: "drift",
+        image,
+        project,
+        what: "deleted",
+        before: oldStatus,
+        after: absent,
+        source: ref,
+      },
+    ];
+  }
+  const newStatus = readShown(step.newState.outputs.status);
+  return statusDrift(ref, image, project, oldStatus, newStatus);
+}
+
+function imageMembersDrift(ref: ResourceRef, step: PreviewStep): AccessChange[] {
+  const old = grantsOf(ref, step.oldState!, "old");
+  const now = step.newState ? grantsOf(ref, step.newState, "old").grants : [];
+  const nowById = new Map(now.map((grant) => [knownKey(grant.project.id), grant]));
+  const changes: AccessChange[] = [];
+  for (const grant of old.grants) {
+    const current = nowById.get(knownKey(grant.project.id));
+    if (!current) {
+      changes.push({
+        type: "drift",
+        image: grant.image,
+        project: grant.project,
+        what: "deleted",
+        before: grant.status,
+        after: absent,
+        source: ref,
+      });
+    } else {
+      changes.push(...statusDrift(ref, grant.image, grant.project, grant.status, current.status));
+    }
+  }
+  return changes;
+}
+
+function statusDrift(
+  source: ResourceRef,
+  image: Shown,
+  project: ProjectView,
+  before: Shown,
+  after: Shown,
+): AccessChange[] {
+  if (after.kind !== "known" || knownKey(before) === after.value) return [];
+  return [{ type: "drift", image, project, what: "status", before, after, source }];
+}

@@ -39,9 +39,11 @@ export function reviewText(previewText: string, options: ReviewTextOptions = {})
       const failed =
         preview.errorCount > 0 ? ` The preview itself failed (${preview.errorCount} errors).` : "";
       const what =
-        preview.steps.length === 0 ? "has no steps at all" : "has none of this package's resources";
+        preview.steps.length === 0
+          ? "has no steps at all"
+          : "has none of this package's resources (ImageMember, ImageMembers, ImageMemberAcceptance)";
       throw new ReviewInputError(
-        `The preview ${what} (ImageMember, ImageMembers, ImageMemberAcceptance): nothing to review.${failed} ` +
+        `The preview ${what}: nothing to review.${failed} ` +
           "Is it the preview of the right program and stack?",
       );
     }

@@ -120,13 +120,18 @@ function transitionChanges(ref: ResourceRef, transition: Transition): AccessChan
 function grantKey(grant: Grant): string | undefined {
   const image = knownKey(grant.image);
   const project = knownKey(grant.project.id);
-  return image === undefined || project === undefined
-    ? undefined
-    : JSON.stringify([image, project]);
+  return image === undefined || project === undefined ? undefined : `${image}\u0000${project}`;
 }
 
 /** Old grants minus new ones are losses, new minus old gains; one of each in a slot a swap. */
 export function diffGrants(ref: ResourceRef, before: Grant[], after: Grant[]): AccessChange[] {
+  if (before.length === 0 || after.length === 0) {
+    // A creation or a deletion: every grant is new, or every one is gone.
+    return [
+      ...before.map((old): AccessChange => lossOf(ref, old)),
+      ...after.map((grant): AccessChange => gainOf(ref, grant)),
+    ];
+  }
   const afterKeys = new Set(after.map(grantKey).filter((key) => key !== undefined));
   const beforeKeys = new Set(before.map(grantKey).filter((key) => key !== undefined));
   const lost = before.filter((grant) => !afterKeys.has(grantKey(grant) ?? "\0"));
@@ -148,27 +153,28 @@ export function diffGrants(ref: ResourceRef, before: Grant[], after: Grant[]): A
         source: ref,
       });
     } else {
-      changes.push({
-        type: "loss",
-        image: old.image,
-        project: old.project,
-        status: old.status,
-        source: ref,
-      });
+      changes.push(lossOf(ref, old));
     }
   }
   for (const grant of gained) {
-    if (!swappedIn.has(grant)) {
-      changes.push({ type: "gain", image: grant.image, project: grant.project, source: ref });
-    }
+    if (!swappedIn.has(grant)) changes.push(gainOf(ref, grant));
   }
   return changes;
+}
+
+function lossOf(source: ResourceRef, grant: Grant): AccessChange {
+  const { image, project, status } = grant;
+  return { type: "loss", image, project, status, source };
+}
+
+function gainOf(source: ResourceRef, grant: Grant): AccessChange {
+  return { type: "gain", image: grant.image, project: grant.project, source };
 }
 
 /** A slot is only shared within one image: a project moved to another image is no swap. */
 function slotKey(grant: Grant): string {
   const image = knownKey(grant.image) ?? `(${grant.image.kind})`;
-  return JSON.stringify([image, grant.slot]);
+  return `${image}\u0000${grant.slot}`;
 }
 
 function acceptanceChanges(ref: ResourceRef, transition: Transition): AccessChange[] {

@@ -94,3 +94,22 @@ export function membersOutput(statuses: Record<string, string>): Record<string, 
       updatedAt: "2026-11-30T10:00:00Z",
     }));
 }
+
+/**
+ * A preview of `count` ImageMember steps over 50 images: every third one deletes a member that
+ * had accepted, the others create one (so 10,000 steps: 6,666 gains, 3,334 losses).
+ */
+export function manyStepsPreview(count: number): string {
+  const steps: Step[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const imageId = `00000000-0000-4000-8000-${String(index % 50).padStart(12, "0")}`;
+    const memberId = `project-${String(index).padStart(5, "0")}-${"x".repeat(20)}`;
+    const urn = urnOf("ImageMember", `m-${index}`);
+    if (index % 3 === 0) {
+      steps.push({ op: "delete", urn, oldState: memberState(memberId, "accepted", imageId) });
+    } else {
+      steps.push({ op: "create", urn, newState: state("ImageMember", { imageId, memberId }) });
+    }
+  }
+  return preview(steps);
+}

@@ -2,6 +2,7 @@ import { defaultMaxChars, reviewText } from "../../provider/review";
 import { parseAllowList } from "../../provider/review/allowList";
 import {
   imageA,
+  manyStepsPreview,
   memberState,
   membersOutput,
   preview,
@@ -87,28 +88,7 @@ describe("review: secrets", () => {
 });
 
 describe("review: size budget", () => {
-  // 10,000 steps over 50 images: gains, accepted losses and acceptance changes.
-  function bigPreview(): string {
-    const steps: Step[] = [];
-    for (let index = 0; index < 10_000; index += 1) {
-      const imageId = `00000000-0000-4000-8000-${String(index % 50).padStart(12, "0")}`;
-      const memberId = `project-${String(index).padStart(5, "0")}-${"x".repeat(20)}`;
-      if (index % 3 === 0) {
-        steps.push({
-          op: "delete",
-          urn: urnOf("ImageMember", `m-${index}`),
-          oldState: memberState(memberId, "accepted", imageId),
-        });
-      } else {
-        steps.push({
-          op: "create",
-          urn: urnOf("ImageMember", `m-${index}`),
-          newState: state("ImageMember", { imageId, memberId }),
-        });
-      }
-    }
-    return preview(steps);
-  }
+  const bigPreview = () => manyStepsPreview(10_000);
 
   test("10,000 steps: under 60,000 characters, the summary whole and the cut said", () => {
     const outcome = reviewText(bigPreview(), { allowList: "# nobody\n" });

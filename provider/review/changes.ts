@@ -13,7 +13,7 @@ import {
   ResourceRef,
   resourceRefOf,
 } from "./resources";
-import { planTransitions, refreshSteps, Transition } from "./steps";
+import { planTransitions, splitPhases, Transition } from "./steps";
 import { parseUrn } from "./urn";
 import { knownKey, readShown, Shown } from "./values";
 
@@ -74,7 +74,8 @@ export function reviewPreview(preview: Preview): Review {
     previewErrors: preview.errorCount,
   };
   const ownUrns = new Set<string>();
-  for (const transition of planTransitions(preview.steps)) {
+  const phases = splitPhases(preview.steps);
+  for (const transition of planTransitions(phases.plan)) {
     const ref = ownResource(transition.urn, [transition.old?.type, transition.new?.type]);
     if (ref) ownUrns.add(transition.urn);
     const found = ref ? transitionChanges(ref, transition) : [];
@@ -84,7 +85,7 @@ export function reviewPreview(preview: Preview): Review {
       review.otherOps.set(transition.op, (review.otherOps.get(transition.op) ?? 0) + 1);
     }
   }
-  for (const step of refreshSteps(preview.steps)) {
+  for (const step of phases.refresh) {
     const ref = ownResource(step.urn, [step.oldState?.type, step.newState?.type]);
     if (!ref) continue;
     ownUrns.add(step.urn);
@@ -219,10 +220,14 @@ function acceptance(
   return { type: "acceptance", image, project, from, to, op, source };
 }
 
-/** What a refresh found changed outside Pulumi: a deleted member, a status set by hand. */
+/**
+ * What a refresh step found changed outside Pulumi: a deleted member (op `delete`), a status set
+ * by hand (op `update`, or `refresh` when the engine left it so).
+ */
 function driftChanges(ref: ResourceRef, step: PreviewStep): AccessChange[] {
   const old = step.oldState;
-  if (!old) return [];
+  if (!old || !["delete", "update", "refresh"].includes(step.op)) return [];
+  if (step.op !== "delete" && !step.newState) return [];
   if (ref.kind === "ImageMembers") return imageMembersDrift(ref, step);
   const image = readShown(old.inputs.imageId ?? old.outputs.imageId);
   const project: ProjectView =
@@ -230,7 +235,7 @@ function driftChanges(ref: ResourceRef, step: PreviewStep): AccessChange[] {
       ? (grantsOf(ref, old, "old").grants[0]?.project ?? { id: absent })
       : { id: readShown(old.outputs.memberId ?? old.inputs.memberId) };
   const oldStatus = readShown(old.outputs.status);
-  if (!step.newState) {
+  if (step.op === "delete" || !step.newState) {
     return [
       {
         type: "drift",
@@ -249,7 +254,8 @@ function driftChanges(ref: ResourceRef, step: PreviewStep): AccessChange[] {
 
 function imageMembersDrift(ref: ResourceRef, step: PreviewStep): AccessChange[] {
   const old = grantsOf(ref, step.oldState!, "old");
-  const now = step.newState ? grantsOf(ref, step.newState, "old").grants : [];
+  const now =
+    step.op !== "delete" && step.newState ? grantsOf(ref, step.newState, "old").grants : [];
   const nowById = new Map(now.map((grant) => [knownKey(grant.project.id), grant]));
   const changes: AccessChange[] = [];
   for (const grant of old.grants) {

@@ -48,6 +48,10 @@ export function parsePreview(text: string): Preview {
       `The input is a stack export (\`pulumi stack export\`), not a preview. ${expected}`,
     );
   }
+  // The engine leaves "steps" out when there are none; the summary fields are always there.
+  const emptyPreview =
+    document.steps === undefined && ("changeSummary" in document || "duration" in document);
+  if (emptyPreview) return { steps: [], errorCount: countErrors(document.diagnostics) };
   if (!Array.isArray(document.steps)) {
     throw new ReviewInputError(
       `The input is JSON but not a Pulumi preview: it has no "steps" list. ${expected}`,

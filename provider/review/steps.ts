@@ -4,6 +4,7 @@
  * transition from the old state to the new inputs, counted once.
  */
 import type { PreviewStep, ResourceState } from "./preview";
+import { parseUrn } from "./urn";
 
 /** What the plan does to one resource, from its old state to its new inputs. */
 export interface Transition {
@@ -19,11 +20,44 @@ export interface Transition {
 const replaceOps = new Set(["replace", "create-replacement", "delete-replaced"]);
 const removingOps = new Set(["delete", "delete-replaced", "discard", "discard-replaced"]);
 
-/** The plan's steps (not the refresh steps), one transition per URN, in first-seen order. */
+/** The steps of a `pulumi preview --refresh`: the refresh's, then the plan's. */
+export interface Phases {
+  refresh: PreviewStep[];
+  plan: PreviewStep[];
+}
+
+const stackType = "pulumi:pulumi:Stack";
+
+/**
+ * Splits the refresh steps from the plan's. The engine prints a refresh step as `refresh`, but
+ * rewrites one that found a change to `update` (or `delete` when the resource is gone), so the
+ * op alone cannot tell them apart. What can: the program registers its stack first, so the
+ * plan starts at the stack's (last) step that is neither a refresh nor a deletion.
+ */
+export function splitPhases(steps: PreviewStep[]): Phases {
+  let planStart = -1;
+  steps.forEach((step, index) => {
+    if (step.op !== "refresh" && step.op !== "delete" && parseUrn(step.urn)?.type === stackType) {
+      planStart = index;
+    }
+  });
+  if (planStart < 0) {
+    return {
+      refresh: steps.filter((step) => step.op === "refresh"),
+      plan: steps.filter((step) => step.op !== "refresh"),
+    };
+  }
+  const after = steps.slice(planStart);
+  return {
+    refresh: [...steps.slice(0, planStart), ...after.filter((step) => step.op === "refresh")],
+    plan: after.filter((step) => step.op !== "refresh"),
+  };
+}
+
+/** The plan's steps, one transition per URN, in first-seen order. */
 export function planTransitions(steps: PreviewStep[]): Transition[] {
   const byUrn = new Map<string, PreviewStep[]>();
   for (const step of steps) {
-    if (step.op === "refresh") continue;
     const group = byUrn.get(step.urn);
     if (group) group.push(step);
     else byUrn.set(step.urn, [step]);
@@ -40,9 +74,4 @@ function transitionOf(urn: string, group: PreviewStep[]): Transition {
   const creating = group.filter((step) => !removingOps.has(step.op) && step.newState);
   const next = creating.length > 0 ? creating[creating.length - 1].newState : undefined;
   return { urn, op, old: op === "create" ? undefined : old, new: next };
-}
-
-/** The refresh steps of a `pulumi preview --refresh`: the state before and after reading it. */
-export function refreshSteps(steps: PreviewStep[]): PreviewStep[] {
-  return steps.filter((step) => step.op === "refresh");
 }

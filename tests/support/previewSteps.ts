@@ -48,23 +48,29 @@ export function state(
   };
 }
 
-/** A complete preview document around the steps. */
-export function preview(steps: Step[], diagnostics: unknown[] = []): string {
-  const stack: Step = {
-    op: "same",
-    urn: stackUrn,
-    oldState: { type: "pulumi:pulumi:Stack", inputs: {}, outputs: {} },
-    newState: { type: "pulumi:pulumi:Stack", inputs: {}, outputs: {} },
-  };
+function stackStep(op: string): Step {
+  const stack = { type: "pulumi:pulumi:Stack", inputs: {}, outputs: {} };
+  return { op, urn: stackUrn, oldState: stack, newState: stack };
+}
+
+function document(steps: Step[], diagnostics: unknown[]): string {
   const changeSummary: Record<string, number> = {};
-  for (const step of [stack, ...steps]) {
-    changeSummary[step.op] = (changeSummary[step.op] ?? 0) + 1;
-  }
-  return JSON.stringify(
-    { config: {}, steps: [stack, ...steps], diagnostics, duration: 1234, changeSummary },
-    null,
-    2,
-  );
+  for (const step of steps) changeSummary[step.op] = (changeSummary[step.op] ?? 0) + 1;
+  return JSON.stringify({ config: {}, steps, diagnostics, duration: 1234, changeSummary }, null, 2);
+}
+
+/** A complete preview document: the stack's step, then these (the program's registrations). */
+export function preview(steps: Step[], diagnostics: unknown[] = []): string {
+  return document([stackStep("same"), ...steps], diagnostics);
+}
+
+/**
+ * A `pulumi preview --refresh` document: the refresh steps first (the engine prints a refresh
+ * that found a change as `update`, one that found the resource gone as `delete`), then the
+ * plan, which starts with the stack's step.
+ */
+export function refreshPreview(refresh: Step[], plan: Step[]): string {
+  return document([stackStep("refresh"), ...refresh, stackStep("same"), ...plan], []);
 }
 
 /** An ImageMember as the state records it after `pulumi up`. */

@@ -141,8 +141,11 @@ describe("unreadable input: exit 2, one clear message, no stack trace, nothing o
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  test("a preview whose steps list is empty", () => {
-    const result = run(["review"], JSON.stringify({ config: {}, steps: [], diagnostics: [] }));
+  test.each([
+    ["an empty steps list", { config: {}, steps: [], diagnostics: [] }],
+    ["no steps field (the engine omits an empty one)", { duration: 5, changeSummary: {} }],
+  ])("a preview with %s", (_name, document) => {
+    const result = run(["review"], JSON.stringify(document));
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       "review: The preview has no steps at all: nothing to review. Is it the preview of the right program and stack?\n",

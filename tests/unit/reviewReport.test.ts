@@ -6,6 +6,7 @@ import {
   memberState,
   membersOutput,
   preview,
+  refreshPreview,
   state,
   Step,
   urnOf,
@@ -123,53 +124,92 @@ describe("review: size budget", () => {
 });
 
 describe("review: refresh drift", () => {
+  const memberUrn = urnOf("ImageMember", "share-with-ops");
+  const devUrn = urnOf("ImageMember", "share-with-dev");
+  const manyUrn = urnOf("ImageMembers", "many");
+  const many = (statuses: Record<string, string>) =>
+    state(
+      "ImageMembers",
+      { imageId: imageA, projects: { ops: "p1", qa: "p2", p3: "p3" } },
+      { imageId: imageA, members: membersOutput(statuses) },
+    );
+
   test("deleted outside Pulumi and status changed outside Pulumi, then the plan's re-grant", () => {
-    const memberUrn = urnOf("ImageMember", "share-with-ops");
-    const manyUrn = urnOf("ImageMembers", "many");
-    const many = (statuses: Record<string, string>) =>
-      state(
-        "ImageMembers",
-        { imageId: imageA, projects: { ops: "p1", qa: "p2", p3: "p3" } },
-        { imageId: imageA, members: membersOutput(statuses) },
-      );
-    const steps: Step[] = [
-      { op: "refresh", urn: memberUrn, oldState: memberState("p-ops", "accepted") },
-      {
-        op: "refresh",
-        urn: urnOf("ImageMember", "share-with-dev"),
-        oldState: memberState("p-dev", "accepted"),
-        newState: memberState("p-dev", "rejected"),
-      },
-      {
-        op: "refresh",
-        urn: manyUrn,
-        oldState: many({ p1: "accepted", p2: "pending", p3: "pending" }),
-        newState: many({ p1: "rejected", p3: "pending" }),
-      },
-      {
-        op: "create",
-        urn: memberUrn,
-        newState: state("ImageMember", { imageId: imageA, memberId: "p-ops" }),
-      },
-      {
-        op: "same",
-        urn: urnOf("ImageMember", "share-with-dev"),
-        oldState: memberState("p-dev", "rejected"),
-        newState: memberState("p-dev", "rejected"),
-      },
-    ];
-    const { report, exitCode } = reviewText(preview(steps));
+    const { report, exitCode } = reviewText(
+      refreshPreview(
+        [
+          { op: "delete", urn: memberUrn, oldState: memberState("p-ops", "accepted") },
+          {
+            op: "update",
+            urn: devUrn,
+            oldState: memberState("p-dev", "accepted"),
+            newState: memberState("p-dev", "rejected"),
+          },
+          {
+            op: "update",
+            urn: manyUrn,
+            oldState: many({ p1: "accepted", p2: "pending", p3: "pending" }),
+            newState: many({ p1: "rejected", p3: "pending" }),
+          },
+        ],
+        [
+          {
+            op: "create",
+            urn: memberUrn,
+            newState: state("ImageMember", { imageId: imageA, memberId: "p-ops" }),
+          },
+          {
+            op: "same",
+            urn: devUrn,
+            oldState: memberState("p-dev", "rejected"),
+            newState: memberState("p-dev", "rejected"),
+          },
+          {
+            op: "update",
+            urn: manyUrn,
+            oldState: many({ p1: "rejected", p3: "pending" }),
+            newState: many({}),
+          },
+        ],
+      ),
+    );
     expect(exitCode).toBe(0);
-    expect(summaryOf(report)).toContain("the refresh found 4 changes made outside Pulumi");
+    const summary = summaryOf(report);
+    expect(summary).toContain("the refresh found 4 changes made outside Pulumi");
+    expect(summary).toContain("**2 projects gain access · 0 lose access · 0 swaps");
     for (const line of [
       "- `p-ops` (`share-with-ops`): deleted outside Pulumi (was accepted) — ImageMember `share-with-ops`",
       "- `p-dev` (`share-with-dev`): status changed to rejected outside Pulumi (was accepted) — ImageMember `share-with-dev`",
       "- `p1` (`ops`): status changed to rejected outside Pulumi (was accepted) — ImageMembers `many`",
       "- `p2` (`qa`): deleted outside Pulumi (was pending) — ImageMembers `many`",
+      // The plan shares the image again with both deleted members.
       "- `p-ops` (`share-with-ops`) — ImageMember `share-with-ops`",
+      "- `p2` (`qa`) — ImageMembers `many`",
     ]) {
       expect(report).toContain(line);
     }
+  });
+
+  test("refresh steps that found nothing report nothing, with or without a new state", () => {
+    const { report } = reviewText(
+      refreshPreview(
+        [
+          { op: "refresh", urn: memberUrn, oldState: memberState("p-ops", "accepted") },
+          {
+            op: "refresh",
+            urn: devUrn,
+            oldState: memberState("p-dev"),
+            newState: memberState("p-dev"),
+          },
+        ],
+        [
+          { op: "same", urn: memberUrn, oldState: memberState("p-ops", "accepted") },
+          { op: "same", urn: devUrn, oldState: memberState("p-dev") },
+        ],
+      ),
+    );
+    expect(report).toContain("**No access changes.**");
+    expect(report).toContain("Everything else: no other changes; 3 unchanged.");
   });
 });
 

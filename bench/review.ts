@@ -1,7 +1,9 @@
 /**
  * How long `pulumi-image-members review` takes on a 10,000-step preview: the built command
  * (dist/provider/cli.js, as `npx pulumi-image-members review` runs it) in a fresh Node.js
- * process per run, reading the preview from a file. Prints the figures; asserts nothing.
+ * process per run, reading the preview from a file. Each state carries the fields a real one
+ * has (copied from the recorded tests/unit/fixtures/pull-request.json) and a `__provider` of
+ * 283 characters, the size of the installed package's. Prints the figures; asserts nothing.
  *
  *   npm run bench:review            (builds first)
  */
@@ -14,6 +16,31 @@ import { manyStepsPreview } from "../tests/support/previewSteps";
 const steps = 10_000;
 const runs = 7;
 const cli = path.resolve(__dirname, "../dist/provider/cli.js");
+
+/** The generated preview with states as large as the engine's (see above). */
+function realisticPreview(): string {
+  const recorded = JSON.parse(
+    fs.readFileSync(path.resolve(__dirname, "../tests/unit/fixtures/pull-request.json"), "utf8"),
+  );
+  const sample = recorded.steps.find(
+    (step: { oldState?: { custom?: boolean } }) => step.oldState?.custom,
+  ).oldState;
+  const extra = Object.fromEntries(
+    Object.entries(sample).filter(([key]) => !["type", "inputs", "outputs"].includes(key)),
+  );
+  const provider = `require("pulumi-image-members/serialized/imageMember")`.padEnd(283, " ");
+  const document = JSON.parse(manyStepsPreview(steps));
+  for (const step of document.steps) {
+    for (const state of [step.oldState, step.newState]) {
+      if (!state) continue;
+      Object.assign(state, extra, { urn: step.urn });
+      for (const side of [state.inputs, state.outputs]) {
+        if (side.__provider) side.__provider = provider;
+      }
+    }
+  }
+  return JSON.stringify(document, null, 4);
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -32,7 +59,7 @@ function main(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-bench-review-"));
   try {
     const file = path.join(dir, "preview.json");
-    fs.writeFileSync(file, manyStepsPreview(steps));
+    fs.writeFileSync(file, realisticPreview());
     const bytes = fs.statSync(file).size;
     const reviewTimes: number[] = [];
     const startupTimes: number[] = [];

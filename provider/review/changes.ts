@@ -2,7 +2,7 @@
  * Who gains, loses or swaps access to which image, whose acceptance status changes, and what
  * changed outside Pulumi, computed as exact set differences by project id per resource.
  */
-import type { Preview, PreviewStep } from "./preview";
+import type { Preview, PreviewStep, ResourceState } from "./preview";
 import {
   acceptanceOf,
   Grant,
@@ -75,7 +75,9 @@ export function reviewPreview(preview: Preview): Review {
   };
   const ownUrns = new Set<string>();
   const phases = splitPhases(preview.steps);
-  for (const transition of planTransitions(phases.plan)) {
+  const transitions = planTransitions(phases.plan);
+  const plannedByUrn = new Map(transitions.map((transition) => [transition.urn, transition]));
+  for (const transition of transitions) {
     const ref = ownResource(transition.urn, [transition.old?.type, transition.new?.type]);
     if (ref) ownUrns.add(transition.urn);
     const found = ref ? transitionChanges(ref, transition) : [];
@@ -89,9 +91,10 @@ export function reviewPreview(preview: Preview): Review {
     const ref = ownResource(step.urn, [step.oldState?.type, step.newState?.type]);
     if (!ref) continue;
     ownUrns.add(step.urn);
-    review.changes.push(...driftChanges(ref, step));
+    review.changes.push(...driftChanges(ref, step, plannedByUrn.get(step.urn)));
   }
   review.ownResources = ownUrns.size;
+  review.unchanged = Math.max(review.unchanged, preview.unchangedCount ?? 0);
   return review;
 }
 
@@ -221,21 +224,38 @@ function acceptance(
 }
 
 /**
- * What a refresh step found changed outside Pulumi: a deleted member (op `delete`), a status set
- * by hand (op `update`, or `refresh` when the engine left it so).
+ * The state a refresh read, as the preview shows it. This engine prints every refresh step of a
+ * preview as `refresh` with the state from before the refresh on both sides; what the refresh
+ * read is the old state of the resource's plan step (an omitted `same` step unless the preview
+ * ran with `--show-sames`), and a plan that creates a resource the state had means the refresh
+ * found it gone. Engines that rewrite the step to `update` or `delete` are read as such.
  */
-function driftChanges(ref: ResourceRef, step: PreviewStep): AccessChange[] {
-  const old = step.oldState;
-  if (!old || !["delete", "update", "refresh"].includes(step.op)) return [];
-  if (step.op !== "delete" && !step.newState) return [];
-  if (ref.kind === "ImageMembers") return imageMembersDrift(ref, step);
-  const image = readShown(old.inputs.imageId ?? old.outputs.imageId);
+function refreshedState(
+  step: PreviewStep,
+  planned: Transition | undefined,
+): ResourceState | "gone" | undefined {
+  if (step.op === "delete") return "gone";
+  if (planned) return planned.old ?? (planned.op === "create" ? "gone" : undefined);
+  return step.op === "update" || step.op === "refresh" ? step.newState : undefined;
+}
+
+/** What a refresh found changed outside Pulumi: a deleted member, a status set by hand. */
+function driftChanges(
+  ref: ResourceRef,
+  step: PreviewStep,
+  planned: Transition | undefined,
+): AccessChange[] {
+  const before = step.oldState;
+  const after = refreshedState(step, planned);
+  if (!before || !after) return [];
+  if (ref.kind === "ImageMembers") return imageMembersDrift(ref, before, after);
+  const image = readShown(before.inputs.imageId ?? before.outputs.imageId);
   const project: ProjectView =
     ref.kind === "ImageMember"
-      ? (grantsOf(ref, old, "old").grants[0]?.project ?? { id: absent })
-      : { id: readShown(old.outputs.memberId ?? old.inputs.memberId) };
-  const oldStatus = readShown(old.outputs.status);
-  if (step.op === "delete" || !step.newState) {
+      ? (grantsOf(ref, before, "old").grants[0]?.project ?? { id: absent })
+      : { id: readShown(before.outputs.memberId ?? before.inputs.memberId) };
+  const oldStatus = readShown(before.outputs.status);
+  if (after === "gone") {
     return [
       {
         type: "drift",
@@ -248,17 +268,18 @@ function driftChanges(ref: ResourceRef, step: PreviewStep): AccessChange[] {
       },
     ];
   }
-  const newStatus = readShown(step.newState.outputs.status);
-  return statusDrift(ref, image, project, oldStatus, newStatus);
+  return statusDrift(ref, image, project, oldStatus, readShown(after.outputs.status));
 }
 
-function imageMembersDrift(ref: ResourceRef, step: PreviewStep): AccessChange[] {
-  const old = grantsOf(ref, step.oldState!, "old");
-  const now =
-    step.op !== "delete" && step.newState ? grantsOf(ref, step.newState, "old").grants : [];
+function imageMembersDrift(
+  ref: ResourceRef,
+  before: ResourceState,
+  after: ResourceState | "gone",
+): AccessChange[] {
+  const now = after === "gone" ? [] : grantsOf(ref, after, "old").grants;
   const nowById = new Map(now.map((grant) => [knownKey(grant.project.id), grant]));
   const changes: AccessChange[] = [];
-  for (const grant of old.grants) {
+  for (const grant of grantsOf(ref, before, "old").grants) {
     const current = nowById.get(knownKey(grant.project.id));
     if (!current) {
       changes.push({

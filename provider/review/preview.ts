@@ -30,6 +30,11 @@ export interface Preview {
   steps: PreviewStep[];
   /** Diagnostics of severity `error`: the preview failed and may be incomplete. */
   errorCount: number;
+  /**
+   * Unchanged resources as the preview's `changeSummary` counts them: its steps list leaves
+   * `same` steps out unless the preview ran with `--show-sames`.
+   */
+  unchangedCount?: number;
 }
 
 const expected = "Expected the output of `pulumi preview --json`.";
@@ -58,7 +63,12 @@ export function parsePreview(text: string): Preview {
     );
   }
   const steps = document.steps.map((step, index) => readStep(step, index));
-  return { steps, errorCount: countErrors(document.diagnostics) };
+  const summary = isObject(document.changeSummary) ? document.changeSummary : {};
+  return {
+    steps,
+    errorCount: countErrors(document.diagnostics),
+    unchangedCount: typeof summary.same === "number" ? summary.same : undefined,
+  };
 }
 
 function parseJson(text: string): unknown {

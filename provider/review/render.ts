@@ -96,7 +96,10 @@ function attentionLines(review: Review): string[] {
   ).length;
   if (acceptedLosses > 0) {
     const who = plural(acceptedLosses, "project that had accepted", "projects that had accepted");
-    lines.push(`- **Attention: ${who} the image lose access: they can no longer launch from it.**`);
+    const verb = acceptedLosses === 1 ? "loses" : "lose";
+    lines.push(
+      `- **Attention: ${who} the image ${verb} access: they can no longer launch from it.**`,
+    );
   }
   const drift = countOf(review, "drift");
   if (drift > 0) {
@@ -163,7 +166,21 @@ function groupByImage(changes: AccessChange[]): Map<Shown, AccessChange[]> {
   return new Map(sorted);
 }
 
+/** Projects a refresh found deleted outside Pulumi on this image (the plan may share again). */
+function deletedOutside(changes: AccessChange[]): Set<string> {
+  const ids = new Set<string>();
+  for (const change of changes) {
+    const id =
+      change.type === "drift" && change.what === "deleted"
+        ? knownKey(change.project.id)
+        : undefined;
+    if (id !== undefined) ids.add(id);
+  }
+  return ids;
+}
+
 function renderImage(image: Shown, changes: AccessChange[]): string[] {
+  const deleted = deletedOutside(changes);
   const lines = [
     "",
     `### Image ${image.kind === "unknown" ? "known after apply" : describeShown(image)}`,
@@ -173,7 +190,13 @@ function renderImage(image: Shown, changes: AccessChange[]): string[] {
     if (ofType.length === 0) continue;
     if (type === "loss") ofType.sort((a, b) => acceptedFirst(a) - acceptedFirst(b));
     lines.push("", `**${title}** (${ofType.length.toLocaleString("en-US")})`, "");
-    for (const change of ofType) lines.push(`- ${describeChange(change)}`);
+    for (const change of ofType) {
+      const again =
+        change.type === "gain" && deleted.has(knownKey(change.project.id) ?? "")
+          ? " (again: it was deleted outside Pulumi)"
+          : "";
+      lines.push(`- ${describeChange(change)}${again}`);
+    }
   }
   return lines;
 }

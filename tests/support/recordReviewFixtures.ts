@@ -7,8 +7,9 @@
  *
  *   flock /tmp/pim-cloud.lock node -r ts-node/register/transpile-only tests/support/recordReviewFixtures.ts
  *
- * The only rewrite: each `__provider` (the serialized provider, kilobytes of code per state)
- * is shortened, so the fixtures stay small.
+ * The only rewrites, to keep the fixtures small: each `__provider` (the serialized provider,
+ * kilobytes of code per state) is shortened and each `stackTrace` (where the program made the
+ * resource) is left out.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -18,17 +19,19 @@ import { GlanceDriver, loadCloudFile, stackConfigOf } from "./realCloud";
 
 const fixtures = path.join(projectRoot, "tests/unit/fixtures");
 
-/** Shortens every `__provider` string of a preview document. */
+/** Shortens every `__provider` string of a preview document and drops `stackTrace`s. */
 function shortenProviders(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(shortenProviders);
   if (typeof value !== "object" || value === null) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [
-      key,
-      key === "__provider" && typeof inner === "string"
-        ? `${inner.slice(0, 40)}… (shortened by recordReviewFixtures.ts)`
-        : shortenProviders(inner),
-    ]),
+    Object.entries(value)
+      .filter(([key]) => key !== "stackTrace")
+      .map(([key, inner]) => [
+        key,
+        key === "__provider" && typeof inner === "string"
+          ? `${inner.slice(0, 40)}… (shortened by recordReviewFixtures.ts)`
+          : shortenProviders(inner),
+      ]),
   );
 }
 
@@ -47,7 +50,11 @@ async function main(): Promise<void> {
   const cloud = loadCloudFile();
   const { owner, consumer1, consumer2, admin } = cloud.identities;
   const ownerGlance = new GlanceDriver(cloud, owner);
-  const imageId = await ownerGlance.createImage();
+  const images = {
+    memberImageId: await ownerGlance.createImage(),
+    listImageId: await ownerGlance.createImage(),
+    shareImageId: await ownerGlance.createImage(),
+  };
   const stack = new PulumiProject(path.join(projectRoot, "tests/support/reviewProgram"), "review");
   const { "openstack:password": password, ...ownerConfig } = stackConfigOf(owner);
   const deployed = {
@@ -61,15 +68,14 @@ async function main(): Promise<void> {
     }
   };
   try {
-    await stack.init({ ...ownerConfig, imageId }, { "openstack:password": password });
+    await stack.init({ ...ownerConfig, ...images }, { "openstack:password": password });
     await setShares(deployed);
     await stack.up();
-    // The first consumer accepts; a refresh records it in the state.
-    await new GlanceDriver(cloud, consumer1).setMemberStatus(
-      imageId,
-      consumer1.projectId,
-      "accepted",
-    );
+    // The first consumer accepts where it is a member; a refresh records it in the state.
+    const consumer1Glance = new GlanceDriver(cloud, consumer1);
+    for (const imageId of [images.memberImageId, images.listImageId]) {
+      await consumer1Glance.setMemberStatus(imageId, consumer1.projectId, "accepted");
+    }
     await stack.refresh();
 
     // The pull request: ops moves from consumer1 to admin, qa leaves, dev arrives; the list
@@ -81,17 +87,19 @@ async function main(): Promise<void> {
       share: [consumer2.projectId, consumer1.projectId],
     });
     await record(stack, "pull-request.json", []);
+    await record(stack, "pull-request-replacement-steps.json", ["--show-replacement-steps"]);
 
-    // Back to what is deployed, then drift: admin's membership deleted and consumer2's
-    // status set to rejected outside Pulumi.
+    // Back to what is deployed, then drift: the memberships of ops and of admin (in the list)
+    // deleted, and consumer2's status set to rejected, outside Pulumi.
     await setShares(deployed);
-    await ownerGlance.deleteMember(imageId, admin.projectId);
-    await new GlanceDriver(cloud, consumer2).setMemberStatus(
-      imageId,
-      consumer2.projectId,
-      "rejected",
-    );
+    await ownerGlance.deleteMember(images.memberImageId, consumer1.projectId);
+    await ownerGlance.deleteMember(images.listImageId, admin.projectId);
+    const consumer2Glance = new GlanceDriver(cloud, consumer2);
+    for (const imageId of Object.values(images)) {
+      await consumer2Glance.setMemberStatus(imageId, consumer2.projectId, "rejected");
+    }
     await record(stack, "refresh-drift.json", ["--refresh"]);
+    await record(stack, "refresh-drift-show-sames.json", ["--refresh", "--show-sames"]);
   } finally {
     await stack.destroy({ allowFailure: true });
     stack.cleanUp();

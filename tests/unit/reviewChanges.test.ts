@@ -49,7 +49,7 @@ describe("review: ImageMember", () => {
       "- `p-qa` (`share-with-qa`) — **accepted: they can no longer launch from it** — ImageMember `share-with-qa`",
       "- `p-ops` (`share-with-ops`) — ImageMember `share-with-ops`",
     ]);
-    expect(report).toContain("1 project that had accepted the image lose access");
+    expect(report).toContain("1 project that had accepted the image loses access");
   });
 
   test("a replace whose memberId changes is one swap, also as create-replacement + replace + delete-replaced", () => {

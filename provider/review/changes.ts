@@ -113,12 +113,12 @@ function transitionChanges(ref: ResourceRef, transition: Transition): AccessChan
   if (ref.kind === "ImageMemberAcceptance") return acceptanceChanges(ref, transition);
   const before = transition.old ? grantsOf(ref, transition.old, "old") : undefined;
   const after = transition.new ? grantsOf(ref, transition.new, "new") : undefined;
-  const changes: AccessChange[] = [];
-  if (after?.opaque) {
-    changes.push({ type: "opaque", image: after.image, what: after.opaque, source: ref });
+  // A list that cannot be read on one side makes any difference a guess: say so instead.
+  const opaque = after?.opaque ? after : before?.opaque ? before : undefined;
+  if (opaque?.opaque) {
+    return [{ type: "opaque", image: opaque.image, what: opaque.opaque, source: ref }];
   }
-  changes.push(...diffGrants(ref, before?.grants ?? [], after?.grants ?? []));
-  return changes;
+  return diffGrants(ref, before?.grants ?? [], after?.grants ?? []);
 }
 
 function grantKey(grant: Grant): string | undefined {

@@ -49,6 +49,16 @@ describe("review: secrets", () => {
         newState: state("ImageMembers", { imageId: imageA, memberIds: secretObject }),
       },
       {
+        op: "update",
+        urn: urnOf("ImageMembers", "became-secret"),
+        oldState: state(
+          "ImageMembers",
+          { imageId: imageA, memberIds: ["p5"] },
+          { imageId: imageA, members: membersOutput({ p5: "accepted" }) },
+        ),
+        newState: state("ImageMembers", { imageId: imageA, memberIds: "[secret]" }),
+      },
+      {
         op: "create",
         urn: "urn:pulumi:dev::app::other:index:Thing::t",
         newState: { type: "other:index:Thing", inputs: { password: secretValue }, outputs: {} },
@@ -67,6 +77,11 @@ describe("review: secrets", () => {
     expect(outcome.report).toContain(
       "- the project list is `[secret]`: who gains or loses access cannot be shown — ImageMembers `whole-list-secret`",
     );
+    // A list that became secret is no proof that its projects lose access.
+    expect(outcome.report).toContain(
+      "- the project list is `[secret]`: who gains or loses access cannot be shown — ImageMembers `became-secret`",
+    );
+    expect(outcome.report).not.toContain("`p5`");
     // A secret project cannot be checked against the allow-list: the gate fails on it.
     expect(outcome.exitCode).toBe(3);
     expect(outcome.messages.join("\n")).toContain(

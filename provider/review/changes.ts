@@ -102,7 +102,9 @@ export function reviewPreview(preview: Preview): Review {
 function ownResource(urn: string, stateTypes: (string | undefined)[]): ResourceRef | undefined {
   const parsed = parseUrn(urn);
   const kind: ResourceKind | undefined = [parsed?.type, ...stateTypes]
-    .map((type) => (type === undefined ? undefined : resourceKinds[type]))
+    .map((type) =>
+      type !== undefined && Object.hasOwn(resourceKinds, type) ? resourceKinds[type] : undefined,
+    )
     .find((found) => found !== undefined);
   if (!kind) return undefined;
   return parsed ? resourceRefOf(kind, parsed) : { kind, name: urn };

@@ -212,12 +212,22 @@ function describeProject(project: ProjectView, fallback = "unset"): string {
     : `${id} (${describeShown({ kind: "known", value: project.name })})`;
 }
 
-const lossMeaning: Record<string, string> = {
+const lossMeanings: Record<string, string> = {
   accepted: "**accepted: they can no longer launch from it**",
   pending: "pending: had not accepted it yet",
   rejected: "rejected: had declined it",
   unknown: "status unknown (a member whose creation was not confirmed)",
 };
+
+/** What losing access means for a member that had this status. */
+function lossMeaning(status: Shown): string {
+  const known = knownKey(status);
+  return known !== undefined && Object.hasOwn(lossMeanings, known)
+    ? lossMeanings[known]
+    : status.kind === "absent"
+      ? describeStatus(status)
+      : `status ${describeStatus(status)}`;
+}
 
 function describeChange(change: AccessChange): string {
   const source = describeResource(change.source);
@@ -225,12 +235,11 @@ function describeChange(change: AccessChange): string {
     case "gain":
       return `${describeProject(change.project)} — ${source}`;
     case "loss": {
-      const meaning = lossMeaning[knownKey(change.status) ?? ""] ?? describeStatus(change.status);
+      const meaning = lossMeaning(change.status);
       return `${describeProject(change.project)} — ${meaning} — ${source}`;
     }
     case "swap": {
-      const had =
-        lossMeaning[knownKey(change.fromStatus) ?? ""] ?? describeStatus(change.fromStatus);
+      const had = lossMeaning(change.fromStatus);
       return `${describeProject(change.from)} → ${describeProject(change.to)} — leaving: ${had} — ${source}`;
     }
     case "acceptance": {

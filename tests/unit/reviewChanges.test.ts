@@ -293,3 +293,36 @@ describe("review: ImageMemberAcceptance", () => {
     ]);
   });
 });
+
+describe("review: hostile input", () => {
+  test("names and statuses that are JavaScript object keys stay plain text", () => {
+    const { lines, report } = review([
+      {
+        op: "delete",
+        urn: urnOf("ImageMember", "constructor"),
+        oldState: memberState("toString", "constructor"),
+      },
+      {
+        op: "create",
+        urn: "urn:pulumi:dev::app::constructor::x",
+        newState: { type: "__proto__", inputs: {}, outputs: {} },
+      },
+    ]);
+    expect(lines).toEqual([
+      "- `toString` (`constructor`) — status `constructor` — ImageMember `constructor`",
+    ]);
+    expect(report).toContain("Everything else: 1 create");
+    expect(report).not.toContain("native code");
+  });
+
+  test("backticks and line breaks in names cannot break out of the code spans", () => {
+    const { lines } = review([
+      {
+        op: "create",
+        urn: urnOf("ImageMember", "a`b\n## Approved"),
+        newState: state("ImageMember", { imageId: imageA, memberId: "p1" }),
+      },
+    ]);
+    expect(lines).toEqual(["- `p1` (`a?b?## Approved`) — ImageMember `a?b?## Approved`"]);
+  });
+});

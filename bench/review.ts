@@ -1,9 +1,10 @@
 /**
  * How long `pulumi-image-members review` takes on a 10,000-step preview: the built command
  * (dist/provider/cli.js, as `npx pulumi-image-members review` runs it) in a fresh Node.js
- * process per run, reading the preview from a file. Each state carries the fields a real one
- * has (copied from the recorded tests/unit/fixtures/pull-request.json) and a `__provider` of
- * 283 characters, the size of the installed package's. Prints the figures; asserts nothing.
+ * process per run, reading the preview from a file. Each state carries the fields a recorded
+ * one has (copied from tests/unit/fixtures/pull-request.json, whose recorder leaves out the
+ * `stackTrace`) and a `__provider` of 283 characters, the size of the installed package's.
+ * Prints the figures; asserts nothing.
  *
  *   npm run bench:review            (builds first)
  */

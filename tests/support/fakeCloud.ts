@@ -40,8 +40,12 @@ export interface LoggedRequest {
 /** A fault to apply to the next matching request. */
 export interface Fault {
   match: (method: string, path: string) => boolean;
-  /** Answer with this status instead of serving the request. */
+  /** Answer with this status instead of serving the request (after serving it if `served`). */
   status?: number;
+  /** With `status`: serve the request first, as a gateway that passed it on and then failed. */
+  served?: boolean;
+  /** Serve the request, then answer its success with this body instead of the real one. */
+  rewriteBody?: (body: unknown) => unknown;
   /** The body of that answer (a Glance-style message otherwise). */
   body?: string;
   retryAfter?: string;
@@ -147,6 +151,10 @@ export class FakeCloud {
         req.socket.destroy();
         return;
       }
+      if (fault?.status && fault.served) {
+        if (service === "keystone") this.keystone(method, path, raw);
+        else this.glance(method, path, raw, token);
+      }
       if (fault?.status) {
         this.log.push({ method, path, status: fault.status, service, token });
         const headers: Record<string, string> = fault.retryAfter
@@ -168,7 +176,8 @@ export class FakeCloud {
         this.sendError(res, answer.status, answer.message ?? "", {}, answer.plain);
         return;
       }
-      const body = answer.body === undefined ? "" : JSON.stringify(answer.body);
+      const served = fault?.rewriteBody ? fault.rewriteBody(answer.body) : answer.body;
+      const body = served === undefined ? "" : JSON.stringify(served);
       res.writeHead(answer.status, {
         "Content-Type": "application/json",
         "x-openstack-request-id": `req-${randomUUID()}`,

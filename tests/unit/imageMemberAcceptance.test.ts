@@ -46,7 +46,7 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
       imageId: image.id,
       status: "rejected",
     });
-    expect(diff).toEqual({ changes: true, replaces: [] });
+    expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     const updated = await provider.update(created.id, created.outs!, {
       imageId: image.id,
       status: "rejected",
@@ -148,6 +148,7 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
     expect(await provider.diff("x", olds, { imageId: image, status: "accepted" })).toEqual({
       changes: false,
       replaces: [],
+      deleteBeforeReplace: false,
     });
     expect(
       await provider.diff("x", olds, {
@@ -157,16 +158,17 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
     ).toEqual({
       changes: true,
       replaces: ["imageId"],
+      deleteBeforeReplace: false,
     });
     expect(
       await provider.diff("x", olds, { imageId: image, status: "accepted", memberId: "n" }),
-    ).toEqual({ changes: true, replaces: ["memberId"] });
+    ).toEqual({ changes: true, replaces: ["memberId"], deleteBeforeReplace: false });
     expect(
       await provider.diff("x", olds, {
         imageId: image,
         status: "accepted",
         statusOnDelete: "pending",
       }),
-    ).toEqual({ changes: true, replaces: [] });
+    ).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 });

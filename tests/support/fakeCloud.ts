@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "crypto";
 import * as http from "http";
+import * as https from "https";
 import { AddressInfo } from "net";
 
 export interface FakeProject {
@@ -125,10 +126,13 @@ export class FakeCloud {
     return this.log.filter((r) => r.service === "keystone" && r.path === "/v3/auth/tokens");
   }
 
-  async start(): Promise<string> {
-    this.server = http.createServer((req, res) => this.handle(req, res));
+  /** Listens on loopback; over HTTPS when given a key and certificate. */
+  async start(tls?: { key: Buffer; cert: Buffer }): Promise<string> {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => this.handle(req, res);
+    this.server = tls ? https.createServer(tls, handler) : http.createServer(handler);
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const port = (this.server.address() as AddressInfo).port;
+    this.url = `${tls ? "https" : "http"}://127.0.0.1:${port}`;
     return this.url;
   }
 

@@ -203,3 +203,31 @@ describe("ImageMember: recovery after a create that failed half-way", () => {
     expect(error.properties).toMatchObject({ members: [{ memberId: "p1", status: "unknown" }] });
   });
 });
+
+describe("ImageMember: a lost answer from Keystone is not a member that may exist", () => {
+  let cloud: FakeCloud;
+  beforeEach(async () => {
+    cloud = new FakeCloud();
+    await cloud.start();
+  });
+  afterEach(() => cloud.stop());
+
+  test("every token request's answer lost: an ordinary failed create, no id, no member request", async () => {
+    const image = cloud.addImage("owner");
+    cloud.faults.push({
+      match: (m, p) => m === "POST" && p === "/v3/auth/tokens",
+      dropResponse: true,
+      times: 100,
+    });
+    const provider = await configuredProvider(cloud);
+    const error = (await provider
+      .create({ imageId: image.id, memberId: "p1" })
+      .catch((e) => e)) as CreateError;
+    expect(error.message).toMatch(
+      new RegExp(`^Cannot share image ${image.id} with project p1: the cloud could not be reached`),
+    );
+    expect(error.message).not.toMatch(/may exist/);
+    expect(error.id).toBeUndefined();
+    expect(cloud.glanceRequests()).toEqual([]);
+  }, 30_000);
+});

@@ -101,7 +101,9 @@ export class ImageMemberProvider
       const projectId = async () =>
         glance ? session?.projectId().catch(() => undefined) : undefined;
       const exists = error instanceof ExistingMemberUnread;
-      if (!exists && !mayHaveBeenCreated(error)) {
+      // No member request is sent before the image service is known: a lost answer before
+      // then was Keystone's.
+      if (!exists && !(glance && mayHaveBeenCreated(error))) {
         throw await explainCreateFailure(error, ref, glance, projectId);
       }
       // The member exists (a 409 said so, its read failed), or a POST may have created it

@@ -8,7 +8,13 @@ const common = {
 module.exports = {
   reporters: ["default", "<rootDir>/tests/support/summaryReporter.js"],
   projects: [
-    { ...common, displayName: "unit", testMatch: ["<rootDir>/tests/unit/**/*.test.ts"] },
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["<rootDir>/tests/unit/**/*.test.ts"],
+      // The serialization and gRPC tests run dist/: build it when older than the sources.
+      globalSetup: "<rootDir>/tests/support/buildBeforeUnitTests.ts",
+    },
     {
       ...common,
       displayName: "acceptance",

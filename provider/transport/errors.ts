@@ -25,6 +25,8 @@ export class ApiError extends Error {
      * (its response was lost). A 409 after such a retry can be our own first attempt.
      */
     readonly afterLostResponse: boolean,
+    /** Requests made in all, the first included (1 when the status is not retried). */
+    readonly attempts = 1,
   ) {
     super(
       redactSecrets(

@@ -171,6 +171,7 @@ export class HttpClient {
           requestId,
           code,
           earlierAttemptMayHaveLanded,
+          attempt,
         );
       }
       return {

@@ -74,6 +74,7 @@ test("owner shares, consumer accepts, rejects, sees an out-of-band change, and r
   expect(await accept.diff(accepted.id, read.props!, { imageId, status: "rejected" })).toEqual({
     changes: true,
     replaces: [],
+    deleteBeforeReplace: false,
   });
 
   await accept.delete(accepted.id, { ...read.props!, statusOnDelete: "pending" });

@@ -93,6 +93,19 @@ describe("owner and consumer stacks (examples/cross-project)", () => {
     ).toBe("accepted");
   });
 
+  test("naming the consumer's region (unset, then the same region) replaces the acceptance deleting first: Glance stays accepted", async () => {
+    const consumer1 = cloud.identities.consumer1.projectId;
+    await consumerStack.setConfig("region", cloud.identities.consumer1.region);
+    const up = await consumerStack.up();
+    expect(up.stdout).toMatch(/1 replaced/);
+    // Created first, the new resource's PUT "accepted" would be undone by the old one's
+    // delete (PUT "rejected") on the same membership.
+    expect(await owner.memberStatus(imageId, consumer1)).toBe("accepted");
+    expect(await consumerStack.outputs()).toEqual({ status: "accepted", memberId: consumer1 });
+    const preview = await consumerStack.preview();
+    expect(preview.stdout).not.toMatch(/to replace|to update|to create|to delete/);
+  });
+
   test("preview --diff of adding a project to the ImageShare shows exactly one create", async () => {
     await ownerStack.setConfig("projects", JSON.stringify([...projects, "new-project-id"]));
     const preview = await ownerStack.preview();

@@ -144,9 +144,19 @@ describe("scenario 6: Glance down beyond the retry budget", () => {
     // A create that may have landed fails as "created, failed to initialise" with its id, so
     // the engine keeps the member in state and the next up finishes it.
     expect(afterOutage.memberIds).toContain(extra);
+    // With the project that made it recorded, so a 404 from another project never drops it.
+    const ownerId = stack.cloud.identities.owner.projectId;
+    expect(outputsOf(afterOutage.text, extra)).toMatchObject({
+      status: "unknown",
+      managingProjectId: ownerId,
+    });
     const started = Date.now();
     const up = await stack.up();
     expect(up.code).toBe(0);
+    expect(outputsOf((await stack.state()).text, extra)).toMatchObject({
+      status: "pending",
+      managingProjectId: ownerId,
+    });
     console.log(
       `scenario 6d next up: ${up.stdout
         .split("\n")
@@ -166,3 +176,13 @@ describe("scenario 6: Glance down beyond the retry budget", () => {
     });
   });
 });
+
+/** The outputs state holds for the ImageMember of `memberId`. */
+function outputsOf(stateText: string, memberId: string): Record<string, unknown> | undefined {
+  const resources = (JSON.parse(stateText).deployment.resources ?? []) as {
+    type: string;
+    outputs?: Record<string, unknown>;
+  }[];
+  return resources.find((r) => r.type.endsWith("ImageMember") && r.outputs?.memberId === memberId)
+    ?.outputs;
+}

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "crypto";
 import * as http from "http";
+import * as https from "https";
 import { AddressInfo } from "net";
 
 export interface FakeProject {
@@ -40,8 +41,12 @@ export interface LoggedRequest {
 /** A fault to apply to the next matching request. */
 export interface Fault {
   match: (method: string, path: string) => boolean;
-  /** Answer with this status instead of serving the request. */
+  /** Answer with this status instead of serving the request (after serving it if `served`). */
   status?: number;
+  /** With `status`: serve the request first, as a gateway that passed it on and then failed. */
+  served?: boolean;
+  /** Serve the request, then answer its success with this body instead of the real one. */
+  rewriteBody?: (body: unknown) => unknown;
   /** The body of that answer (a Glance-style message otherwise). */
   body?: string;
   retryAfter?: string;
@@ -121,10 +126,13 @@ export class FakeCloud {
     return this.log.filter((r) => r.service === "keystone" && r.path === "/v3/auth/tokens");
   }
 
-  async start(): Promise<string> {
-    this.server = http.createServer((req, res) => this.handle(req, res));
+  /** Listens on loopback; over HTTPS when given a key and certificate. */
+  async start(tls?: { key: Buffer; cert: Buffer }): Promise<string> {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => this.handle(req, res);
+    this.server = tls ? https.createServer(tls, handler) : http.createServer(handler);
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const port = (this.server.address() as AddressInfo).port;
+    this.url = `${tls ? "https" : "http"}://127.0.0.1:${port}`;
     return this.url;
   }
 
@@ -147,6 +155,10 @@ export class FakeCloud {
         req.socket.destroy();
         return;
       }
+      if (fault?.status && fault.served) {
+        if (service === "keystone") this.keystone(method, path, raw);
+        else this.glance(method, path, raw, token);
+      }
       if (fault?.status) {
         this.log.push({ method, path, status: fault.status, service, token });
         const headers: Record<string, string> = fault.retryAfter
@@ -168,7 +180,8 @@ export class FakeCloud {
         this.sendError(res, answer.status, answer.message ?? "", {}, answer.plain);
         return;
       }
-      const body = answer.body === undefined ? "" : JSON.stringify(answer.body);
+      const served = fault?.rewriteBody ? fault.rewriteBody(answer.body) : answer.body;
+      const body = served === undefined ? "" : JSON.stringify(served);
       res.writeHead(answer.status, {
         "Content-Type": "application/json",
         "x-openstack-request-id": `req-${randomUUID()}`,

@@ -10,7 +10,7 @@
  *
  * Faults: an HTTP status (503, 429 + Retry-After, ...), a connection reset before anything
  * is forwarded, a forwarded request whose response is cut (the server did the work, the
- * client never hears of it), latency before forwarding, a stalled response after forwarding,
+ * client never hears of it) or replaced by a gateway's 502/504, latency before forwarding, a stalled response after forwarding,
  * and "down" modes (503 to everything, or the port refusing connections).
  */
 import { createHash } from "crypto";
@@ -26,6 +26,8 @@ export type FaultAction =
   | { kind: "reset" }
   /** Forward, read the server's whole answer, then destroy the client connection. */
   | { kind: "cutResponse" }
+  /** Forward, then answer `status` instead of the server (a gateway that passed it on, then failed). */
+  | { kind: "gatewayError"; status: 502 | 504 }
   /**
    * Wait `ms` before forwarding (nothing is forwarded if the client gave up meanwhile), and
    * optionally hold the server's answer `stallMs` more.
@@ -353,6 +355,15 @@ export class FaultProxy {
       record.respondedAt = Date.now();
       req.socket.destroy();
       return;
+    }
+    if (action.kind === "gatewayError") {
+      return this.answer(
+        res,
+        record,
+        action.status,
+        {},
+        '{"message": "fault proxy: gateway error"}',
+      );
     }
     if (action.kind === "stallResponse") {
       await sleep(action.ms);

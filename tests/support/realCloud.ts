@@ -133,6 +133,11 @@ export class GlanceDriver {
       .sort();
   }
 
+  async memberStatus(imageId: string, memberId: string): Promise<string> {
+    const response = await this.send("GET", `/v2/images/${imageId}/members/${memberId}`);
+    return (response.body as { status: string }).status;
+  }
+
   async addMember(imageId: string, memberId: string): Promise<void> {
     await this.send("POST", `/v2/images/${imageId}/members`, { member: memberId });
   }

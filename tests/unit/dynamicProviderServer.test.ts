@@ -1,11 +1,15 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runTypeScript } from "../support/childProcess";
+import { assertFreshBuild } from "../support/buildFreshness";
+import { projectRoot, runTypeScript } from "../support/childProcess";
 import { DynamicProviderServer } from "../support/dynamicProviderServer";
 import { FakeCloud } from "../support/fakeCloud";
 
 const urn = "urn:pulumi:dev::test-project::pulumi-nodejs:dynamic/images:ImageMember::share";
+
+// These tests run the build (dist/), which must not be older than the sources.
+beforeAll(() => assertFreshBuild(projectRoot));
 
 describe("the real dynamic-provider server (the process the engine runs)", () => {
   let cloud: FakeCloud;

@@ -126,7 +126,12 @@ describe("ImageMember provider against the fake cloud", () => {
     };
     // The engine keeps a resource whose create failed with an id: nothing is left unknown to state.
     expect(error.id).toBe(`${image.id}/p1`);
-    expect(error.properties).toEqual({ imageId: image.id, memberId: "p1" });
+    expect(error.properties).toEqual({
+      imageId: image.id,
+      memberId: "p1",
+      status: "unknown",
+      managingProjectId: cloud.project("owner").id,
+    });
     expect(error.message).toMatch(
       /the image service failed \(503\) and kept failing after retries/,
     );

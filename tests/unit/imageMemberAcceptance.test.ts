@@ -46,7 +46,7 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
       imageId: image.id,
       status: "rejected",
     });
-    expect(diff).toEqual({ changes: true, replaces: [] });
+    expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     const updated = await provider.update(created.id, created.outs!, {
       imageId: image.id,
       status: "rejected",
@@ -148,6 +148,7 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
     expect(await provider.diff("x", olds, { imageId: image, status: "accepted" })).toEqual({
       changes: false,
       replaces: [],
+      deleteBeforeReplace: false,
     });
     expect(
       await provider.diff("x", olds, {
@@ -157,16 +158,57 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
     ).toEqual({
       changes: true,
       replaces: ["imageId"],
+      deleteBeforeReplace: false,
     });
     expect(
       await provider.diff("x", olds, { imageId: image, status: "accepted", memberId: "n" }),
-    ).toEqual({ changes: true, replaces: ["memberId"] });
+    ).toEqual({ changes: true, replaces: ["memberId"], deleteBeforeReplace: false });
     expect(
       await provider.diff("x", olds, {
         imageId: image,
         status: "accepted",
         statusOnDelete: "pending",
       }),
-    ).toEqual({ changes: true, replaces: [] });
+    ).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    // The same membership under a region name now given: the old resource's delete resets the
+    // status (statusOnDelete), so it must run before the new one sets it.
+    for (const memberId of [undefined, "m"]) {
+      expect(
+        await provider.diff("x", olds, {
+          imageId: image,
+          status: "accepted",
+          memberId,
+          region: "RegionOne",
+        }),
+      ).toEqual({ changes: true, replaces: ["region"], deleteBeforeReplace: true });
+    }
+    expect(
+      await provider.diff("x", olds, {
+        imageId: image,
+        memberId: "n",
+        status: "accepted",
+        region: "RegionOne",
+      }),
+    ).toEqual({ changes: true, replaces: ["memberId", "region"], deleteBeforeReplace: false });
+  });
+
+  test("a replacement deleting first, as the engine does when told, leaves the membership accepted", async () => {
+    const image = cloud.addImage("owner");
+    share(image.id, "consumer1");
+    const provider = await providerAs("consumer1");
+    const old = await provider.create({ imageId: image.id, status: "accepted" });
+    const news = { imageId: image.id, status: "accepted" as const, region: "RegionOne" };
+    const diff = await provider.diff(old.id, old.outs!, news);
+    expect(diff.deleteBeforeReplace).toBe(true);
+    // The engine's two orders of a replacement; deleteBeforeReplace picks the first.
+    const replace = async (deleteFirst: boolean) => {
+      if (deleteFirst) await provider.delete(old.id, old.outs!);
+      const created = await provider.create(news);
+      if (!deleteFirst) await provider.delete(old.id, old.outs!);
+      return created;
+    };
+    const created = await replace(diff.deleteBeforeReplace === true);
+    expect(created.outs?.status).toBe("accepted");
+    expect(cloud.members.get(image.id)![0].status).toBe("accepted");
   });
 });

@@ -1,8 +1,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runTypeScript } from "../support/childProcess";
+import { assertFreshBuild } from "../support/buildFreshness";
+import { projectRoot, runTypeScript } from "../support/childProcess";
 import { FakeCloud } from "../support/fakeCloud";
+
+// These tests run the build (dist/), which must not be older than the sources.
+beforeAll(() => assertFreshBuild(projectRoot));
 
 describe("the provider as Pulumi serializes it into state", () => {
   let cloud: FakeCloud;

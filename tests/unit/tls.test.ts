@@ -7,7 +7,8 @@ import * as path from "path";
 import { ImageMemberProvider } from "../../provider";
 import { TransportError } from "../../provider/transport/errors";
 import { HttpClient } from "../../provider/transport/http";
-import { stackConfig, withoutOpenStackEnv } from "../support/providerHarness";
+import { FakeCloud } from "../support/fakeCloud";
+import { configuredProvider, stackConfig, withoutOpenStackEnv } from "../support/providerHarness";
 
 withoutOpenStackEnv();
 
@@ -119,5 +120,82 @@ describe("TLS", () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe("OS_CACERT through the provider, against a cloud whose certificate a private CA signed", () => {
+  let dir: string;
+  let cloud: FakeCloud;
+  let caFile: string;
+  const savedCacert = process.env.OS_CACERT;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "private-ca-"));
+    const file = (name: string) => path.join(dir, name);
+    const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "ignore" });
+    // A CA made for this test, and a certificate for 127.0.0.1 it signs (loopback only).
+    openssl(
+      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+      "-subj", "/CN=pim test CA", "-addext", "basicConstraints=critical,CA:true",
+      "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+      "-keyout", file("ca.key"), "-out", file("ca.pem"),
+    ); // prettier-ignore
+    openssl(
+      "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+      "-keyout", file("server.key"), "-out", file("server.csr"),
+    ); // prettier-ignore
+    fs.writeFileSync(file("ext.cnf"), "subjectAltName=IP:127.0.0.1\n");
+    openssl(
+      "x509", "-req", "-in", file("server.csr"), "-CA", file("ca.pem"), "-CAkey", file("ca.key"),
+      "-CAcreateserial", "-days", "1", "-extfile", file("ext.cnf"), "-out", file("server.pem"),
+    ); // prettier-ignore
+    caFile = file("ca.pem");
+    cloud = new FakeCloud();
+    await cloud.start({
+      key: fs.readFileSync(file("server.key")),
+      cert: fs.readFileSync(file("server.pem")),
+    });
+  });
+  afterAll(async () => {
+    await cloud?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  // Sessions are cached per process and configuration: each way of giving the CA starts afresh.
+  const clearSessions = () =>
+    (globalThis as unknown as Record<symbol, Map<string, unknown> | undefined>)[
+      Symbol.for("pulumi-image-members.sessions")
+    ]?.clear();
+  beforeEach(clearSessions);
+  afterEach(() => {
+    if (savedCacert === undefined) delete process.env.OS_CACERT;
+    else process.env.OS_CACERT = savedCacert;
+  });
+
+  test("without the CA bundle the provider refuses the certificate and creates nothing", async () => {
+    expect(cloud.url).toMatch(/^https:\/\/127\.0\.0\.1:/);
+    const image = cloud.addImage("owner");
+    const provider = await configuredProvider(cloud);
+    await expect(provider.create({ imageId: image.id, memberId: "p1" })).rejects.toThrow(
+      new RegExp(
+        `Cannot share image ${image.id} with project p1: the cloud could not be reached: .*` +
+          `TLS certificate not trusted \\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\\); set OS_CACERT`,
+      ),
+    );
+    expect(cloud.log).toEqual([]);
+  });
+
+  test("with OS_CACERT, and with openstack:cacertFile, the provider authenticates and shares over TLS", async () => {
+    const image = cloud.addImage("owner");
+    process.env.OS_CACERT = caFile;
+    const fromEnv = await configuredProvider(cloud);
+    const created = await fromEnv.create({ imageId: image.id, memberId: "p1" });
+    expect(created.outs).toMatchObject({ memberId: "p1", status: "pending" });
+    delete process.env.OS_CACERT;
+    clearSessions();
+
+    const fromStack = await configuredProvider(cloud, "owner", { "openstack:cacertFile": caFile });
+    await fromStack.create({ imageId: image.id, memberId: "p2" });
+    expect(cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual(["p1", "p2"]);
+    expect(cloud.authentications().map((r) => r.status)).toEqual([201, 201]);
   });
 });

@@ -9,6 +9,7 @@ const owner = new pulumi.StackReference(config.require("ownerStack"));
 const acceptance = new ImageMemberAcceptance("golden-image", {
   imageId: owner.requireOutput("imageId") as pulumi.Output<string>,
   status: (config.get("status") as "accepted" | "rejected" | "pending" | undefined) ?? "accepted",
+  region: config.get("region"),
 });
 
 export const status = acceptance.status;

@@ -21,18 +21,38 @@ interface MemberBody {
   schema?: unknown;
 }
 
+/**
+ * A success answer whose body is not a usable member. The request was served (a POST did
+ * create the membership); only its answer cannot be used.
+ */
+export class UnexpectedMemberAnswer extends Error {
+  override name = "UnexpectedMemberAnswer";
+}
+
+function isMemberStatus(value: unknown): value is MemberStatus {
+  return memberStatuses.includes(value as MemberStatus);
+}
+
 export function parseMember(body: unknown): Member {
   const raw = (body ?? {}) as MemberBody;
   if (typeof raw.member_id !== "string" || typeof raw.image_id !== "string") {
-    throw new Error(
+    throw new UnexpectedMemberAnswer(
       `unexpected member body from the image service: ${JSON.stringify(body).slice(0, 200)}`,
     );
   }
-  const status = String(raw.status) as MemberStatus;
+  if (!isMemberStatus(raw.status)) {
+    const shown = JSON.stringify(raw.status ?? null).slice(0, 60);
+    throw new UnexpectedMemberAnswer(
+      `the image service gave the membership of project ${raw.member_id} in image ${raw.image_id} ` +
+        `the status ${shown}, which is none of ${memberStatuses.map((s) => `"${s}"`).join(", ")}; ` +
+        `this answer cannot be used. Check that the endpoint is a Glance v2 (or IMS) image service, and ` +
+        `report this answer to the cloud's operators`,
+    );
+  }
   return {
     imageId: raw.image_id,
     memberId: raw.member_id,
-    status,
+    status: raw.status,
     createdAt: String(raw.created_at ?? ""),
     updatedAt: String(raw.updated_at ?? ""),
     schema: String(raw.schema ?? "/v2/schemas/member"),

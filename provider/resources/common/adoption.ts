@@ -1,3 +1,4 @@
+import { UnexpectedMemberAnswer } from "../../glance";
 import { ApiError, TransportError } from "../../transport/errors";
 
 /**
@@ -9,7 +10,13 @@ export function adoptExistingForThisRun(): boolean {
   return /^(1|true|yes)$/i.test(process.env.IMAGE_MEMBERS_ADOPT_EXISTING ?? "");
 }
 
-/** A create that failed after an attempt that may have reached Glance (its answer was lost). */
+/**
+ * A create that failed after an attempt that may have reached Glance (its answer was lost),
+ * or that Glance served with a success whose body cannot be used (the member exists).
+ */
 export function mayHaveBeenCreated(error: unknown): boolean {
-  return (error instanceof ApiError || error instanceof TransportError) && error.afterLostResponse;
+  return (
+    error instanceof UnexpectedMemberAnswer ||
+    ((error instanceof ApiError || error instanceof TransportError) && error.afterLostResponse)
+  );
 }

@@ -2,6 +2,7 @@ import { getImage, ImageSummary } from "../../glance";
 import { ServiceConnection } from "../../identity/session";
 import { ConfigurationError } from "../../identity/configurationError";
 import { ApiError, TransportError } from "../../transport/errors";
+import { retryableStatuses } from "../../transport/retry";
 import { redactSecrets } from "../../transport/secrets";
 
 /** A failure explained for a person: what was attempted, what went wrong, what to do. */
@@ -71,21 +72,40 @@ export function explainCommonFailure(error: unknown, headline: string): Provider
     );
   }
   if (error.status >= 500) {
-    return fail(
-      headline,
-      `the image service failed (${error.status}) and kept failing after retries; try again later, ` +
-        `and give the request id to the cloud's operators if it persists.`,
-      serverEvidence(error),
-    );
+    return fail(headline, serverFailure(error), serverEvidence(error));
   }
   if (error.status === 429) {
     return fail(
       headline,
-      "the cloud kept rate-limiting the requests; try again later.",
+      error.attempts > 1
+        ? `the cloud kept rate-limiting the requests; try again later (${error.attempts} requests made).`
+        : "the cloud rate-limited the request and asked to wait longer than the provider waits; try again later.",
       serverEvidence(error),
     );
   }
   return undefined;
+}
+
+/** What a 5xx means, from how many requests were made: a 500 is not retried, a 503 is. */
+function serverFailure(error: ApiError): string {
+  const advice = "give the request id to the cloud's operators if it persists";
+  if (error.attempts > 1) {
+    return (
+      `the image service failed (${error.status}) and kept failing after retries; try again later, ` +
+      `and ${advice} (${error.attempts} requests made).`
+    );
+  }
+  if (retryableStatuses.has(error.status)) {
+    return (
+      `the image service failed (${error.status}) and asked to be called again later than the ` +
+      `provider waits (Retry-After), so the request was made once; try again later, and ${advice}.`
+    );
+  }
+  return (
+    `the image service failed (${error.status}) on the one request made, and a ` +
+    `${error.status} is not retried, as it may come from the request rather than a busy server. ` +
+    `Try again, and ${advice}.`
+  );
 }
 
 /** Reads the image only to explain a failure; never lets that diagnosis hide the first error. */

@@ -13,6 +13,8 @@ import {
   failures,
 } from "../common/validation";
 import { explainCreateFailure, explainOtherFailure, hiddenMemberError } from "./explain";
+import { ProviderError } from "../common/explain";
+import { unsettledStatus } from "../imageMembers/types";
 import { MemberRef, memberRefOf, resourceId } from "../common/memberRef";
 import { currentProjectId, foreignNotFound } from "../common/managingProject";
 
@@ -98,20 +100,36 @@ export class ImageMemberProvider
       // The project is asked for only to explain a 403 or 404, never after a failed login.
       const projectId = async () =>
         glance ? session?.projectId().catch(() => undefined) : undefined;
-      const explained = await explainCreateFailure(error, ref, glance, projectId);
-      if (mayHaveBeenCreated(error)) {
-        // A POST may have created the member although no answer said so. Report it as created
-        // but failed to initialise (an error carrying the id): the engine keeps it in state,
-        // the next pulumi up finishes it (update), refresh drops it if it is absent, destroy
-        // removes it. Without this, the next run's POST meets 409 in a process that cannot
-        // know the member is its own.
-        throw Object.assign(explained, {
-          id: resourceId(ref),
-          properties: { ...inputs },
-          reasons: [explained.message],
-        });
+      const exists = error instanceof ExistingMemberUnread;
+      // No member request is sent before the image service is known: a lost answer before
+      // then was Keystone's.
+      if (!exists && !(glance && mayHaveBeenCreated(error))) {
+        throw await explainCreateFailure(error, ref, glance, projectId);
       }
-      throw explained;
+      // The member exists (a 409 said so, its read failed), or a POST may have created it
+      // although no answer said so. Report it as created but failed to initialise (an error
+      // carrying the id): the engine keeps it in state, the next pulumi up finishes it
+      // (update), refresh drops it if it is absent, destroy removes it. Without this, the next
+      // run's POST meets 409 in a process that cannot know the member is its own. The managing
+      // project is recorded now: update keeps the one in state.
+      const explained = exists
+        ? existingMemberUnreadError(error, ref)
+        : await explainCreateFailure(error, ref, glance, projectId);
+      if (!exists) {
+        explained.message +=
+          ` The membership may exist: it is kept in state with status "${unsettledStatus}", and ` +
+          `the next pulumi up reads it (or creates it if it is absent).`;
+      }
+      const managingProjectId = glance ? await currentProjectId(this.stackSettings) : undefined;
+      throw Object.assign(explained, {
+        id: resourceId(ref),
+        properties: {
+          ...inputs,
+          status: unsettledStatus,
+          ...(managingProjectId ? { managingProjectId } : {}),
+        },
+        reasons: [explained.message],
+      });
     }
   }
 
@@ -208,7 +226,11 @@ export class ImageMemberProvider
         error.status === 409 &&
         (error.afterLostResponse || adoptExisting)
       ) {
-        return getMember(glance, ref.imageId, ref.memberId);
+        try {
+          return await getMember(glance, ref.imageId, ref.memberId);
+        } catch (readError) {
+          throw new ExistingMemberUnread(readError, error.afterLostResponse);
+        }
       }
       throw error;
     }
@@ -245,6 +267,32 @@ export class ImageMemberProvider
       throw explainOtherFailure(error, headline, ref);
     }
   }
+}
+
+/** A POST met 409, so the member exists, but the GET that should adopt it failed. */
+class ExistingMemberUnread extends Error {
+  constructor(
+    readonly readError: unknown,
+    readonly afterLostResponse: boolean,
+  ) {
+    super(String((readError as Error)?.message ?? readError));
+  }
+}
+
+function existingMemberUnreadError(error: ExistingMemberUnread, ref: MemberRef): ProviderError {
+  const why = error.afterLostResponse
+    ? "a retried POST met 409, so an earlier attempt whose answer was lost made it"
+    : "the image service answered 409, and adoptExisting asks to take it over";
+  const explained = explainOtherFailure(
+    error.readError,
+    `Cannot share image ${ref.imageId} with project ${ref.memberId}: project ${ref.memberId} is ` +
+      `already a member of image ${ref.imageId} (${why}), but reading it failed`,
+    ref,
+  );
+  explained.message +=
+    ` The membership is kept in state with status "${unsettledStatus}"; run pulumi up again ` +
+    `to read it (pulumi destroy removes it).`;
+  return explained;
 }
 
 function refOf(inputs: ImageMemberInputs): MemberRef {

@@ -84,7 +84,17 @@ export class ImageMemberAcceptanceProvider
       olds.status !== news.status ||
       (olds.vaultId ?? undefined) !== (news.vaultId ?? undefined) ||
       (olds.statusOnDelete ?? "rejected") !== (news.statusOnDelete ?? "rejected");
-    return { changes: replaces.length > 0 || updates, replaces };
+    // The same membership in a region now named differently (undefined to "RegionOne", say):
+    // created first, the new resource would set the status and the old one's delete would then
+    // reset it (statusOnDelete) on that very membership. The old one must go first.
+    const samePair =
+      olds.imageId === news.imageId &&
+      (news.memberId === undefined || news.memberId === olds.memberId);
+    return {
+      changes: replaces.length > 0 || updates,
+      replaces,
+      deleteBeforeReplace: replaces.length > 0 && samePair,
+    };
   }
 
   async create(

@@ -4,6 +4,7 @@
  * repository's project folders stay clean and tests never share state.
  */
 import { execFile, execFileSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -18,7 +19,12 @@ export interface CommandResult {
 let cachedBinDir: string | undefined;
 let built = false;
 
-/** The engine's provider process loads the package's build (dist/): make it current, once. */
+/**
+ * The engine runs the examples with the package as users install it: `npm install` in
+ * examples/ copies the build into examples/node_modules/pulumi-image-members (a `file:..`
+ * dependency, installed as a packed copy, see examples/.npmrc). Make the build current and
+ * reinstall it when it changed, once per test file.
+ */
 function ensureBuilt(): void {
   if (!built) {
     execFileSync(
@@ -28,8 +34,40 @@ function ensureBuilt(): void {
         stdio: "inherit",
       },
     );
+    ensureExamplesInstalled();
     built = true;
   }
+}
+
+/** A digest of what `npm pack` would ship: package.json and every file of the build. */
+function buildDigest(): string {
+  const hash = createHash("sha256");
+  hash.update(fs.readFileSync(path.join(projectRoot, "package.json")));
+  const walk = (dir: string) => {
+    for (const entry of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else hash.update(`${path.relative(projectRoot, full)}\0`).update(fs.readFileSync(full));
+    }
+  };
+  walk(path.join(projectRoot, "dist", "provider"));
+  return hash.digest("hex");
+}
+
+/** `npm install` in examples/ when the installed copy is not the current build. */
+export function ensureExamplesInstalled(): void {
+  const examples = path.join(projectRoot, "examples");
+  const stamp = path.join(examples, "node_modules", ".pim-build-digest");
+  const digest = buildDigest();
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === digest) return;
+  fs.rmSync(path.join(examples, "node_modules"), { recursive: true, force: true });
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd: examples,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  fs.writeFileSync(stamp, digest);
 }
 
 /** The bin folder of the Pulumi CLI; builds it the first time (minutes), then reuses the cache. */
@@ -65,8 +103,10 @@ export class PulumiProject {
     readonly stack = "e2e",
     /** Share a backend folder between projects, for StackReference. */
     sharedBackendDir?: string,
+    /** false for a project that installed the package itself (tests/package). */
+    usesRepositoryBuild = true,
   ) {
-    ensureBuilt();
+    if (usesRepositoryBuild) ensureBuilt();
     this.workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-e2e-"));
     this.backendDir = sharedBackendDir ?? path.join(this.workDir, "state");
     this.configFile = path.join(this.workDir, `Pulumi.${stack}.yaml`);

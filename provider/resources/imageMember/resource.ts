@@ -8,12 +8,12 @@ export interface ImageMemberArgs {
   /** The project to share it with. */
   memberId: pulumi.Input<string>;
   /** Region whose image service to use; defaults to the configured region. */
-  region?: pulumi.Input<string>;
+  region?: pulumi.Input<string> | undefined;
   /**
    * Take over the membership if it exists already (made by hand or another tool) instead of
    * failing with a conflict. Pulumi's `import` option cannot work with dynamic resources.
    */
-  adoptExisting?: pulumi.Input<boolean>;
+  adoptExisting?: pulumi.Input<boolean> | undefined;
 }
 
 /**

@@ -8,12 +8,12 @@ export interface ImageMemberAcceptanceArgs {
   /** `accepted`, `rejected` or `pending`. A change is an in-place update. */
   status: pulumi.Input<"accepted" | "rejected" | "pending">;
   /** The member project; defaults to the project the credentials are scoped to. */
-  memberId?: pulumi.Input<string>;
-  region?: pulumi.Input<string>;
+  memberId?: pulumi.Input<string> | undefined;
+  region?: pulumi.Input<string> | undefined;
   /** Huawei Cloud: the CBR vault, needed to accept a full-ECS image made from a backup. */
-  vaultId?: pulumi.Input<string>;
+  vaultId?: pulumi.Input<string> | undefined;
   /** What the status goes back to when this resource is deleted: `rejected` (default) or `pending`. */
-  statusOnDelete?: pulumi.Input<"rejected" | "pending">;
+  statusOnDelete?: pulumi.Input<"rejected" | "pending"> | undefined;
 }
 
 /**

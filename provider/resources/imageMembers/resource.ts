@@ -9,12 +9,12 @@ export interface ImageMembersArgs {
   /** The projects to share it with, each listed once; order does not matter. */
   memberIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Region whose image service to use; defaults to the configured region. */
-  region?: pulumi.Input<string>;
+  region?: pulumi.Input<string> | undefined;
   /**
    * Take over memberships that exist already (made by hand or another tool) instead of
    * failing with a conflict.
    */
-  adoptExisting?: pulumi.Input<boolean>;
+  adoptExisting?: pulumi.Input<boolean> | undefined;
 }
 
 /**

@@ -6,8 +6,8 @@ export interface ImageShareArgs {
   imageId: pulumi.Input<string>;
   /** The projects to share the image with. A plain list: each project becomes one child. */
   memberIds: string[];
-  region?: pulumi.Input<string>;
-  adoptExisting?: pulumi.Input<boolean>;
+  region?: pulumi.Input<string> | undefined;
+  adoptExisting?: pulumi.Input<boolean> | undefined;
 }
 
 export interface SharedMember {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import provider = require("./serializedProvider");
 import type { ImageMembersMember } from "./provider";
 
+/** The arguments of an {@link ImageMembers}. */
 export interface ImageMembersArgs {
   /** The image to share (a UUID). The credentials must belong to its owner project. */
   imageId: pulumi.Input<string>;
@@ -24,7 +25,9 @@ export interface ImageMembersArgs {
  * exist in Glance but are not listed here are left alone.
  */
 export class ImageMembers extends pulumi.dynamic.Resource {
+  /** The image shared. */
   declare readonly imageId: pulumi.Output<string>;
+  /** The region given, if any. */
   declare readonly region: pulumi.Output<string | undefined>;
   /** The memberships, sorted by memberId; each `status` is `pending`, `accepted` or `rejected`. */
   declare readonly members: pulumi.Output<ImageMembersMember[]>;

@@ -19,8 +19,7 @@ export PATH
 node --version
 
 step "the quickstart's pulumi-image-members: the build, installed as users install it (examples/)"
-rm -rf examples/node_modules
-(cd examples && npm install --no-audit --no-fund --loglevel=error)
+bash scripts/install-examples.sh
 
 step "local OpenStack: PostgreSQL, Keystone, Glance on 127.0.0.1 (first time: apt installs, a few minutes)"
 bash scripts/local-cloud.sh up

@@ -4,7 +4,6 @@
  * repository's project folders stay clean and tests never share state.
  */
 import { execFile, execFileSync } from "child_process";
-import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -20,54 +19,17 @@ let cachedBinDir: string | undefined;
 let built = false;
 
 /**
- * The engine runs the examples with the package as users install it: `npm install` in
- * examples/ copies the build into examples/node_modules/pulumi-image-members (a `file:..`
- * dependency, installed as a packed copy, see examples/.npmrc). Make the build current and
- * reinstall it when it changed, once per test file.
+ * The engine runs the examples with the package as users install it: scripts/install-examples.sh
+ * builds it and, when the build changed, installs it into examples/node_modules as npm installs
+ * a user's dependency (a packed copy, see there). Once per test file.
  */
 function ensureBuilt(): void {
   if (!built) {
-    execFileSync(
-      process.execPath,
-      [require.resolve("typescript/bin/tsc"), "-p", path.join(projectRoot, "tsconfig.build.json")],
-      {
-        stdio: "inherit",
-      },
-    );
-    ensureExamplesInstalled();
+    execFileSync("bash", [path.join(projectRoot, "scripts/install-examples.sh")], {
+      stdio: ["ignore", "inherit", "inherit"],
+    });
     built = true;
   }
-}
-
-/** A digest of what `npm pack` would ship: package.json and every file of the build. */
-function buildDigest(): string {
-  const hash = createHash("sha256");
-  hash.update(fs.readFileSync(path.join(projectRoot, "package.json")));
-  const walk = (dir: string) => {
-    for (const entry of fs
-      .readdirSync(dir, { withFileTypes: true })
-      .sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else hash.update(`${path.relative(projectRoot, full)}\0`).update(fs.readFileSync(full));
-    }
-  };
-  walk(path.join(projectRoot, "dist", "provider"));
-  return hash.digest("hex");
-}
-
-/** `npm install` in examples/ when the installed copy is not the current build. */
-export function ensureExamplesInstalled(): void {
-  const examples = path.join(projectRoot, "examples");
-  const stamp = path.join(examples, "node_modules", ".pim-build-digest");
-  const digest = buildDigest();
-  if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === digest) return;
-  fs.rmSync(path.join(examples, "node_modules"), { recursive: true, force: true });
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], {
-    cwd: examples,
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  fs.writeFileSync(stamp, digest);
 }
 
 /** The bin folder of the Pulumi CLI; builds it the first time (minutes), then reuses the cache. */

@@ -53,5 +53,5 @@ npx jest --selectProjects e2e --runInBand
 step "fault injection and crash consistency under the real engine (about 4 minutes)"
 npx jest --selectProjects faults --runInBand
 
-step "the package as users install it: npm pack of a clean copy, npm install with the oldest and newest @pulumi/pulumi, CommonJS, ESM and strict TypeScript programs under the engine (about 3 minutes)"
+step "the package as users install it: npm pack of a clean copy, npm install with the oldest and newest @pulumi/pulumi, CommonJS, ESM and strict TypeScript programs under the engine (about 2.5 minutes)"
 npx jest --selectProjects package --runInBand

@@ -2,7 +2,16 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", ".local-cloud/", ".pulumi-state/", "coverage/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      ".local-cloud/",
+      ".pulumi-state/",
+      "coverage/",
+      "docs/api/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,4 +1,4 @@
-/** Three suites: fast unit tests, acceptance tests on a real cloud, end-to-end under the engine. */
+/** The suites: fast unit tests, acceptance tests on a real cloud, end-to-end under the engine. */
 const common = {
   preset: "ts-jest",
   testEnvironment: "node",
@@ -22,5 +22,6 @@ module.exports = {
     },
     { ...common, displayName: "e2e", testMatch: ["<rootDir>/tests/e2e/**/*.test.ts"] },
     { ...common, displayName: "faults", testMatch: ["<rootDir>/tests/faults/**/*.test.ts"] },
+    { ...common, displayName: "package", testMatch: ["<rootDir>/tests/package/**/*.test.ts"] },
   ],
 };

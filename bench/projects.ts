@@ -54,7 +54,7 @@ function npmProject(name: string, packages: string[]): string {
     JSON.stringify({ name: `pim-bench-${name}`, version: "0.0.0", private: true }, null, 2),
   );
   const pulumiVersion = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8"))
-    .dependencies["@pulumi/pulumi"];
+    .devDependencies["@pulumi/pulumi"];
   sh(
     "npm",
     [

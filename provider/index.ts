@@ -5,6 +5,10 @@ export type { ImageMemberInputs, ImageMemberOutputs } from "./resources/imageMem
 export { ImageMemberAcceptance } from "./resources/imageMemberAcceptance/resource";
 export type { ImageMemberAcceptanceArgs } from "./resources/imageMemberAcceptance/resource";
 export { ImageMemberAcceptanceProvider } from "./resources/imageMemberAcceptance/provider";
+export type {
+  ImageMemberAcceptanceInputs,
+  ImageMemberAcceptanceOutputs,
+} from "./resources/imageMemberAcceptance/provider";
 export { ImageMembers } from "./resources/imageMembers/resource";
 export type { ImageMembersArgs } from "./resources/imageMembers/resource";
 export { ImageMembersProvider } from "./resources/imageMembers/provider";
@@ -15,5 +19,6 @@ export type {
 } from "./resources/imageMembers/provider";
 export { ImageShare } from "./resources/imageShare/component";
 export type { ImageShareArgs, SharedMember } from "./resources/imageShare/component";
+export type { MemberStatus } from "./glance/members/results";
 export { ConfigurationError } from "./identity/configurationError";
 export { ProviderError } from "./resources/common/explain";

@@ -13,6 +13,14 @@ step "npm dependencies and build (first time about a minute)"
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npm run --silent build
 
+step "Node.js 24 from the npm registry (first time about 15 s; then cached)"
+PATH="$(bash scripts/node.sh ensure 24):$PATH"
+export PATH
+node --version
+
+step "the quickstart's pulumi-image-members: the build, installed as users install it (examples/)"
+bash scripts/install-examples.sh
+
 step "local OpenStack: PostgreSQL, Keystone, Glance on 127.0.0.1 (first time: apt installs, a few minutes)"
 bash scripts/local-cloud.sh up
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ImageMember } from "../../provider";
+import { ImageMember } from "pulumi-image-members";
 
 const config = new pulumi.Config();
 const imageId = config.require("imageId");

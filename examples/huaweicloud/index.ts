@@ -17,8 +17,7 @@
  * Data Key" and "Describe Key" on the custom key); the provider's error says so if you forget.
  */
 import * as pulumi from "@pulumi/pulumi";
-// In your own project: import { ImageShare } from "pulumi-image-members";
-import { ImageShare } from "../../provider";
+import { ImageShare } from "pulumi-image-members";
 
 const config = new pulumi.Config();
 const imageId = config.require("imageId");

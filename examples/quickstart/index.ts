@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-// In your own project: import { ImageMember } from "pulumi-image-members";
-import { ImageMember } from "../../provider";
+import { ImageMember } from "pulumi-image-members";
 
 const config = new pulumi.Config();
 const imageId = config.require("imageId");

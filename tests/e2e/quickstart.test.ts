@@ -73,6 +73,25 @@ describe("root quickstart under the real engine", () => {
       b: { memberId: members().b, status: "pending" },
     });
     expect(glance.count("POST")).toBe(2);
+
+    // The example imports the package as users install it: what Pulumi stores per resource
+    // for the provider is a require() of it, not code.
+    const state = await project.exportState();
+    const shares = (state.deployment.resources ?? []).filter(
+      (r) => r.type === "pulumi-nodejs:dynamic/images:ImageMember",
+    );
+    expect(shares).toHaveLength(2);
+    for (const share of shares) {
+      expect(String(share.inputs?.__provider)).toContain(
+        `require("pulumi-image-members/serialized/imageMember")`,
+      );
+    }
+    const perMember = Math.round(
+      shares.reduce((sum, r) => sum + JSON.stringify(r).length, 0) / shares.length,
+    );
+    console.log(
+      `quickstart state: ${perMember} bytes per member resource, ${state.text.length} bytes in all (pulumi stack export)`,
+    );
   });
 
   test("2. a second pulumi up reports no changes and sends Glance nothing", async () => {

@@ -152,12 +152,14 @@ test("8. state holds no password, application credential secret or token, from s
     for (const secret of [o.password, appCred.secret, ...tokens]) {
       expect(everything.includes(secret)).toBe(false);
     }
-    // The serialized provider is in state, small, and holds no code of the provider's layers.
+    // The serialized provider is in state, small, and holds no code of the provider's layers:
+    // a require() of the installed package (the quickstart uses it as users do).
     const providerText = String(
       exported.deployment.resources?.find((r) => r.type.endsWith("ImageMember"))?.outputs
         ?.__provider,
     );
-    expect(providerText).toContain("pulumi-image-members/runtime");
+    expect(providerText).toContain(`require("pulumi-image-members/serialized/imageMember")`);
+    expect(providerText.length).toBeLessThan(1000);
     expect(providerText).not.toContain("X-Auth-Token");
     console.log(
       `state: ${exported.text.length} bytes for 3 members; serialized provider ${providerText.length} bytes`,

@@ -18,16 +18,16 @@ export interface CommandResult {
 let cachedBinDir: string | undefined;
 let built = false;
 
-/** The engine's provider process loads the package's build (dist/): make it current, once. */
+/**
+ * The engine runs the examples with the package as users install it: scripts/install-examples.sh
+ * builds it and, when the build changed, installs it into examples/node_modules as npm installs
+ * a user's dependency (a packed copy, see there). Once per test file.
+ */
 function ensureBuilt(): void {
   if (!built) {
-    execFileSync(
-      process.execPath,
-      [require.resolve("typescript/bin/tsc"), "-p", path.join(projectRoot, "tsconfig.build.json")],
-      {
-        stdio: "inherit",
-      },
-    );
+    execFileSync("bash", [path.join(projectRoot, "scripts/install-examples.sh")], {
+      stdio: ["ignore", "inherit", "inherit"],
+    });
     built = true;
   }
 }
@@ -65,8 +65,10 @@ export class PulumiProject {
     readonly stack = "e2e",
     /** Share a backend folder between projects, for StackReference. */
     sharedBackendDir?: string,
+    /** false for a project that installed the package itself (tests/package). */
+    usesRepositoryBuild = true,
   ) {
-    ensureBuilt();
+    if (usesRepositoryBuild) ensureBuilt();
     this.workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-e2e-"));
     this.backendDir = sharedBackendDir ?? path.join(this.workDir, "state");
     this.configFile = path.join(this.workDir, `Pulumi.${stack}.yaml`);

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-// In your own project: import { ImageMemberAcceptance } from "pulumi-image-members";
-import { ImageMemberAcceptance } from "../../../provider";
+import { ImageMemberAcceptance } from "pulumi-image-members";
 
 const config = new pulumi.Config();
 // The owner's stack, e.g. "organization/image-members-cross-project-owner/prod".

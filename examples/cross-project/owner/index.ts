@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-// In your own project: import { ImageShare } from "pulumi-image-members";
-import { ImageShare } from "../../../provider";
+import { ImageShare } from "pulumi-image-members";
 
 const config = new pulumi.Config();
 export const imageId = config.require("imageId");

@@ -1,3 +1,4 @@
+/** The status of an image member as Glance reports it. */
 export type MemberStatus = "pending" | "accepted" | "rejected";
 
 export const memberStatuses: readonly MemberStatus[] = ["pending", "accepted", "rejected"];

@@ -8,8 +8,13 @@ import { stackSettingsOf } from "./session";
  * serialized into state, so they may hold it and may use inheritance.
  */
 export abstract class ConfiguredProvider {
+  /**
+   * The `openstack:*` settings of the stack config, set by `configure`.
+   * @internal
+   */
   protected stackSettings?: Settings;
 
+  /** Called by the engine once per provider process with the stack config, before any other hook. */
   async configure(request: dynamic.ConfigureRequest): Promise<void> {
     this.stackSettings = stackSettingsOf(request);
   }

@@ -7,6 +7,7 @@ import { redactSecrets } from "../../transport/secrets";
 
 /** A failure explained for a person: what was attempted, what went wrong, what to do. */
 export class ProviderError extends Error {
+  /** Always `ProviderError`. */
   override name = "ProviderError";
 }
 

@@ -18,18 +18,27 @@ import { unsettledStatus } from "../imageMembers/types";
 import { MemberRef, memberRefOf, resourceId } from "../common/memberRef";
 import { currentProjectId, foreignNotFound } from "../common/managingProject";
 
+/** The inputs of an `ImageMember` as the engine hands them to the provider. */
 export interface ImageMemberInputs {
+  /** The image shared (a UUID). */
   imageId: string;
+  /** The project it is shared with. */
   memberId: string;
+  /** Region whose image service is used; the configured region when absent. */
   region?: string;
   /** Take over a membership that already exists instead of failing with a conflict. */
   adoptExisting?: boolean;
 }
 
+/** What the provider returns for an `ImageMember` and Pulumi keeps in state. */
 export interface ImageMemberOutputs extends ImageMemberInputs {
+  /** `pending`, `accepted` or `rejected`, as Glance reports it. */
   status: string;
+  /** When Glance created the membership (ISO 8601). */
   createdAt: string;
+  /** When the membership last changed (ISO 8601). */
   updatedAt: string;
+  /** Glance's schema path for members. */
   schema: string;
   /**
    * The project whose credentials made the membership. A "not found" from any other project

@@ -3,18 +3,19 @@ import * as pulumi from "@pulumi/pulumi";
 import provider = require("./serializedProvider");
 import { hidingServerRecords } from "../common/hiddenDiffs";
 
+/** The arguments of an {@link ImageMember}. */
 export interface ImageMemberArgs {
   /** The image to share (a UUID). The credentials must belong to its owner project. */
   imageId: pulumi.Input<string>;
   /** The project to share it with. */
   memberId: pulumi.Input<string>;
   /** Region whose image service to use; defaults to the configured region. */
-  region?: pulumi.Input<string>;
+  region?: pulumi.Input<string> | undefined;
   /**
    * Take over the membership if it exists already (made by hand or another tool) instead of
    * failing with a conflict. Pulumi's `import` option cannot work with dynamic resources.
    */
-  adoptExisting?: pulumi.Input<boolean>;
+  adoptExisting?: pulumi.Input<boolean> | undefined;
 }
 
 /**
@@ -22,13 +23,19 @@ export interface ImageMemberArgs {
  * accepts or rejects it; `status` shows which.
  */
 export class ImageMember extends pulumi.dynamic.Resource {
+  /** The image shared. */
   declare readonly imageId: pulumi.Output<string>;
+  /** The project it is shared with. */
   declare readonly memberId: pulumi.Output<string>;
+  /** The region given, if any. */
   declare readonly region: pulumi.Output<string | undefined>;
   /** `pending` until the member project accepts (`accepted`) or rejects (`rejected`). */
   declare readonly status: pulumi.Output<string>;
+  /** When Glance created the membership (ISO 8601). */
   declare readonly createdAt: pulumi.Output<string>;
+  /** When the membership last changed, for example when it was accepted (ISO 8601). */
   declare readonly updatedAt: pulumi.Output<string>;
+  /** Glance's schema path for members. */
   declare readonly schema: pulumi.Output<string>;
   /**
    * The project whose credentials created the membership. A "not found" seen with another

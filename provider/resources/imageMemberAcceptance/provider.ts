@@ -16,11 +16,15 @@ import {
   failures,
 } from "../common/validation";
 
+/** The inputs of an `ImageMemberAcceptance` as the engine hands them to the provider. */
 export interface ImageMemberAcceptanceInputs {
+  /** The image shared with this project. */
   imageId: string;
+  /** The status to set: `accepted`, `rejected` or `pending`. */
   status: MemberStatus;
   /** Defaults to the project the credentials are scoped to. */
   memberId?: string;
+  /** Region whose image service is used; the configured region when absent. */
   region?: string;
   /** Huawei Cloud: the CBR vault, to accept a full-ECS image made from a backup. */
   vaultId?: string;
@@ -28,10 +32,15 @@ export interface ImageMemberAcceptanceInputs {
   statusOnDelete?: "rejected" | "pending";
 }
 
+/** What the provider returns for an `ImageMemberAcceptance` and Pulumi keeps in state. */
 export interface ImageMemberAcceptanceOutputs extends ImageMemberAcceptanceInputs {
+  /** The member project. */
   memberId: string;
+  /** When Glance created the membership (ISO 8601). */
   createdAt: string;
+  /** When the status last changed (ISO 8601). */
   updatedAt: string;
+  /** Glance's schema path for members. */
   schema: string;
   /**
    * The project whose credentials set the status. A "not found" from any other project does

@@ -3,18 +3,20 @@ import * as pulumi from "@pulumi/pulumi";
 import provider = require("./serializedProvider");
 import { hidingServerRecords } from "../common/hiddenDiffs";
 
+/** The arguments of an {@link ImageMemberAcceptance}. */
 export interface ImageMemberAcceptanceArgs {
   /** The image shared with this project. */
   imageId: pulumi.Input<string>;
   /** `accepted`, `rejected` or `pending`. A change is an in-place update. */
   status: pulumi.Input<"accepted" | "rejected" | "pending">;
   /** The member project; defaults to the project the credentials are scoped to. */
-  memberId?: pulumi.Input<string>;
-  region?: pulumi.Input<string>;
+  memberId?: pulumi.Input<string> | undefined;
+  /** Region whose image service to use; defaults to the configured region. */
+  region?: pulumi.Input<string> | undefined;
   /** Huawei Cloud: the CBR vault, needed to accept a full-ECS image made from a backup. */
-  vaultId?: pulumi.Input<string>;
+  vaultId?: pulumi.Input<string> | undefined;
   /** What the status goes back to when this resource is deleted: `rejected` (default) or `pending`. */
-  statusOnDelete?: pulumi.Input<"rejected" | "pending">;
+  statusOnDelete?: pulumi.Input<"rejected" | "pending"> | undefined;
 }
 
 /**
@@ -22,11 +24,17 @@ export interface ImageMemberAcceptanceArgs {
  * half of the sharing handshake. Use the member project's credentials.
  */
 export class ImageMemberAcceptance extends pulumi.dynamic.Resource {
+  /** The image shared with this project. */
   declare readonly imageId: pulumi.Output<string>;
+  /** The member project (this one). */
   declare readonly memberId: pulumi.Output<string>;
+  /** The member's status as Glance reports it. */
   declare readonly status: pulumi.Output<string>;
+  /** The region given, if any. */
   declare readonly region: pulumi.Output<string | undefined>;
+  /** When Glance created the membership (ISO 8601). */
   declare readonly createdAt: pulumi.Output<string>;
+  /** When the status last changed (ISO 8601). */
   declare readonly updatedAt: pulumi.Output<string>;
   /**
    * The project whose credentials set the status. A "not found" seen with another project's

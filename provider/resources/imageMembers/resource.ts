@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import provider = require("./serializedProvider");
 import type { ImageMembersMember } from "./provider";
 
+/** The arguments of an {@link ImageMembers}. */
 export interface ImageMembersArgs {
   /** The image to share (a UUID). The credentials must belong to its owner project. */
   imageId: pulumi.Input<string>;
@@ -11,20 +12,20 @@ export interface ImageMembersArgs {
    * `pulumi preview --diff` then shows one line per project gaining or losing access, under
    * its label, and nothing else. Give this or `memberIds`.
    */
-  projects?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  projects?: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined;
   /**
    * The projects to share it with as a plain list, each listed once; order does not matter.
    * Stored as `projects` with each id its own label, so the diff is the same as for `projects`.
    * Give this or `projects`.
    */
-  memberIds?: pulumi.Input<pulumi.Input<string>[]>;
+  memberIds?: pulumi.Input<pulumi.Input<string>[]> | undefined;
   /** Region whose image service to use; defaults to the configured region. */
-  region?: pulumi.Input<string>;
+  region?: pulumi.Input<string> | undefined;
   /**
    * Take over memberships that exist already (made by hand or another tool) instead of
    * failing with a conflict.
    */
-  adoptExisting?: pulumi.Input<boolean>;
+  adoptExisting?: pulumi.Input<boolean> | undefined;
 }
 
 /**
@@ -34,7 +35,9 @@ export interface ImageMembersArgs {
  * exist in Glance but are not listed here are left alone.
  */
 export class ImageMembers extends pulumi.dynamic.Resource {
+  /** The image shared. */
   declare readonly imageId: pulumi.Output<string>;
+  /** The region given, if any. */
   declare readonly region: pulumi.Output<string | undefined>;
   /**
    * The memberships, sorted by memberId; each `status` is `pending`, `accepted` or `rejected`,

@@ -9,6 +9,7 @@
 export type ProjectsByLabel = Record<string, string>;
 
 export interface ImageMembersInputs {
+  /** The image shared (a UUID). */
   imageId: string;
   /** What `check` stores: the projects to share the image with, by label. */
   projects?: ProjectsByLabel;
@@ -17,6 +18,7 @@ export interface ImageMembersInputs {
    * (each id its own label), so state written by older versions upgrades without a replacement.
    */
   memberIds?: string[];
+  /** Region whose image service is used; the configured region when absent. */
   region?: string;
   /** Take over memberships that already exist instead of failing with a conflict. */
   adoptExisting?: boolean;
@@ -24,20 +26,26 @@ export interface ImageMembersInputs {
 
 /** One membership as kept in state: no schema, no image id (the resource has it), to stay small. */
 export interface ImageMembersMember {
+  /** The project the image is shared with. */
   memberId: string;
   /**
    * `pending`, `accepted` or `rejected`; `unknown` for a member whose POST may have reached
    * Glance although no answer said so (the next update or refresh settles it).
    */
   status: string;
+  /** When Glance created the membership (ISO 8601). */
   createdAt: string;
+  /** When the membership last changed (ISO 8601). */
   updatedAt: string;
   /** The label the program gave this project, when it is not the project id itself. */
   name?: string;
 }
 
+/** What the provider returns for an `ImageMembers` and Pulumi keeps in state. */
 export interface ImageMembersOutputs {
+  /** The image shared. */
   imageId: string;
+  /** The region given, if any. */
   region?: string;
   /** Sorted by memberId. */
   members: ImageMembersMember[];

@@ -2,16 +2,23 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkProjectId } from "../common/validation";
 import { ImageMember } from "../imageMember/resource";
 
+/** The arguments of an {@link ImageShare}. */
 export interface ImageShareArgs {
+  /** The image to share (a UUID). The credentials must belong to its owner project. */
   imageId: pulumi.Input<string>;
   /** The projects to share the image with. A plain list: each project becomes one child. */
   memberIds: string[];
-  region?: pulumi.Input<string>;
-  adoptExisting?: pulumi.Input<boolean>;
+  /** Region whose image service to use; defaults to the configured region. */
+  region?: pulumi.Input<string> | undefined;
+  /** Take over memberships that exist already instead of failing with a conflict. */
+  adoptExisting?: pulumi.Input<boolean> | undefined;
 }
 
+/** One project an {@link ImageShare} shares the image with. */
 export interface SharedMember {
+  /** The project. */
   memberId: string;
+  /** `pending`, `accepted` or `rejected`. */
   status: string;
 }
 
@@ -20,6 +27,7 @@ export interface SharedMember {
  * project, so adding or removing a project touches only that member.
  */
 export class ImageShare extends pulumi.ComponentResource {
+  /** The projects shared with and their status, in the order of `memberIds`. */
   readonly members: pulumi.Output<SharedMember[]>;
 
   constructor(name: string, args: ImageShareArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -2,7 +2,8 @@
 # The main job, on a fresh machine: installs and starts everything the quickstart needs (npm
 # dependencies, a local Keystone + Glance, the Pulumi CLI), then shares an image with two
 # projects through `pulumi up` and shows what a one-line change would do, as a pull request's
-# `pulumi preview --diff` would. Safe to run again: it reuses the stack and the image.
+# `pulumi preview --diff` and this package's review report (`pulumi-image-members review`)
+# would. Safe to run again: it reuses the stack and the image.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -71,6 +72,11 @@ echo "+++ Pulumi.demo.yaml (pull request)"
 diff Pulumi.demo.yaml "$changed" | sed -n 's/^</-/p; s/^>/+/p' || true
 echo
 pulumi preview --diff --config-file "$changed"
+
+step "the same pull request as its reviewer reads it: who gains and who loses access"
+pulumi preview --json --config-file "$changed" >"$changed.json"
+node dist/provider/cli.js review "$changed.json"
+rm -f "$changed.json"
 
 step "done"
 echo "The stack stays deployed; run 'bash scripts/demo.sh' again (nothing changes), or remove it with:"

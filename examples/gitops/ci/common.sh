@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the job scripts: the stack, and clear errors for what a pipeline must provide.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

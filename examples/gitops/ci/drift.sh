@@ -3,7 +3,7 @@
 # the reviewed state (a member deleted, or its status changed, outside Pulumi; --show-sames
 # lets the report see a status changed on a resource the plan leaves alone). The report
 # (out/drift.md) says what changed. Exit 0: no drift; non-zero: drift, or the check failed.
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 
 status=0

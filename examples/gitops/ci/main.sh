@@ -3,10 +3,11 @@
 # program, the config or the state changed since that review (another merge, a change outside
 # Pulumi), `pulumi up --plan` refuses and nothing is applied: run the pull request's job again.
 # Usage: ci/main.sh PLAN_FILE
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 
 plan=${1:-}
-[ -n "$plan" ] && [ -f "$plan" ] ||
+if [ -z "$plan" ] || [ ! -f "$plan" ]; then
   fail "no reviewed plan (got '${plan}'): main applies only a plan saved by the pull-request job"
+fi
 pulumi up --stack "$STACK" --plan "$plan" --yes --skip-preview

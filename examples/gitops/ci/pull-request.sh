@@ -3,7 +3,7 @@
 # pull request's comment) and the plan main will apply (out/plan.json).
 # Exit 0: reviewable. Exit 3: the change grants access to a project not in
 # allowed-projects.txt (the report names it). Anything else: the preview itself failed.
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 
 pulumi preview --stack "$STACK" --json --save-plan "$OUT_DIR/plan.json" >"$OUT_DIR/preview.json"

@@ -55,7 +55,8 @@ export function renderReport(review: Review, options: RenderOptions = {}): strin
   if (shown < total) {
     detail.push("", cutNote(review.changes.length - shown, images.size - shownImages, maxChars));
   }
-  return [summary, ...detail].join("\n") + "\n";
+  // Sections each end with a blank line and start with one: keep one between them.
+  return ([summary, ...detail].join("\n") + "\n").replace(/\n{3,}/g, "\n\n");
 }
 
 function plural(count: number, one: string, many: string): string {

@@ -8,6 +8,7 @@ import { CountingProxy } from "../support/countingProxy";
 import { projectRoot } from "../support/childProcess";
 import { PulumiProject } from "../support/pulumiEngine";
 import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
+import { runAll } from "../support/cleanup";
 
 jest.setTimeout(600_000);
 
@@ -23,10 +24,7 @@ beforeAll(async () => {
   glance = new CountingProxy(cloud.glanceUrl);
   await Promise.all([keystone.start(), glance.start()]);
 });
-afterAll(async () => {
-  await owner?.cleanUp();
-  await Promise.all([keystone?.stop(), glance?.stop()]);
-});
+afterAll(() => runAll([() => owner?.cleanUp(), () => keystone?.stop(), () => glance?.stop()]));
 
 /** An application credential of the owner, made for this test and deleted after it. */
 async function makeApplicationCredential(): Promise<{

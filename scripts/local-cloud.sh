@@ -6,7 +6,9 @@ usage() {
   cat <<EOF
 usage: scripts/local-cloud.sh COMMAND
   up            install what is missing (apt), start PostgreSQL, Keystone and Glance,
-                provision identities, wait until both APIs answer. Idempotent.
+                provision identities, wait until both APIs answer. Idempotent. Exit 3
+                (before anything else) when another process, e.g. another checkout's
+                local cloud, holds one of the ports.
   down          stop every process this script started (recorded pids); keeps the state.
   status        say what runs; exit 1 if a recorded process is down.
   env [ID]      print the PATH of the env file for identity ID (admin, owner (default),
@@ -156,6 +158,7 @@ pg_setup() {
       local alt; alt=/var/lib/postgresql/local-cloud/$(echo "$D" | md5sum | cut -c1-16)
       rm -rf "$alt" "$D/pg"; mkdir -p "$alt"; chown postgres: "$alt"; chmod 700 "$alt"
       ln -s "$alt" "$D/pg"
+      echo "$D" >"$alt/local-cloud-dir" # names the owner for check_ports in other checkouts
     fi
   fi
   pg_paths
@@ -182,6 +185,50 @@ pg_setup() {
     psql_su "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 ||
       psql_su "CREATE DATABASE $db OWNER $db" >/dev/null
   done
+}
+
+# --- ports: another checkout's cloud on the same ports would only show as a bind error deep
+# in PostgreSQL's log. Checked first: name each taken port, its holder, and the ways out.
+# listener PORT: "PID CMDLINE" of the process listening on TCP PORT, or nothing.
+listener() {
+  local pid
+  pid=$(ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1)
+  if [ -n "$pid" ]; then echo "$pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+  elif ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; then echo "? (a process not visible here)"; fi
+}
+# cloud_dir_of CMDLINE: the state folder of the local cloud that process belongs to, if any.
+cloud_dir_of() {
+  local dir
+  dir=$(sed -n 's#.*[= ]\(/[^ ]*\)/\(etc/keystone\.conf\|etc/glance-api\.conf\|pg/data\)\( .*\)\{0,1\}$#\1#p' <<<"$1")
+  if [ -z "$dir" ]; then # a cluster kept under postgres's home names its owner in a file
+    dir=$(sed -n 's#.* -D \(/[^ ]*\)/data\( .*\)\{0,1\}$#\1#p' <<<"$1")
+    dir=$([ -n "$dir" ] && cat "$dir/local-cloud-dir" 2>/dev/null || true)
+  fi
+  echo "$dir"
+}
+check_ports() {
+  local taken=() others=() port what holder dir mine
+  mine=$([ -e "$D/pg" ] && readlink -m "$D/pg" || echo "$D")
+  for port in "$PG_PORT:PostgreSQL:PG" "$KS_PORT:Keystone:KEYSTONE" "$GL_PORT:Glance:GLANCE"; do
+    holder=$(listener "${port%%:*}"); [ -n "$holder" ] || continue
+    # our own cloud, already running: up is idempotent
+    case " $holder" in *" $D/"* | *"=$D/"* | *" $mine/"*) continue ;; esac
+    dir=$(cloud_dir_of "$holder"); what=${port#*:}
+    taken+=("  127.0.0.1:${port%%:*} (${what%%:*}, LOCAL_CLOUD_${what#*:}_PORT) held by pid ${holder%% *}: $(cut -c1-120 <<<"${holder#* }")${dir:+
+      that is the local cloud of $dir}")
+    [ -z "$dir" ] || [[ " ${others[*]} " == *" $dir "* ]] || others+=("$dir")
+  done
+  [ ${#taken[@]} -eq 0 ] && return
+  say "error: cannot start the local cloud of $D: its ports are taken"
+  printf '%s\n' "${taken[@]}" >&2
+  say "two ways out:"
+  if [ ${#others[@]} -gt 0 ]; then
+    for dir in "${others[@]}"; do
+      say "  - stop the other cloud: LOCAL_CLOUD_DIR=$dir bash scripts/local-cloud.sh down"
+    done
+  else say "  - stop the process holding the port"; fi
+  say "  - or give this cloud other ports, e.g. LOCAL_CLOUD_PG_PORT=$((PG_PORT + 1)) LOCAL_CLOUD_KEYSTONE_PORT=$((KS_PORT + 1)) LOCAL_CLOUD_GLANCE_PORT=$((GL_PORT + 10)) bash scripts/local-cloud.sh up"
+  exit 3
 }
 
 # --- Keystone under uwsgi. --http11-socket keeps connections alive (a plain http-socket
@@ -232,6 +279,7 @@ glance_up() {
 }
 
 cmd_up() {
+  check_ports
   mkdir -p "$D"/{log,run,etc,state,keystone,images,images-staging,images-tasks,lock}
   install_packages
   secrets

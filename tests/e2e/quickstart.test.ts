@@ -7,6 +7,7 @@ import { CountingProxy } from "../support/countingProxy";
 import { projectRoot } from "../support/childProcess";
 import { PulumiProject } from "../support/pulumiEngine";
 import { CloudFile, GlanceDriver, IdentityFile, loadCloudFile } from "../support/realCloud";
+import { runAll } from "../support/cleanup";
 
 jest.setTimeout(600_000);
 
@@ -56,12 +57,14 @@ describe("root quickstart under the real engine", () => {
     await project.setConfig("members", JSON.stringify(members()));
   });
 
-  afterAll(async () => {
-    await project?.destroy({ allowFailure: true });
-    project?.cleanUp();
-    await owner?.cleanUp();
-    await glance?.stop();
-  });
+  afterAll(() =>
+    runAll([
+      () => project?.destroy({ allowFailure: true }),
+      () => project?.cleanUp(),
+      () => owner?.cleanUp(),
+      () => glance?.stop(),
+    ]),
+  );
 
   test("1. pulumi up creates the declared members; Glance lists exactly them", async () => {
     const result = await project.up();

@@ -3,11 +3,15 @@
  * state, whichever source the credentials come from; bad input fails early and cleanly.
  */
 import { randomUUID } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { CountingProxy } from "../support/countingProxy";
 import { projectRoot } from "../support/childProcess";
 import { PulumiProject } from "../support/pulumiEngine";
 import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
+import { runAll } from "../support/cleanup";
+import { writeCloudsYaml } from "../support/cloudsYaml";
 
 jest.setTimeout(600_000);
 
@@ -23,10 +27,7 @@ beforeAll(async () => {
   glance = new CountingProxy(cloud.glanceUrl);
   await Promise.all([keystone.start(), glance.start()]);
 });
-afterAll(async () => {
-  await owner?.cleanUp();
-  await Promise.all([keystone?.stop(), glance?.stop()]);
-});
+afterAll(() => runAll([() => owner?.cleanUp(), () => keystone?.stop(), () => glance?.stop()]));
 
 /** An application credential of the owner, made for this test and deleted after it. */
 async function makeApplicationCredential(): Promise<{
@@ -60,6 +61,9 @@ test("8. state holds no password, application credential secret or token, from s
   const imageId = await owner.createImage();
   const appCred = await makeApplicationCredential();
   const project = new PulumiProject(projectRoot, "secrets");
+  // clouds.yaml + secure.yaml of the cloud under test, written from the cloud file.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-secrets-clouds-"));
+  const cloudsEnv = writeCloudsYaml(cloud, dir)("owner");
   try {
     // Each step adds a member, so each `up` authenticates with that step's credentials.
     const projects = [
@@ -114,12 +118,6 @@ test("8. state holds no password, application credential secret or token, from s
     });
 
     // (3) clouds.yaml + secure.yaml, selected with OS_CLOUD, at the engine's most verbose logging.
-    const localCloud = path.join(projectRoot, ".local-cloud");
-    const cloudsEnv = {
-      OS_CLOUD: "local-owner",
-      OS_CLIENT_CONFIG_FILE: path.join(localCloud, "clouds.yaml"),
-      OS_CLIENT_SECURE_FILE: path.join(localCloud, "secure.yaml"),
-    };
     await project.setConfig("members", members(3));
     const verbose = await project.run(
       [
@@ -165,16 +163,12 @@ test("8. state holds no password, application credential secret or token, from s
       `state: ${exported.text.length} bytes for 3 members; serialized provider ${providerText.length} bytes`,
     );
   } finally {
-    await project.destroy({
-      allowFailure: true,
-      env: {
-        OS_CLOUD: "local-owner",
-        OS_CLIENT_CONFIG_FILE: path.join(projectRoot, ".local-cloud/clouds.yaml"),
-        OS_CLIENT_SECURE_FILE: path.join(projectRoot, ".local-cloud/secure.yaml"),
-      },
-    });
-    project.cleanUp();
-    await appCred.remove();
+    await runAll([
+      () => project.destroy({ allowFailure: true, env: cloudsEnv }),
+      () => project.cleanUp(),
+      () => appCred.remove(),
+      () => fs.rmSync(dir, { recursive: true, force: true }),
+    ]);
   }
   expect(await owner.memberIds(imageId)).toEqual([]);
 });

@@ -3,29 +3,31 @@
  * credentials come from OS_* (clouds.yaml via OS_CLOUD), which Pulumi does not keep in state,
  * so the next run may use another project's. Glance then answers 404 for members that still
  * exist; the provider must not take them out of state, and nothing may change in Glance.
+ * The clouds.yaml is written from the cloud file's identities into the test's own folder.
  */
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../support/childProcess";
+import { runAll } from "../support/cleanup";
+import { writeCloudsYaml } from "../support/cloudsYaml";
 import { PulumiProject } from "../support/pulumiEngine";
 import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
 
 jest.setTimeout(600_000);
-
-const localCloud = path.join(projectRoot, ".local-cloud");
-const as = (cloudName: string) => ({
-  OS_CLOUD: cloudName,
-  OS_CLIENT_CONFIG_FILE: path.join(localCloud, "clouds.yaml"),
-  OS_CLIENT_SECURE_FILE: path.join(localCloud, "secure.yaml"),
-});
 
 describe("refresh and destroy with another project's credentials", () => {
   let cloud: CloudFile;
   let owner: GlanceDriver;
   let project: PulumiProject;
   let imageId: string;
+  let dir: string;
+  let as: (identity: string) => Record<string, string>;
 
   beforeAll(async () => {
     cloud = loadCloudFile();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-wrong-project-"));
+    as = writeCloudsYaml(cloud, dir);
     owner = new GlanceDriver(cloud, cloud.identities.owner);
     imageId = await owner.createImage();
     project = new PulumiProject(projectRoot, "wrong-project");
@@ -33,17 +35,20 @@ describe("refresh and destroy with another project's credentials", () => {
     await project.setConfig("members", JSON.stringify({ a: cloud.identities.consumer1.projectId }));
   });
 
-  afterAll(async () => {
-    await project?.destroy({ allowFailure: true, env: as("local-owner") });
-    project?.cleanUp();
-    await owner?.cleanUp();
-  });
+  afterAll(() =>
+    runAll([
+      () => project?.destroy({ allowFailure: true, env: as("owner") }),
+      () => project?.cleanUp(),
+      () => owner?.cleanUp(),
+      () => fs.rmSync(dir, { recursive: true, force: true }),
+    ]),
+  );
 
   test("a 404 seen as another project fails refresh and destroy; state and Glance keep the member", async () => {
     const member = cloud.identities.consumer1.projectId;
     const ownerId = cloud.identities.owner.projectId;
     const strangerId = cloud.identities.consumer2.projectId;
-    await project.up({ env: as("local-owner") });
+    await project.up({ env: as("owner") });
     expect(await owner.memberIds(imageId)).toEqual([member]);
     const memberIdsInState = async () =>
       ((await project.exportState()).deployment.resources ?? [])
@@ -59,21 +64,21 @@ describe("refresh and destroy with another project's credentials", () => {
         `credentials are for project ${strangerId}, and the membership was made with the ` +
         `credentials of project ${ownerId}`,
     );
-    const refresh = await project.refresh({ allowFailure: true, env: as("local-consumer2") });
+    const refresh = await project.refresh({ allowFailure: true, env: as("consumer2") });
     expect(refresh.code).not.toBe(0);
     expect(`${refresh.stdout}\n${refresh.stderr}`).toMatch(foreign);
     expect(await memberIdsInState()).toEqual([member]);
 
-    const destroy = await project.destroy({ allowFailure: true, env: as("local-consumer2") });
+    const destroy = await project.destroy({ allowFailure: true, env: as("consumer2") });
     expect(destroy.code).not.toBe(0);
     expect(`${destroy.stdout}\n${destroy.stderr}`).toMatch(foreign);
     expect(await memberIdsInState()).toEqual([member]);
     expect(await owner.memberIds(imageId)).toEqual([member]);
 
     // With the owner's credentials again, both work.
-    const ownRefresh = await project.refresh({ env: as("local-owner") });
+    const ownRefresh = await project.refresh({ env: as("owner") });
     expect(ownRefresh.code).toBe(0);
-    await project.destroy({ env: as("local-owner") });
+    await project.destroy({ env: as("owner") });
     expect(await owner.memberIds(imageId)).toEqual([]);
     expect(await memberIdsInState()).toEqual([]);
   });

@@ -33,6 +33,7 @@ import * as path from "path";
 import { sleep } from "../support/faultProxy";
 import { pulumiBinDir } from "../support/pulumiEngine";
 import { FaultStack, membersPath, report, seedFor, StateView } from "./harness";
+import { runAll } from "../support/cleanup";
 
 jest.setTimeout(300_000);
 
@@ -172,12 +173,17 @@ describe.each(points)(
     const seed = seedFor(`crash after ${point.afterPosts}`, `crash-${point.afterPosts}`);
     const stack = new FaultStack(`faults-crash-${point.afterPosts}`, seed);
     let tree: number[] = [];
+    let runPid: number | undefined; // the run's pid until the kill collected its tree
 
     beforeAll(() => stack.setUp());
-    afterAll(async () => {
-      killAll(tree); // anything of the killed run still alive: ours to end
-      await stack.tearDown();
-    });
+    // anything of the killed run still alive is ours to end, then the stack and proxies
+    // (a test that failed before the kill point leaves the run going: its tree is collected now)
+    afterAll(() =>
+      runAll([
+        () => killAll(tree.length > 0 || !runPid ? tree : [runPid, ...descendants(runPid)]),
+        () => stack.tearDown(),
+      ]),
+    );
 
     test("state is consistent at the kill; cancel, refresh, up (+ adopting the landed creates) converge", async () => {
       const started = Date.now();
@@ -192,6 +198,7 @@ describe.each(points)(
       ];
       const child = startUp(stack);
       const pid = child.pid!;
+      runPid = pid;
       const exited = new Promise((resolve) => child.once("exit", resolve));
       const deadline = Date.now() + 120_000;
       // Kill once enough POSTs arrived, at a moment when at least one create has reached

@@ -10,6 +10,7 @@ import { projectRoot } from "../support/childProcess";
 import { FaultProxy } from "../support/faultProxy";
 import { CommandResult, PulumiProject } from "../support/pulumiEngine";
 import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
+import { runAll } from "../support/cleanup";
 
 export const memberCount = 50;
 
@@ -168,9 +169,12 @@ export class FaultStack {
         expect(await this.owner.memberIds(this.imageId)).toEqual([]);
       }
     } finally {
-      this.project.cleanUp();
-      await this.owner.cleanUp();
-      await Promise.all([this.keystone.stop(), this.glance.stop()]);
+      await runAll([
+        () => this.project.cleanUp(),
+        () => this.owner.cleanUp(),
+        () => this.keystone.stop(),
+        () => this.glance.stop(),
+      ]);
     }
   }
 }

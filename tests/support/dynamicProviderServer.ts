@@ -34,15 +34,24 @@ export class DynamicProviderServer {
     );
     let stderr = "";
     child.stderr!.on("data", (d) => (stderr += d));
+    // A child that never announces its port is killed, not left to keep jest running.
     const port = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill();
+        reject(new Error(`dynamic-provider printed no port within 30 s: ${stderr}`));
+      }, 30_000);
       let out = "";
       child.stdout!.on("data", (d) => {
         out += d;
-        if (out.includes("\n")) resolve(out.trim());
+        if (out.includes("\n")) {
+          clearTimeout(timer);
+          resolve(out.trim());
+        }
       });
-      child.on("exit", (code) =>
-        reject(new Error(`dynamic-provider exited with ${code}: ${stderr}`)),
-      );
+      child.on("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`dynamic-provider exited with ${code}: ${stderr}`));
+      });
     });
     const client = new providerGrpc.ResourceProviderClient(
       `127.0.0.1:${port}`,

@@ -7,77 +7,23 @@ import { randomUUID } from "crypto";
 import * as http from "http";
 import * as https from "https";
 import { AddressInfo } from "net";
+import {
+  Answer,
+  credentialsEcho,
+  withEcho,
+  FakeImage,
+  FakeProject,
+  Fault,
+  KeystoneAuth,
+  LoggedRequest,
+  MemberRow,
+  keystoneError,
+  now,
+  titles,
+  unauthorizedText,
+} from "./fakeCloudTypes";
 
-export interface FakeProject {
-  id: string;
-  name: string;
-  user: { id: string; name: string; password: string };
-}
-
-export interface FakeImage {
-  id: string;
-  owner: string;
-  visibility: "shared" | "private" | "public" | "community";
-}
-
-interface MemberRow {
-  member_id: string;
-  image_id: string;
-  status: "pending" | "accepted" | "rejected";
-  created_at: string;
-  updated_at: string;
-  schema: string;
-}
-
-export interface LoggedRequest {
-  method: string;
-  path: string;
-  status: number;
-  service: "keystone" | "glance";
-  /** The auth headers seen, so tests can prove which token was used. */
-  token?: string;
-}
-
-/** A fault to apply to the next matching request. */
-export interface Fault {
-  match: (method: string, path: string) => boolean;
-  /** Answer with this status instead of serving the request (after serving it if `served`). */
-  status?: number;
-  /** With `status`: serve the request first, as a gateway that passed it on and then failed. */
-  served?: boolean;
-  /** Serve the request, then answer its success with this body instead of the real one. */
-  rewriteBody?: (body: unknown) => unknown;
-  /** The body of that answer (a Glance-style message otherwise). */
-  body?: string;
-  retryAfter?: string;
-  /** Serve the request, then cut the connection before any answer. */
-  dropResponse?: boolean;
-  /** Cut the connection without serving the request. */
-  resetBeforeServing?: boolean;
-  times: number;
-}
-
-const unauthorizedText =
-  "<html>\n <head>\n  <title>401 Unauthorized</title>\n </head>\n <body>\n  <h1>401 Unauthorized</h1>\n" +
-  "  This server could not verify that you are authorized to access the document you requested. Either " +
-  "you supplied the wrong credentials (e.g., bad password), or your browser does not understand how to " +
-  "supply the credentials required.<br /><br />\n\n\n\n </body>\n</html>";
-
-const titles: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  409: "Conflict",
-  413: "Request Entity Too Large",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  503: "Service Unavailable",
-};
-
-function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
-}
+export type { FakeImage, FakeProject, Fault, LoggedRequest } from "./fakeCloudTypes";
 
 export class FakeCloud {
   readonly projects: FakeProject[] = ["owner", "consumer1", "consumer2"].map((name) => ({
@@ -98,6 +44,11 @@ export class FakeCloud {
   /** Added to the catalog's image URL, as some clouds register it. */
   imagePathSuffix = "";
   tokenLifetimeMs = 3600_000;
+  /**
+   * Every error answer quotes the credentials of its request (password, application
+   * credential secret, token), as some real gateways do, to prove they never reach the user.
+   */
+  echoCredentials = false;
   private server?: http.Server;
   url = "";
 
@@ -159,12 +110,14 @@ export class FakeCloud {
         if (service === "keystone") this.keystone(method, path, raw);
         else this.glance(method, path, raw, token);
       }
+      const echo = this.echoCredentials ? credentialsEcho(raw, token) : "";
       if (fault?.status) {
         this.log.push({ method, path, status: fault.status, service, token });
         const headers: Record<string, string> = fault.retryAfter
           ? { "Retry-After": fault.retryAfter }
           : {};
-        this.sendError(res, fault.status, "Fault injected by the test.", headers, fault.body);
+        const message = "Fault injected by the test.";
+        this.sendError(res, fault.status, message, headers, fault.body, echo);
         return;
       }
       const answer =
@@ -177,7 +130,7 @@ export class FakeCloud {
         return;
       }
       if (answer.status >= 400) {
-        this.sendError(res, answer.status, answer.message ?? "", {}, answer.plain);
+        this.sendError(res, answer.status, answer.message ?? "", {}, answer.plain, echo);
         return;
       }
       const served = fault?.rewriteBody ? fault.rewriteBody(answer.body) : answer.body;
@@ -224,14 +177,16 @@ export class FakeCloud {
     message: string,
     headers: Record<string, string>,
     plain?: string,
+    echo = "",
   ): void {
-    const body =
+    const text =
       plain ??
       JSON.stringify({
         message: `${message}<br /><br />\n\n\n`,
         code: `${status} ${titles[status] ?? "Error"}`,
         title: titles[status] ?? "Error",
       });
+    const body = echo ? withEcho(text, echo) : text;
     res.writeHead(status, {
       "Content-Type": plain ? "text/html" : "application/json",
       "x-openstack-request-id": `req-${randomUUID()}`,
@@ -444,31 +399,4 @@ export class FakeCloud {
     rows.push(row);
     return { status: 200, body: row };
   }
-}
-
-interface Answer {
-  status: number;
-  body?: unknown;
-  message?: string;
-  plain?: string;
-  headers?: Record<string, string>;
-}
-
-interface KeystoneAuth {
-  identity?: {
-    methods?: string[];
-    password?: {
-      user?: { id?: string; name?: string; password?: string; domain?: { name?: string } };
-    };
-    application_credential?: { id?: string; secret?: string };
-    token?: { id?: string };
-  };
-  scope?: { project?: { id?: string; name?: string } };
-}
-
-function keystoneError(status: number, message: string): Answer {
-  return {
-    status,
-    plain: JSON.stringify({ error: { code: status, message, title: titles[status] } }),
-  };
 }

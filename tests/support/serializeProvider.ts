@@ -1,7 +1,7 @@
 /**
  * Serializes the ImageMember provider exactly as a Pulumi program does (in its own process,
  * loaded through ts-node like a TypeScript stack), then optionally loads the text back and
- * runs a lifecycle through the loaded copy. Prints one JSON line for the parent test.
+ * runs a lifecycle through the loaded copy (after one create the parent's fake cloud fails). Prints one JSON line for the parent test.
  *
  *   ts-node serializeProvider.ts <out-file> [<imageId> <memberId> <stack-config-json>]
  */
@@ -30,12 +30,18 @@ async function main(): Promise<void> {
       config: { get: (k: string) => values[k], require: (k: string) => values[k] },
     });
     const inputs = { imageId, memberId };
+    // The parent makes the first POST fail with a body quoting the credentials: the loaded
+    // copy's error is reported whole (message, stack, fields) for the parent to search.
+    const failedCreate = await loaded.create(inputs).then(
+      () => "the create meant to fail succeeded",
+      (e: Error) => ({ ...e, message: e.message, stack: e.stack }),
+    );
     const checked = await loaded.check(inputs, inputs);
     const created = await loaded.create(inputs);
     const read = await loaded.read(created.id, created.outs);
     const diff = await loaded.diff(created.id, created.outs!, inputs);
     await loaded.delete(created.id, created.outs!);
-    Object.assign(report, { checked, created, read, diff });
+    Object.assign(report, { failedCreate, checked, created, read, diff });
   }
   console.log(JSON.stringify(report));
 }

@@ -5,6 +5,7 @@ import { assertFreshBuild } from "../support/buildFreshness";
 import { projectRoot, runTypeScript } from "../support/childProcess";
 import { DynamicProviderServer } from "../support/dynamicProviderServer";
 import { FakeCloud } from "../support/fakeCloud";
+import { runAll } from "../support/cleanup";
 
 const urn = "urn:pulumi:dev::test-project::pulumi-nodejs:dynamic/images:ImageMember::share";
 
@@ -25,10 +26,7 @@ describe("the real dynamic-provider server (the process the engine runs)", () =>
     fs.rmSync(dir, { recursive: true, force: true });
     server = await DynamicProviderServer.start();
   }, 60_000);
-  afterAll(async () => {
-    server?.stop();
-    await cloud.stop();
-  });
+  afterAll(() => runAll([() => server?.stop(), () => cloud?.stop()]));
 
   test("Configure, Check, Diff, Create, Read, Update and Delete over gRPC", async () => {
     const owner = cloud.project("owner");

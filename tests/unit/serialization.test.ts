@@ -21,7 +21,7 @@ describe("the provider as Pulumi serializes it into state", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test("the loaded copy runs check, create, read, diff and delete, and no secret is in its text or outputs", async () => {
+  test("the loaded copy runs check, create, read, diff and delete, and no secret is in its text, outputs or errors", async () => {
     const image = cloud.addImage("owner");
     const owner = cloud.project("owner");
     const consumer = cloud.project("consumer1").id;
@@ -37,6 +37,13 @@ describe("the provider as Pulumi serializes it into state", () => {
     };
     const stackConfig = { "openstack:password": owner.user.password };
     const outFile = path.join(dir, "provider.js");
+    // The first member POST fails with a body quoting the credentials it was sent.
+    cloud.echoCredentials = true;
+    cloud.faults.push({
+      match: (method, p) => method === "POST" && p.endsWith("/members"),
+      status: 403,
+      times: 1,
+    });
 
     const report = JSON.parse(
       await runTypeScript(
@@ -48,6 +55,7 @@ describe("the provider as Pulumi serializes it into state", () => {
     const text = fs.readFileSync(outFile, "utf8");
     console.log(`serialized provider: ${report.bytes} bytes`);
 
+    expect(report.failedCreate.message).toMatch(/Credentials received: X-Auth-Token \[redacted\]/);
     expect(report.checked.failures).toEqual([]);
     expect(report.created).toMatchObject({
       id: `${image.id}/${consumer}`,

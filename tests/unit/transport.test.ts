@@ -3,6 +3,10 @@ import { AddressInfo } from "net";
 import { ApiError, TransportError } from "../../provider/transport/errors";
 import { HttpClient, OutgoingRequest, RequestAuthorizer } from "../../provider/transport/http";
 import { registerSecret } from "../../provider/transport/secrets";
+import { closeAfterEachTest } from "../support/cleanup";
+
+/** Every server is closed after its test, also when an assertion failed (else jest hangs). */
+const closeAfterTest = closeAfterEachTest();
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
 
@@ -32,14 +36,12 @@ async function scriptedServer(handlers: Handler[]) {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url,
-    seen,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((r) => server.close(() => r()));
-    },
+  const close = () => {
+    server.closeAllConnections();
+    return server.listening ? new Promise<void>((r) => server.close(() => r())) : undefined;
   };
+  closeAfterTest(close);
+  return { url, seen, close };
 }
 
 const json =
@@ -76,7 +78,6 @@ describe("HttpClient", () => {
     expect(server.seen[0].headers["content-type"]).toBe("application/json");
     expect(server.seen[0].body).toBe('{"member":"p"}');
     expect(new Set(server.seen.map((s) => s.socket))).toEqual(new Set([1]));
-    await server.close();
   });
 
   test("an error carries status, method, target, the cleaned server message and the request id", async () => {
@@ -99,7 +100,6 @@ describe("HttpClient", () => {
     );
     expect(error.message).not.toContain("zzz");
     expect(error.afterLostResponse).toBe(false);
-    await server.close();
   });
 
   test("Huawei Cloud and Keystone error bodies are understood too", async () => {
@@ -124,7 +124,6 @@ describe("HttpClient", () => {
       "The request you have made requires authentication.",
       undefined,
     ]);
-    await server.close();
   });
 
   test("retries 503, 502, 504 and 429 with growing backoff, honouring Retry-After", async () => {
@@ -141,7 +140,6 @@ describe("HttpClient", () => {
     expect(response.body).toEqual({ ok: true });
     // equal jitter with random 0.5: 3/4 of the ceiling 100, 400, 800 ms; 429 waits what it asked.
     expect(waits).toEqual([75, 3000, 300, 600]);
-    await server.close();
   });
 
   test("gives up after the attempt budget with the last server answer", async () => {
@@ -154,7 +152,6 @@ describe("HttpClient", () => {
     expect(error.status).toBe(503);
     expect(server.seen).toHaveLength(3);
     expect(waits).toHaveLength(2);
-    await server.close();
   });
 
   test("a Retry-After beyond the limit fails at once instead of stalling", async () => {
@@ -167,7 +164,6 @@ describe("HttpClient", () => {
       .catch((e) => e)) as ApiError;
     expect(error.status).toBe(429);
     expect(waits).toEqual([]);
-    await server.close();
   });
 
   test("a connection reset is retried, and marks the request as possibly delivered", async () => {
@@ -179,7 +175,6 @@ describe("HttpClient", () => {
     expect(error.status).toBe(409);
     expect(error.afterLostResponse).toBe(true);
     expect(server.seen).toHaveLength(2);
-    await server.close();
   });
 
   test("a server that never answers times out per attempt, then fails with a TransportError", async () => {
@@ -193,7 +188,6 @@ describe("HttpClient", () => {
     expect(error.message).toMatch(
       /GET 127\.0\.0\.1:\d+\/x failed after 2 attempt\(s\): no complete answer within 0.1 s/,
     );
-    await server.close();
   });
 
   test("a closed port fails with a TransportError naming the target", async () => {
@@ -236,7 +230,6 @@ describe("HttpClient", () => {
     expect(error.status).toBe(401);
     expect(renewals).toBe(2);
     expect(server.seen).toHaveLength(4);
-    await server.close();
   });
 
   test("a registered secret echoed by a server never reaches an error message", async () => {
@@ -249,6 +242,5 @@ describe("HttpClient", () => {
       .catch((e) => e)) as ApiError;
     expect(error.message).toContain("bad password [redacted] for user");
     expect(error.message).not.toContain("s3cr3t-password-value");
-    await server.close();
   });
 });

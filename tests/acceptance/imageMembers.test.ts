@@ -54,7 +54,11 @@ test("30 members: create, read, update (+2/-1) and delete, one Glance request pe
     glance.requests.length = 0;
     const read = await provider.read(created.id, created.outs!);
     expect(read.props).toEqual(created.outs);
-    expect(read.inputs).toEqual({ imageId, memberIds: sorted(memberIds) });
+    // Inputs as check stores them: the list as projects, each id its own label.
+    expect(read.inputs).toEqual({
+      imageId,
+      projects: Object.fromEntries(sorted(memberIds).map((id) => [id, id])),
+    });
     expect(glance.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `GET /v2/images/${imageId}/members`,
     ]);
@@ -83,9 +87,11 @@ test("30 members: create, read, update (+2/-1) and delete, one Glance request pe
     expect(drifted.props!.members.map((m) => m.memberId)).toEqual(
       sorted(wanted.filter((m) => m !== "bulk-project-7")),
     );
-    expect((drifted.inputs as unknown as { memberIds: string[] }).memberIds).not.toContain(
-      "bulk-project-7",
+    const driftedProjects = Object.values(
+      (drifted.inputs as unknown as { projects: Record<string, string> }).projects,
     );
+    expect(driftedProjects).not.toContain("bulk-project-7");
+    expect(driftedProjects).toContain("bulk-project-8");
 
     // Delete: one DELETE per member in state, and Glance has none left.
     glance.requests.length = 0;

@@ -22,3 +22,18 @@ export type { ImageShareArgs, SharedMember } from "./resources/imageShare/compon
 export type { MemberStatus } from "./glance/members/results";
 export { ConfigurationError } from "./identity/configurationError";
 export { ProviderError } from "./resources/common/explain";
+export { getImageMembers, getImageMembersOutput } from "./functions/getImageMembers";
+export type {
+  GetImageMembersArgs,
+  GetImageMembersOutputArgs,
+  GetImageMembersResult,
+  ImageMemberInfo,
+} from "./functions/getImageMembers";
+export { getSharedImages, getSharedImagesOutput } from "./functions/getSharedImages";
+export type {
+  GetSharedImagesArgs,
+  GetSharedImagesOutputArgs,
+  GetSharedImagesResult,
+  SharedImage,
+  SharedImageStatus,
+} from "./functions/getSharedImages";

@@ -17,6 +17,7 @@ export type {
   ImageMembersMember,
   ImageMembersOutputs,
 } from "./resources/imageMembers/provider";
+export type { ProjectsByLabel } from "./resources/imageMembers/types";
 export { ImageShare } from "./resources/imageShare/component";
 export type { ImageShareArgs, SharedMember } from "./resources/imageShare/component";
 export type { MemberStatus } from "./glance/members/results";

@@ -102,10 +102,11 @@ function newestFirst(a: SharedImage, b: SharedImage): number {
 export async function getSharedImages(
   args: GetSharedImagesArgs = {},
 ): Promise<GetSharedImagesResult> {
-  const { status, name } = validate(args ?? {});
+  const given = args ?? {};
+  const { status, name } = validate(given);
   const asked = `status "${status}"` + (name === undefined ? "" : `, name "${name}"`);
   const headline = `Cannot list the images shared with this project (${asked})`;
-  const { session, glance } = await connectForLookup(args.region, headline);
+  const { session, glance } = await connectForLookup(given.region, headline);
   try {
     const projectId = await session.projectId();
     if (!projectId) {

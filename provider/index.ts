@@ -17,8 +17,24 @@ export type {
   ImageMembersMember,
   ImageMembersOutputs,
 } from "./resources/imageMembers/provider";
+export type { ProjectsByLabel } from "./resources/imageMembers/types";
 export { ImageShare } from "./resources/imageShare/component";
 export type { ImageShareArgs, SharedMember } from "./resources/imageShare/component";
 export type { MemberStatus } from "./glance/members/results";
 export { ConfigurationError } from "./identity/configurationError";
 export { ProviderError } from "./resources/common/explain";
+export { getImageMembers, getImageMembersOutput } from "./functions/getImageMembers";
+export type {
+  GetImageMembersArgs,
+  GetImageMembersOutputArgs,
+  GetImageMembersResult,
+  ImageMemberInfo,
+} from "./functions/getImageMembers";
+export { getSharedImages, getSharedImagesOutput } from "./functions/getSharedImages";
+export type {
+  GetSharedImagesArgs,
+  GetSharedImagesOutputArgs,
+  GetSharedImagesResult,
+  SharedImage,
+  SharedImageStatus,
+} from "./functions/getSharedImages";

@@ -1,4 +1,5 @@
 export * from "./connection";
 export * from "./members/results";
 export * from "./members/requests";
+export * from "./images/results";
 export * from "./images/requests";

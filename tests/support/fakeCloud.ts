@@ -24,6 +24,7 @@ import {
 } from "./fakeCloudTypes";
 
 export type { FakeImage, FakeProject, Fault, LoggedRequest } from "./fakeCloudTypes";
+import { listImages } from "./fakeImageList";
 
 export class FakeCloud {
   readonly projects: FakeProject[] = ["owner", "consumer1", "consumer2"].map((name) => ({
@@ -41,6 +42,10 @@ export class FakeCloud {
   readonly log: LoggedRequest[] = [];
   readonly faults: Fault[] = [];
   memberQuota = 128;
+  /** `GET /v2/images` page size when none is asked (Glance's `limit_param_default`). */
+  limitParamDefault = 25;
+  /** The largest page `GET /v2/images` gives (Glance's `api_limit_max`). */
+  apiLimitMax = 1000;
   /** Added to the catalog's image URL, as some clouds register it. */
   imagePathSuffix = "";
   tokenLifetimeMs = 3600_000;
@@ -58,8 +63,19 @@ export class FakeCloud {
     return found;
   }
 
-  addImage(ownerName: string, visibility: FakeImage["visibility"] = "shared"): FakeImage {
-    const image = { id: randomUUID(), owner: this.project(ownerName).id, visibility };
+  addImage(
+    ownerName: string,
+    visibility: FakeImage["visibility"] = "shared",
+    name: string | null = null,
+  ): FakeImage {
+    const image = {
+      id: randomUUID(),
+      owner: this.project(ownerName).id,
+      visibility,
+      name,
+      created_at: now(),
+      updated_at: now(),
+    };
     this.images.set(image.id, image);
     this.members.set(image.id, []);
     return image;
@@ -96,7 +112,7 @@ export class FakeCloud {
     let raw = "";
     req.on("data", (chunk) => (raw += chunk));
     req.on("end", () => {
-      const path = (req.url ?? "").split("?")[0];
+      const [path, search = ""] = (req.url ?? "").split("?");
       const method = req.method ?? "GET";
       const service = path.startsWith("/v3") ? "keystone" : "glance";
       const token = (req.headers["x-auth-token"] as string | undefined) ?? this.akskToken(req);
@@ -108,7 +124,7 @@ export class FakeCloud {
       }
       if (fault?.status && fault.served) {
         if (service === "keystone") this.keystone(method, path, raw);
-        else this.glance(method, path, raw, token);
+        else this.glance(method, path, raw, token, search);
       }
       const echo = this.echoCredentials ? credentialsEcho(raw, token) : "";
       if (fault?.status) {
@@ -123,8 +139,8 @@ export class FakeCloud {
       const answer =
         service === "keystone"
           ? this.keystone(method, path, raw)
-          : this.glance(method, path, raw, token);
-      this.log.push({ method, path, status: answer.status, service, token });
+          : this.glance(method, path, raw, token, search);
+      this.log.push({ method, path, status: answer.status, service, token, query: search });
       if (fault?.dropResponse) {
         req.socket.destroy();
         return;
@@ -268,13 +284,28 @@ export class FakeCloud {
 
   // ---- Glance v2 ----
 
-  private glance(method: string, path: string, raw: string, token: string | undefined): Answer {
+  private glance(
+    method: string,
+    path: string,
+    raw: string,
+    token: string | undefined,
+    search = "",
+  ): Answer {
     const session = token ? this.tokens.get(token) : undefined;
     if (!session || session.expiresAt.getTime() < Date.now()) {
       return { status: 401, plain: unauthorizedText };
     }
     const caller = session.projectId;
     const parts = path.split("/").map((p) => decodeURIComponent(p));
+    if (path === "/v2/images" && method === "GET") {
+      return listImages(
+        [...this.images.values()],
+        (id) => this.members.get(id) ?? [],
+        caller,
+        new URLSearchParams(search),
+        this,
+      );
+    }
     // ["", "v2", "images", id, "members", memberId]
     if (parts[1] !== "v2" || parts[2] !== "images" || parts.length < 4 || parts.length > 6) {
       return { status: 404, message: "The resource could not be found." };

@@ -10,6 +10,9 @@ export interface FakeImage {
   id: string;
   owner: string;
   visibility: "shared" | "private" | "public" | "community";
+  name: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface MemberRow {
@@ -28,6 +31,8 @@ export interface LoggedRequest {
   service: "keystone" | "glance";
   /** The auth headers seen, so tests can prove which token was used. */
   token?: string;
+  /** The query string, without its `?`. */
+  query?: string;
 }
 
 /** A fault to apply to the next matching request. */

@@ -103,9 +103,12 @@ export class GlanceDriver {
     });
   }
 
-  async createImage(visibility: "shared" | "private" = "shared"): Promise<string> {
+  async createImage(
+    visibility: "shared" | "private" = "shared",
+    name = `pim-test-${randomUUID().slice(0, 8)}`,
+  ): Promise<string> {
     const response = await this.send("POST", "/v2/images", {
-      name: `pim-test-${randomUUID().slice(0, 8)}`,
+      name,
       disk_format: "raw",
       container_format: "bare",
       visibility,

@@ -1,3 +1,7 @@
+export function imagesUrl(endpoint: string): string {
+  return `${endpoint}/v2/images`;
+}
+
 export function imageUrl(endpoint: string, imageId: string): string {
-  return `${endpoint}/v2/images/${encodeURIComponent(imageId)}`;
+  return `${imagesUrl(endpoint)}/${encodeURIComponent(imageId)}`;
 }

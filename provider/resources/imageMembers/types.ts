@@ -8,6 +8,7 @@
  */
 export type ProjectsByLabel = Record<string, string>;
 
+/** What the provider keeps in state as the inputs of an `ImageMembers`, after `check`. */
 export interface ImageMembersInputs {
   /** The image shared (a UUID). */
   imageId: string;

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CloudSession, ServiceConnection } from "../identity/session";
 import { Settings, settingsFromStack, stackConfigNamespace } from "../identity/settings";
 import { explainCommonFailure, fail, ProviderError } from "../resources/common/explain";
-import { openSession } from "../resources/common/session";
+import { connectToImageService, openSession } from "../resources/common/session";
 
 /**
  * The `openstack:*` stack config of the running Pulumi program (nothing outside one). Look-ups
@@ -23,18 +23,16 @@ export interface LookupConnection {
 /**
  * The process-wide session (one authentication shared by every look-up and every resource
  * of the same configuration in this process) and Glance for `region`, or an error explained
- * under `headline`.
+ * under `headline`, exactly as the resources connect.
  */
 export async function connectForLookup(
   region: string | undefined,
   headline: string,
 ): Promise<LookupConnection> {
-  try {
-    const session = openSession(programStackSettings());
-    return { session, glance: await session.imageService(region) };
-  } catch (error) {
-    throw explainLookupFailure(error, headline);
-  }
+  const settings = programStackSettings();
+  const glance = await connectToImageService(settings, region, headline);
+  // The same cached session the connection came from: no second authentication.
+  return { session: openSession(settings), glance };
 }
 
 /** Configuration, authentication and transport failures, or the error's own words. */

@@ -20,3 +20,9 @@ export function mayHaveBeenCreated(error: unknown): boolean {
     ((error instanceof ApiError || error instanceof TransportError) && error.afterLostResponse)
   );
 }
+
+/**
+ * Status in state of a member whose POST may have reached Glance although no answer said so
+ * (the next update or refresh settles it). One word for every resource that keeps such members.
+ */
+export const unsettledStatus = "unknown";

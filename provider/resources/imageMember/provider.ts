@@ -1,6 +1,6 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ConfiguredProvider } from "../common/configuredProvider";
-import { adoptExistingForThisRun, mayHaveBeenCreated } from "../common/adoption";
+import { adoptExistingForThisRun, mayHaveBeenCreated, unsettledStatus } from "../common/adoption";
 import { createMember, getMember, deleteMember, Member } from "../../glance";
 import { CloudSession, ServiceConnection } from "../../identity/session";
 import { ApiError } from "../../transport/errors";
@@ -14,7 +14,6 @@ import {
 } from "../common/validation";
 import { explainCreateFailure, explainOtherFailure, hiddenMemberError } from "./explain";
 import { ProviderError } from "../common/explain";
-import { unsettledStatus } from "../imageMembers/types";
 import { MemberRef, memberRefOf, resourceId } from "../common/memberRef";
 import { currentProjectId, foreignNotFound } from "../common/managingProject";
 

@@ -60,5 +60,4 @@ export interface ImageMembersOutputs {
 /** Requests in flight at once per resource: fast for hundreds of members, gentle on Glance. */
 export const memberConcurrency = 8;
 
-/** Status of a member that may or may not exist (its POST's answer was lost, then it failed). */
-export const unsettledStatus = "unknown";
+export { unsettledStatus } from "../common/adoption";

@@ -3,6 +3,7 @@ import { listMembers, MemberStatus } from "../glance";
 import { ApiError } from "../transport/errors";
 import { fail, serverEvidence } from "../resources/common/explain";
 import { checkImageId } from "../resources/common/validation";
+import { withCloud } from "../resources/common/identity";
 import { connectForLookup, explainLookupFailure } from "./session";
 
 /** The arguments of {@link getImageMembers}. */
@@ -11,6 +12,8 @@ export interface GetImageMembersArgs {
   imageId: string;
   /** Region whose image service to ask; defaults to the configured region. */
   region?: string | undefined;
+  /** A clouds.yaml entry whose credentials to use instead of the stack's. */
+  cloud?: string | undefined;
 }
 
 /** The arguments of {@link getImageMembersOutput}: those of {@link getImageMembers}, as inputs. */
@@ -19,6 +22,8 @@ export interface GetImageMembersOutputArgs {
   imageId: pulumi.Input<string>;
   /** Region whose image service to ask; defaults to the configured region. */
   region?: pulumi.Input<string | undefined> | undefined;
+  /** A clouds.yaml entry whose credentials to use instead of the stack's. */
+  cloud?: pulumi.Input<string | undefined> | undefined;
 }
 
 /** One member of an image, as {@link getImageMembers} returns it. */
@@ -60,8 +65,8 @@ export async function getImageMembers(args: GetImageMembersArgs): Promise<GetIma
   if (invalid) {
     throw fail("getImageMembers", `${invalid.reason}. Pass the id of the image to look up`);
   }
-  const headline = `Cannot list the members of image ${imageId}`;
-  const { session, glance } = await connectForLookup(args.region, headline);
+  const headline = `Cannot list the members of image ${imageId}${withCloud(args.cloud)}`;
+  const { session, glance } = await connectForLookup(args, headline);
   try {
     const members = await listMembers(glance, imageId);
     return {

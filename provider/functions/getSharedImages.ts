@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { getMember, listImages, ListedImage, MemberStatus, memberStatuses } from "../glance";
 import { ApiError } from "../transport/errors";
 import { fail, serverEvidence } from "../resources/common/explain";
+import { withCloud } from "../resources/common/identity";
 import { connectForLookup, explainLookupFailure } from "./session";
 
 /** Which memberships {@link getSharedImages} lists: one status, or `all`. */
@@ -20,6 +21,8 @@ export interface GetSharedImagesArgs {
   name?: string | undefined;
   /** Region whose image service to ask; defaults to the configured region. */
   region?: string | undefined;
+  /** A clouds.yaml entry whose credentials to use instead of the stack's. */
+  cloud?: string | undefined;
 }
 
 /** The arguments of {@link getSharedImagesOutput}: those of {@link getSharedImages}, as inputs. */
@@ -30,6 +33,8 @@ export interface GetSharedImagesOutputArgs {
   name?: pulumi.Input<string | undefined> | undefined;
   /** Region whose image service to ask; defaults to the configured region. */
   region?: pulumi.Input<string | undefined> | undefined;
+  /** A clouds.yaml entry whose credentials to use instead of the stack's. */
+  cloud?: pulumi.Input<string | undefined> | undefined;
 }
 
 /** One image shared with this project, as {@link getSharedImages} returns it. */
@@ -105,8 +110,8 @@ export async function getSharedImages(
   const given = args ?? {};
   const { status, name } = validate(given);
   const asked = `status "${status}"` + (name === undefined ? "" : `, name "${name}"`);
-  const headline = `Cannot list the images shared with this project (${asked})`;
-  const { session, glance } = await connectForLookup(given.region, headline);
+  const headline = `Cannot list the images shared with this project (${asked})${withCloud(given.cloud)}`;
+  const { session, glance } = await connectForLookup(given, headline);
   try {
     const projectId = await session.projectId();
     if (!projectId) {

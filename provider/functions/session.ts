@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CloudSession, ServiceConnection } from "../identity/session";
 import { Settings, settingsFromStack, stackConfigNamespace } from "../identity/settings";
 import { explainCommonFailure, fail, ProviderError } from "../resources/common/explain";
+import { checkCloud, Identity } from "../resources/common/identity";
 import { connectToImageService, openSession } from "../resources/common/session";
 
 /**
@@ -26,13 +27,17 @@ export interface LookupConnection {
  * under `headline`, exactly as the resources connect.
  */
 export async function connectForLookup(
-  region: string | undefined,
+  where: { region?: string | undefined; cloud?: string | undefined },
   headline: string,
 ): Promise<LookupConnection> {
-  const settings = programStackSettings();
-  const glance = await connectToImageService(settings, region, headline);
+  const invalid = checkCloud(where.cloud);
+  if (invalid) {
+    throw fail(headline, invalid.reason);
+  }
+  const identity: Identity = { stack: programStackSettings(), cloud: where.cloud ?? undefined };
+  const glance = await connectToImageService(identity, where.region, headline);
   // The same cached session the connection came from: no second authentication.
-  return { session: openSession(settings), glance };
+  return { session: openSession(identity), glance };
 }
 
 /** Configuration, authentication and transport failures, or the error's own words. */

@@ -51,13 +51,14 @@ export function settingsFromCloudsYaml(
   cloudName: string,
   env: NodeJS.ProcessEnv,
   cwd: string = process.cwd(),
+  askedBy = "OS_CLOUD or openstack:cloud",
 ): Settings {
   const searched = candidates("clouds.yaml", env.OS_CLIENT_CONFIG_FILE, cwd);
   const file = firstExisting(searched);
   if (!file) {
     throw new ConfigurationError(
-      `cloud "${cloudName}" was asked for (OS_CLOUD or openstack:cloud), but no clouds.yaml ` +
-        `exists in any of: ${searched.join(", ")}`,
+      `cloud "${cloudName}" was asked for (${askedBy}), but no clouds.yaml ` +
+        `exists in any of: ${searched.join(", ")}. Create one there (or point OS_CLIENT_CONFIG_FILE at it).`,
     );
   }
   const clouds = readClouds(file);
@@ -65,8 +66,9 @@ export function settingsFromCloudsYaml(
   if (!entry) {
     const known = Object.keys(clouds);
     throw new ConfigurationError(
-      `cloud "${cloudName}" is not defined in ${file}; it defines ` +
-        (known.length ? known.map((k) => `"${k}"`).join(", ") : "no cloud at all"),
+      `cloud "${cloudName}" (${askedBy}) is not defined in ${file}; it defines ` +
+        (known.length ? known.map((k) => `"${k}"`).join(", ") : "no cloud at all") +
+        `. Add it to that file, or name one of those.`,
     );
   }
   const secureFile = firstExisting(candidates("secure.yaml", env.OS_CLIENT_SECURE_FILE, cwd));

@@ -407,7 +407,7 @@ describe("bad input", () => {
       "clouds.yaml without the named cloud",
       configCase(
         () => writeClouds("clouds:\n  other:\n    auth: {}\n"),
-        /cloud "mine" is not defined in .*; it defines "other"/,
+        /cloud "mine" \(OS_CLOUD or openstack:cloud\) is not defined in .*; it defines "other"/,
       ),
     ],
     [

@@ -140,7 +140,7 @@ describe("clouds.yaml", () => {
   test("a missing cloud names the clouds that exist; a malformed file names itself", () => {
     fs.writeFileSync(path.join(dir, "clouds.yaml"), "clouds:\n  a: {}\n  b: {}\n");
     expect(() => settingsFromCloudsYaml("c", {}, dir)).toThrow(
-      `cloud "c" is not defined in ${dir}/clouds.yaml; it defines "a", "b"`,
+      `cloud "c" (OS_CLOUD or openstack:cloud) is not defined in ${dir}/clouds.yaml; it defines "a", "b"`,
     );
     fs.writeFileSync(path.join(dir, "clouds.yaml"), "clouds: [unclosed\n");
     expect(() => settingsFromCloudsYaml("a", {}, dir)).toThrow(

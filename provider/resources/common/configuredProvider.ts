@@ -1,11 +1,15 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { Settings } from "../../identity/settings";
+import { describeIdentity, Identity } from "./identity";
 import { stackSettingsOf } from "./session";
 
+const hooks = ["diff", "create", "read", "update", "delete"] as const;
+
 /**
- * What every provider here shares: the `openstack:*` stack config handed to `configure`.
- * The providers are loaded from the package at run time (see ../serializable.ts), never
- * serialized into state, so they may hold it and may use inheritance.
+ * What every provider here shares: the `openstack:*` stack config handed to `configure`, and
+ * the identity each resource acts with. The providers are loaded from the package at run time
+ * (see ../serializable.ts), never serialized into state, so they may hold it and may use
+ * inheritance.
  */
 export abstract class ConfiguredProvider {
   /**
@@ -14,8 +18,50 @@ export abstract class ConfiguredProvider {
    */
   protected stackSettings?: Settings;
 
+  constructor() {
+    // Every failure of a resource that names a `cloud` says whose credentials were used, in
+    // one place rather than in each of the many headlines.
+    for (const hook of hooks) {
+      const own = (this as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[
+        hook
+      ];
+      if (typeof own !== "function") continue;
+      Object.defineProperty(this, hook, {
+        value: async (...args: unknown[]) => {
+          try {
+            return await own.apply(this, args);
+          } catch (error) {
+            const last = args[args.length - 1] as { cloud?: unknown } | undefined;
+            throw namingTheCloud(error, typeof last?.cloud === "string" ? last.cloud : undefined);
+          }
+        },
+      });
+    }
+  }
+
   /** Called by the engine once per provider process with the stack config, before any other hook. */
   async configure(request: dynamic.ConfigureRequest): Promise<void> {
     this.stackSettings = stackSettingsOf(request);
   }
+
+  /** The stack's credentials, or those of the clouds.yaml entry a resource's `cloud` names. */
+  protected identity(cloud: string | undefined): Identity {
+    return { stack: this.stackSettings, cloud };
+  }
+}
+
+function namingTheCloud(error: unknown, cloud: string | undefined): unknown {
+  if (cloud === undefined || !(error instanceof Error) || error.message.includes(`"${cloud}"`)) {
+    return error;
+  }
+  const said = ` (Credentials used: ${describeIdentity({ stack: undefined, cloud })}, from the resource's cloud input.)`;
+  error.message += said;
+  // A "created but failed to initialise" error carries the message again for the engine.
+  const reasons = (error as { reasons?: unknown }).reasons;
+  if (Array.isArray(reasons)) {
+    (error as unknown as { reasons: unknown[] }).reasons = reasons.map((r) =>
+      typeof r === "string" ? r + said : r,
+    );
+  }
+  return error;
 }

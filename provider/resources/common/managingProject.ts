@@ -1,6 +1,6 @@
-import { Settings } from "../../identity/settings";
 import { ApiError } from "../../transport/errors";
-import { fail, ProviderError, serverEvidence } from "./explain";
+import { explainCommonFailure, fail, ProviderError, serverEvidence } from "./explain";
+import { describeIdentity, Identity } from "./identity";
 import { openSession } from "./session";
 
 /**
@@ -10,11 +10,9 @@ import { openSession } from "./session";
  * because that project cannot see the image, and dropping the membership from state then
  * would leave it in the cloud unmanaged.
  */
-export async function currentProjectId(
-  stackSettings: Settings | undefined,
-): Promise<string | undefined> {
+export async function currentProjectId(identity: Identity): Promise<string | undefined> {
   try {
-    return await openSession(stackSettings).projectId();
+    return await openSession(identity).projectId();
   } catch {
     return undefined; // unknown: no record, no check
   }
@@ -26,7 +24,7 @@ export async function currentProjectId(
  * project unknown, as in a state written before the project was recorded).
  */
 export async function foreignNotFound(
-  stackSettings: Settings | undefined,
+  identity: Identity,
   recordedProjectId: string | undefined,
   headline: string,
   subject: { imageId: string; memberId?: string },
@@ -35,7 +33,7 @@ export async function foreignNotFound(
   if (!recordedProjectId) {
     return undefined;
   }
-  const current = await currentProjectId(stackSettings);
+  const current = await currentProjectId(identity);
   if (!current || current === recordedProjectId) {
     return undefined;
   }
@@ -51,5 +49,47 @@ export async function foreignNotFound(
       `${recordedProjectId}'s credentials; if the membership is really gone, remove the resource ` +
       `from state with pulumi state delete.`,
     serverEvidence(notFound),
+  );
+}
+
+/** What `diff` needs to judge a changed `cloud` input. */
+export interface CloudSwitch {
+  /** The identity the resource was last written with, and the project recorded for it. */
+  before: Identity;
+  recordedProjectId: string | undefined;
+  /** The identity the program now names. */
+  after: Identity;
+  /** What the change is about, e.g. "Cannot switch the credentials of ImageMember x". */
+  headline: string;
+  /** What the other project could not do, in the resource's words. */
+  consequence: string;
+}
+
+/**
+ * `diff`'s verdict on a changed `cloud` input. The name only selects credentials: another
+ * name for the project the resource was made with is no change at all (undefined); a name
+ * for another project would hand the resource to credentials that cannot manage it, so the
+ * preview stops here with an error instead of a surprise at `up` or `destroy`.
+ */
+export async function refuseProjectSwitch(change: CloudSwitch): Promise<ProviderError | undefined> {
+  const expected = change.recordedProjectId ?? (await currentProjectId(change.before));
+  let actual: string | undefined;
+  try {
+    actual = await openSession(change.after).projectId();
+  } catch (error) {
+    return (
+      explainCommonFailure(error, change.headline) ??
+      fail(change.headline, String((error as Error)?.message ?? error))
+    );
+  }
+  if (!expected || !actual || expected === actual) {
+    return undefined;
+  }
+  return fail(
+    change.headline,
+    `${describeIdentity(change.after)} acts for project ${actual}, but this resource was made ` +
+      `with the credentials of project ${expected} (${describeIdentity(change.before)}). ` +
+      `${change.consequence} Nothing was changed. Name a clouds.yaml entry for project ` +
+      `${expected} (any name will do: the same project is no change), or keep the current one.`,
   );
 }

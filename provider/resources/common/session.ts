@@ -1,9 +1,9 @@
 import type { ConfigureRequest } from "@pulumi/pulumi/dynamic";
-import { resolveCloudConfig } from "../../identity/resolve";
 import { CloudSession, sessionFor } from "../../identity/session";
-import { Settings, settingsFromEnv, settingsFromStack } from "../../identity/settings";
+import { Settings, settingsFromStack } from "../../identity/settings";
 import { ServiceConnection } from "../../identity/session";
 import { explainCommonFailure, fail } from "./explain";
+import { cloudConfigOf, Identity } from "./identity";
 
 /**
  * Reads the `openstack:*` stack config handed to `configure`. Secrets set with
@@ -13,21 +13,22 @@ export function stackSettingsOf(request: ConfigureRequest): Settings {
   return settingsFromStack((key) => request.config.get(key));
 }
 
-/** The process-wide session for the stack config (if any) merged with `OS_*` and clouds.yaml. */
-export function openSession(stackSettings: Settings | undefined): CloudSession {
-  return sessionFor(
-    resolveCloudConfig({ stack: stackSettings ?? {}, env: settingsFromEnv(process.env) }),
-  );
+/**
+ * The process-wide session of an identity: one authentication per distinct identity, shared
+ * by every resource and look-up that uses it.
+ */
+export function openSession(identity: Identity): CloudSession {
+  return sessionFor(cloudConfigOf(identity));
 }
 
 /** The image service for a region, or an error explained under `headline`. */
 export async function connectToImageService(
-  stackSettings: Settings | undefined,
+  identity: Identity,
   region: string | undefined,
   headline: string,
 ): Promise<ServiceConnection> {
   try {
-    return await openSession(stackSettings).imageService(region);
+    return await openSession(identity).imageService(region);
   } catch (error) {
     throw (
       explainCommonFailure(error, headline) ??

@@ -15,7 +15,8 @@ import {
 import { explainCreateFailure, explainOtherFailure, hiddenMemberError } from "./explain";
 import { ProviderError } from "../common/explain";
 import { MemberRef, memberRefOf, resourceId } from "../common/memberRef";
-import { currentProjectId, foreignNotFound } from "../common/managingProject";
+import { currentProjectId, foreignNotFound, refuseProjectSwitch } from "../common/managingProject";
+import { checkCloud } from "../common/identity";
 
 /** The inputs of an `ImageMember` as the engine hands them to the provider. */
 export interface ImageMemberInputs {
@@ -27,6 +28,8 @@ export interface ImageMemberInputs {
   region?: string;
   /** Take over a membership that already exists instead of failing with a conflict. */
   adoptExisting?: boolean;
+  /** The clouds.yaml entry whose credentials to use instead of the stack's. */
+  cloud?: string;
 }
 
 /** What the provider returns for an `ImageMember` and Pulumi keeps in state. */
@@ -68,6 +71,7 @@ export class ImageMemberProvider
         checkProjectId(news.memberId),
         checkRegion(news.region),
         checkOptionalBoolean(news.adoptExisting, "adoptExisting"),
+        checkCloud(news.cloud),
       ),
     };
   }
@@ -83,6 +87,18 @@ export class ImageMemberProvider
     // The same membership in a region now named differently: the old one must go first, or
     // the new one would meet it as a duplicate.
     const samePair = olds.imageId === news.imageId && olds.memberId === news.memberId;
+    if (replaces.length === 0 && (olds.cloud ?? undefined) !== (news.cloud ?? undefined)) {
+      const refused = await refuseProjectSwitch({
+        before: this.identity(olds.cloud),
+        recordedProjectId: olds.managingProjectId,
+        after: this.identity(news.cloud),
+        headline: `Cannot change the cloud of the membership of project ${news.memberId} in image ${news.imageId}`,
+        consequence:
+          "Only the image's owner project can remove its members, so with the other project's " +
+          "credentials this resource could not be deleted or refreshed.",
+      });
+      if (refused) throw refused;
+    }
     return {
       changes: replaces.length > 0,
       replaces,
@@ -95,15 +111,15 @@ export class ImageMemberProvider
     let session: CloudSession | undefined;
     let glance: ServiceConnection | undefined;
     try {
-      session = openSession(this.stackSettings);
+      session = openSession(this.identity(inputs.cloud));
       glance = await session.imageService(inputs.region);
       const member = await this.createOrAdopt(
         glance,
         ref,
         inputs.adoptExisting === true || adoptExistingForThisRun(),
       );
-      const managingProjectId = await currentProjectId(this.stackSettings);
-      return { id: resourceId(ref), outs: outputsOf(member, inputs.region, managingProjectId) };
+      const managingProjectId = await currentProjectId(this.identity(inputs.cloud));
+      return { id: resourceId(ref), outs: outputsOf(member, inputs, managingProjectId) };
     } catch (error) {
       // The project is asked for only to explain a 403 or 404, never after a failed login.
       const projectId = async () =>
@@ -128,7 +144,9 @@ export class ImageMemberProvider
           ` The membership may exist: it is kept in state with status "${unsettledStatus}", and ` +
           `the next pulumi up reads it (or creates it if it is absent).`;
       }
-      const managingProjectId = glance ? await currentProjectId(this.stackSettings) : undefined;
+      const managingProjectId = glance
+        ? await currentProjectId(this.identity(inputs.cloud))
+        : undefined;
       throw Object.assign(explained, {
         id: resourceId(ref),
         properties: {
@@ -148,14 +166,14 @@ export class ImageMemberProvider
     const ref = memberRefOf(id, props, "ImageMember");
     const member = await this.fetch(
       ref,
-      props.region,
+      props,
       `Cannot read the membership of project ${ref.memberId} in image ${ref.imageId}`,
       props.managingProjectId,
     );
     if (!member) {
       return {};
     }
-    const outs = outputsOf(member, props.region, props.managingProjectId);
+    const outs = outputsOf(member, props, props.managingProjectId);
     // Inputs taken from what exists make an imported or refreshed member diff cleanly.
     return { id: resourceId(ref), props: outs, inputs: inputsOf(outs) as ImageMemberOutputs };
   }
@@ -170,12 +188,12 @@ export class ImageMemberProvider
     const ref = refOf(news);
     const member = await this.fetch(
       ref,
-      news.region,
+      news,
       `Cannot refresh the membership ${id}`,
       olds.managingProjectId,
     );
     if (member) {
-      return { outs: outputsOf(member, news.region, olds.managingProjectId) };
+      return { outs: outputsOf(member, news, olds.managingProjectId) };
     }
     // Every input change is a replacement, so only a resource left "failed to initialise" by
     // a create whose POST may not have landed gets here: finish creating it.
@@ -186,14 +204,15 @@ export class ImageMemberProvider
   async delete(id: string, props: ImageMemberOutputs): Promise<void> {
     const ref = memberRefOf(id, props, "ImageMember");
     const headline = `Cannot stop sharing image ${ref.imageId} with project ${ref.memberId}`;
-    const glance = await connectToImageService(this.stackSettings, props.region, headline);
+    const identity = this.identity(props.cloud);
+    const glance = await connectToImageService(identity, props.region, headline);
     try {
       await deleteMember(glance, ref.imageId, ref.memberId);
     } catch (error) {
       // Glance answers a delete on a no-longer-shared image with 403, a read with 404.
       if (error instanceof ApiError && error.status === 404) {
         const foreign = await foreignNotFound(
-          this.stackSettings,
+          identity,
           props.managingProjectId,
           headline,
           ref,
@@ -247,22 +266,17 @@ export class ImageMemberProvider
   /** GET the member; undefined when it is really gone, an explained error otherwise. */
   private async fetch(
     ref: MemberRef,
-    region: string | undefined,
+    where: { region?: string; cloud?: string },
     headline: string,
     managingProjectId: string | undefined,
   ): Promise<Member | undefined> {
-    const glance = await connectToImageService(this.stackSettings, region, headline);
+    const identity = this.identity(where.cloud);
+    const glance = await connectToImageService(identity, where.region, headline);
     try {
       return await getMember(glance, ref.imageId, ref.memberId);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
-        const foreign = await foreignNotFound(
-          this.stackSettings,
-          managingProjectId,
-          headline,
-          ref,
-          error,
-        );
+        const foreign = await foreignNotFound(identity, managingProjectId, headline, ref, error);
         if (foreign) {
           throw foreign;
         }
@@ -309,13 +323,14 @@ function refOf(inputs: ImageMemberInputs): MemberRef {
 
 function outputsOf(
   member: Member,
-  region: string | undefined,
+  { region, cloud }: { region?: string; cloud?: string },
   managingProjectId: string | undefined,
 ): ImageMemberOutputs {
   return {
     imageId: member.imageId,
     memberId: member.memberId,
     ...(region ? { region } : {}),
+    ...(cloud ? { cloud } : {}),
     status: member.status,
     createdAt: member.createdAt,
     updatedAt: member.updatedAt,
@@ -329,5 +344,6 @@ function inputsOf(outs: ImageMemberOutputs): ImageMemberInputs {
     imageId: outs.imageId,
     memberId: outs.memberId,
     ...(outs.region ? { region: outs.region } : {}),
+    ...(outs.cloud ? { cloud: outs.cloud } : {}),
   };
 }

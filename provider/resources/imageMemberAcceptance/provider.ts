@@ -6,7 +6,8 @@ import { ApiError } from "../../transport/errors";
 import { explainCommonFailure, fail, ProviderError, serverEvidence } from "../common/explain";
 import { memberRefOf, resourceId } from "../common/memberRef";
 import { connectToImageService, openSession } from "../common/session";
-import { currentProjectId, foreignNotFound } from "../common/managingProject";
+import { currentProjectId, foreignNotFound, refuseProjectSwitch } from "../common/managingProject";
+import { checkCloud, describeIdentity, Identity } from "../common/identity";
 import {
   checkImageId,
   checkOneOf,
@@ -30,6 +31,8 @@ export interface ImageMemberAcceptanceInputs {
   vaultId?: string;
   /** The status the membership returns to when the resource is deleted. */
   statusOnDelete?: "rejected" | "pending";
+  /** The clouds.yaml entry whose credentials (the member project's) to use instead of the stack's. */
+  cloud?: string;
 }
 
 /** What the provider returns for an `ImageMemberAcceptance` and Pulumi keeps in state. */
@@ -75,6 +78,7 @@ export class ImageMemberAcceptanceProvider
         news.statusOnDelete === undefined
           ? undefined
           : checkOneOf(news.statusOnDelete, "statusOnDelete", statusesOnDelete),
+        checkCloud(news.cloud),
       ),
     };
   }
@@ -99,6 +103,18 @@ export class ImageMemberAcceptanceProvider
     const samePair =
       olds.imageId === news.imageId &&
       (news.memberId === undefined || news.memberId === olds.memberId);
+    if (replaces.length === 0 && (olds.cloud ?? undefined) !== (news.cloud ?? undefined)) {
+      const refused = await refuseProjectSwitch({
+        before: this.identity(olds.cloud),
+        recordedProjectId: olds.managingProjectId,
+        after: this.identity(news.cloud),
+        headline: `Cannot change the cloud of the acceptance of image ${news.imageId} by project ${olds.memberId}`,
+        consequence:
+          `Only the member project ${olds.memberId} can accept or reject its membership, so ` +
+          `with the other project's credentials this resource could not be updated or reset.`,
+      });
+      if (refused) throw refused;
+    }
     return {
       changes: replaces.length > 0 || updates,
       replaces,
@@ -111,7 +127,7 @@ export class ImageMemberAcceptanceProvider
   ): Promise<dynamic.CreateResult<ImageMemberAcceptanceOutputs>> {
     const memberId = inputs.memberId ?? (await this.ownProjectId(inputs));
     const member = await this.setStatus(inputs, memberId, inputs.status);
-    const managingProjectId = await currentProjectId(this.stackSettings);
+    const managingProjectId = await currentProjectId(this.identity(inputs.cloud));
     return {
       id: resourceId({ imageId: inputs.imageId, memberId }),
       outs: outputsOf(member, inputs, managingProjectId),
@@ -133,14 +149,15 @@ export class ImageMemberAcceptanceProvider
   ): Promise<dynamic.ReadResult<ImageMemberAcceptanceOutputs>> {
     const { imageId, memberId } = memberRefOf(id, props, "ImageMemberAcceptance");
     const headline = `Cannot read the status of image ${imageId} for project ${memberId}`;
-    const glance = await connectToImageService(this.stackSettings, props.region, headline);
+    const identity = this.identity(props.cloud);
+    const glance = await connectToImageService(identity, props.region, headline);
     let member: Member;
     try {
       member = await getMember(glance, imageId, memberId);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
         const foreign = await foreignNotFound(
-          this.stackSettings,
+          identity,
           props.managingProjectId,
           headline,
           { imageId, memberId },
@@ -172,7 +189,7 @@ export class ImageMemberAcceptanceProvider
     } catch (error) {
       if (error instanceof MembershipMissing) {
         const foreign = await foreignNotFound(
-          this.stackSettings,
+          this.identity(props.cloud),
           props.managingProjectId,
           `Cannot reset the status of image ${props.imageId} for project ${props.memberId}`,
           props,
@@ -190,7 +207,7 @@ export class ImageMemberAcceptanceProvider
   private async ownProjectId(inputs: ImageMemberAcceptanceInputs): Promise<string> {
     const headline = `Cannot set the status of image ${inputs.imageId}`;
     try {
-      const projectId = await openSession(this.stackSettings).projectId();
+      const projectId = await openSession(this.identity(inputs.cloud)).projectId();
       if (!projectId) {
         throw fail(
           headline,
@@ -210,8 +227,9 @@ export class ImageMemberAcceptanceProvider
     status: MemberStatus,
   ): Promise<Member> {
     const headline = `Cannot set the status of image ${settings.imageId} for project ${memberId} to "${status}"`;
+    const identity = this.identity(settings.cloud);
     const glance: ServiceConnection = await connectToImageService(
-      this.stackSettings,
+      identity,
       settings.region,
       headline,
     );
@@ -220,9 +238,36 @@ export class ImageMemberAcceptanceProvider
         vaultId: settings.vaultId,
       });
     } catch (error) {
-      throw explainStatusFailure(error, headline, settings.imageId, memberId);
+      throw (
+        (await otherProjectsCloud(error, identity, headline, memberId)) ??
+        explainStatusFailure(error, headline, settings.imageId, memberId)
+      );
     }
   }
+}
+
+/**
+ * A named cloud of another project than the member's meets 404 (it cannot see the image) or
+ * 403 (a member, but not this one): say that, rather than "not shared". The stack's own
+ * credentials keep Glance's verdict, as an administrator may act for a member.
+ */
+async function otherProjectsCloud(
+  error: unknown,
+  identity: Identity,
+  headline: string,
+  memberId: string,
+): Promise<ProviderError | undefined> {
+  if (identity.cloud === undefined || !(error instanceof ApiError)) return undefined;
+  if (error.status !== 404 && error.status !== 403) return undefined;
+  const actual = await currentProjectId(identity);
+  if (!actual || actual === memberId) return undefined;
+  return fail(
+    headline,
+    `${describeIdentity(identity)} acts for project ${actual}, but only the member project ` +
+      `${memberId} can accept or reject its membership. Name a clouds.yaml entry whose ` +
+      `credentials are scoped to project ${memberId}.`,
+    serverEvidence(error),
+  );
 }
 
 /** The owner has not shared the image with the project (or no longer does). */
@@ -285,6 +330,7 @@ function outputsOf(
     ...(settings.region ? { region: settings.region } : {}),
     ...(settings.vaultId ? { vaultId: settings.vaultId } : {}),
     ...(settings.statusOnDelete ? { statusOnDelete: settings.statusOnDelete } : {}),
+    ...(settings.cloud ? { cloud: settings.cloud } : {}),
     createdAt: member.createdAt,
     updatedAt: member.updatedAt,
     schema: member.schema,

@@ -8,7 +8,8 @@ import { connectToImageService } from "../common/session";
 import { checkImageId, checkOptionalBoolean, checkRegion, failures } from "../common/validation";
 import { explainOtherFailure } from "../imageMember/explain";
 import { addMembers, Failure, memberOf, removeMembers } from "./batch";
-import { currentProjectId, foreignNotFound } from "../common/managingProject";
+import { currentProjectId, foreignNotFound, refuseProjectSwitch } from "../common/managingProject";
+import { checkCloud } from "../common/identity";
 import {
   count,
   describeIds,
@@ -48,6 +49,7 @@ export class ImageMembersProvider
         ...checkProjects(news.projects ?? undefined, news.memberIds ?? undefined),
         checkRegion(news.region),
         checkOptionalBoolean(news.adoptExisting, "adoptExisting"),
+        checkCloud(news.cloud),
       ),
     };
   }
@@ -64,6 +66,18 @@ export class ImageMembersProvider
       // The same image in a region now named differently: its members must go first, or the
       // new resource's POSTs would meet them as duplicates.
       return { changes: true, replaces, deleteBeforeReplace: olds.imageId === news.imageId };
+    }
+    if ((olds.cloud ?? undefined) !== (news.cloud ?? undefined)) {
+      const refused = await refuseProjectSwitch({
+        before: this.identity(olds.cloud),
+        recordedProjectId: olds.managingProjectId,
+        after: this.identity(news.cloud),
+        headline: `Cannot change the cloud of the members of image ${news.imageId}`,
+        consequence:
+          "Only the image's owner project can add or remove its members, so with the other " +
+          "project's credentials this resource could not be updated or deleted.",
+      });
+      if (refused) throw refused;
     }
     const wanted = wantedProjects(news);
     if (wanted === undefined) {
@@ -91,17 +105,18 @@ export class ImageMembersProvider
     const labels = wantedProjects(inputs) ?? new Map<string, string>();
     const wanted = [...labels.keys()];
     const headline = `Cannot share image ${imageId} with ${count(wanted.length, "project")}`;
-    const glance = await connectToImageService(this.stackSettings, inputs.region, headline);
+    const identity = this.identity(inputs.cloud);
+    const glance = await connectToImageService(identity, inputs.region, headline);
     const adopt = inputs.adoptExisting === true || adoptExistingForThisRun();
     const added = await addMembers(glance, imageId, wanted, adopt);
-    const managingProjectId = await currentProjectId(this.stackSettings);
-    const outs = outputsOf(imageId, inputs.region, added.members, managingProjectId, labels);
+    const managingProjectId = await currentProjectId(identity);
+    const outs = outputsOf(imageId, inputs, added.members, managingProjectId, labels);
     if (added.failed.length === 0) {
       return { id: imageId, outs };
     }
     const error = await explainAdditions(
       glance,
-      () => currentProjectId(this.stackSettings),
+      () => currentProjectId(identity),
       imageId,
       added.failed,
       wanted.length,
@@ -125,14 +140,15 @@ export class ImageMembersProvider
     const imageId = props.imageId ?? id;
     const had = props.members ?? [];
     const headline = `Cannot read the members of image ${imageId}`;
-    const glance = await connectToImageService(this.stackSettings, props.region, headline);
+    const identity = this.identity(props.cloud);
+    const glance = await connectToImageService(identity, props.region, headline);
     let listed: Member[];
     try {
       listed = await listMembers(glance, imageId);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
         const foreign = await foreignNotFound(
-          this.stackSettings,
+          identity,
           props.managingProjectId,
           headline,
           { imageId },
@@ -153,7 +169,7 @@ export class ImageMembersProvider
     const ours = new Set(had.map((m) => m.memberId));
     const outs = outputsOf(
       imageId,
-      props.region,
+      props,
       listed.filter((m) => ours.has(m.memberId)).map(memberOf),
       props.managingProjectId,
       new Map(had.map((m) => [m.memberId, m.name ?? m.memberId])),
@@ -166,6 +182,7 @@ export class ImageMembersProvider
         imageId,
         projects: projectsOf(outs.members),
         ...(outs.region ? { region: outs.region } : {}),
+        ...(outs.cloud ? { cloud: outs.cloud } : {}),
       } as unknown as ImageMembersOutputs,
     };
   }
@@ -197,24 +214,25 @@ export class ImageMembersProvider
     const toAdd = wanted.filter((m) => !keptIds.has(m));
     const managingProjectId = olds.managingProjectId;
     if (toRemove.length === 0 && toAdd.length === 0) {
-      return { outs: outputsOf(imageId, news.region, kept, managingProjectId, labels) };
+      return { outs: outputsOf(imageId, news, kept, managingProjectId, labels) };
     }
     const headline = `Cannot change the members of image ${imageId}`;
-    const glance = await connectToImageService(this.stackSettings, news.region, headline);
+    const identity = this.identity(news.cloud);
+    const glance = await connectToImageService(identity, news.region, headline);
     const unsettled = new Set(
       had.filter((m) => m.status === unsettledStatus).map((m) => m.memberId),
     );
     const adopt = news.adoptExisting === true || adoptExistingForThisRun();
     const [removed, added] = await Promise.all([
       removeMembers(glance, imageId, toRemove, (notFound) =>
-        foreignNotFound(this.stackSettings, managingProjectId, headline, { imageId }, notFound),
+        foreignNotFound(identity, managingProjectId, headline, { imageId }, notFound),
       ),
       addMembers(glance, imageId, toAdd, adopt, unsettled),
     ]);
     const stillThere = had.filter((m) => removed.failed.some((f) => f.memberId === m.memberId));
     const outs = outputsOf(
       imageId,
-      news.region,
+      news,
       [...kept, ...added.members, ...stillThere],
       managingProjectId,
       labels,
@@ -227,7 +245,7 @@ export class ImageMembersProvider
       problems.push(
         await explainAdditions(
           glance,
-          () => currentProjectId(this.stackSettings),
+          () => currentProjectId(identity),
           imageId,
           added.failed,
           toAdd.length,
@@ -255,9 +273,10 @@ export class ImageMembersProvider
       return;
     }
     const headline = `Cannot stop sharing image ${imageId} with ${count(memberIds.length, "project")}`;
-    const glance = await connectToImageService(this.stackSettings, props.region, headline);
+    const identity = this.identity(props.cloud);
+    const glance = await connectToImageService(identity, props.region, headline);
     const removed = await removeMembers(glance, imageId, memberIds, (notFound) =>
-      foreignNotFound(this.stackSettings, props.managingProjectId, headline, { imageId }, notFound),
+      foreignNotFound(identity, props.managingProjectId, headline, { imageId }, notFound),
     );
     if (removed.failed.length > 0) {
       // Nothing is taken out of state on a failed delete: the next destroy tries them all again
@@ -276,7 +295,7 @@ export class ImageMembersProvider
  */
 function outputsOf(
   imageId: string,
-  region: string | undefined,
+  { region, cloud }: { region?: string; cloud?: string },
   members: ImageMembersMember[],
   managingProjectId: string | undefined,
   labels: ReadonlyMap<string, string>,
@@ -287,6 +306,7 @@ function outputsOf(
   return {
     imageId,
     ...(region ? { region } : {}),
+    ...(cloud ? { cloud } : {}),
     members: [...byId.values()].sort((a, b) =>
       a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0,
     ),

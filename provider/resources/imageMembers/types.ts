@@ -23,6 +23,8 @@ export interface ImageMembersInputs {
   region?: string;
   /** Take over memberships that already exist instead of failing with a conflict. */
   adoptExisting?: boolean;
+  /** The clouds.yaml entry whose credentials (the owner's) to use instead of the stack's. */
+  cloud?: string;
 }
 
 /** One membership as kept in state: no schema, no image id (the resource has it), to stay small. */
@@ -48,6 +50,8 @@ export interface ImageMembersOutputs {
   imageId: string;
   /** The region given, if any. */
   region?: string;
+  /** The clouds.yaml entry given, if any. */
+  cloud?: string;
   /** Sorted by memberId. */
   members: ImageMembersMember[];
   /**

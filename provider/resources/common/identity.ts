@@ -1,0 +1,81 @@
+import type { CheckFailure } from "@pulumi/pulumi/dynamic";
+import { CloudConfig } from "../../identity/cloudConfig";
+import { settingsFromCloudsYaml } from "../../identity/cloudsYaml";
+import { ConfigurationError } from "../../identity/configurationError";
+import { resolveCloudConfig } from "../../identity/resolve";
+import { Settings, settingsFromEnv } from "../../identity/settings";
+import { unknownValue } from "./validation";
+
+/**
+ * Whose credentials a hook acts with: the stack's (`openstack:*` config, then `OS_*`, then
+ * the clouds.yaml entry `OS_CLOUD` names), or, when a resource sets its `cloud` input, that
+ * one clouds.yaml entry (secure.yaml merged) and nothing else, so a stray `OS_PASSWORD` of
+ * the stack never mixes into another project's identity. State keeps only the name.
+ */
+export interface Identity {
+  /** The stack config handed to `configure` (undefined outside a provider process). */
+  stack: Settings | undefined;
+  /** The clouds.yaml entry a resource names in its `cloud` input. */
+  cloud?: string;
+}
+
+/** The connection settings an identity resolves to (reads clouds.yaml, sends nothing). */
+export function cloudConfigOf(identity: Identity): CloudConfig {
+  if (identity.cloud === undefined) {
+    return resolveCloudConfig({ stack: identity.stack ?? {}, env: settingsFromEnv(process.env) });
+  }
+  try {
+    return resolveCloudConfig({
+      stack: { cloud: identity.cloud },
+      env: {},
+      loadCloud: (name) =>
+        settingsFromCloudsYaml(name, process.env, process.cwd(), "a resource's cloud input"),
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigurationError) || error.message.startsWith(`cloud "`)) {
+      throw error; // not ours, or already naming the cloud and what to do
+    }
+    // The resolver's hints name OS_* and openstack:* keys; here only clouds.yaml counts.
+    throw new ConfigurationError(
+      `${describeIdentity(identity)}: ${error.message.replace(/ Set it in the stack config.*$/, "")} ` +
+        `Complete that entry in clouds.yaml (or secure.yaml).`,
+    );
+  }
+}
+
+/** "cloud "ops" (clouds.yaml)" or "the stack's credentials", for messages. */
+export function describeIdentity(identity: Identity): string {
+  return identity.cloud === undefined
+    ? "the stack's credentials"
+    : `cloud "${identity.cloud}" (clouds.yaml)`;
+}
+
+/**
+ * `check`'s verdict on a `cloud` input: a non-empty name of a clouds.yaml entry complete
+ * enough to authenticate with, so `pulumi preview` stops before any request.
+ */
+export function checkCloud(value: unknown, property = "cloud"): CheckFailure | undefined {
+  if (value === undefined || value === null || value === unknownValue) {
+    return undefined;
+  }
+  if (typeof value !== "string" || value.trim() === "") {
+    return {
+      property,
+      reason: `${property} must be the name of a cloud in clouds.yaml, like "ops"; got ${JSON.stringify(value)}`,
+    };
+  }
+  try {
+    cloudConfigOf({ stack: undefined, cloud: value });
+    return undefined;
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      return { property, reason: error.message };
+    }
+    throw error;
+  }
+}
+
+/** `` with cloud "ops" (clouds.yaml)`` for a headline when a cloud is named, else nothing. */
+export function withCloud(cloud: string | undefined): string {
+  return cloud === undefined ? "" : ` with ${describeIdentity({ stack: undefined, cloud })}`;
+}

@@ -4,6 +4,7 @@ export { ImageMemberProvider } from "./resources/imageMember/provider";
 export type { ImageMemberInputs, ImageMemberOutputs } from "./resources/imageMember/provider";
 export { ImageMemberAcceptance } from "./resources/imageMemberAcceptance/resource";
 export type { ImageMemberAcceptanceArgs } from "./resources/imageMemberAcceptance/resource";
+export type { MemberAcceptanceArgs } from "./resources/imageMemberAcceptance/forShare";
 export { ImageMemberAcceptanceProvider } from "./resources/imageMemberAcceptance/provider";
 export type {
   ImageMemberAcceptanceInputs,

@@ -16,6 +16,11 @@ export interface ImageMemberArgs {
    * failing with a conflict. Pulumi's `import` option cannot work with dynamic resources.
    */
   adoptExisting?: pulumi.Input<boolean> | undefined;
+  /**
+   * A clouds.yaml entry (secure.yaml merged) whose credentials, the image owner's, to use
+   * instead of the stack's. State keeps only the name.
+   */
+  cloud?: pulumi.Input<string> | undefined;
 }
 
 /**
@@ -29,6 +34,8 @@ export class ImageMember extends pulumi.dynamic.Resource {
   declare readonly memberId: pulumi.Output<string>;
   /** The region given, if any. */
   declare readonly region: pulumi.Output<string | undefined>;
+  /** The clouds.yaml entry given, if any. */
+  declare readonly cloud: pulumi.Output<string | undefined>;
   /** `pending` until the member project accepts (`accepted`) or rejects (`rejected`). */
   declare readonly status: pulumi.Output<string>;
   /** When Glance created the membership (ISO 8601). */
@@ -52,6 +59,7 @@ export class ImageMember extends pulumi.dynamic.Resource {
         memberId: args.memberId,
         region: args.region,
         adoptExisting: args.adoptExisting,
+        cloud: args.cloud,
         status: undefined,
         createdAt: undefined,
         updatedAt: undefined,

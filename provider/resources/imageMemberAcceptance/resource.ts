@@ -17,6 +17,11 @@ export interface ImageMemberAcceptanceArgs {
   vaultId?: pulumi.Input<string> | undefined;
   /** What the status goes back to when this resource is deleted: `rejected` (default) or `pending`. */
   statusOnDelete?: pulumi.Input<"rejected" | "pending"> | undefined;
+  /**
+   * A clouds.yaml entry (secure.yaml merged) whose credentials, the member project's, to use
+   * instead of the stack's: how one stack both shares and accepts. State keeps only the name.
+   */
+  cloud?: pulumi.Input<string> | undefined;
 }
 
 /**
@@ -32,6 +37,8 @@ export class ImageMemberAcceptance extends pulumi.dynamic.Resource {
   declare readonly status: pulumi.Output<string>;
   /** The region given, if any. */
   declare readonly region: pulumi.Output<string | undefined>;
+  /** The clouds.yaml entry given, if any. */
+  declare readonly cloud: pulumi.Output<string | undefined>;
   /** When Glance created the membership (ISO 8601). */
   declare readonly createdAt: pulumi.Output<string>;
   /** When the status last changed (ISO 8601). */
@@ -53,6 +60,7 @@ export class ImageMemberAcceptance extends pulumi.dynamic.Resource {
         region: args.region,
         vaultId: args.vaultId,
         statusOnDelete: args.statusOnDelete,
+        cloud: args.cloud,
         createdAt: undefined,
         updatedAt: undefined,
         managingProjectId: undefined,

@@ -2,6 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- module.exports is the provider (see there)
 import provider = require("./serializedProvider");
 import type { ImageMembersMember } from "./provider";
+import {
+  checkAccept,
+  declareAcceptances,
+  MemberAcceptanceArgs,
+} from "../imageMemberAcceptance/forShare";
+import type { ImageMemberAcceptance } from "../imageMemberAcceptance/resource";
 
 /** The arguments of an {@link ImageMembers}. */
 export interface ImageMembersArgs {
@@ -26,6 +32,18 @@ export interface ImageMembersArgs {
    * failing with a conflict.
    */
   adoptExisting?: pulumi.Input<boolean> | undefined;
+  /**
+   * A clouds.yaml entry (secure.yaml merged) whose credentials, the image owner's, to use
+   * instead of the stack's. State keeps only the name.
+   */
+  cloud?: pulumi.Input<string> | undefined;
+  /**
+   * Accept the share in this same stack, with each member project's own credentials: keyed
+   * by the member's label in `projects` (or its project id), `{ ops: { cloud: "ops" } }`.
+   * Each becomes an `ImageMemberAcceptance` child named `<name>-<key>-accept`, created after
+   * the share and reset before it is removed.
+   */
+  accept?: Record<string, MemberAcceptanceArgs> | undefined;
 }
 
 /**
@@ -39,6 +57,8 @@ export class ImageMembers extends pulumi.dynamic.Resource {
   declare readonly imageId: pulumi.Output<string>;
   /** The region given, if any. */
   declare readonly region: pulumi.Output<string | undefined>;
+  /** The clouds.yaml entry given, if any. */
+  declare readonly cloud: pulumi.Output<string | undefined>;
   /**
    * The memberships, sorted by memberId; each `status` is `pending`, `accepted` or `rejected`,
    * and `name` is the project's label in `projects` when that is not the id itself.
@@ -49,6 +69,8 @@ export class ImageMembers extends pulumi.dynamic.Resource {
    * project's credentials never takes them out of state.
    */
   declare readonly managingProjectId: pulumi.Output<string | undefined>;
+  /** The acceptances `accept` declares, by the same keys. */
+  readonly acceptances: Record<string, ImageMemberAcceptance>;
 
   constructor(name: string, args: ImageMembersArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -60,6 +82,7 @@ export class ImageMembers extends pulumi.dynamic.Resource {
         memberIds: args.memberIds,
         region: args.region,
         adoptExisting: args.adoptExisting,
+        cloud: args.cloud,
         members: undefined,
         managingProjectId: undefined,
       },
@@ -67,5 +90,46 @@ export class ImageMembers extends pulumi.dynamic.Resource {
       "images",
       "ImageMembers",
     );
+    const accept = checkAccept(`ImageMembers ${name}`, args.accept) ?? {};
+    const projects = pulumi
+      .output(args.projects ?? args.memberIds)
+      .apply((given) => projectIdsByKey(given));
+    this.acceptances = declareAcceptances(
+      name,
+      { imageId: args.imageId, region: args.region },
+      Object.entries(accept).map(([key, acceptArgs]) => ({
+        key,
+        memberId: projects.apply((byKey) => memberIdOf(name, key, byKey)),
+        args: acceptArgs,
+        share: this,
+      })),
+    );
   }
+}
+
+/** Each project id under its label and under its own id, whichever form `projects` took. */
+function projectIdsByKey(given: unknown): Map<string, string> {
+  const byKey = new Map<string, string>();
+  if (Array.isArray(given)) {
+    given.forEach((id) => byKey.set(String(id), String(id)));
+  } else if (given && typeof given === "object") {
+    for (const [label, id] of Object.entries(given as Record<string, string>)) {
+      byKey.set(label, id);
+      byKey.set(id, id);
+    }
+  }
+  return byKey;
+}
+
+function memberIdOf(name: string, key: string, byKey: Map<string, string>): string {
+  const memberId = byKey.get(key);
+  if (memberId === undefined) {
+    throw new Error(
+      `ImageMembers ${name}: accept["${key}"] names no project this resource shares the image ` +
+        `with; its keys are the labels of projects (or project ids): ` +
+        `${[...byKey.keys()].map((k) => `"${k}"`).join(", ") || "none"}. Share with that project ` +
+        `first, or remove it from accept.`,
+    );
+  }
+  return memberId;
 }

@@ -1,6 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkProjectId } from "../common/validation";
 import { ImageMember } from "../imageMember/resource";
+import {
+  checkAccept,
+  declareAcceptances,
+  MemberAcceptanceArgs,
+} from "../imageMemberAcceptance/forShare";
+import type { ImageMemberAcceptance } from "../imageMemberAcceptance/resource";
 
 /** The arguments of an {@link ImageShare}. */
 export interface ImageShareArgs {
@@ -12,6 +18,14 @@ export interface ImageShareArgs {
   region?: pulumi.Input<string> | undefined;
   /** Take over memberships that exist already instead of failing with a conflict. */
   adoptExisting?: pulumi.Input<boolean> | undefined;
+  /** A clouds.yaml entry whose credentials, the image owner's, to use instead of the stack's. */
+  cloud?: pulumi.Input<string> | undefined;
+  /**
+   * Accept the share in this same stack, with each member project's own credentials: keyed
+   * by project id, `{ "<project id>": { cloud: "ops" } }`. Each becomes an
+   * `ImageMemberAcceptance`, a child of that project's `ImageMember`.
+   */
+  accept?: Record<string, MemberAcceptanceArgs> | undefined;
 }
 
 /** One project an {@link ImageShare} shares the image with. */
@@ -29,10 +43,21 @@ export interface SharedMember {
 export class ImageShare extends pulumi.ComponentResource {
   /** The projects shared with and their status, in the order of `memberIds`. */
   readonly members: pulumi.Output<SharedMember[]>;
+  /** The acceptances `accept` declares, by project id. */
+  readonly acceptances: Record<string, ImageMemberAcceptance>;
 
   constructor(name: string, args: ImageShareArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pulumi-image-members:index:ImageShare", name, {}, opts);
     validateMemberIds(name, args.memberIds);
+    const accept = checkAccept(`ImageShare ${name}`, args.accept) ?? {};
+    for (const memberId of Object.keys(accept)) {
+      if (!args.memberIds.includes(memberId)) {
+        throw new Error(
+          `ImageShare ${name}: accept names project ${memberId}, which memberIds does not share ` +
+            `the image with; add it to memberIds, or remove it from accept`,
+        );
+      }
+    }
     const children = args.memberIds.map(
       (memberId) =>
         new ImageMember(
@@ -42,9 +67,20 @@ export class ImageShare extends pulumi.ComponentResource {
             memberId,
             region: args.region,
             adoptExisting: args.adoptExisting,
+            cloud: args.cloud,
           },
           { parent: this },
         ),
+    );
+    this.acceptances = declareAcceptances(
+      name,
+      { imageId: args.imageId, region: args.region },
+      args.memberIds.flatMap((memberId, i) => {
+        const acceptArgs = accept[memberId];
+        return acceptArgs
+          ? [{ key: memberId, memberId, args: acceptArgs, share: children[i]! }]
+          : [];
+      }),
     );
     this.members = pulumi
       .all(children.map((child) => pulumi.all([child.memberId, child.status])))

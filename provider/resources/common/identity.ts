@@ -29,7 +29,7 @@ export function cloudConfigOf(identity: Identity): CloudConfig {
       stack: { cloud: identity.cloud },
       env: {},
       loadCloud: (name) =>
-        settingsFromCloudsYaml(name, process.env, process.cwd(), "a resource's cloud input"),
+        settingsFromCloudsYaml(name, process.env, process.cwd(), "the cloud input"),
     });
   } catch (error) {
     if (!(error instanceof ConfigurationError) || error.message.startsWith(`cloud "`)) {

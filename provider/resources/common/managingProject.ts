@@ -87,7 +87,7 @@ export async function refuseProjectSwitch(change: CloudSwitch): Promise<Provider
   }
   return fail(
     change.headline,
-    `${describeIdentity(change.after)} acts for project ${actual}, but this resource was made ` +
+    `${describeIdentity(change.after)} would act for project ${actual}, but this resource was made ` +
       `with the credentials of project ${expected} (${describeIdentity(change.before)}). ` +
       `${change.consequence} Nothing was changed. Name a clouds.yaml entry for project ` +
       `${expected} (any name will do: the same project is no change), or keep the current one.`,

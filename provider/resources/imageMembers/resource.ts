@@ -91,9 +91,13 @@ export class ImageMembers extends pulumi.dynamic.Resource {
       "ImageMembers",
     );
     const accept = checkAccept(`ImageMembers ${name}`, args.accept) ?? {};
-    const projects = pulumi
-      .output(args.projects ?? args.memberIds)
-      .apply((given) => projectIdsByKey(given));
+    const given = args.projects ?? args.memberIds;
+    // Known now in most programs: a wrong key then fails at construction, with its line.
+    if (isPlainData(given)) {
+      const byKey = projectIdsByKey(given);
+      Object.keys(accept).forEach((key) => memberIdOf(name, key, byKey));
+    }
+    const projects = pulumi.output(given).apply((known) => projectIdsByKey(known));
     this.acceptances = declareAcceptances(
       name,
       { imageId: args.imageId, region: args.region },
@@ -105,6 +109,15 @@ export class ImageMembers extends pulumi.dynamic.Resource {
       })),
     );
   }
+}
+
+function isPlainData(given: unknown): boolean {
+  const values = Array.isArray(given)
+    ? given
+    : given && typeof given === "object" && !pulumi.Output.isInstance(given)
+      ? Object.values(given)
+      : undefined;
+  return values !== undefined && values.every((v) => typeof v === "string");
 }
 
 /** Each project id under its label and under its own id, whichever form `projects` took. */

@@ -1,4 +1,3 @@
-export * from "./connection";
 export * from "./members/results";
 export * from "./members/requests";
 export * from "./images/results";

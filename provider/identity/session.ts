@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
+import { ServiceConnection } from "../transport/connection";
 import { HttpClient, OutgoingRequest, RequestAuthorizer } from "../transport/http";
 import { RetryPolicy } from "../transport/retry";
 import { registerSecret } from "../transport/secrets";
@@ -7,13 +8,6 @@ import { AkSkAuthorizer } from "../transport/akskSigner";
 import { AkSkOptions, CloudConfig, secretsOf } from "./cloudConfig";
 import { ConfigurationError } from "./configurationError";
 import { IssuedToken, findImageEndpoint, issueToken, normalizeImageEndpoint } from "./keystone";
-
-/** An authenticated way to reach one service endpoint. */
-export interface ServiceConnection {
-  http: HttpClient;
-  authorizer: RequestAuthorizer;
-  endpoint: string;
-}
 
 /** What the resources need from a cloud, however it authenticates. */
 export interface CloudSession {

@@ -1,4 +1,4 @@
-import { GlanceConnection } from "../connection";
+import { ServiceConnection } from "../../transport/connection";
 import { MemberStatus } from "../members/results";
 import { ImagePage, ListedImage, parseImagePage, UnexpectedImageListAnswer } from "./results";
 import { imagesUrl, imageUrl } from "./urls";
@@ -12,7 +12,7 @@ export interface ImageSummary {
   status?: string;
 }
 
-export async function getImage(glance: GlanceConnection, imageId: string): Promise<ImageSummary> {
+export async function getImage(glance: ServiceConnection, imageId: string): Promise<ImageSummary> {
   const response = await glance.http.request({
     method: "GET",
     url: imageUrl(glance.endpoint, imageId),
@@ -49,7 +49,7 @@ export function nameFilterValue(name: string): string {
 }
 
 /** `GET /v2/images` with filters: one page. */
-export async function listImagesPage(glance: GlanceConnection, url: string): Promise<ImagePage> {
+export async function listImagesPage(glance: ServiceConnection, url: string): Promise<ImagePage> {
   const response = await glance.http.request({ method: "GET", url, authorizer: glance.authorizer });
   return parseImagePage(response.body);
 }
@@ -68,7 +68,7 @@ export function nextPageUrl(endpoint: string, next: string): string {
  * last page. An image listed twice (the listing changed between pages) is kept once.
  */
 export async function listImages(
-  glance: GlanceConnection,
+  glance: ServiceConnection,
   options: ListImagesOptions = {},
 ): Promise<ListedImage[]> {
   const query = new URLSearchParams();

@@ -1,10 +1,10 @@
-import { GlanceConnection } from "../connection";
+import { ServiceConnection } from "../../transport/connection";
 import { Member, MemberStatus, parseMember, parseMemberList } from "./results";
 import { memberUrl, membersUrl } from "./urls";
 
 /** `POST /v2/images/{image_id}/members`: shares the image with a project (status `pending`). */
 export async function createMember(
-  glance: GlanceConnection,
+  glance: ServiceConnection,
   imageId: string,
   memberId: string,
 ): Promise<Member> {
@@ -18,7 +18,7 @@ export async function createMember(
 }
 
 export async function getMember(
-  glance: GlanceConnection,
+  glance: ServiceConnection,
   imageId: string,
   memberId: string,
 ): Promise<Member> {
@@ -30,7 +30,7 @@ export async function getMember(
   return parseMember(response.body);
 }
 
-export async function listMembers(glance: GlanceConnection, imageId: string): Promise<Member[]> {
+export async function listMembers(glance: ServiceConnection, imageId: string): Promise<Member[]> {
   const response = await glance.http.request({
     method: "GET",
     url: membersUrl(glance.endpoint, imageId),
@@ -46,7 +46,7 @@ export interface StatusOptions {
 
 /** `PUT .../members/{member_id}`: only the member project (or an admin) may do this. */
 export async function updateMemberStatus(
-  glance: GlanceConnection,
+  glance: ServiceConnection,
   imageId: string,
   memberId: string,
   status: MemberStatus,
@@ -63,7 +63,7 @@ export async function updateMemberStatus(
 
 /** `DELETE .../members/{member_id}`: only the image owner may do this. */
 export async function deleteMember(
-  glance: GlanceConnection,
+  glance: ServiceConnection,
   imageId: string,
   memberId: string,
 ): Promise<void> {

@@ -1,7 +1,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { Settings } from "../../identity/settings";
+import { connect, Connection, stackSettingsOf } from "./connection";
 import { describeIdentity, Identity } from "./identity";
-import { stackSettingsOf } from "./session";
 
 const hooks = ["diff", "create", "read", "update", "delete"] as const;
 
@@ -47,6 +47,17 @@ export abstract class ConfiguredProvider {
   /** The stack's credentials, or those of the clouds.yaml entry a resource's `cloud` names. */
   protected identity(cloud: string | undefined): Identity {
     return { stack: this.stackSettings, cloud };
+  }
+
+  /**
+   * Glance for a resource's region, as the resource's identity; the session behind it is the
+   * process's one for that identity. Fails with an error explained under `headline`.
+   */
+  protected connect(
+    where: { region?: string | undefined; cloud?: string | undefined },
+    headline: string,
+  ): Promise<Connection> {
+    return connect(this.identity(where.cloud), where.region, headline);
   }
 }
 

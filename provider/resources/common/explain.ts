@@ -1,5 +1,5 @@
 import { getImage, ImageSummary } from "../../glance";
-import { ServiceConnection } from "../../identity/session";
+import { ServiceConnection } from "../../transport/connection";
 import { ConfigurationError } from "../../identity/configurationError";
 import { ApiError, TransportError } from "../../transport/errors";
 import { retryableStatuses } from "../../transport/retry";

@@ -1,56 +1,11 @@
-import { ApiError } from "../../transport/errors";
-import { explainCommonFailure, fail, ProviderError, serverEvidence } from "./explain";
+/**
+ * The project a resource acts for is recorded in state (`managingProjectId`) when it is made:
+ * a "not found" from any other project is not believed (./notFound.ts), and a `cloud` input
+ * may change only to another name for that same project (below).
+ */
+import { openSession } from "./connection";
+import { explainCommonFailure, fail, ProviderError } from "./explain";
 import { describeIdentity, Identity } from "./identity";
-import { openSession } from "./session";
-
-/**
- * The project the credentials act for, recorded in state when a membership is made. A "not
- * found" proves a membership gone only when it comes from that project: with another
- * project's credentials (OS_* of the wrong project in a pipeline, say) Glance answers 404
- * because that project cannot see the image, and dropping the membership from state then
- * would leave it in the cloud unmanaged.
- */
-export async function currentProjectId(identity: Identity): Promise<string | undefined> {
-  try {
-    return await openSession(identity).projectId();
-  } catch {
-    return undefined; // unknown: no record, no check
-  }
-}
-
-/**
- * An error when a "not found" about one membership (or, without `memberId`, all of an image's)
- * comes from credentials of a project other than the one that made it; undefined when the answer can be trusted (same project, or either
- * project unknown, as in a state written before the project was recorded).
- */
-export async function foreignNotFound(
-  identity: Identity,
-  recordedProjectId: string | undefined,
-  headline: string,
-  subject: { imageId: string; memberId?: string },
-  notFound: ApiError,
-): Promise<ProviderError | undefined> {
-  if (!recordedProjectId) {
-    return undefined;
-  }
-  const current = await currentProjectId(identity);
-  if (!current || current === recordedProjectId) {
-    return undefined;
-  }
-  const what = subject.memberId
-    ? `the membership of project ${subject.memberId} in image ${subject.imageId}`
-    : `the members of image ${subject.imageId}`;
-  return fail(
-    headline,
-    `the image service reports ${what} as not found, but these credentials are ` +
-      `for project ${current}, and the membership was made with the credentials of project ` +
-      `${recordedProjectId} (recorded in state). Project ${current} may simply not see image ` +
-      `${subject.imageId}, so nothing was changed in state. Run again with project ` +
-      `${recordedProjectId}'s credentials; if the membership is really gone, remove the resource ` +
-      `from state with pulumi state delete.`,
-    serverEvidence(notFound),
-  );
-}
 
 /** What `diff` needs to judge a changed `cloud` input. */
 export interface CloudSwitch {
@@ -72,7 +27,11 @@ export interface CloudSwitch {
  * preview stops here with an error instead of a surprise at `up` or `destroy`.
  */
 export async function refuseProjectSwitch(change: CloudSwitch): Promise<ProviderError | undefined> {
-  const expected = change.recordedProjectId ?? (await currentProjectId(change.before));
+  const expected =
+    change.recordedProjectId ??
+    (await openSession(change.before)
+      .projectId()
+      .catch(() => undefined));
   let actual: string | undefined;
   try {
     actual = await openSession(change.after).projectId();

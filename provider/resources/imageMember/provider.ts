@@ -2,9 +2,8 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ConfiguredProvider } from "../common/configuredProvider";
 import { adoptExistingForThisRun, mayHaveBeenCreated, unsettledStatus } from "../common/adoption";
 import { createMember, getMember, deleteMember, Member } from "../../glance";
-import { CloudSession, ServiceConnection } from "../../identity/session";
+import { ServiceConnection } from "../../transport/connection";
 import { ApiError } from "../../transport/errors";
-import { connectToImageService, openSession } from "../common/session";
 import {
   checkImageId,
   checkOptionalBoolean,
@@ -12,10 +11,12 @@ import {
   checkRegion,
   failures,
 } from "../common/validation";
-import { explainCreateFailure, explainOtherFailure, hiddenMemberError } from "./explain";
-import { ProviderError } from "../common/explain";
+import { explainCreateFailure, explainOtherFailure } from "../common/memberFailures";
+import { imageForDiagnosis, ProviderError } from "../common/explain";
+import { hiddenByVisibility, notFoundVerdict } from "../common/notFound";
+import { keptInState } from "../common/partialFailure";
 import { MemberRef, memberRefOf, resourceId } from "../common/memberRef";
-import { currentProjectId, foreignNotFound, refuseProjectSwitch } from "../common/managingProject";
+import { refuseProjectSwitch } from "../common/managingProject";
 import { checkCloud } from "../common/identity";
 
 /** The inputs of an `ImageMember` as the engine hands them to the provider. */
@@ -108,54 +109,42 @@ export class ImageMemberProvider
 
   async create(inputs: ImageMemberInputs): Promise<dynamic.CreateResult<ImageMemberOutputs>> {
     const ref = refOf(inputs);
-    let session: CloudSession | undefined;
-    let glance: ServiceConnection | undefined;
+    const connection = await this.connect(
+      inputs,
+      `Cannot share image ${ref.imageId} with project ${ref.memberId}`,
+    );
     try {
-      session = openSession(this.identity(inputs.cloud));
-      glance = await session.imageService(inputs.region);
       const member = await this.createOrAdopt(
-        glance,
+        connection.glance,
         ref,
         inputs.adoptExisting === true || adoptExistingForThisRun(),
       );
-      const managingProjectId = await currentProjectId(this.identity(inputs.cloud));
+      const managingProjectId = await connection.projectId();
       return { id: resourceId(ref), outs: outputsOf(member, inputs, managingProjectId) };
     } catch (error) {
-      // The project is asked for only to explain a 403 or 404, never after a failed login.
-      const projectId = async () =>
-        glance ? session?.projectId().catch(() => undefined) : undefined;
       const exists = error instanceof ExistingMemberUnread;
-      // No member request is sent before the image service is known: a lost answer before
-      // then was Keystone's.
-      if (!exists && !(glance && mayHaveBeenCreated(error))) {
-        throw await explainCreateFailure(error, ref, glance, projectId);
+      if (!exists && !mayHaveBeenCreated(error)) {
+        throw await explainCreateFailure(error, ref, connection, "ImageMember");
       }
       // The member exists (a 409 said so, its read failed), or a POST may have created it
-      // although no answer said so. Report it as created but failed to initialise (an error
-      // carrying the id): the engine keeps it in state, the next pulumi up finishes it
-      // (update), refresh drops it if it is absent, destroy removes it. Without this, the next
-      // run's POST meets 409 in a process that cannot know the member is its own. The managing
-      // project is recorded now: update keeps the one in state.
+      // although no answer said so: kept in state (see ../common/partialFailure.ts). Without
+      // this, the next run's POST meets 409 in a process that cannot know the member is its
+      // own. The managing project is recorded now: update keeps the one in state.
       const explained = exists
         ? existingMemberUnreadError(error, ref)
-        : await explainCreateFailure(error, ref, glance, projectId);
+        : await explainCreateFailure(error, ref, connection, "ImageMember");
       if (!exists) {
         explained.message +=
           ` The membership may exist: it is kept in state with status "${unsettledStatus}", and ` +
           `the next pulumi up reads it (or creates it if it is absent).`;
       }
-      const managingProjectId = glance
-        ? await currentProjectId(this.identity(inputs.cloud))
-        : undefined;
-      throw Object.assign(explained, {
-        id: resourceId(ref),
-        properties: {
-          ...inputs,
-          status: unsettledStatus,
-          ...(managingProjectId ? { managingProjectId } : {}),
-        },
-        reasons: [explained.message],
-      });
+      const managingProjectId = await connection.projectId();
+      throw keptInState(
+        explained,
+        resourceId(ref),
+        { ...inputs, status: unsettledStatus, ...(managingProjectId ? { managingProjectId } : {}) },
+        inputs,
+      );
     }
   }
 
@@ -204,32 +193,35 @@ export class ImageMemberProvider
   async delete(id: string, props: ImageMemberOutputs): Promise<void> {
     const ref = memberRefOf(id, props, "ImageMember");
     const headline = `Cannot stop sharing image ${ref.imageId} with project ${ref.memberId}`;
-    const identity = this.identity(props.cloud);
-    const glance = await connectToImageService(identity, props.region, headline);
+    const connection = await this.connect(props, headline);
     try {
-      await deleteMember(glance, ref.imageId, ref.memberId);
+      await deleteMember(connection.glance, ref.imageId, ref.memberId);
     } catch (error) {
-      // Glance answers a delete on a no-longer-shared image with 403, a read with 404.
       if (error instanceof ApiError && error.status === 404) {
-        const foreign = await foreignNotFound(
-          identity,
-          props.managingProjectId,
+        const distrusted = await notFoundVerdict({
+          connection,
+          recordedProjectId: props.managingProjectId,
           headline,
-          ref,
-          error,
-        );
-        if (foreign) {
-          throw foreign;
-        }
+          subject: ref,
+          notFound: error,
+          hidden: { stillExisting: `the membership of project ${ref.memberId}` },
+        });
+        if (distrusted) throw distrusted;
+        return; // already gone: the goal of a delete
       }
-      if (error instanceof ApiError && (error.status === 404 || error.status === 403)) {
-        const hidden = await hiddenMemberError(glance, ref, headline, error);
-        if (hidden) {
-          throw hidden;
-        }
-        if (error.status === 404) {
-          return; // already gone: the goal of a delete
-        }
+      // Glance answers a delete on a no-longer-shared image with 403, a read with 404.
+      if (error instanceof ApiError && error.status === 403) {
+        const image = await imageForDiagnosis(connection.glance, ref.imageId);
+        const hidden =
+          image && image !== "not-found"
+            ? hiddenByVisibility(
+                headline,
+                image,
+                `the membership of project ${ref.memberId}`,
+                error,
+              )
+            : undefined;
+        if (hidden) throw hidden;
       }
       throw explainOtherFailure(error, headline, ref);
     }
@@ -270,20 +262,20 @@ export class ImageMemberProvider
     headline: string,
     managingProjectId: string | undefined,
   ): Promise<Member | undefined> {
-    const identity = this.identity(where.cloud);
-    const glance = await connectToImageService(identity, where.region, headline);
+    const connection = await this.connect(where, headline);
     try {
-      return await getMember(glance, ref.imageId, ref.memberId);
+      return await getMember(connection.glance, ref.imageId, ref.memberId);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
-        const foreign = await foreignNotFound(identity, managingProjectId, headline, ref, error);
-        if (foreign) {
-          throw foreign;
-        }
-        const hidden = await hiddenMemberError(glance, ref, headline, error);
-        if (hidden) {
-          throw hidden;
-        }
+        const distrusted = await notFoundVerdict({
+          connection,
+          recordedProjectId: managingProjectId,
+          headline,
+          subject: ref,
+          notFound: error,
+          hidden: { stillExisting: `the membership of project ${ref.memberId}` },
+        });
+        if (distrusted) throw distrusted;
         return undefined;
       }
       throw explainOtherFailure(error, headline, ref);

@@ -1,13 +1,14 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ConfiguredProvider } from "../common/configuredProvider";
 import { getMember, Member, MemberStatus, updateMemberStatus } from "../../glance";
-import { ServiceConnection } from "../../identity/session";
 import { ApiError } from "../../transport/errors";
-import { explainCommonFailure, fail, ProviderError, serverEvidence } from "../common/explain";
+import { Connection } from "../common/connection";
+import { fail } from "../common/explain";
+import { checkCloud } from "../common/identity";
+import { refuseProjectSwitch } from "../common/managingProject";
 import { memberRefOf, resourceId } from "../common/memberRef";
-import { connectToImageService, openSession } from "../common/session";
-import { currentProjectId, foreignNotFound, refuseProjectSwitch } from "../common/managingProject";
-import { checkCloud, describeIdentity, Identity } from "../common/identity";
+import { notFoundVerdict } from "../common/notFound";
+import { explainStatusFailure, MembershipMissing, otherProjectsCloud } from "./explain";
 import {
   checkImageId,
   checkOneOf,
@@ -126,11 +127,10 @@ export class ImageMemberAcceptanceProvider
     inputs: ImageMemberAcceptanceInputs,
   ): Promise<dynamic.CreateResult<ImageMemberAcceptanceOutputs>> {
     const memberId = inputs.memberId ?? (await this.ownProjectId(inputs));
-    const member = await this.setStatus(inputs, memberId, inputs.status);
-    const managingProjectId = await currentProjectId(this.identity(inputs.cloud));
+    const { member, connection } = await this.setStatus(inputs, memberId, inputs.status);
     return {
       id: resourceId({ imageId: inputs.imageId, memberId }),
-      outs: outputsOf(member, inputs, managingProjectId),
+      outs: outputsOf(member, inputs, await connection.projectId()),
     };
   }
 
@@ -139,7 +139,7 @@ export class ImageMemberAcceptanceProvider
     olds: ImageMemberAcceptanceOutputs,
     news: ImageMemberAcceptanceInputs,
   ): Promise<dynamic.UpdateResult<ImageMemberAcceptanceOutputs>> {
-    const member = await this.setStatus(news, olds.memberId, news.status);
+    const { member } = await this.setStatus(news, olds.memberId, news.status);
     return { outs: outputsOf(member, news, olds.managingProjectId) };
   }
 
@@ -149,23 +149,20 @@ export class ImageMemberAcceptanceProvider
   ): Promise<dynamic.ReadResult<ImageMemberAcceptanceOutputs>> {
     const { imageId, memberId } = memberRefOf(id, props, "ImageMemberAcceptance");
     const headline = `Cannot read the status of image ${imageId} for project ${memberId}`;
-    const identity = this.identity(props.cloud);
-    const glance = await connectToImageService(identity, props.region, headline);
+    const connection = await this.connect(props, headline);
     let member: Member;
     try {
-      member = await getMember(glance, imageId, memberId);
+      member = await getMember(connection.glance, imageId, memberId);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
-        const foreign = await foreignNotFound(
-          identity,
-          props.managingProjectId,
+        const distrusted = await notFoundVerdict({
+          connection,
+          recordedProjectId: props.managingProjectId,
           headline,
-          { imageId, memberId },
-          error,
-        );
-        if (foreign) {
-          throw foreign;
-        }
+          subject: { imageId, memberId },
+          notFound: error,
+        });
+        if (distrusted) throw distrusted;
         return {}; // no longer shared with this project
       }
       throw explainStatusFailure(error, headline, imageId, memberId);
@@ -187,134 +184,55 @@ export class ImageMemberAcceptanceProvider
     try {
       await this.setStatus(props, props.memberId, statusOnDelete);
     } catch (error) {
-      if (error instanceof MembershipMissing) {
-        const foreign = await foreignNotFound(
-          this.identity(props.cloud),
-          props.managingProjectId,
-          `Cannot reset the status of image ${props.imageId} for project ${props.memberId}`,
-          props,
-          error.notFound,
-        );
-        if (foreign) {
-          throw foreign;
-        }
-        return; // the owner already unshared the image: nothing to reset
-      }
-      throw error;
+      if (!(error instanceof MembershipMissing)) throw error;
+      const headline = `Cannot reset the status of image ${props.imageId} for project ${props.memberId}`;
+      // The member project cannot tell a private image from a removed membership: no look.
+      const distrusted = await notFoundVerdict({
+        connection: await this.connect(props, headline), // the same session: no new login
+        recordedProjectId: props.managingProjectId,
+        headline,
+        subject: props,
+        notFound: error.notFound,
+      });
+      if (distrusted) throw distrusted;
+      // the owner already unshared the image: nothing to reset
     }
   }
 
   private async ownProjectId(inputs: ImageMemberAcceptanceInputs): Promise<string> {
     const headline = `Cannot set the status of image ${inputs.imageId}`;
-    try {
-      const projectId = await openSession(this.identity(inputs.cloud)).projectId();
-      if (!projectId) {
-        throw fail(
-          headline,
-          "the credentials are not scoped to a project; set memberId, or scope them to the member project",
-        );
-      }
-      return projectId;
-    } catch (error) {
-      if (error instanceof ProviderError) throw error;
-      throw explainCommonFailure(error, headline) ?? fail(headline, String(error));
+    const projectId = await (await this.connect(inputs, headline)).projectId();
+    if (!projectId) {
+      throw fail(
+        headline,
+        "the credentials are not scoped to a project; set memberId, or scope them to the member project",
+      );
     }
+    return projectId;
   }
 
   private async setStatus(
     settings: ImageMemberAcceptanceInputs,
     memberId: string,
     status: MemberStatus,
-  ): Promise<Member> {
+  ): Promise<{ member: Member; connection: Connection }> {
     const headline = `Cannot set the status of image ${settings.imageId} for project ${memberId} to "${status}"`;
-    const identity = this.identity(settings.cloud);
-    const glance: ServiceConnection = await connectToImageService(
-      identity,
-      settings.region,
-      headline,
-    );
+    const connection = await this.connect(settings, headline);
     try {
-      return await updateMemberStatus(glance, settings.imageId, memberId, status, {
-        vaultId: settings.vaultId,
-      });
+      const member = await updateMemberStatus(
+        connection.glance,
+        settings.imageId,
+        memberId,
+        status,
+        { vaultId: settings.vaultId },
+      );
+      return { member, connection };
     } catch (error) {
       throw (
-        (await otherProjectsCloud(error, identity, headline, memberId)) ??
+        (await otherProjectsCloud(error, connection, headline, memberId)) ??
         explainStatusFailure(error, headline, settings.imageId, memberId)
       );
     }
-  }
-}
-
-/**
- * A named cloud of another project than the member's meets 404 (it cannot see the image) or
- * 403 (a member, but not this one): say that, rather than "not shared". The stack's own
- * credentials keep Glance's verdict, as an administrator may act for a member.
- */
-async function otherProjectsCloud(
-  error: unknown,
-  identity: Identity,
-  headline: string,
-  memberId: string,
-): Promise<ProviderError | undefined> {
-  if (identity.cloud === undefined || !(error instanceof ApiError)) return undefined;
-  if (error.status !== 404 && error.status !== 403) return undefined;
-  const actual = await currentProjectId(identity);
-  if (!actual || actual === memberId) return undefined;
-  return fail(
-    headline,
-    `${describeIdentity(identity)} acts for project ${actual}, but only the member project ` +
-      `${memberId} can accept or reject its membership. Name a clouds.yaml entry whose ` +
-      `credentials are scoped to project ${memberId}.`,
-    serverEvidence(error),
-  );
-}
-
-/** The owner has not shared the image with the project (or no longer does). */
-class MembershipMissing extends ProviderError {
-  constructor(
-    message: string,
-    readonly notFound: ApiError,
-  ) {
-    super(message);
-  }
-}
-
-function explainStatusFailure(
-  error: unknown,
-  headline: string,
-  imageId: string,
-  memberId: string,
-): Error {
-  const common = explainCommonFailure(error, headline);
-  if (common || !(error instanceof ApiError)) {
-    return common ?? fail(headline, String((error as Error)?.message ?? error));
-  }
-  const evidence = serverEvidence(error);
-  switch (error.status) {
-    case 404:
-      return new MembershipMissing(
-        `${headline}: image ${imageId} is not shared with project ${memberId} (there is no membership to accept ` +
-          `or reject yet). The image's owner must share it first, for example with an ImageMember in the ` +
-          `owner's stack; check also the image id and the region. ${evidence}`,
-        error,
-      );
-    case 403:
-      return fail(
-        headline,
-        `only the member project ${memberId} itself (or an administrator) can set the status of its ` +
-          `membership; the image's owner cannot. Use credentials scoped to project ${memberId}.`,
-        evidence,
-      );
-    case 400:
-      return fail(
-        headline,
-        `the image service refused the request. On Huawei Cloud, accepting a full-ECS image made from a ` +
-          `CBR backup needs vaultId.`,
-        evidence,
-      );
-    default:
-      return fail(headline, `unexpected answer ${error.status} from the image service.`, evidence);
   }
 }
 

@@ -4,9 +4,9 @@
  * state exactly what exists.
  */
 import { mayHaveBeenCreated } from "../common/adoption";
-import { imageForDiagnosis, ProviderError } from "../common/explain";
+import { UntrustedNotFound } from "../common/notFound";
 import { createMember, deleteMember, getMember, Member } from "../../glance";
-import { ServiceConnection } from "../../identity/session";
+import { ServiceConnection } from "../../transport/connection";
 import { ApiError } from "../../transport/errors";
 import { ImageMembersMember, memberConcurrency, unsettledStatus } from "./types";
 
@@ -57,35 +57,30 @@ export async function addMembers(
 }
 
 /**
- * DELETEs each member once, `memberConcurrency` at a time; a 404 means done, unless
- * `distrustNotFound` explains why it does not (then the failure carries that explanation).
+ * DELETEs each member once, `memberConcurrency` at a time; a 404 means done unless `judge`
+ * (../common/notFound.ts) says it cannot be believed. Another project's 404 is explained per
+ * member; a hidden or unconfirmed one keeps its answer, which the caller explains for all.
  */
 export async function removeMembers(
   glance: ServiceConnection,
   imageId: string,
   memberIds: string[],
-  distrustNotFound: (notFound: ApiError) => Promise<ProviderError | undefined>,
+  judge: (memberId: string, notFound: ApiError) => Promise<UntrustedNotFound | undefined>,
 ): Promise<{ failed: Failure[] }> {
   const failed: Failure[] = [];
-  let image: ReturnType<typeof imageForDiagnosis> | undefined;
   await forEachLimited(memberIds, memberConcurrency, async (memberId) => {
     try {
       await deleteMember(glance, imageId, memberId);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
-        // Asked as another project than the one that made it: the 404 proves nothing.
-        const distrusted = await distrustNotFound(error);
-        if (distrusted) {
-          failed.push({ memberId, error: distrusted });
-          return;
+        const untrusted = await judge(memberId, error);
+        if (untrusted) {
+          failed.push({
+            memberId,
+            error: untrusted.reason === "other-project" ? untrusted : error,
+          });
         }
-        // Gone, unless the image was made private, which hides members without deleting them
-        // (Glance answers 404 or 403 then). One look at the image settles it for all members.
-        image ??= imageForDiagnosis(glance, imageId);
-        const seen = await image;
-        if (seen === "not-found" || (seen && (!seen.visibility || seen.visibility === "shared"))) {
-          return;
-        }
+        return;
       }
       failed.push({ memberId, error });
     }

@@ -1,14 +1,9 @@
 /** Messages for an `ImageMembers` change that failed for some members: which, why, what next. */
-import {
-  ProviderError,
-  explainCommonFailure,
-  fail,
-  imageForDiagnosis,
-  serverEvidence,
-} from "../common/explain";
-import { ServiceConnection } from "../../identity/session";
+import { Connection } from "../common/connection";
+import { ProviderError, explainCommonFailure, imageForDiagnosis } from "../common/explain";
+import { explainCreateFailure, explainOtherFailure } from "../common/memberFailures";
+import { hiddenByVisibility, unconfirmedNotFound } from "../common/notFound";
 import { ApiError, TransportError } from "../../transport/errors";
-import { explainCreateFailure, explainOtherFailure } from "../imageMember/explain";
 import { Failure } from "./batch";
 import { ImageMembersMember } from "./types";
 
@@ -16,8 +11,7 @@ import { ImageMembersMember } from "./types";
 const explainedFailures = 3;
 
 export async function explainAdditions(
-  glance: ServiceConnection,
-  projectId: () => Promise<string | undefined>,
+  connection: Connection,
   imageId: string,
   failed: Failure[],
   attempted: number,
@@ -25,13 +19,10 @@ export async function explainAdditions(
   const shown = failed.slice(0, explainedFailures);
   const explained = await Promise.all(
     shown.map((f) =>
-      explainCreateFailure(f.error, { imageId, memberId: f.memberId }, glance, projectId),
+      explainCreateFailure(f.error, { imageId, memberId: f.memberId }, connection, "ImageMembers"),
     ),
   );
-  // The explanations are ImageMember's; their advice names that resource.
-  const lines = explained.map(
-    (e) => `- ${e.message.replace("on this ImageMember and", "on this ImageMembers and")}`,
-  );
+  const lines = explained.map((e) => `- ${e.message}`);
   if (failed.length > shown.length) {
     const rest = failed.slice(shown.length);
     lines.push(
@@ -49,28 +40,25 @@ export async function explainAdditions(
 
 /** A 403 on listing: the image is no longer shared, which hides members without deleting them. */
 export async function explainHiddenMembers(
-  glance: ServiceConnection,
+  connection: Connection,
   imageId: string,
   had: ImageMembersMember[],
   headline: string,
   forbidden: ApiError,
 ): Promise<ProviderError> {
-  const image = await imageForDiagnosis(glance, imageId);
-  if (image && image !== "not-found" && image.visibility && image.visibility !== "shared") {
-    return fail(
-      headline,
-      `image ${imageId} is now "${image.visibility}", so the image service hides its members, but ` +
-        `the memberships of ${describeIds(had)} still exist and are kept in state. Make the image ` +
-        `shared again (openstack image set --shared ${imageId}); if it should stay ${image.visibility}, ` +
-        `remove this resource from the program and from state with pulumi state delete.`,
-      serverEvidence(forbidden),
-    );
-  }
-  return explainOtherFailure(forbidden, headline, { imageId, memberId: describeIds(had) });
+  const image = await imageForDiagnosis(connection.glance, imageId);
+  const hidden =
+    image && image !== "not-found"
+      ? hiddenByVisibility(headline, image, `the memberships of ${describeIds(had)}`, forbidden)
+      : undefined;
+  return (
+    hidden ?? explainOtherFailure(forbidden, headline, { imageId, memberId: describeIds(had) })
+  );
 }
 
+/** Members whose DELETE failed, explained together (one look at the image for all). */
 export async function explainRemovals(
-  glance: ServiceConnection,
+  connection: Connection,
   imageId: string,
   failed: Failure[],
   attempted: number,
@@ -80,27 +68,18 @@ export async function explainRemovals(
     `Cannot stop sharing image ${imageId} with ${count(failed.length, "project")} of the ${attempted} ` +
     `to remove (${describeIdList(ids)}); they are kept in state`;
   const first = failed[0].error;
-  const hidden =
-    first instanceof ApiError && (first.status === 403 || first.status === 404)
-      ? await imageForDiagnosis(glance, imageId)
-      : undefined;
-  if (hidden && hidden !== "not-found" && hidden.visibility && hidden.visibility !== "shared") {
-    return fail(
-      headline,
-      `image ${imageId} is now "${hidden.visibility}", so the image service hides its members, but ` +
-        `they still exist. Make the image shared again (openstack image set --shared ${imageId}) and ` +
-        `run pulumi up or destroy again; if it should stay ${hidden.visibility}, remove this resource ` +
-        `from state with pulumi state delete.`,
-      serverEvidence(first as ApiError),
-    );
-  }
-  if (first instanceof ApiError && first.status === 404) {
-    return fail(
-      headline,
-      `the image service says they are not found, but image ${imageId} could not be read to ` +
-        `confirm it; nothing was changed in state. Try again.`,
-      serverEvidence(first),
-    );
+  if (first instanceof ApiError && (first.status === 403 || first.status === 404)) {
+    const image = await imageForDiagnosis(connection.glance, imageId);
+    const hidden =
+      image && image !== "not-found"
+        ? hiddenByVisibility(headline, image, "they", first)
+        : undefined;
+    if (hidden) {
+      return hidden;
+    }
+    if (first.status === 404) {
+      return unconfirmedNotFound(headline, imageId, "they", first);
+    }
   }
   return explainOtherFailure(first, headline, { imageId, memberId: ids[0] });
 }

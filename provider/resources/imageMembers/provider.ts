@@ -3,12 +3,14 @@ import { ConfiguredProvider } from "../common/configuredProvider";
 import { adoptExistingForThisRun } from "../common/adoption";
 import { listMembers, Member } from "../../glance";
 import { ApiError } from "../../transport/errors";
-import { ProviderError } from "../common/explain";
-import { connectToImageService } from "../common/session";
+import { Connection } from "../common/connection";
+import { imageForDiagnosis, ProviderError } from "../common/explain";
 import { checkImageId, checkOptionalBoolean, checkRegion, failures } from "../common/validation";
-import { explainOtherFailure } from "../imageMember/explain";
+import { explainOtherFailure } from "../common/memberFailures";
+import { notFoundVerdict } from "../common/notFound";
+import { keptInState } from "../common/partialFailure";
 import { addMembers, Failure, memberOf, removeMembers } from "./batch";
-import { currentProjectId, foreignNotFound, refuseProjectSwitch } from "../common/managingProject";
+import { refuseProjectSwitch } from "../common/managingProject";
 import { checkCloud } from "../common/identity";
 import {
   count,
@@ -105,32 +107,20 @@ export class ImageMembersProvider
     const labels = wantedProjects(inputs) ?? new Map<string, string>();
     const wanted = [...labels.keys()];
     const headline = `Cannot share image ${imageId} with ${count(wanted.length, "project")}`;
-    const identity = this.identity(inputs.cloud);
-    const glance = await connectToImageService(identity, inputs.region, headline);
+    const connection = await this.connect(inputs, headline);
     const adopt = inputs.adoptExisting === true || adoptExistingForThisRun();
-    const added = await addMembers(glance, imageId, wanted, adopt);
-    const managingProjectId = await currentProjectId(identity);
+    const added = await addMembers(connection.glance, imageId, wanted, adopt);
+    const managingProjectId = await connection.projectId();
     const outs = outputsOf(imageId, inputs, added.members, managingProjectId, labels);
     if (added.failed.length === 0) {
       return { id: imageId, outs };
     }
-    const error = await explainAdditions(
-      glance,
-      () => currentProjectId(identity),
-      imageId,
-      added.failed,
-      wanted.length,
-    );
+    const error = await explainAdditions(connection, imageId, added.failed, wanted.length);
     if (outs.members.length === 0) {
       throw error; // nothing exists: an ordinary failed create
     }
-    // Some members exist (or may): report "created but failed to initialise" (an error carrying
-    // the id), so the engine keeps them in state; the next pulumi up adds the rest (update).
-    throw Object.assign(error, {
-      id: imageId,
-      properties: withProviderOf(inputs, outs),
-      reasons: [error.message],
-    });
+    // Some members exist (or may): kept in state; the next pulumi up adds the rest.
+    throw keptInState(error, imageId, outs, inputs);
   }
 
   async read(
@@ -140,27 +130,25 @@ export class ImageMembersProvider
     const imageId = props.imageId ?? id;
     const had = props.members ?? [];
     const headline = `Cannot read the members of image ${imageId}`;
-    const identity = this.identity(props.cloud);
-    const glance = await connectToImageService(identity, props.region, headline);
+    const connection = await this.connect(props, headline);
     let listed: Member[];
     try {
-      listed = await listMembers(glance, imageId);
+      listed = await listMembers(connection.glance, imageId);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
-        const foreign = await foreignNotFound(
-          identity,
-          props.managingProjectId,
+        // The list answers 404 only for a missing image (a private one answers 403).
+        const distrusted = await notFoundVerdict({
+          connection,
+          recordedProjectId: props.managingProjectId,
           headline,
-          { imageId },
-          error,
-        );
-        if (foreign) {
-          throw foreign;
-        }
+          subject: { imageId },
+          notFound: error,
+        });
+        if (distrusted) throw distrusted;
         return {}; // the image is gone, and its members with it
       }
       if (error instanceof ApiError && error.status === 403) {
-        throw await explainHiddenMembers(glance, imageId, had, headline, error);
+        throw await explainHiddenMembers(connection, imageId, had, headline, error);
       }
       throw explainOtherFailure(error, headline, { imageId, memberId: describeIds(had) });
     }
@@ -190,13 +178,8 @@ export class ImageMembersProvider
   /**
    * Deletes the members state has and the inputs no longer want, adds those they want and
    * state has not, and leaves the others alone (no request for them). Members state marks as
-   * possibly created are added again, a 409 then adopting them.
-   *
-   * On a partial failure the error carries `id` and `properties`: the dynamic provider server
-   * answers an update error with ErrorResourceInitFailed, exactly as for create, and the engine
-   * (provider_plugin.go, Update: StatusPartialFailure) stores those properties as the new
-   * outputs. The server packs them as given, without re-adding `__provider` as it does on
-   * success, so they must carry it themselves.
+   * possibly created are added again, a 409 then adopting them. On a partial failure what
+   * exists is kept in state (../common/partialFailure.ts).
    */
   async update(
     id: string,
@@ -217,17 +200,19 @@ export class ImageMembersProvider
       return { outs: outputsOf(imageId, news, kept, managingProjectId, labels) };
     }
     const headline = `Cannot change the members of image ${imageId}`;
-    const identity = this.identity(news.cloud);
-    const glance = await connectToImageService(identity, news.region, headline);
+    const connection = await this.connect(news, headline);
     const unsettled = new Set(
       had.filter((m) => m.status === unsettledStatus).map((m) => m.memberId),
     );
     const adopt = news.adoptExisting === true || adoptExistingForThisRun();
     const [removed, added] = await Promise.all([
-      removeMembers(glance, imageId, toRemove, (notFound) =>
-        foreignNotFound(identity, managingProjectId, headline, { imageId }, notFound),
+      removeMembers(
+        connection.glance,
+        imageId,
+        toRemove,
+        judgeRemovals(connection, managingProjectId, headline, imageId),
       ),
-      addMembers(glance, imageId, toAdd, adopt, unsettled),
+      addMembers(connection.glance, imageId, toAdd, adopt, unsettled),
     ]);
     const stillThere = had.filter((m) => removed.failed.some((f) => f.memberId === m.memberId));
     const outs = outputsOf(
@@ -242,28 +227,22 @@ export class ImageMembersProvider
     }
     const problems: ProviderError[] = [];
     if (added.failed.length > 0) {
-      problems.push(
-        await explainAdditions(
-          glance,
-          () => currentProjectId(identity),
-          imageId,
-          added.failed,
-          toAdd.length,
-        ),
-      );
+      problems.push(await explainAdditions(connection, imageId, added.failed, toAdd.length));
     }
     if (removed.failed.length > 0) {
       problems.push(
         distrustedNotFound(removed.failed) ??
-          (await explainRemovals(glance, imageId, removed.failed, toRemove.length)),
+          (await explainRemovals(connection, imageId, removed.failed, toRemove.length)),
       );
     }
     const message = problems.map((p) => p.message).join("\n");
-    throw Object.assign(new ProviderError(message), {
-      id: imageId,
-      properties: withProviderOf(news, outs),
-      reasons: problems.map((p) => p.message),
-    });
+    throw keptInState(
+      new ProviderError(message),
+      imageId,
+      outs,
+      news,
+      problems.map((p) => p.message),
+    );
   }
 
   async delete(id: string, props: ImageMembersOutputs): Promise<void> {
@@ -273,17 +252,19 @@ export class ImageMembersProvider
       return;
     }
     const headline = `Cannot stop sharing image ${imageId} with ${count(memberIds.length, "project")}`;
-    const identity = this.identity(props.cloud);
-    const glance = await connectToImageService(identity, props.region, headline);
-    const removed = await removeMembers(glance, imageId, memberIds, (notFound) =>
-      foreignNotFound(identity, props.managingProjectId, headline, { imageId }, notFound),
+    const connection = await this.connect(props, headline);
+    const removed = await removeMembers(
+      connection.glance,
+      imageId,
+      memberIds,
+      judgeRemovals(connection, props.managingProjectId, headline, imageId),
     );
     if (removed.failed.length > 0) {
       // Nothing is taken out of state on a failed delete: the next destroy tries them all again
       // (those already gone answer 404, which is success).
       throw (
         distrustedNotFound(removed.failed) ??
-        (await explainRemovals(glance, imageId, removed.failed, memberIds.length))
+        (await explainRemovals(connection, imageId, removed.failed, memberIds.length))
       );
     }
   }
@@ -320,12 +301,26 @@ function distrustedNotFound(failed: Failure[]): ProviderError | undefined {
 }
 
 /**
- * Properties for an error the engine stores as state: the outputs plus the serialized provider
- * (`__provider`), which the dynamic provider server adds to successful answers only.
+ * The not-found verdict for a batch of removals: one look at the image settles whether it
+ * hides its members, for all of them.
  */
-function withProviderOf(inputs: object, outs: ImageMembersOutputs): Record<string, unknown> {
-  const provider = (inputs as Record<string, unknown>).__provider;
-  return { ...outs, ...(provider !== undefined ? { __provider: provider } : {}) };
+function judgeRemovals(
+  connection: Connection,
+  recordedProjectId: string | undefined,
+  headline: string,
+  imageId: string,
+) {
+  let image: ReturnType<typeof imageForDiagnosis> | undefined;
+  const readImage = () => (image ??= imageForDiagnosis(connection.glance, imageId));
+  return (memberId: string, notFound: ApiError) =>
+    notFoundVerdict({
+      connection,
+      recordedProjectId,
+      headline,
+      subject: { imageId },
+      notFound,
+      hidden: { stillExisting: `the membership of project ${memberId}`, readImage },
+    });
 }
 
 function sameSet(a: string[], b: string[]): boolean {

@@ -1,7 +1,7 @@
 import type { ConfigureRequest } from "@pulumi/pulumi/dynamic";
 import { CloudSession, sessionFor } from "../../identity/session";
 import { Settings, settingsFromStack } from "../../identity/settings";
-import { ServiceConnection } from "../../identity/session";
+import { ServiceConnection } from "../../transport/connection";
 import { explainCommonFailure, fail } from "./explain";
 import { cloudConfigOf, Identity } from "./identity";
 
@@ -21,18 +21,37 @@ export function openSession(identity: Identity): CloudSession {
   return sessionFor(cloudConfigOf(identity));
 }
 
-/** The image service for a region, or an error explained under `headline`. */
-export async function connectToImageService(
+/** What a hook works with: Glance, reached as one identity, and the project it acts for. */
+export interface Connection {
+  readonly glance: ServiceConnection;
+  readonly identity: Identity;
+  /** The process's session for that identity (its errors are not caught). */
+  readonly session: CloudSession;
+  /** The project the credentials act for; undefined when it cannot be known (never throws). */
+  projectId(): Promise<string | undefined>;
+}
+
+/** Glance for a region as `identity`, or an error explained under `headline`. */
+export async function connect(
   identity: Identity,
   region: string | undefined,
   headline: string,
-): Promise<ServiceConnection> {
+): Promise<Connection> {
+  let session: CloudSession;
+  let glance: ServiceConnection;
   try {
-    return await openSession(identity).imageService(region);
+    session = openSession(identity);
+    glance = await session.imageService(region);
   } catch (error) {
     throw (
       explainCommonFailure(error, headline) ??
       fail(headline, String((error as Error)?.message ?? error))
     );
   }
+  return {
+    glance,
+    identity,
+    session,
+    projectId: () => session.projectId().catch(() => undefined),
+  };
 }

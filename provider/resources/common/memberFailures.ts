@@ -1,14 +1,21 @@
+/**
+ * How a failed request about a membership is explained, for every resource that makes them;
+ * the resource's name is a parameter where the advice names it.
+ */
 import { ImageSummary } from "../../glance";
-import { MemberRef } from "../common/memberRef";
-import { ServiceConnection } from "../../identity/session";
 import { ApiError } from "../../transport/errors";
+import { Connection } from "./connection";
 import {
   explainCommonFailure,
   fail,
   imageForDiagnosis,
   ProviderError,
   serverEvidence,
-} from "../common/explain";
+} from "./explain";
+import { MemberRef } from "./memberRef";
+
+/** The resources whose messages name themselves. */
+export type OwnerResource = "ImageMember" | "ImageMembers";
 
 function notSharedAdvice(image: ImageSummary): string {
   return (
@@ -22,8 +29,8 @@ function notSharedAdvice(image: ImageSummary): string {
 export async function explainCreateFailure(
   error: unknown,
   ref: MemberRef,
-  glance: ServiceConnection | undefined,
-  credentialsProject: () => Promise<string | undefined>,
+  connection: Connection,
+  resource: OwnerResource,
 ): Promise<ProviderError> {
   const headline = `Cannot share image ${ref.imageId} with project ${ref.memberId}`;
   const common = explainCommonFailure(error, headline);
@@ -32,7 +39,7 @@ export async function explainCreateFailure(
   }
   const evidence = serverEvidence(error);
   const projectId =
-    error.status === 403 || error.status === 404 ? await credentialsProject() : undefined;
+    error.status === 403 || error.status === 404 ? await connection.projectId() : undefined;
   const scope = projectId ? `project ${projectId}` : "the configured project";
   if ((error.status === 400 || error.status === 403) && /encrypt|kms/i.test(error.serverMessage)) {
     return fail(
@@ -48,14 +55,14 @@ export async function explainCreateFailure(
       return fail(
         headline,
         `project ${ref.memberId} is already a member of image ${ref.imageId}, outside this stack. To manage ` +
-          `that membership here, set adoptExisting: true on this ImageMember and run pulumi up again ` +
+          `that membership here, set adoptExisting: true on this ${resource} and run pulumi up again ` +
           `(Pulumi's import cannot load dynamic providers, pulumi/pulumi#3550). If an earlier ` +
           `pulumi up was interrupted (killed, cancelled) after creating it, run ` +
           `IMAGE_MEMBERS_ADOPT_EXISTING=true pulumi up once to adopt every such member.`,
         evidence,
       );
     case 403: {
-      const image = glance ? await imageForDiagnosis(glance, ref.imageId) : undefined;
+      const image = await imageForDiagnosis(connection.glance, ref.imageId);
       if (image && image !== "not-found" && image.visibility && image.visibility !== "shared") {
         return fail(headline, notSharedAdvice(image), evidence);
       }
@@ -94,42 +101,6 @@ export async function explainCreateFailure(
     default:
       return fail(headline, `unexpected answer ${error.status} from the image service.`, evidence);
   }
-}
-
-/**
- * After a 404 on a member: either the membership is really gone (its image too, perhaps), or
- * the image was made private, which hides its members without deleting them. Returns the
- * error to raise in the second case, undefined in the first.
- */
-export async function hiddenMemberError(
-  glance: ServiceConnection,
-  ref: MemberRef,
-  headline: string,
-  notFound: ApiError,
-): Promise<ProviderError | undefined> {
-  const image = await imageForDiagnosis(glance, ref.imageId);
-  if (image === "not-found") {
-    return undefined;
-  }
-  if (image === undefined) {
-    return fail(
-      headline,
-      `the image service says the member is not found, but image ${ref.imageId} could not be read to ` +
-        `confirm it; nothing was changed in state. Try again.`,
-      serverEvidence(notFound),
-    );
-  }
-  if (image.visibility && image.visibility !== "shared") {
-    return fail(
-      headline,
-      `image ${ref.imageId} is now "${image.visibility}", so the image service hides its members, but ` +
-        `the membership of project ${ref.memberId} still exists and is kept in state. Make the image ` +
-        `shared again (openstack image set --shared ${ref.imageId}); if it should stay ${image.visibility}, ` +
-        `remove this resource from the program and from state with pulumi state delete.`,
-      serverEvidence(notFound),
-    );
-  }
-  return undefined;
 }
 
 /** Explains read, update and delete failures that are not "the member is gone". */

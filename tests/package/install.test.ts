@@ -235,11 +235,11 @@ describe("the packed package", () => {
       "CHANGELOG.md",
       "dist/provider/index.js",
       "dist/provider/index.d.ts",
-      "dist/provider/runtime.js",
-      "dist/provider/runtime.d.ts",
-      "dist/provider/resources/imageMember/serializedProvider.js",
-      "dist/provider/resources/imageMemberAcceptance/serializedProvider.js",
-      "dist/provider/resources/imageMembers/serializedProvider.js",
+      "dist/provider/serialization/runtime.js",
+      "dist/provider/serialization/runtime.d.ts",
+      "dist/provider/serialization/imageMember.js",
+      "dist/provider/serialization/imageMemberAcceptance.js",
+      "dist/provider/serialization/imageMembers.js",
     ]) {
       expect(files).toContain(required);
     }

@@ -1,6 +1,6 @@
 /**
  * Some unit tests run the build (`dist/`) rather than the sources: the serialized provider
- * loads `dist/provider/runtime.js`, as the engine's provider process does. These helpers tell
+ * loads `dist/provider/serialization/runtime.js`, as the engine's provider process does. These helpers tell
  * whether that build is older than the sources, so such a test never checks stale code.
  */
 import { execFileSync } from "child_process";

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { ImageMemberProvider } from "../../provider";
-import { serializableProvider } from "../../provider/resources/serializable";
+import { serializableProvider } from "../../provider/serialization/standIn";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString = require("require-from-string") as (code: string) => {

@@ -8,7 +8,7 @@ const hooks = ["diff", "create", "read", "update", "delete"] as const;
 /**
  * What every provider here shares: the `openstack:*` stack config handed to `configure`, and
  * the identity each resource acts with. The providers are loaded from the package at run time
- * (see ../serializable.ts), never serialized into state, so they may hold it and may use
+ * (see ../../serialization/), never serialized into state, so they may hold it and may use
  * inheritance.
  */
 export abstract class ConfiguredProvider {

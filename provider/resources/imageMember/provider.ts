@@ -55,7 +55,7 @@ const identifyingInputs = ["imageId", "memberId", "region"] as const;
 
 /**
  * The CRUD hooks the engine calls for `ImageMember`, loaded at run time by the serialized
- * stand-in (../serializable.ts); configuration arrives in `configure`, never from state.
+ * stand-in (../../serialization/); configuration arrives in `configure`, never from state.
  */
 export class ImageMemberProvider
   extends ConfiguredProvider

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- module.exports is the provider (see there)
-import provider = require("./serializedProvider");
+import provider = require("../../serialization/imageMemberAcceptance");
 import { hidingServerRecords } from "../common/hiddenDiffs";
 
 /** The arguments of an {@link ImageMemberAcceptance}. */

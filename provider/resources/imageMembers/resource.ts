@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- module.exports is the provider (see there)
-import provider = require("./serializedProvider");
+import provider = require("../../serialization/imageMembers");
 import type { ImageMembersMember } from "./provider";
 import {
   checkAccept,

@@ -1,4 +1,4 @@
-import { serializableProvider } from "../serializable";
+import { serializableProvider } from "./standIn";
 
 // This module's exports *are* the provider Pulumi serializes. For an installed package,
 // Pulumi then records `require("pulumi-image-members/serialized/imageMember")` in state instead of

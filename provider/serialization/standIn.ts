@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- run-time loading is the point here */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type * as runtime from "../runtime";
+import type * as runtime from "./runtime";
 
 /**
  * The provider object Pulumi serializes into the state of every resource. Pulumi copies a
@@ -41,7 +41,7 @@ function loadRuntime(): typeof runtime {
         fs.existsSync(manifest) &&
         JSON.parse(fs.readFileSync(manifest, "utf8")).name === "pulumi-image-members"
       ) {
-        const built = path.join(dir, "dist", "provider", "runtime.js");
+        const built = path.join(dir, "dist", "provider", "serialization", "runtime.js");
         if (!fs.existsSync(built))
           throw new Error(`pulumi-image-members at ${dir} is not built: run npm run build there`);
         return require(built);

@@ -38,10 +38,10 @@ describe("ImageShare", () => {
 
   test("a project listed twice, or an unusable id, fails at construction with a clear message", () => {
     expect(() => new ImageShare("dup", { imageId, memberIds: ["p1", "p2", "p1"] })).toThrow(
-      "ImageShare dup: project p1 is listed twice in memberIds; list each project once",
+      'ImageShare dup: memberIds lists project "p1" more than once; list each project once',
     );
     expect(() => new ImageShare("bad", { imageId, memberIds: ["a/b"] })).toThrow(
-      /ImageShare bad: memberIds\[\] must be the id of a project/,
+      /ImageShare bad: memberIds\[0\] must be the id of a project/,
     );
   });
 });

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { checkProjectId } from "../common/validation";
+import { checkMemberIds } from "../imageMembers/validation";
 import { ImageMember } from "../imageMember/resource";
 import {
   checkAccept,
@@ -89,21 +89,10 @@ export class ImageShare extends pulumi.ComponentResource {
   }
 }
 
+/** The same rule as ImageMembers' memberIds, thrown at construction (a component has no check). */
 function validateMemberIds(name: string, memberIds: unknown): void {
-  if (!Array.isArray(memberIds)) {
-    throw new Error(`ImageShare ${name}: memberIds must be a list of project ids`);
-  }
-  const seen = new Set<string>();
-  for (const memberId of memberIds) {
-    const failure = checkProjectId(memberId, "memberIds[]");
-    if (failure) {
-      throw new Error(`ImageShare ${name}: ${failure.reason}`);
-    }
-    if (seen.has(memberId)) {
-      throw new Error(
-        `ImageShare ${name}: project ${memberId} is listed twice in memberIds; list each project once`,
-      );
-    }
-    seen.add(memberId);
+  const [first] = checkMemberIds(memberIds);
+  if (first) {
+    throw new Error(`ImageShare ${name}: ${first.reason}`);
   }
 }

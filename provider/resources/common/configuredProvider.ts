@@ -2,6 +2,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { Settings } from "../../identity/settings";
 import { connect, Connection, stackSettingsOf } from "./connection";
 import { describeIdentity, Identity } from "./identity";
+import { refuseProjectSwitch } from "./managingProject";
 
 const hooks = ["diff", "create", "read", "update", "delete"] as const;
 
@@ -58,6 +59,25 @@ export abstract class ConfiguredProvider {
     headline: string,
   ): Promise<Connection> {
     return connect(this.identity(where.cloud), where.region, headline);
+  }
+
+  /**
+   * `diff`'s rule for a changed `cloud` (./managingProject.ts): throws when the new name is
+   * another project's; otherwise the change is none at all.
+   */
+  protected async refuseCloudChange(
+    olds: { cloud?: string | undefined; managingProjectId?: string | undefined },
+    news: { cloud?: string | undefined },
+    words: { headline: string; consequence: string },
+  ): Promise<void> {
+    if ((olds.cloud ?? undefined) === (news.cloud ?? undefined)) return;
+    const refused = await refuseProjectSwitch({
+      before: this.identity(olds.cloud),
+      recordedProjectId: olds.managingProjectId,
+      after: this.identity(news.cloud),
+      ...words,
+    });
+    if (refused) throw refused;
   }
 }
 

@@ -16,7 +16,6 @@ import { imageForDiagnosis, ProviderError } from "../common/explain";
 import { hiddenByVisibility, notFoundVerdict } from "../common/notFound";
 import { keptInState } from "../common/partialFailure";
 import { MemberRef, memberRefOf, resourceId } from "../common/memberRef";
-import { refuseProjectSwitch } from "../common/managingProject";
 import { checkCloud } from "../common/identity";
 
 /** The inputs of an `ImageMember` as the engine hands them to the provider. */
@@ -88,17 +87,13 @@ export class ImageMemberProvider
     // The same membership in a region now named differently: the old one must go first, or
     // the new one would meet it as a duplicate.
     const samePair = olds.imageId === news.imageId && olds.memberId === news.memberId;
-    if (replaces.length === 0 && (olds.cloud ?? undefined) !== (news.cloud ?? undefined)) {
-      const refused = await refuseProjectSwitch({
-        before: this.identity(olds.cloud),
-        recordedProjectId: olds.managingProjectId,
-        after: this.identity(news.cloud),
+    if (replaces.length === 0) {
+      await this.refuseCloudChange(olds, news, {
         headline: `Cannot change the cloud of the membership of project ${news.memberId} in image ${news.imageId}`,
         consequence:
           "Only the image's owner project can remove its members, so with the other project's " +
           "credentials this resource could not be deleted or refreshed.",
       });
-      if (refused) throw refused;
     }
     return {
       changes: replaces.length > 0,

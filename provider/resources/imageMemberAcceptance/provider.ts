@@ -5,7 +5,6 @@ import { ApiError } from "../../transport/errors";
 import { Connection } from "../common/connection";
 import { fail } from "../common/explain";
 import { checkCloud } from "../common/identity";
-import { refuseProjectSwitch } from "../common/managingProject";
 import { memberRefOf, resourceId } from "../common/memberRef";
 import { notFoundVerdict } from "../common/notFound";
 import { explainStatusFailure, MembershipMissing, otherProjectsCloud } from "./explain";
@@ -104,17 +103,13 @@ export class ImageMemberAcceptanceProvider
     const samePair =
       olds.imageId === news.imageId &&
       (news.memberId === undefined || news.memberId === olds.memberId);
-    if (replaces.length === 0 && (olds.cloud ?? undefined) !== (news.cloud ?? undefined)) {
-      const refused = await refuseProjectSwitch({
-        before: this.identity(olds.cloud),
-        recordedProjectId: olds.managingProjectId,
-        after: this.identity(news.cloud),
+    if (replaces.length === 0) {
+      await this.refuseCloudChange(olds, news, {
         headline: `Cannot change the cloud of the acceptance of image ${news.imageId} by project ${olds.memberId}`,
         consequence:
           `Only the member project ${olds.memberId} can accept or reject its membership, so ` +
           `with the other project's credentials this resource could not be updated or reset.`,
       });
-      if (refused) throw refused;
     }
     return {
       changes: replaces.length > 0 || updates,

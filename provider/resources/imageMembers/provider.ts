@@ -10,7 +10,6 @@ import { explainOtherFailure } from "../common/memberFailures";
 import { notFoundVerdict } from "../common/notFound";
 import { keptInState } from "../common/partialFailure";
 import { addMembers, Failure, memberOf, removeMembers } from "./batch";
-import { refuseProjectSwitch } from "../common/managingProject";
 import { checkCloud } from "../common/identity";
 import {
   count,
@@ -69,18 +68,12 @@ export class ImageMembersProvider
       // new resource's POSTs would meet them as duplicates.
       return { changes: true, replaces, deleteBeforeReplace: olds.imageId === news.imageId };
     }
-    if ((olds.cloud ?? undefined) !== (news.cloud ?? undefined)) {
-      const refused = await refuseProjectSwitch({
-        before: this.identity(olds.cloud),
-        recordedProjectId: olds.managingProjectId,
-        after: this.identity(news.cloud),
-        headline: `Cannot change the cloud of the members of image ${news.imageId}`,
-        consequence:
-          "Only the image's owner project can add or remove its members, so with the other " +
-          "project's credentials this resource could not be updated or deleted.",
-      });
-      if (refused) throw refused;
-    }
+    await this.refuseCloudChange(olds, news, {
+      headline: `Cannot change the cloud of the members of image ${news.imageId}`,
+      consequence:
+        "Only the image's owner project can add or remove its members, so with the other " +
+        "project's credentials this resource could not be updated or deleted.",
+    });
     const wanted = wantedProjects(news);
     if (wanted === undefined) {
       return { changes: true, replaces: [], deleteBeforeReplace: false }; // known once applied

@@ -28,7 +28,10 @@ export interface Options {
   contenders: ContenderName[];
   repeats: number;
   cliSample: number;
+  /** Where the docs go (README.md, chart.svg, summary.json); for --smoke a temporary folder. */
   out: string;
+  /** The run's results file, every sample: git-ignored bench/out/results.json (smoke: in `out`). */
+  raw: string;
   smoke: boolean;
   /** Glance's default image_member_quota; above it a second glance-api without it is used. */
   memberLimit: number;
@@ -56,6 +59,12 @@ export function parseOptions(argv: string[]): Options {
   if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 1000)) {
     throw new Error(`--sizes takes integers 1..1000, not ${sizes.join(",")}`);
   }
+  const out = path.resolve(
+    value("--out") ??
+      (smoke
+        ? path.join(os.tmpdir(), "pim-bench-smoke")
+        : path.join(projectRoot, "docs/benchmarks")),
+  );
   return {
     sizes,
     images: imagesMatch
@@ -64,11 +73,10 @@ export function parseOptions(argv: string[]): Options {
     contenders,
     repeats: Number(value("--repeats") ?? (smoke ? 1 : 3)),
     cliSample: Number(value("--cli-sample") ?? 10),
-    out: path.resolve(
-      value("--out") ??
-        (smoke
-          ? path.join(os.tmpdir(), "pim-bench-smoke")
-          : path.join(projectRoot, "docs/benchmarks")),
+    out,
+    raw: path.resolve(
+      value("--raw") ??
+        (smoke ? path.join(out, "smoke.json") : path.join(projectRoot, "bench/out/results.json")),
     ),
     smoke,
     memberLimit: Number(value("--member-limit") ?? 128),

@@ -1,10 +1,10 @@
-/** docs/benchmarks/README.md, written from a report. */
+/** docs/benchmarks/README.md, written from a run's summary. */
 import { ContenderName, allContenders, ops } from "./options";
-import { OpSample, fmtS, stats } from "./measure";
-import type { Report } from "./report";
+import { fmtS } from "./measure";
+import type { Summary } from "./summary";
 import { describe, med, providerContenders, ratioText } from "./targets";
 
-export function readme(report: Report): string {
+export function readme(report: Summary): string {
   const { results, machine, targets, bridged } = report;
   const lines: string[] = [];
   const s100 = results.find((r) => r.images === 1 && r.perImage === 100);
@@ -44,12 +44,7 @@ export function readme(report: Report): string {
   const s200 = results.find((r) => r.images === 1 && r.perImage === 200) ?? s100;
   if (s200) {
     const st = (c: ContenderName) => s200.contenders[c]?.state?.bytesPerMember;
-    const peak = (c: ContenderName) => {
-      const values = ops.flatMap((op) =>
-        (s200.contenders[c]?.samples[op] ?? []).map((x) => x.providerPeakRssMb ?? 0),
-      );
-      return values.length ? Math.max(...values) : undefined;
-    };
+    const peak = (c: ContenderName) => s200.contenders[c]?.peakRssMb;
     lines.push(
       `- ${s200.label}: state ${st("ours") ?? "–"} B per member from the repository, ${st("package") ?? "–"} B ` +
         `installed as a package, ${st("members") ?? "–"} B with one ImageMembers, ${st("bridged") ?? "–"} B bridged; ` +
@@ -107,15 +102,11 @@ export function readme(report: Report): string {
   lines.push("| --- | --- | --- | --- | --- | --- |");
   for (const s of results) {
     for (const c of [...providerContenders, "bridged"] as ContenderName[]) {
-      const samples = s.contenders[c]?.samples.up;
-      if (!samples?.length) continue;
-      const m = (f: (x: OpSample) => number | undefined) => {
-        const values = samples.map(f).filter((v): v is number => v !== undefined);
-        return values.length ? fmtS(stats(values).median) : "–";
-      };
+      const cpu = s.contenders[c]?.upCpu;
+      if (!cpu) continue;
+      const m = (v: number | undefined) => (v === undefined ? "–" : fmtS(v));
       lines.push(
-        `| ${s.label} | ${c} | ${m((x) => x.seconds)} | ${m((x) => x.providerCpuSeconds)} | ` +
-          `${m((x) => x.programCpuSeconds)} | ${m((x) => x.engineCpuSeconds)} |`,
+        `| ${s.label} | ${c} | ${m(cpu.wall)} | ${m(cpu.provider)} | ${m(cpu.program)} | ${m(cpu.engine)} |`,
       );
     }
   }
@@ -133,8 +124,8 @@ export function readme(report: Report): string {
       lines.push(
         `| ${s.label} | ${c} | ${ops
           .map((op) => {
-            const x = r.samples[op]?.[0];
-            return x ? `${x.glanceTotal} / ${x.keystoneAuths} / ${x.keystoneTotal}` : "–";
+            const x = r.firstRequests[op];
+            return x ? `${x.glance} / ${x.keystoneAuths} / ${x.keystone}` : "–";
           })
           .join(" | ")} |`,
       );
@@ -151,9 +142,7 @@ export function readme(report: Report): string {
     for (const c of [...providerContenders, "bridged"] as ContenderName[]) {
       const r = s.contenders[c];
       if (!r || r.error || !r.state) continue;
-      const peak = Math.max(
-        ...ops.flatMap((op) => (r.samples[op] ?? []).map((x) => x.providerPeakRssMb ?? 0)),
-      );
+      const peak = r.peakRssMb;
       lines.push(
         `| ${s.label} | ${c} | ${r.state.exportBytes} | ${r.state.bytesPerMember} | ${r.state.memberResourceBytes} | ` +
           `${r.state.providerBytes ? `${r.state.providerBytes} × ${r.state.providerCopiesPerMember}` : "none"} | ${peak || "–"} |`,
@@ -173,7 +162,8 @@ export function readme(report: Report): string {
       "package figures are what a user of the published package gets.",
     "`members` is the installed package with one `ImageMembers` per image holding all its member ids (one engine " +
       "step and one state entry per image); its 'one member resource' column is one ImageMembers resource.",
-    "The machine is shared with other work: each sample records the 1-minute load average (`load1` in results.json).",
+    "The machine is shared with other work: each sample records the 1-minute load average (`load1` in the run's " +
+      "results file).",
   ]) {
     lines.push(`- ${note}`);
   }
@@ -212,7 +202,7 @@ export function readme(report: Report): string {
     `node -r ts-node/register/transpile-only bench/run.ts            # full: ${minutes} min here`,
   );
   lines.push(
-    "node -r ts-node/register/transpile-only bench/run.ts --from-results docs/benchmarks/results.json  # redraw only",
+    "node -r ts-node/register/transpile-only bench/run.ts --from-results docs/benchmarks/summary.json  # redraw only",
   );
   lines.push(
     "node -r ts-node/register/transpile-only bench/run.ts --smoke    # CI: N=10, ours + floor",
@@ -220,8 +210,10 @@ export function readme(report: Report): string {
   lines.push("```");
   lines.push("");
   lines.push(
-    "Results: `results.json` (every sample), `chart.svg`. The machine is shared and small: " +
-      "figures are medians and still move by 10–30 % between runs.",
+    "Here: this README, `chart.svg` and `summary.json` (medians with min and max, first-run request counts, " +
+      "state, memory, targets), from which `--from-results` redraws the other two. Every sample of a run goes to " +
+      "`bench/out/results.json` (`--raw FILE`), which git ignores; `--from-results` takes it too, and evaluates " +
+      "the targets again. The machine is shared and small: figures are medians and still move by 10–30 % between runs.",
   );
   lines.push("");
   return lines.join("\n");

@@ -1,4 +1,7 @@
-/** The report: what results.json holds, the chart, the files written and the smoke summary line. */
+/**
+ * The report: what a run's results file holds (every sample; bench/out/results.json, not
+ * committed), the files written to docs/benchmarks/ from its summary, and the smoke line.
+ */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -8,7 +11,8 @@ import { ScenarioResult, Stats, fmtS, log } from "./measure";
 import { ContenderName, OpName, Options, allContenders, opTitles, ops } from "./options";
 import { BridgedOutcome } from "./projects";
 import { readme } from "./readme";
-import { Target, evaluateTargets, med } from "./targets";
+import { ScenarioSummary, Summary, compactJson, summarize } from "./summary";
+import { Target, med } from "./targets";
 
 export const contenderLabels: Record<ContenderName, string> = {
   ours: "pulumi-image-members (repo)",
@@ -28,7 +32,7 @@ export const contenderColors: Record<ContenderName, string> = {
 };
 
 export function chartOf(
-  results: ScenarioResult[],
+  results: ScenarioSummary[],
   machine: ReturnType<typeof describeMachine>,
 ): string {
   const single = results.filter((r) => r.images === 1);
@@ -84,24 +88,37 @@ export interface Report {
   harnessProblems: string[];
 }
 
-/** Redraws chart.svg and README.md from a results.json, measuring nothing. */
+/** The summary's name in docs/benchmarks/. */
+export const summaryFile = "summary.json";
+
+/**
+ * Redraws chart.svg, README.md and summary.json from a run's results file or from a
+ * summary.json, measuring nothing. From a summary the targets are those it holds.
+ */
 export function redraw(file: string, out: string): number {
-  const report = JSON.parse(fs.readFileSync(file, "utf8")) as Report;
-  report.targets = evaluateTargets(report.results, report.options);
-  writeReport(report, out);
-  for (const t of report.targets) {
+  const read = JSON.parse(fs.readFileSync(file, "utf8")) as Report | Summary;
+  const summary =
+    "kind" in read && read.kind === "pim-bench-summary" ? read : summarize(read as Report);
+  writeReport(summary, out);
+  printTargets(summary.targets);
+  return 0;
+}
+
+export function printTargets(targets: Target[]): void {
+  for (const t of targets) {
     console.log(
       `${t.met === true ? "MET    " : t.met === false ? "NOT MET" : "n/a    "} ${t.target}: ${t.measured}`,
     );
   }
-  return 0;
 }
 
-export function writeReport(report: Report, out: string): void {
+/** Writes what docs/benchmarks/ commits: summary.json, chart.svg and README.md. */
+export function writeReport(summary: Summary, out: string): void {
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, "chart.svg"), chartOf(report.results, report.machine));
+  fs.writeFileSync(path.join(out, summaryFile), compactJson(summary) + "\n");
+  fs.writeFileSync(path.join(out, "chart.svg"), chartOf(summary.results, summary.machine));
   const readmeFile = path.join(out, "README.md");
-  fs.writeFileSync(readmeFile, readme(report));
+  fs.writeFileSync(readmeFile, readme(summary));
   try {
     execFileSync(
       process.execPath,

@@ -5,7 +5,12 @@
  *
  *   node -r ts-node/register/transpile-only bench/run.ts [--sizes 10,100,200] [--images 20x10]
  *       [--contenders ours,package,members,floor,cli,bridged] [--repeats 3] [--cli-sample 10]
- *       [--out docs/benchmarks] [--smoke]
+ *       [--out docs/benchmarks] [--raw bench/out/results.json] [--smoke]
+ *   node -r ts-node/register/transpile-only bench/run.ts --from-results FILE [--out docs/benchmarks]
+ *
+ * Every sample goes to the results file (--raw, git-ignored); docs/benchmarks/ gets its
+ * summary: summary.json, chart.svg and README.md (bench/summary.ts). --from-results redraws
+ * those three from a results file or a summary.json, measuring nothing.
  *
  * Contenders:
  *   ours     this provider from the repository (bench/program), under the real Pulumi engine
@@ -42,7 +47,8 @@ import { OpSample, ScenarioResult, log, round, stats } from "./measure";
 import { ContenderName, OpName, ops, parseOptions } from "./options";
 import { makeMembersProject } from "./members";
 import { makeBridgedProject, makePackageProject, packRepository } from "./projects";
-import { Report, redraw, smokeLine, writeReport } from "./report";
+import { Report, printTargets, redraw, smokeLine, summaryFile, writeReport } from "./report";
+import { summarize } from "./summary";
 import { evaluateTargets } from "./targets";
 
 async function main(): Promise<number> {
@@ -282,21 +288,16 @@ async function main(): Promise<number> {
   report.finishedAt = new Date().toISOString();
   report.machine.loadAverageAtEnd = os.loadavg().map((v) => round(v, 2));
   report.targets = evaluateTargets(report.results, options);
-  fs.mkdirSync(options.out, { recursive: true });
-  const jsonFile = path.join(options.out, options.smoke ? "smoke.json" : "results.json");
-  fs.writeFileSync(jsonFile, JSON.stringify(report, null, 2) + "\n");
+  fs.mkdirSync(path.dirname(options.raw), { recursive: true });
+  fs.writeFileSync(options.raw, JSON.stringify(report, null, 2) + "\n");
 
   if (options.smoke) {
     console.log(smokeLine(report));
     return harnessProblems.length ? 1 : 0;
   }
-  writeReport(report, options.out);
-  log(`wrote ${jsonFile}, chart.svg and README.md in ${options.out}`);
-  for (const t of report.targets) {
-    console.log(
-      `${t.met === true ? "MET    " : t.met === false ? "NOT MET" : "n/a    "} ${t.target}: ${t.measured}`,
-    );
-  }
+  writeReport(summarize(report), options.out);
+  log(`wrote ${options.raw}; ${summaryFile}, chart.svg and README.md in ${options.out}`);
+  printTargets(report.targets);
   if (harnessProblems.length) {
     console.log(`harness problems:\n  ${harnessProblems.join("\n  ")}`);
     return 1;

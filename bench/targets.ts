@@ -1,6 +1,6 @@
 /** The targets of issue 7, evaluated against the measured results. */
 import { ContenderName, OpName, Options, ops } from "./options";
-import { ScenarioResult, StateFigures } from "./measure";
+import { ScenarioResult, StateFigures, Stats } from "./measure";
 
 export interface Target {
   id: string;
@@ -9,11 +9,12 @@ export interface Target {
   measured: string;
 }
 
-export function med(
-  s: ScenarioResult | undefined,
-  c: ContenderName,
-  op: OpName,
-): number | undefined {
+/** A scenario's medians, from every sample or from the summary. */
+interface WithMedians {
+  contenders: Partial<Record<ContenderName, { medians: Partial<Record<OpName, Stats>> }>>;
+}
+
+export function med(s: WithMedians | undefined, c: ContenderName, op: OpName): number | undefined {
   return s?.contenders[c]?.medians[op]?.median;
 }
 

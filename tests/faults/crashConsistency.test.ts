@@ -1,31 +1,7 @@
 /**
- * Crash consistency: `pulumi up` creating 50 members is killed with SIGKILL part way, then
- * recovered with the documented commands (docs/failure-modes.md, "The engine was killed").
- *
- * Member POSTs wait in the proxy before reaching Glance, alternately 300 ms and 1.5 s, and have
- * their answer held 1.2 s after, so that at the kill some creates have landed in Glance
- * unbeknown to the engine and others have not reached Glance yet. The kill waits for a moment
- * when both are true with at least 300 ms to spare: the proxy runs in this test's event loop,
- * and a request whose delay ends within the few milliseconds it takes to see the killed
- * client's connection close would still be forwarded. Two kill points:
- *  - after 10 member POSTs, the whole process tree (engine, language host, program, provider):
- *    what a CI runner that kills the job's container does;
- *  - after 30, only the `pulumi` process: its plugins run in process groups of their own and
- *    live on (a `kill -9` of the CLI, or of its process group, leaves them running), so the
- *    provider's queued POSTs still land after the engine is gone.
- *
- * Findings this test pins down (Pulumi CLI 3.274.1, the current provider):
- *  - the state is consistent at every kill: every member in Glance is either in state or a
- *    pending create (the engine writes the pending operation before calling the provider);
- *  - the file backend keeps the stack locked: `pulumi cancel --yes` releases it;
- *  - a kill while the file backend saves can leave the checkpoint's `.attrs` sidecar empty:
- *    every command then fails with `failed to load checkpoint: EOF` until it is removed;
- *  - `pulumi refresh --import-pending-creates URN ID ...` exits 0 and empties pending_operations,
- *    but the engine never turns the "importing" operations it leaves into resources: the
- *    members are dropped, exactly as with `--clear-pending-creates`;
- *  - the next `pulumi up` then meets 409 for each member whose create had landed and fails
- *    ("already a member ..., outside this stack"): a pending create that landed is not adopted;
- *  - `IMAGE_MEMBERS_ADOPT_EXISTING=true pulumi up` adopts them all in one run and converges.
+ * Crash consistency: `pulumi up` of 50 members killed with SIGKILL at two points, then recovered
+ * with the documented commands (docs/failure-modes.md, "How the crash test kills": the method,
+ * what it checks, and the scenarios C1 and C2 it measures).
  */
 import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
@@ -37,6 +13,8 @@ import { runAll } from "../support/cleanup";
 
 jest.setTimeout(300_000);
 
+// Member POSTs wait before Glance and have their answers held, and the kill keeps a margin:
+// why, in docs/failure-modes.md, "How the crash test kills".
 const shortDelayMs = 300;
 const longDelayMs = 1_500;
 const answerHeldMs = 1_200;

@@ -1,14 +1,7 @@
 /**
- * Fault scenario 6: Glance down beyond the retry budget (5 attempts, about 2-4 s of
- * backoff). `pulumi up` fails with a message naming the image, the project, the request and
- * the cause; state keeps exactly what was created; once Glance is back the next `pulumi up`
- * converges.
- *
- * 6d: a POST that created its member but whose answer was lost, followed by an outage
- * longer than the retry budget. The create fails as "created, failed to initialise" with the
- * member's id, so the engine keeps it in state (rather than leaving an orphan the next run
- * would meet as a 409 it cannot tell from someone else's); the next `pulumi up` updates it and
- * converges (docs/failure-modes.md, "A create that may have landed").
+ * Fault scenario 6: Glance down beyond the retry budget. `pulumi up` fails naming the image,
+ * the project and the cause, state keeps exactly what was created, and the next `up` converges;
+ * 6d: a lost answer then the outage (docs/failure-modes.md, "A create that may have landed").
  */
 import { FaultRule } from "../support/faultProxy";
 import { errorLines, FaultStack, membersPath, postedMember, report, seedFor } from "./harness";

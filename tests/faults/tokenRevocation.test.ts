@@ -1,14 +1,7 @@
 /**
- * Fault scenario 5: the provider's token is revoked in the middle of `pulumi up`
- * (`DELETE /v3/auth/tokens`). Glance answers 401; the provider authenticates once more
- * (one re-authentication for all the requests in flight) and the run converges.
- *
- * The token is captured from the `x-subject-token` header of Keystone's answer, through a
- * proxy in front of Keystone. Glance's keystonemiddleware caches a validated token in each
- * worker (5 min, no memcached here), so a revoked token keeps working where it was seen
- * before. To make the 401 certain, the Glance proxy switches, at the revocation, to a second
- * glance-api on the same database that has never seen the token (a cold cache: what a load
- * balancer in front of several Glance nodes gives too): `scripts/local-cloud.sh glance-extra`.
+ * Fault scenario 5: the provider's token revoked mid-`pulumi up`; one re-authentication for all
+ * requests in flight, and the run converges. Why a second glance-api with a cold token cache:
+ * docs/failure-modes.md, "Running the fault suite".
  */
 import { execFileSync } from "child_process";
 import * as path from "path";

@@ -161,3 +161,21 @@ export class GlanceDriver {
     }
   }
 }
+
+/**
+ * The names of the `secrets` that appear anywhere in `value` (its JSON, or the text itself),
+ * so an assertion that fails says which one leaked without printing it.
+ */
+export function secretsShownIn(value: unknown, secrets: Record<string, string>): string[] {
+  const text = typeof value === "string" ? value : JSON.stringify(value ?? null);
+  return Object.entries(secrets)
+    .filter(([, secret]) => secret.length > 0 && text.includes(secret))
+    .map(([name]) => name);
+}
+
+/** The password of every identity of the cloud file, named "password of <identity>". */
+export function identityPasswords(cloud: CloudFile): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(cloud.identities).map(([name, i]) => [`password of ${name}`, i.password]),
+  );
+}

@@ -7,6 +7,8 @@ import { resolveCloudConfig } from "../../provider/identity/resolve";
 import { KeystoneSession } from "../../provider/identity/session";
 import { settingsFromEnv, settingsFromStack } from "../../provider/identity/settings";
 import { HttpClient } from "../../provider/transport/http";
+import { ConfigurationError } from "../../provider/identity/configurationError";
+import { inCloudsYamlTerms } from "../../provider/resources/common/identity";
 import { FakeCloud } from "../support/fakeCloud";
 
 const baseEnv = {
@@ -239,6 +241,42 @@ describe("Keystone v3", () => {
     expect(() =>
       findImageEndpoint([{ type: "compute", endpoints: [] }], { interface: "public" }),
     ).toThrow(/no "image" service \(it has: compute\)/);
+  });
+
+  test("with a named cloud, the catalog's hints name that clouds.yaml entry's keys, not OS_* or openstack:*", () => {
+    const catalog = [
+      {
+        type: "image",
+        endpoints: [{ interface: "public", region_id: "R1", url: "https://glance.r1" }],
+      },
+    ];
+    const thrown = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (error) {
+        return inCloudsYamlTerms(error, "ops") as Error;
+      }
+      throw new Error("expected a failure");
+    };
+    const noRegion = thrown(() =>
+      findImageEndpoint(catalog, { region: "R3", interface: "public" }),
+    );
+    expect(noRegion).toBeInstanceOf(ConfigurationError);
+    expect(noRegion.message).toBe(
+      'The image service has no public endpoint in region "R3"; the catalog offers: public@R1. ' +
+        'Check the region (region_name of cloud "ops" in clouds.yaml, or the resource\'s region) ' +
+        'and interface (interface of cloud "ops" in clouds.yaml).',
+    );
+    const noImage = thrown(() =>
+      findImageEndpoint([{ type: "compute", endpoints: [] }], { interface: "public" }),
+    );
+    expect(noImage.message).toMatch(
+      /no "image" service \(it has: compute\)\. Set image_endpoint_override of cloud "ops" in clouds.yaml to the Glance URL/,
+    );
+    expect(noImage.message).not.toMatch(/OS_|openstack:/);
+    // Anything else passes through untouched.
+    const other = new Error("OS_REGION_NAME");
+    expect(inCloudsYamlTerms(other, "ops")).toBe(other);
   });
 
   test("a session authenticates once for many concurrent callers and renews near expiry", async () => {

@@ -3,7 +3,7 @@ import { CloudSession, sessionFor } from "../../identity/session";
 import { Settings, settingsFromStack } from "../../identity/settings";
 import { ServiceConnection } from "../../transport/connection";
 import { explainCommonFailure, fail } from "./explain";
-import { cloudConfigOf, Identity } from "./identity";
+import { cloudConfigOf, Identity, inCloudsYamlTerms } from "./identity";
 
 /**
  * Reads the `openstack:*` stack config handed to `configure`. Secrets set with
@@ -42,7 +42,9 @@ export async function connect(
   try {
     session = openSession(identity);
     glance = await session.imageService(region);
-  } catch (error) {
+  } catch (caught) {
+    // A named cloud's region and endpoint come from its clouds.yaml entry alone: say so.
+    const error = identity.cloud === undefined ? caught : inCloudsYamlTerms(caught, identity.cloud);
     throw (
       explainCommonFailure(error, headline) ??
       fail(headline, String((error as Error)?.message ?? error))

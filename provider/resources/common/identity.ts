@@ -75,6 +75,27 @@ export function checkCloud(value: unknown, property = "cloud"): CheckFailure | u
   }
 }
 
+/**
+ * A catalog error met with a named cloud, its hints in clouds.yaml's words: the region,
+ * interface and endpoint override then come from that entry alone, so pointing at
+ * OS_REGION_NAME or openstack:imageEndpoint would send the user where nothing can help.
+ */
+export function inCloudsYamlTerms(error: unknown, cloud: string): unknown {
+  if (!(error instanceof ConfigurationError)) return error;
+  const entry = `cloud "${cloud}" in clouds.yaml`;
+  const message = error.message
+    .replace(
+      "(OS_REGION_NAME or the resource's region)",
+      `(region_name of ${entry}, or the resource's region)`,
+    )
+    .replace("(OS_INTERFACE)", `(interface of ${entry})`)
+    .replace(
+      "Set openstack:imageEndpoint (or OS_IMAGE_ENDPOINT_OVERRIDE)",
+      `Set image_endpoint_override of ${entry}`,
+    );
+  return message === error.message ? error : new ConfigurationError(message);
+}
+
 /** `` with cloud "ops" (clouds.yaml)`` for a headline when a cloud is named, else nothing. */
 export function withCloud(cloud: string | undefined): string {
   return cloud === undefined ? "" : ` with ${describeIdentity({ stack: undefined, cloud })}`;

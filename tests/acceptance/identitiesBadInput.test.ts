@@ -141,6 +141,10 @@ test("an unknown cloud: check fails for every resource, listing the entries clou
   await expect(member.delete(shared.id, orphaned)).rejects.toThrow(
     `Cannot stop sharing image ${imageId} with project ${consumer1Id}: ${unknown().reason}`,
   );
+  // ...and say how the name got there and how to get out: put the entry back.
+  await expect(member.delete(shared.id, orphaned)).rejects.toThrow(
+    /State records this resource with cloud "pim-nope".*Put "pim-nope" back in clouds\.yaml .* nothing was changed\.$/,
+  );
   expect(await owner.memberIds(imageId)).toEqual([consumer1Id]);
   await member.delete(shared.id, shared.outs!);
   expect(await owner.memberIds(imageId)).toEqual([]);

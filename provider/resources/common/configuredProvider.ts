@@ -33,7 +33,8 @@ export abstract class ConfiguredProvider {
             return await own.apply(this, args);
           } catch (error) {
             const last = args[args.length - 1] as { cloud?: unknown } | undefined;
-            throw namingTheCloud(error, typeof last?.cloud === "string" ? last.cloud : undefined);
+            const cloud = typeof last?.cloud === "string" ? last.cloud : undefined;
+            throw namingTheCloud(error, cloud, hook === "read" || hook === "delete");
           }
         },
       });
@@ -86,8 +87,20 @@ export abstract class ConfiguredProvider {
   }
 }
 
-function namingTheCloud(error: unknown, cloud: string | undefined): unknown {
-  if (cloud === undefined || !(error instanceof Error) || error.message.includes(`"${cloud}"`)) {
+function namingTheCloud(error: unknown, cloud: string | undefined, fromState: boolean): unknown {
+  if (cloud === undefined || !(error instanceof Error)) {
+    return error;
+  }
+  if (fromState && error.message.includes(`cloud "${cloud}" (the cloud input) is not defined`)) {
+    // A rename to another entry of the same project is no change, so state keeps the old name.
+    error.message +=
+      ` State records this resource with cloud "${cloud}": a cloud renamed in the program to ` +
+      `another entry of the same project is not a change, so the name in state stays until the ` +
+      `resource next changes. Put "${cloud}" back in clouds.yaml (any credentials of the same ` +
+      `project) to refresh or destroy it; nothing was changed.`;
+    return error;
+  }
+  if (error.message.includes(`"${cloud}"`)) {
     return error;
   }
   const said = ` (Credentials used: ${describeIdentity({ stack: undefined, cloud })}, from the resource's cloud input.)`;

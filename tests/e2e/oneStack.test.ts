@@ -365,7 +365,7 @@ describe("one stack with ImageShare + accept: the owner's credentials from the s
     c2 = cloud.identities.consumer2.projectId;
     imageId = await owner.createImage("shared");
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-one-stack-share-"));
-    stack = new PulumiProject(path.join(projectRoot, "tests/e2e/programs/one-stack"), "e2e");
+    stack = new PulumiProject(path.join(projectRoot, "tests/e2e/programs/one-stack"), "share");
     stack.env = cloudFiles(cloud, dir);
     const o = cloud.identities.owner;
     await stack.init(
@@ -456,8 +456,12 @@ describe("an accept key naming no member", () => {
     ]);
   });
 
-  async function programWith(config: Record<string, string>): Promise<PulumiProject> {
-    const stack = new PulumiProject(path.join(projectRoot, "tests/e2e/programs/one-stack"), "e2e");
+  async function programWith(
+    stackName: string,
+    config: Record<string, string>,
+  ): Promise<PulumiProject> {
+    const program = path.join(projectRoot, "tests/e2e/programs/one-stack");
+    const stack = new PulumiProject(program, stackName);
     stacks.push(stack);
     stack.env = cloudFiles(cloud, dir);
     await stack.init({ imageId, ownerCloud: "pim-owner", ...config });
@@ -466,7 +470,7 @@ describe("an accept key naming no member", () => {
 
   test("ImageMembers: a label not in projects fails preview and up naming it; nothing is shared", async () => {
     const c1 = cloud.identities.consumer1.projectId;
-    const stack = await programWith({
+    const stack = await programWith("bad-members", {
       kind: "members",
       projects: JSON.stringify({ first: c1 }),
       accept: JSON.stringify({
@@ -492,7 +496,7 @@ describe("an accept key naming no member", () => {
 
   test("ImageShare: a project id not in memberIds fails preview naming it; nothing is shared", async () => {
     const [c1, c2] = [cloud.identities.consumer1.projectId, cloud.identities.consumer2.projectId];
-    const stack = await programWith({
+    const stack = await programWith("bad-share", {
       kind: "share",
       memberIds: JSON.stringify([c1]),
       accept: JSON.stringify({ [c2]: { cloud: "pim-consumer2" } }),

@@ -125,7 +125,7 @@ describe("accept: the member's half in the same stack", () => {
     ]);
   });
 
-  test("ImageMembers: an accept key that is neither a label nor a project id fails at construction, naming the keys", () => {
+  test("ImageMembers: an accept key that is neither a label nor a project id fails at construction, naming the keys, before it is registered", async () => {
     expect(
       () =>
         new ImageMembers("bad", {
@@ -136,5 +136,8 @@ describe("accept: the member's half in the same stack", () => {
     ).toThrow(
       `ImageMembers bad: accept["opps"] names no project this resource shares the image with; its keys are the labels of projects (or project ids): "ops", "p-ops". Share with that project first, or remove it from accept.`,
     );
+    // Registered, `pulumi up` would share the image before the program's error stops it.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(registered.filter((r) => r.name === "bad")).toEqual([]);
   });
 });

@@ -73,6 +73,15 @@ export class ImageMembers extends pulumi.dynamic.Resource {
   readonly acceptances: Record<string, ImageMemberAcceptance>;
 
   constructor(name: string, args: ImageMembersArgs, opts?: pulumi.CustomResourceOptions) {
+    const accept = checkAccept(`ImageMembers ${name}`, args.accept) ?? {};
+    const given = args.projects ?? args.memberIds;
+    // Known now in most programs: a wrong key then fails at construction, with its line, and
+    // before super() registers the resource: thrown after it, `pulumi up` still shared the
+    // image with every project before the program's error stopped the engine.
+    if (isPlainData(given)) {
+      const byKey = projectIdsByKey(given);
+      Object.keys(accept).forEach((key) => memberIdOf(name, key, byKey));
+    }
     super(
       provider,
       name,
@@ -90,13 +99,6 @@ export class ImageMembers extends pulumi.dynamic.Resource {
       "images",
       "ImageMembers",
     );
-    const accept = checkAccept(`ImageMembers ${name}`, args.accept) ?? {};
-    const given = args.projects ?? args.memberIds;
-    // Known now in most programs: a wrong key then fails at construction, with its line.
-    if (isPlainData(given)) {
-      const byKey = projectIdsByKey(given);
-      Object.keys(accept).forEach((key) => memberIdOf(name, key, byKey));
-    }
     const projects = pulumi.output(given).apply((known) => projectIdsByKey(known));
     this.acceptances = declareAcceptances(
       name,

@@ -45,7 +45,10 @@ export abstract class ConfiguredProvider {
     this.stackSettings = stackSettingsOf(request);
   }
 
-  /** The stack's credentials, or those of the clouds.yaml entry a resource's `cloud` names. */
+  /**
+   * The stack's credentials, or those of the clouds.yaml entry a resource's `cloud` names.
+   * @internal
+   */
   protected identity(cloud: string | undefined): Identity {
     return { stack: this.stackSettings, cloud };
   }
@@ -53,6 +56,7 @@ export abstract class ConfiguredProvider {
   /**
    * Glance for a resource's region, as the resource's identity; the session behind it is the
    * process's one for that identity. Fails with an error explained under `headline`.
+   * @internal
    */
   protected connect(
     where: { region?: string | undefined; cloud?: string | undefined },
@@ -64,6 +68,7 @@ export abstract class ConfiguredProvider {
   /**
    * `diff`'s rule for a changed `cloud` (./managingProject.ts): throws when the new name is
    * another project's; otherwise the change is none at all.
+   * @internal
    */
   protected async refuseCloudChange(
     olds: { cloud?: string | undefined; managingProjectId?: string | undefined },

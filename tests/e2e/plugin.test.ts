@@ -317,7 +317,7 @@ describe("pulumi import of memberships made by hand (tests/e2e/programs/plugin-i
     expect(imported?.outputs).toMatchObject({ imageId, memberId: ids().byHand, status: "pending" });
   });
 
-  test("pulumi import --file takes the others; the next up has nothing to do; destroy removes all three", async () => {
+  test("pulumi import --file takes the others and writes their YAML declarations; the next up has nothing to do; destroy removes all three", async () => {
     const file = path.join(project.workDir, "import.json");
     fs.writeFileSync(
       file,
@@ -329,17 +329,32 @@ describe("pulumi import of memberships made by hand (tests/e2e/programs/plugin-i
       }),
     );
     const glanceBefore = glance.requests.length;
+    const code = path.join(project.workDir, "imported.yaml");
     const result = await project.run([
       "import",
       "--file",
       file,
       "--yes",
-      "--generate-code=false",
+      "--out",
+      code,
       "--protect=false",
       ...stackArgs(),
     ]);
     expect(result.stdout).toMatch(/2 imported/);
     expect(glance.requests.slice(glanceBefore).every((r) => r.method === "GET")).toBe(true);
+    // The YAML language host generates the declarations (the schema gives their properties).
+    const declared = fs.readFileSync(code, "utf8");
+    for (const [name, memberId] of [
+      ["bulk-a", ids().bulkA],
+      ["bulk-b", ids().bulkB],
+    ]) {
+      expect(declared).toMatch(
+        new RegExp(
+          `${name}:\\n\\s+type: imagemembers:ImageMember\\n\\s+properties:\\n` +
+            `\\s+imageId: ${imageId}\\n\\s+memberId: ${memberId}`,
+        ),
+      );
+    }
 
     const before = glance.requests.length;
     const up = await project.up();

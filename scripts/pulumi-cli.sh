@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Provides a Pulumi CLI that can run this project's TypeScript programs (dynamic providers) offline.
+# Provides a Pulumi CLI that can run this project's TypeScript programs (dynamic providers) and
+# YAML programs (the provider plugin) offline.
 #
 # No package registry ships the Pulumi CLI binary, but the Go module proxy serves Pulumi's Go
 # modules, so the CLI is compiled from them once and cached, keyed by version:
 #   $PIM_CACHE_DIR/pulumi-v<version>/bin/{pulumi,pulumi-language-nodejs,pulumi-resource-pulumi-nodejs}
+# and the YAML language host, a module of its own with versions of its own, beside it:
+#   $PIM_CACHE_DIR/pulumi-language-yaml-v<version>/bin/pulumi-language-yaml
+# linked into the CLI's bin dir, so that the one dir on PATH serves both runtimes.
 #
 # Usage: scripts/pulumi-cli.sh [ensure|bin-dir|version]
 #   ensure   (default) build if missing, then print the bin dir (the only line on stdout)
@@ -11,7 +15,8 @@
 #   version  print the Pulumi version this script builds
 # A suitable Pulumi already on PATH (v3.200+, with its Node.js language host) is used as is.
 #
-# Env: PULUMI_CLI_VERSION (default 3.274.1), PIM_CACHE_DIR (default ~/.cache/pulumi-image-members).
+# Env: PULUMI_CLI_VERSION (default 3.274.1), PULUMI_YAML_VERSION (default 1.25.0),
+#   PIM_CACHE_DIR (default ~/.cache/pulumi-image-members).
 # To run offline, also set: PULUMI_BACKEND_URL=file://<dir>, PULUMI_CONFIG_PASSPHRASE=<any>,
 #   PULUMI_SKIP_UPDATE_CHECK=true, PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true.
 set -euo pipefail
@@ -28,6 +33,11 @@ CACHE_ROOT="${PIM_CACHE_DIR:-$HOME/.cache/pulumi-image-members}"
 DEST="$CACHE_ROOT/pulumi-v$VERSION"
 BIN_DIR="$DEST/bin"
 TOOLS=(pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs)
+# `runtime: yaml` programs: the module github.com/pulumi/pulumi-yaml, built with `go install`.
+YAML_VERSION="${PULUMI_YAML_VERSION:-1.25.0}"
+YAML_VERSION="${YAML_VERSION#v}"
+YAML_DEST="$CACHE_ROOT/pulumi-language-yaml-v$YAML_VERSION"
+YAML_HOST="$YAML_DEST/bin/pulumi-language-yaml"
 
 log() { echo "pulumi-cli: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -38,12 +48,13 @@ complete_in() {
   for t in "${TOOLS[@]}"; do [[ -x "$1/$t" ]] || return 1; done
 }
 
-# Prints the dir of a suitable pulumi on PATH: v3.200 or newer, with the language host and the
-# dynamic provider plugin found on PATH too (a real install ships all three side by side).
+# Prints the dir of a suitable pulumi on PATH: v3.200 or newer, with the two language hosts and
+# the dynamic provider plugin found on PATH too (a real install ships them side by side).
 path_dir() {
   local p v
   p="$(command -v pulumi)" || return 1
   command -v pulumi-language-nodejs >/dev/null && command -v pulumi-resource-pulumi-nodejs >/dev/null || return 1
+  command -v pulumi-language-yaml >/dev/null || return 1
   v="$(PULUMI_SKIP_UPDATE_CHECK=true "$p" version 2>/dev/null)" || return 1
   [[ "$v" =~ ^v?3\.([0-9]+)\. ]] && ((BASH_REMATCH[1] >= 200)) || return 1
   dirname "$p"
@@ -104,15 +115,48 @@ build() {
   log "built pulumi v$VERSION in $((SECONDS - start)) s"
 }
 
+# True when the CLI's bin dir $1 links the YAML language host of the wanted version.
+yaml_linked_in() {
+  [[ -x "$YAML_HOST" && "$(readlink "$1/pulumi-language-yaml" 2>/dev/null)" == "$YAML_HOST" ]]
+}
+
+# Builds the YAML language host once per version, into a cache dir of its own, and links it into
+# the CLI's bin dir $1 (the CLI looks for language hosts on PATH and next to its own executable).
+build_yaml() {
+  command -v go >/dev/null || die "Go is needed to build pulumi-language-yaml"
+  mkdir -p "$CACHE_ROOT"
+  exec 8>"$CACHE_ROOT/.lock-yaml"
+  if command -v flock >/dev/null; then flock 8; fi
+  if [[ ! -x "$YAML_HOST" ]]; then
+    local start tmp
+    rm -rf "$CACHE_ROOT"/.build-yaml-*  # left by a killed build; safe to drop while holding the lock
+    tmp="$(mktemp -d "$CACHE_ROOT/.build-yaml-v$YAML_VERSION.XXXXXX")"
+    YAML_BUILD_TMP="$tmp"  # global, for the EXIT trap
+    trap 'rm -rf "${YAML_BUILD_TMP:-}"' EXIT
+    start=$SECONDS
+    log "building pulumi-language-yaml v$YAML_VERSION from Go modules into $YAML_DEST (first time only: ~8 minutes on 2 cores with empty Go caches, ~480 MB of modules)"
+    (cd "$tmp" && CGO_ENABLED=0 GOBIN="$tmp/out/bin" go install -buildvcs=false -trimpath \
+      -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$YAML_VERSION" \
+      "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v$YAML_VERSION")
+    [[ -x "$tmp/out/bin/pulumi-language-yaml" ]] || die "go install finished without pulumi-language-yaml"
+    rm -rf "$YAML_DEST"
+    mv -T "$tmp/out" "$YAML_DEST"
+    log "built pulumi-language-yaml v$YAML_VERSION in $((SECONDS - start)) s"
+  fi
+  ln -sfn "$YAML_HOST" "$1/pulumi-language-yaml"
+}
+
 case "${1:-ensure}" in
   ensure)
     if path_dir; then exit 0; fi
     complete_in "$BIN_DIR" || build
+    yaml_linked_in "$BIN_DIR" || build_yaml "$BIN_DIR"
     echo "$BIN_DIR"
     ;;
   bin-dir)
     if path_dir; then exit 0; fi
-    complete_in "$BIN_DIR" || die "no Pulumi CLI at $BIN_DIR; run: $0 ensure"
+    complete_in "$BIN_DIR" && yaml_linked_in "$BIN_DIR" ||
+      die "no Pulumi CLI (with its YAML language host) at $BIN_DIR; run: $0 ensure"
     echo "$BIN_DIR"
     ;;
   version) echo "v$VERSION" ;;

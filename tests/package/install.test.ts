@@ -15,7 +15,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../support/childProcess";
-import { PulumiProject } from "../support/pulumiEngine";
+import { pulumiBinDir, PulumiProject } from "../support/pulumiEngine";
 import { CloudFile, GlanceDriver, loadCloudFile, stackConfigOf } from "../support/realCloud";
 
 jest.setTimeout(15 * 60_000);
@@ -225,7 +225,7 @@ describe("the packed package", () => {
     else if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  test("builds before packing and ships the build, its types, the three serialized entry points, LICENSE and README; no tests, bench, docs or source maps", () => {
+  test("builds before packing and ships the build, its types, the three serialized entry points, the provider plugin (launcher and schema), LICENSE and README; no tests, bench, docs or source maps", () => {
     expect(fs.existsSync(tarball)).toBe(true);
     const files = packed.files.map((f) => f.path).sort();
     for (const required of [
@@ -240,13 +240,23 @@ describe("the packed package", () => {
       "dist/provider/serialization/imageMember.js",
       "dist/provider/serialization/imageMemberAcceptance.js",
       "dist/provider/serialization/imageMembers.js",
+      "bin/pulumi-resource-imagemembers",
+      "dist/provider/plugin/main.js",
+      "dist/provider/plugin/schema.json",
     ]) {
       expect(files).toContain(required);
     }
     const strays = files.filter(
       (f) =>
         !/^dist\/provider\/.*\.(js|d\.ts)$/.test(f) &&
-        !["package.json", "README.md", "LICENSE", "CHANGELOG.md"].includes(f),
+        ![
+          "package.json",
+          "README.md",
+          "LICENSE",
+          "CHANGELOG.md",
+          "bin/pulumi-resource-imagemembers",
+          "dist/provider/plugin/schema.json",
+        ].includes(f),
     );
     expect(strays).toEqual([]);
     expect(files.filter((f) => /(^|\/)(tests?|bench|docs|examples)\//.test(f))).toEqual([]);
@@ -337,6 +347,31 @@ describe("the packed package", () => {
       expect(fs.lstatSync(path.join(dir, "node_modules/pulumi-image-members")).isDirectory()).toBe(
         true,
       );
+    });
+
+    test("the provider plugin runs from the install: pulumi package get-schema of node_modules/.bin/pulumi-resource-imagemembers", async () => {
+      const launcher = path.join(dir, "node_modules/.bin/pulumi-resource-imagemembers");
+      expect(fs.lstatSync(launcher).isSymbolicLink()).toBe(true); // npm links bin entries
+      const home = fs.mkdtempSync(path.join(work, "pulumi-home-"));
+      const schema = await new Promise<string>((resolve, reject) =>
+        execFile(
+          path.join(pulumiBinDir(), "pulumi"),
+          ["package", "get-schema", launcher],
+          {
+            cwd: dir,
+            env: { ...process.env, PULUMI_HOME: home, PULUMI_SKIP_UPDATE_CHECK: "true" },
+            timeout: 120_000,
+          },
+          (error, stdout, stderr) =>
+            error
+              ? reject(new Error(`get-schema failed: ${stderr || error.message}`))
+              : resolve(stdout),
+        ),
+      );
+      const parsed = JSON.parse(schema) as { name: string; version: string; resources: object };
+      expect(parsed.name).toBe("imagemembers");
+      expect(parsed.version).toBe(manifest.version);
+      expect(Object.keys(parsed.resources)).toContain("imagemembers:index:ImageMember");
     });
 
     test("the strict TypeScript program type-checks (strict, exactOptionalPropertyTypes)", async () => {

@@ -1,6 +1,7 @@
 /**
  * Starts `@pulumi/pulumi`'s `cmd/dynamic-provider`, the very process the engine runs for
- * dynamic resources, and speaks gRPC to it as the engine does.
+ * dynamic resources, or the package's provider plugin (bin/pulumi-resource-imagemembers), and
+ * speaks gRPC to it as the engine does.
  */
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
@@ -12,6 +13,7 @@ const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const providerGrpc = require(path.join(pulumiDir, "proto/provider_grpc_pb"));
 const providerPb = require(path.join(pulumiDir, "proto/provider_pb"));
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
 
 type Props = Record<string, unknown>;
 
@@ -22,23 +24,28 @@ export class DynamicProviderServer {
     readonly stderr: () => string,
   ) {}
 
-  static async start(): Promise<DynamicProviderServer> {
-    const child = spawn(
-      process.execPath,
-      [path.join(pulumiDir, "cmd/dynamic-provider/index.js"), "127.0.0.1:1"],
-      {
-        cwd: projectRoot,
-        env: { ...process.env, PULUMI_NODEJS_PROJECT: "test-project" },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+  /**
+   * The dynamic provider server, or with `plugin` the provider plugin's launcher (the engine
+   * runs it as an executable); `env` replaces the process's environment.
+   */
+  static async start(
+    options: { plugin?: boolean; env?: NodeJS.ProcessEnv } = {},
+  ): Promise<DynamicProviderServer> {
+    const [command, args] = options.plugin
+      ? [path.join(projectRoot, "bin/pulumi-resource-imagemembers"), ["127.0.0.1:1"]]
+      : [process.execPath, [path.join(pulumiDir, "cmd/dynamic-provider/index.js"), "127.0.0.1:1"]];
+    const child = spawn(command, args, {
+      cwd: projectRoot,
+      env: { ...(options.env ?? process.env), PULUMI_NODEJS_PROJECT: "test-project" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr!.on("data", (d) => (stderr += d));
     // A child that never announces its port is killed, not left to keep jest running.
     const port = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill();
-        reject(new Error(`dynamic-provider printed no port within 30 s: ${stderr}`));
+        reject(new Error(`${path.basename(command)} printed no port within 30 s: ${stderr}`));
       }, 30_000);
       let out = "";
       child.stdout!.on("data", (d) => {
@@ -50,7 +57,7 @@ export class DynamicProviderServer {
       });
       child.on("exit", (code) => {
         clearTimeout(timer);
-        reject(new Error(`dynamic-provider exited with ${code}: ${stderr}`));
+        reject(new Error(`${path.basename(command)} exited with ${code}: ${stderr}`));
       });
     });
     const client = new providerGrpc.ResourceProviderClient(
@@ -71,6 +78,20 @@ export class DynamicProviderServer {
         error ? reject(error) : resolve(response),
       ),
     );
+  }
+
+  /** `GetPluginInfo`: the version the plugin reports. */
+  async pluginVersion(): Promise<string> {
+    const response: any = await this.call("getPluginInfo", new Empty());
+    return response.getVersion();
+  }
+
+  /** `GetSchema` (version 0): the package schema as JSON text. */
+  async schema(): Promise<string> {
+    const request = new providerPb.GetSchemaRequest();
+    request.setVersion(0);
+    const response: any = await this.call("getSchema", request);
+    return response.getSchema();
   }
 
   async configure(config: Record<string, string>): Promise<void> {

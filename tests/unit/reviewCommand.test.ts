@@ -41,7 +41,11 @@ afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
 test("the package declares the command and the built script starts with a node shebang", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8"));
-  expect(pkg.bin).toEqual({ "pulumi-image-members": "dist/provider/cli.js" });
+  expect(pkg.bin).toEqual({
+    "pulumi-image-members": "dist/provider/cli.js",
+    // The provider plugin's launcher (tests/unit/pluginServer.test.ts runs it).
+    "pulumi-resource-imagemembers": "bin/pulumi-resource-imagemembers",
+  });
   expect(fs.readFileSync(cli, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
 });
 

@@ -13,7 +13,8 @@ export interface ImageMemberArgs {
   region?: pulumi.Input<string> | undefined;
   /**
    * Take over the membership if it exists already (made by hand or another tool) instead of
-   * failing with a conflict. Pulumi's `import` option cannot work with dynamic resources.
+   * failing with a conflict. The way to adopt one with this TypeScript class, which Pulumi
+   * cannot import (a dynamic resource); the plugin's `imagemembers:index:ImageMember` can be.
    */
   adoptExisting?: pulumi.Input<boolean> | undefined;
   /**

@@ -1,0 +1,13 @@
+/**
+ * The plugin process: `pulumi-resource-imagemembers` (bin/ of the package) runs this. It
+ * serves the engine over gRPC on a local port it prints as its only line on stdout.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { main } from "@pulumi/pulumi/provider";
+import { ImageMembersPlugin } from "./provider";
+
+const schema = fs.readFileSync(path.join(__dirname, "schema.json"), "utf8");
+const version = (JSON.parse(schema) as { version: string }).version;
+
+void main(new ImageMembersPlugin(version, schema), process.argv.slice(2));

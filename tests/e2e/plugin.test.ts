@@ -1,0 +1,422 @@
+/**
+ * The provider plugin `imagemembers` under the real engine, against the real Keystone + Glance:
+ *
+ * - examples/yaml (`runtime: yaml`, the plugin found through `plugins.providers` in
+ *   Pulumi.yaml): bad input, up, no-op up, preview --diff of a change, refresh after drift,
+ *   destroy, asserting on Glance (each consumer reads its membership with its own token) and
+ *   on the requests a counting proxy in front of Keystone and Glance saw;
+ * - `pulumi import` of memberships made by hand, one by one and from a file, then a no-op up;
+ * - the state per member of the plugin's ImageMember beside the dynamic ImageMember's (the
+ *   root quickstart, TypeScript, the package installed), and the same bad-input message.
+ *
+ * The plugin takes no stack config: the owner's credentials come from OS_CLOUD (a clouds.yaml
+ * written for the test), the consumers' from the acceptances' `cloud` inputs.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { writeCloudsYaml } from "../support/cloudsYaml";
+import { projectRoot } from "../support/childProcess";
+import { runAll } from "../support/cleanup";
+import { CountingProxy } from "../support/countingProxy";
+import { PulumiProject } from "../support/pulumiEngine";
+import {
+  CloudFile,
+  GlanceDriver,
+  IdentityFile,
+  loadCloudFile,
+  stackConfigOf,
+} from "../support/realCloud";
+
+jest.setTimeout(600_000);
+
+const MEMBER = "imagemembers:index:ImageMember";
+const ACCEPTANCE = "imagemembers:index:ImageMemberAcceptance";
+const DYNAMIC_MEMBER = "pulumi-nodejs:dynamic/images:ImageMember";
+
+type StateResource = NonNullable<
+  Awaited<ReturnType<PulumiProject["exportState"]>>["deployment"]["resources"]
+>[number];
+
+/** A resource's bytes in `pulumi stack export` (indented as it prints), and their parts. */
+function stateBytes(resource: StateResource) {
+  const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value, null, 4));
+  const { sourcePosition, stackTrace, ...rest } = resource as StateResource & {
+    sourcePosition?: unknown;
+    stackTrace?: unknown;
+  };
+  void sourcePosition;
+  void stackTrace;
+  return {
+    entry: bytes(resource),
+    /** Without the program's source position and stack trace the engine records. */
+    withoutStackTrace: bytes(rest),
+    /** What the provider returns and is given: inputs and outputs. */
+    inputsAndOutputs: bytes({ inputs: resource.inputs, outputs: resource.outputs }),
+  };
+}
+
+/** The text of a check failure as the engine prints it, from "property" to the line's end. */
+function problemOf(output: string, property: string): string {
+  const line = output.split("\n").find((l) => l.includes(`property ${property} value`));
+  if (!line) throw new Error(`no check failure for ${property} in:\n${output}`);
+  return line.slice(line.indexOf(`property ${property} value`)).trim();
+}
+
+/** Set by the tests below, compared by the last one. */
+const figures: {
+  pluginMember?: ReturnType<typeof stateBytes>;
+  dynamicMember?: ReturnType<typeof stateBytes>;
+  pluginProblem?: string;
+  dynamicProblem?: string;
+} = {};
+
+let cloud: CloudFile;
+let owner: GlanceDriver;
+let keystone: CountingProxy;
+let glance: CountingProxy;
+
+beforeAll(async () => {
+  cloud = loadCloudFile();
+  owner = new GlanceDriver(cloud, cloud.identities.owner);
+  glance = new CountingProxy(cloud.glanceUrl);
+  await glance.start();
+  keystone = new CountingProxy(cloud.keystoneUrl);
+  await keystone.start();
+  // Keystone's catalog sends the plugin to Glance through the proxy too.
+  keystone.rewrites = [[cloud.glanceUrl, glance.url]];
+});
+
+afterAll(() => runAll([() => owner?.cleanUp(), () => glance?.stop(), () => keystone?.stop()]));
+
+/** clouds.yaml for every identity, authenticating through the counting Keystone proxy. */
+function proxiedCloudsYaml(dir: string): (name: string) => Record<string, string> {
+  const identities = Object.fromEntries(
+    Object.entries(cloud.identities).map(([name, identity]): [string, IdentityFile] => [
+      name,
+      { ...identity, authUrl: identity.authUrl.replace(cloud.keystoneUrl, keystone.url) },
+    ]),
+  );
+  return writeCloudsYaml({ ...cloud, identities } as CloudFile, dir);
+}
+
+function authentications(): number {
+  return keystone.count("POST", /\/v3\/auth\/tokens$/);
+}
+
+describe("examples/yaml: a YAML program shares an image with two projects and accepts both", () => {
+  let project: PulumiProject;
+  let imageId: string;
+  let c1: GlanceDriver;
+  let c2: GlanceDriver;
+  const ops = () => cloud.identities.consumer1.projectId;
+  const ci = () => cloud.identities.consumer2.projectId;
+
+  beforeAll(async () => {
+    c1 = new GlanceDriver(cloud, cloud.identities.consumer1);
+    c2 = new GlanceDriver(cloud, cloud.identities.consumer2);
+    imageId = await owner.createImage();
+    project = new PulumiProject(path.join(projectRoot, "examples/yaml"), "e2e");
+    const as = proxiedCloudsYaml(project.workDir);
+    project.env = as("owner");
+    await project.init({
+      imageId,
+      ops: ops(),
+      opsCloud: as("consumer1").OS_CLOUD!,
+      ci: ci(),
+      ciCloud: as("consumer2").OS_CLOUD!,
+    });
+  });
+
+  afterAll(() =>
+    runAll([() => project?.destroy({ allowFailure: true }), () => project?.cleanUp()]),
+  );
+
+  test("bad input (memberId a/b) fails the preview with the provider's message, before any request", async () => {
+    await project.setConfig("ops", "a/b");
+    const [keystoneBefore, glanceBefore] = [keystone.requests.length, glance.requests.length];
+    const preview = await project.preview({ allowFailure: true });
+    expect(preview.code).not.toBe(0);
+    const output = preview.stdout + preview.stderr;
+    expect(output).toContain(`${MEMBER} resource 'share-with-ops': property memberId value`);
+    figures.pluginProblem = problemOf(output, "memberId");
+    expect(figures.pluginProblem).toContain(
+      'memberId must be the id of a project (it contains "/", which the image service accepts but can never read or delete again); got "a/b"',
+    );
+    expect(keystone.requests.length).toBe(keystoneBefore);
+    expect(glance.requests.length).toBe(glanceBefore);
+    await project.setConfig("ops", ops());
+  });
+
+  test("up: both members in Glance, each accepted as its consumer reads it with its own token; one POST and one PUT per member, one authentication per identity; no secret in state", async () => {
+    const [authBefore, glanceBefore] = [authentications(), glance.requests.length];
+    const started = Date.now();
+    const up = await project.up();
+    console.log(
+      `plugin: YAML up of 2 members + 2 acceptances in ${(Date.now() - started) / 1000} s`,
+    );
+    expect(up.stdout).toMatch(/5 created/); // the stack and four resources
+    expect(await owner.memberIds(imageId)).toEqual([ops(), ci()].sort());
+    expect(await c1.memberStatus(imageId, ops())).toBe("accepted");
+    expect(await c2.memberStatus(imageId, ci())).toBe("accepted");
+    expect(await project.outputs()).toEqual({ ops: "accepted", ci: "accepted" });
+
+    const sent = glance.requests.slice(glanceBefore).map((r) => `${r.method} ${r.path}`);
+    expect(sent.sort()).toEqual(
+      [
+        `POST /v2/images/${imageId}/members`,
+        `POST /v2/images/${imageId}/members`,
+        `PUT /v2/images/${imageId}/members/${ops()}`,
+        `PUT /v2/images/${imageId}/members/${ci()}`,
+      ].sort(),
+    );
+    // owner (OS_CLOUD), consumer1 and consumer2 (cloud inputs): one plugin process, three logins.
+    expect(authentications() - authBefore).toBe(3);
+
+    const state = await project.exportState();
+    const members = (state.deployment.resources ?? []).filter((r) => r.type === MEMBER);
+    expect(members.map((m) => m.id).sort()).toEqual(
+      [`${imageId}/${ops()}`, `${imageId}/${ci()}`].sort(),
+    );
+    expect(members[0]!.outputs).toMatchObject({
+      imageId,
+      status: "pending", // as created; the acceptances come after
+      managingProjectId: cloud.identities.owner.projectId,
+    });
+    const acceptances = (state.deployment.resources ?? []).filter((r) => r.type === ACCEPTANCE);
+    expect(acceptances.map((a) => a.outputs?.cloud).sort()).toEqual([
+      "pim-consumer1",
+      "pim-consumer2",
+    ]);
+    figures.pluginMember = stateBytes(members[0]!);
+
+    const everything = project.stateFilesText();
+    for (const identity of Object.values(cloud.identities)) {
+      expect(everything).not.toContain(identity.password);
+    }
+    expect(keystone.issuedTokens.length).toBeGreaterThanOrEqual(3);
+    for (const token of keystone.issuedTokens) expect(everything).not.toContain(token);
+  });
+
+  test("a second up changes nothing and sends no request", async () => {
+    const [keystoneBefore, glanceBefore] = [keystone.requests.length, glance.requests.length];
+    const started = Date.now();
+    const up = await project.up();
+    console.log(`plugin: no-op up in ${(Date.now() - started) / 1000} s`);
+    expect(up.stdout).toMatch(/5 unchanged/);
+    expect(up.stdout).not.toMatch(/created|updated|replaced|deleted/);
+    expect(keystone.requests.length).toBe(keystoneBefore);
+    expect(glance.requests.length).toBe(glanceBefore);
+  });
+
+  test("preview --diff of another project for ci replaces its member and its acceptance, naming memberId; nothing is sent", async () => {
+    const other = cloud.identities.admin.projectId;
+    await project.setConfig("ci", other);
+    const glanceBefore = glance.requests.length;
+    const preview = await project.preview();
+    expect(preview.stdout).toMatch(
+      new RegExp(`\\+-${MEMBER}: \\(replace\\)[\\s\\S]*share-with-ci\\]`),
+    );
+    expect(preview.stdout).toMatch(
+      new RegExp(`\\+-${ACCEPTANCE}: \\(replace\\)[\\s\\S]*ci-accepts\\]`),
+    );
+    expect(preview.stdout).toMatch(new RegExp(`~ memberId\\s*: "${ci()}" => "${other}"`));
+    expect(preview.stdout).toMatch(/2 to replace/);
+    expect(preview.stdout).toMatch(/3 unchanged/);
+    expect(glance.requests.length).toBe(glanceBefore);
+
+    await project.setConfig("ci", ci());
+    const back = await project.run([
+      "preview",
+      "--expect-no-changes",
+      "--stack",
+      project.stack,
+      "--config-file",
+      project.configFile,
+    ]);
+    expect(back.stdout).toMatch(/5 unchanged/);
+  });
+
+  test("refresh after drift (ops's member deleted, ci's rejected, out of band) records it; the next up restores both, one login per identity", async () => {
+    await owner.deleteMember(imageId, ops());
+    await c2.setMemberStatus(imageId, ci(), "rejected");
+
+    const refresh = await project.refresh();
+    expect(refresh.stdout).toMatch(/2 deleted/);
+    const state = await project.exportState();
+    const byName = (name: string) =>
+      (state.deployment.resources ?? []).find((r) =>
+        (r as StateResource & { urn?: string }).urn?.endsWith(`::${name}`),
+      );
+    expect(byName("share-with-ops")).toBeUndefined();
+    expect(byName("ops-accepts")).toBeUndefined(); // consumer1 itself reads 404: trusted
+    expect(byName("share-with-ci")?.outputs?.status).toBe("rejected");
+    expect(byName("ci-accepts")?.outputs?.status).toBe("rejected");
+
+    const authBefore = authentications();
+    const up = await project.up();
+    expect(up.stdout).toMatch(/2 created/);
+    expect(up.stdout).toMatch(/1 updated/);
+    expect(authentications() - authBefore).toBe(3);
+    expect(await owner.memberIds(imageId)).toEqual([ops(), ci()].sort());
+    expect(await c1.memberStatus(imageId, ops())).toBe("accepted");
+    expect(await c2.memberStatus(imageId, ci())).toBe("accepted");
+  });
+
+  test("destroy leaves no member in Glance", async () => {
+    const started = Date.now();
+    const destroy = await project.destroy();
+    console.log(`plugin: destroy in ${(Date.now() - started) / 1000} s`);
+    expect(destroy.stdout).toMatch(/5 deleted/);
+    expect(await owner.memberIds(imageId)).toEqual([]);
+  });
+});
+
+describe("pulumi import of memberships made by hand (tests/e2e/programs/plugin-import)", () => {
+  let project: PulumiProject;
+  let imageId: string;
+  const ids = () => ({
+    byHand: cloud.identities.consumer1.projectId,
+    bulkA: cloud.identities.consumer2.projectId,
+    bulkB: cloud.identities.admin.projectId,
+  });
+
+  beforeAll(async () => {
+    imageId = await owner.createImage();
+    for (const memberId of Object.values(ids())) await owner.addMember(imageId, memberId);
+    project = new PulumiProject(path.join(projectRoot, "tests/e2e/programs/plugin-import"), "imp");
+    project.env = proxiedCloudsYaml(project.workDir)("owner");
+    await project.init({ imageId, ...ids() });
+  });
+
+  afterAll(() =>
+    runAll([() => project?.destroy({ allowFailure: true }), () => project?.cleanUp()]),
+  );
+
+  const stackArgs = () => ["--stack", project.stack, "--config-file", project.configFile];
+
+  test("pulumi import imagemembers:index:ImageMember NAME <imageId>/<memberId> takes one into state, reading it only", async () => {
+    const glanceBefore = glance.requests.length;
+    const started = Date.now();
+    const result = await project.run([
+      "import",
+      MEMBER,
+      "by-hand",
+      `${imageId}/${ids().byHand}`,
+      "--yes",
+      "--generate-code=false",
+      "--protect=false",
+      ...stackArgs(),
+    ]);
+    console.log(`plugin: pulumi import of one member in ${(Date.now() - started) / 1000} s`);
+    expect(result.stdout).toMatch(/1 imported/);
+    expect(glance.requests.slice(glanceBefore).every((r) => r.method === "GET")).toBe(true);
+    const state = await project.exportState();
+    const imported = state.deployment.resources?.find((r) => r.type === MEMBER);
+    expect(imported?.id).toBe(`${imageId}/${ids().byHand}`);
+    expect(imported?.inputs).toEqual({ imageId, memberId: ids().byHand });
+    expect(imported?.outputs).toMatchObject({ imageId, memberId: ids().byHand, status: "pending" });
+  });
+
+  test("pulumi import --file takes the others and writes their YAML declarations; the next up has nothing to do; destroy removes all three", async () => {
+    const file = path.join(project.workDir, "import.json");
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        resources: [
+          { type: MEMBER, name: "bulk-a", id: `${imageId}/${ids().bulkA}` },
+          { type: MEMBER, name: "bulk-b", id: `${imageId}/${ids().bulkB}` },
+        ],
+      }),
+    );
+    const glanceBefore = glance.requests.length;
+    const code = path.join(project.workDir, "imported.yaml");
+    const result = await project.run([
+      "import",
+      "--file",
+      file,
+      "--yes",
+      "--out",
+      code,
+      "--protect=false",
+      ...stackArgs(),
+    ]);
+    expect(result.stdout).toMatch(/2 imported/);
+    expect(glance.requests.slice(glanceBefore).every((r) => r.method === "GET")).toBe(true);
+    // The YAML language host generates the declarations (the schema gives their properties).
+    const declared = fs.readFileSync(code, "utf8");
+    for (const [name, memberId] of [
+      ["bulk-a", ids().bulkA],
+      ["bulk-b", ids().bulkB],
+    ]) {
+      expect(declared).toMatch(
+        new RegExp(
+          `${name}:\\n\\s+type: imagemembers:ImageMember\\n\\s+properties:\\n` +
+            `\\s+imageId: ${imageId}\\n\\s+memberId: ${memberId}`,
+        ),
+      );
+    }
+
+    const before = glance.requests.length;
+    const up = await project.up();
+    expect(up.stdout).toMatch(/4 unchanged/); // the stack and the three members
+    expect(up.stdout).not.toMatch(/created|updated|replaced|deleted/);
+    expect(glance.requests.length).toBe(before);
+    expect(await owner.memberIds(imageId)).toEqual(Object.values(ids()).sort());
+
+    await project.destroy();
+    expect(await owner.memberIds(imageId)).toEqual([]);
+  });
+});
+
+describe("beside the dynamic ImageMember (the root quickstart, TypeScript, the package installed)", () => {
+  let project: PulumiProject;
+  let imageId: string;
+
+  beforeAll(async () => {
+    imageId = await owner.createImage();
+    project = new PulumiProject(projectRoot, "dyn");
+    const { "openstack:password": password, ...config } = stackConfigOf(cloud.identities.owner);
+    await project.init({ ...config, imageId }, { "openstack:password": password! });
+  });
+
+  afterAll(() =>
+    runAll([() => project?.destroy({ allowFailure: true }), () => project?.cleanUp()]),
+  );
+
+  test("the same bad input gives the same check failure", async () => {
+    await project.setConfig("members", JSON.stringify({ a: "a/b" }));
+    const preview = await project.preview({ allowFailure: true });
+    expect(preview.code).not.toBe(0);
+    const output = preview.stdout + preview.stderr;
+    expect(output).toContain(`${DYNAMIC_MEMBER} resource 'share-with-a': property memberId value`);
+    figures.dynamicProblem = problemOf(output, "memberId");
+    if (!figures.pluginProblem) throw new Error("the plugin's bad-input test did not run first");
+    expect(figures.dynamicProblem).toBe(figures.pluginProblem);
+  });
+
+  test("state per member: the plugin's ImageMember against the dynamic one", async () => {
+    await project.setConfig("members", JSON.stringify({ a: cloud.identities.consumer1.projectId }));
+    await project.up();
+    const state = await project.exportState();
+    const member = state.deployment.resources?.find((r) => r.type === DYNAMIC_MEMBER);
+    if (!member) throw new Error("the quickstart made no dynamic ImageMember");
+    figures.dynamicMember = stateBytes(member);
+    if (!figures.pluginMember) throw new Error("the plugin's up test did not run first");
+    console.log(
+      `state bytes per ImageMember (pulumi stack export, indented): ` +
+        `plugin (YAML program) ${JSON.stringify(figures.pluginMember)}; ` +
+        `dynamic (TypeScript, installed package) ${JSON.stringify(figures.dynamicMember)}`,
+    );
+    // What the provider and the engine keep for the resource, without the stack trace the
+    // language host sends (the YAML host, a Go program, sends ~13 frames of its own code).
+    expect(figures.pluginMember.withoutStackTrace).toBeLessThanOrEqual(1536);
+    expect(figures.pluginMember.withoutStackTrace).toBeLessThan(
+      figures.dynamicMember.withoutStackTrace,
+    );
+    expect(figures.pluginMember.inputsAndOutputs).toBeLessThan(
+      figures.dynamicMember.inputsAndOutputs,
+    );
+    await project.destroy();
+    expect(await owner.memberIds(imageId)).toEqual([]);
+  });
+});

@@ -10,11 +10,18 @@ import { isObject, isSecret, isUnknown, knownKey, readShown, Shown } from "./val
 /** The package's resources whose steps change access. */
 export type ResourceKind = "ImageMember" | "ImageMembers" | "ImageMemberAcceptance";
 
-/** Type tokens of the package's dynamic resources, as they appear in URNs and states. */
+/**
+ * Type tokens of the package's resources, as they appear in URNs and states: the dynamic
+ * resources of TypeScript programs, and the provider plugin's (YAML and other languages),
+ * whose inputs and outputs are the same.
+ */
 export const resourceKinds: Readonly<Record<string, ResourceKind>> = {
   "pulumi-nodejs:dynamic/images:ImageMember": "ImageMember",
   "pulumi-nodejs:dynamic/images:ImageMembers": "ImageMembers",
   "pulumi-nodejs:dynamic/images:ImageMemberAcceptance": "ImageMemberAcceptance",
+  "imagemembers:index:ImageMember": "ImageMember",
+  "imagemembers:index:ImageMembers": "ImageMembers",
+  "imagemembers:index:ImageMemberAcceptance": "ImageMemberAcceptance",
 };
 
 /** Type token of the `ImageShare` component, a parent of `ImageMember` children. */

@@ -326,3 +326,36 @@ describe("review: hostile input", () => {
     expect(lines).toEqual(["- `p1` (`a?b?## Approved`) — ImageMember `a?b?## Approved`"]);
   });
 });
+
+describe("review: the provider plugin's resources (YAML programs)", () => {
+  test("imagemembers:index:* steps read as the dynamic resources' do", () => {
+    const pluginUrn = (kind: string, name: string) =>
+      `urn:pulumi:dev::app::imagemembers:index:${kind}::${name}`;
+    const { report, lines, exitCode } = review([
+      {
+        op: "create",
+        urn: pluginUrn("ImageMember", "share-with-ops"),
+        newState: {
+          type: "imagemembers:index:ImageMember",
+          inputs: { imageId: imageA, memberId: "p-ops" },
+          outputs: {},
+        },
+      },
+      {
+        op: "delete",
+        urn: pluginUrn("ImageMember", "share-with-qa"),
+        oldState: {
+          type: "imagemembers:index:ImageMember",
+          inputs: { imageId: imageA, memberId: "p-qa" },
+          outputs: { imageId: imageA, memberId: "p-qa", status: "accepted" },
+        },
+      },
+    ]);
+    expect(exitCode).toBe(0);
+    expect(report).toContain("**1 project gains access · 1 loses access · 0 swaps");
+    expect(lines).toEqual([
+      "- `p-qa` (`share-with-qa`) — **accepted: they can no longer launch from it** — ImageMember `share-with-qa`",
+      "- `p-ops` (`share-with-ops`) — ImageMember `share-with-ops`",
+    ]);
+  });
+});

@@ -34,6 +34,24 @@ describe("ImageMembers provider against the fake cloud", () => {
   const glanceIds = (imageId: string) =>
     (cloud.members.get(imageId) ?? []).map((m) => m.member_id).sort();
 
+  test("an import (no state yet) reads every member the image has; a refresh only those in state", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await configured(cloud);
+    const created = await provider.create({ imageId: image.id, memberIds: ["p-a"] });
+    const rows = cloud.members.get(image.id)!;
+    rows.push({ ...rows[0], member_id: "p-by-hand", status: "accepted" });
+
+    const imported = await provider.read(image.id, {});
+    expect(imported.props?.members.map((m) => [m.memberId, m.status])).toEqual([
+      ["p-a", "pending"],
+      ["p-by-hand", "accepted"],
+    ]);
+    expect(imported.inputs).toMatchObject({ projects: { "p-a": "p-a", "p-by-hand": "p-by-hand" } });
+
+    const refreshed = await provider.read(image.id, created.outs!);
+    expect(refreshed.props?.members.map((m) => m.memberId)).toEqual(["p-a"]);
+  });
+
   test("create 20 members: one authentication and exactly one POST per member", async () => {
     const image = cloud.addImage("owner");
     const memberIds = projects(20).reverse();

@@ -146,12 +146,14 @@ export class ImageMembersProvider
       throw explainOtherFailure(error, headline, { imageId, memberId: describeIds(had) });
     }
     // Members in Glance that state does not have are not ours (another stack's, made by hand):
-    // they are neither adopted nor reported as drift.
+    // they are neither adopted nor reported as drift. An import (`pulumi import` of the
+    // plugin's resource: no state at all yet) takes every member the image has.
+    const importing = props.members === undefined;
     const ours = new Set(had.map((m) => m.memberId));
     const outs = outputsOf(
       imageId,
       props,
-      listed.filter((m) => ours.has(m.memberId)).map(memberOf),
+      listed.filter((m) => importing || ours.has(m.memberId)).map(memberOf),
       props.managingProjectId,
       new Map(had.map((m) => [m.memberId, m.name ?? m.memberId])),
     );

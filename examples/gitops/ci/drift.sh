@@ -7,7 +7,7 @@
 . "$(dirname "$0")/common.sh"
 
 status=0
-pulumi preview --stack "$STACK" --refresh --expect-no-changes --show-sames --json >"$OUT_DIR/drift.json" ||
+pulumi preview --cwd "$PROGRAM" --stack "$STACK" --refresh --expect-no-changes --show-sames --json >"$OUT_DIR/drift.json" ||
   status=$?
 review "$OUT_DIR/drift.json" >"$OUT_DIR/drift.md" || true
 [ "$status" -eq 0 ] || echo "ci: drift: the cloud no longer matches the reviewed state (see drift.md)" >&2

@@ -10,4 +10,5 @@ plan=${1:-}
 if [ -z "$plan" ] || [ ! -f "$plan" ]; then
   fail "no reviewed plan (got '${plan}'): main applies only a plan saved by the pull-request job"
 fi
-pulumi up --stack "$STACK" --plan "$plan" --yes --skip-preview
+case "$plan" in /*) ;; *) plan=$PWD/$plan ;; esac # pulumi reads it from the program's folder
+pulumi up --cwd "$PROGRAM" --stack "$STACK" --plan "$plan" --yes --skip-preview

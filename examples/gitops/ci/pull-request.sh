@@ -6,5 +6,5 @@
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 
-pulumi preview --stack "$STACK" --json --save-plan "$OUT_DIR/plan.json" >"$OUT_DIR/preview.json"
+pulumi preview --cwd "$PROGRAM" --stack "$STACK" --json --save-plan "$OUT_DIR/plan.json" >"$OUT_DIR/preview.json"
 review "$OUT_DIR/preview.json" --allowed-projects allowed-projects.txt >"$OUT_DIR/review.md"

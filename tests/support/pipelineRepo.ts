@@ -47,15 +47,26 @@ export function postgresBackendUrl(): string {
   ).trim();
 }
 
+export interface PipelineRepoOptions {
+  /**
+   * The program's folder in the repository, as the jobs take it (PULUMI_PROGRAM_DIR): the root
+   * (the TypeScript program, the default) or "yaml" (the YAML variant).
+   */
+  programDir?: string;
+}
+
 export class PipelineRepo {
   readonly dir: string;
   readonly stack = `gitops-${randomUUID().slice(0, 8)}`;
+  readonly programDir: string;
   private readonly home: string;
 
   constructor(
     private readonly backendUrl: string,
     private readonly owner: IdentityFile,
+    options: PipelineRepoOptions = {},
   ) {
+    this.programDir = options.programDir ?? ".";
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "pim-gitops-"));
     this.dir = path.join(root, "repo");
     this.home = path.join(root, "pulumi-home");
@@ -104,6 +115,7 @@ export class PipelineRepo {
       OS_USER_DOMAIN_NAME: this.owner.userDomainName,
       OS_PROJECT_DOMAIN_NAME: this.owner.projectDomainName,
       OS_REGION_NAME: this.owner.region,
+      ...(this.programDir === "." ? {} : { PULUMI_PROGRAM_DIR: this.programDir }),
       ...extra,
     };
   }
@@ -137,6 +149,16 @@ export class PipelineRepo {
     return this.run("bash", [`ci/${name}.sh`, ...args], { OUT_DIR: this.out(label) });
   }
 
+  /** A pulumi command in the program's folder that must succeed. */
+  pulumi(args: string[]): Promise<string> {
+    return this.must("pulumi", ["--cwd", this.programDir, ...args]);
+  }
+
+  /** A file of the program's folder. */
+  programFile(name: string): string {
+    return path.join(this.dir, this.programDir, name);
+  }
+
   out(label: string, file?: string): string {
     const dir = path.join(this.dir, "out", label);
     return file ? path.join(dir, file) : dir;
@@ -152,11 +174,11 @@ export class PipelineRepo {
 
   /** Sets one value of the stack config (the file a pull request changes). */
   config(pathExpr: string, value: string): Promise<string> {
-    return this.must("pulumi", ["config", "set", "--stack", this.stack, "--path", pathExpr, value]);
+    return this.pulumi(["config", "set", "--stack", this.stack, "--path", pathExpr, value]);
   }
 
   configRemove(pathExpr: string): Promise<string> {
-    return this.must("pulumi", ["config", "rm", "--stack", this.stack, "--path", pathExpr]);
+    return this.pulumi(["config", "rm", "--stack", this.stack, "--path", pathExpr]);
   }
 
   async commit(message: string): Promise<void> {

@@ -18,6 +18,8 @@ export const contenderLabels: Record<ContenderName, string> = {
   ours: "pulumi-image-members (repo)",
   package: "pulumi-image-members (npm package)",
   members: "ImageMembers (package)",
+  plugin: "provider plugin ImageMember (Node.js program)",
+  yaml: "provider plugin ImageMember (YAML program)",
   floor: "floor (direct API, same concurrency)",
   cli: "openstack CLI loop",
   bridged: "bridged @pulumi/openstack ImageAccess",
@@ -26,6 +28,8 @@ export const contenderColors: Record<ContenderName, string> = {
   ours: "#1f77b4",
   package: "#17becf",
   members: "#9467bd",
+  plugin: "#8c564b",
+  yaml: "#e377c2",
   floor: "#2ca02c",
   cli: "#d62728",
   bridged: "#ff7f0e",
@@ -134,6 +138,7 @@ export function smokeLine(report: Report): string {
   const s = report.results[0];
   const ours = s?.contenders.ours;
   const floor = s?.contenders.floor;
+  const plugin = s?.contenders.plugin;
   const sample = (op: OpName) => ours?.samples[op]?.[0];
   const parts = [
     `bench smoke ${s?.label ?? "?"}:`,
@@ -141,11 +146,24 @@ export function smokeLine(report: Report): string {
     `(floor up ${fmtS(floor?.samples.up?.[0]?.seconds)} s);`,
     `Glance up/noop/preview/destroy ${["up", "noop", "preview", "destroy"].map((op) => sample(op as OpName)?.glanceTotal ?? "?").join("/")};`,
     `Keystone auths up ${sample("up")?.keystoneAuths ?? "?"};`,
-    `state ${ours?.state?.bytesPerMember ?? "?"} B/member (__provider ${ours?.state?.providerBytes ?? "?"} B);`,
+    `state ${ours?.state?.bytesPerMember ?? "?"} B/member (${ours?.state?.bytesPerMemberWithoutStackTraces ?? "?"} B without stack traces; __provider ${ours?.state?.providerBytes ?? "?"} B);`,
     `provider peak ${sample("up")?.providerPeakRssMb ?? "?"} MB;`,
+    ...(plugin ? [pluginSmoke(plugin)] : []),
     report.harnessProblems.length
       ? `HARNESS BROKEN: ${report.harnessProblems.join("; ")}`
       : "harness OK",
   ];
   return parts.join(" ");
+}
+
+/** The smoke line's part for the provider plugin's contender. */
+function pluginSmoke(plugin: NonNullable<ScenarioResult["contenders"]["plugin"]>): string {
+  const sample = (op: OpName) => plugin.samples[op]?.[0];
+  const st = plugin.state;
+  return (
+    `plugin: ${ops.map((op) => `${op} ${fmtS(sample(op)?.seconds)} s`).join(", ")}; ` +
+    `Glance up/noop/preview/destroy ${["up", "noop", "preview", "destroy"].map((op) => sample(op as OpName)?.glanceTotal ?? "?").join("/")}; ` +
+    `state ${st?.bytesPerMember ?? "?"} B/member (${st?.bytesPerMemberWithoutStackTraces ?? "?"} B without stack traces), ` +
+    `one ImageMember ${st?.memberResourceBytes ?? "?"} B (${st?.memberResourceBytesWithoutStackTrace ?? "?"} B without its stack trace);`
+  );
 }

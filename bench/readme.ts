@@ -28,6 +28,19 @@ export function readme(report: Summary): string {
   lines.push("");
   lines.push("## Headline");
   lines.push("");
+  /** For a contender a merged run measured: when, beside the run it is compared with. */
+  const runNote = (c: ContenderName) => {
+    const m = report.merged?.find((r) => r.contenders.includes(c));
+    return m
+      ? ` [${c} measured ${m.finishedAt.slice(0, 10)}, what it is compared with ${report.finishedAt.slice(0, 10)}]`
+      : "";
+  };
+  const pluginRunNote = () => {
+    const m = report.merged?.find((r) => r.contenders.includes("plugin"));
+    if (!m) return "";
+    const packageToo = m.contenders.includes("package");
+    return ` [measured ${m.finishedAt.slice(0, 10)}${packageToo ? ", the package too" : `, the package ${report.finishedAt.slice(0, 10)}`}]`;
+  };
   if (s100) {
     for (const c of providerContenders) {
       const t = med(s100, c, "up");
@@ -41,7 +54,16 @@ export function readme(report: Summary): string {
       const floor = med(s100, "floor", "up");
       lines.push(
         `- N = 100 members, \`pulumi up\`, ${describe(c)}: ${fmtS(t)} s; ${vs("cli", "the CLI loop")}; ` +
-          `${vs("bridged", "the bridged provider")}; ${floor ? `${(t / floor).toFixed(1)}× the floor (${fmtS(floor)} s)` : ""}.`,
+          `${vs("bridged", "the bridged provider")}; ${floor ? `${(t / floor).toFixed(1)}× the floor (${fmtS(floor)} s)` : ""}${runNote(c)}.`,
+      );
+    }
+    const plugin = med(s100, "plugin", "up");
+    const fromYaml = med(s100, "yaml", "up");
+    if (plugin !== undefined || fromYaml !== undefined) {
+      lines.push(
+        `- N = 100 members, \`pulumi up\`, the provider plugin's ImageMember: ${fmtS(plugin)} s from a Node.js ` +
+          `program, ${fmtS(fromYaml)} s from a YAML program (the dynamic ImageMember installed as a package: ` +
+          `${fmtS(med(s100, "package", "up"))} s)${pluginRunNote()}.`,
       );
     }
     lines.push(
@@ -77,9 +99,17 @@ export function readme(report: Summary): string {
   lines.push("## Targets (issues 7 and 14)");
   lines.push("");
   for (const t of targets) {
-    lines.push(
-      `- ${t.met === true ? "**met**" : t.met === false ? "**not met**" : "not measured"}: ${t.target}. ${t.measured}.`,
-    );
+    const again = /^not evaluated again: (.*)$/s.exec(t.measured);
+    const label =
+      t.met === true
+        ? "**met**"
+        : t.met === false
+          ? "**not met**"
+          : again
+            ? "not evaluated again"
+            : "not measured";
+    const measured = again ? again[1]!.charAt(0).toUpperCase() + again[1]!.slice(1) : t.measured;
+    lines.push(`- ${label}: ${t.target}. ${measured}.`);
   }
   lines.push("");
   lines.push("## Wall time (median seconds)");
@@ -196,7 +226,9 @@ export function readme(report: Summary): string {
       "the package ships), found through `plugins.providers` in the program's Pulumi.yaml, with the owner's " +
       "credentials as `OS_*` variables (the plugin reads no stack config): `plugin` is a Node.js program declaring " +
       "`imagemembers:index:ImageMember` by type token (bench/program-plugin), `yaml` a `runtime: yaml` program " +
-      "listing every member; its 'program CPU' is the YAML language host's.",
+      "listing every member; its 'program CPU' is the YAML language host's, which also starts a plugin process of " +
+      "its own to read the schema it checks the program against (so `up`, no-op `up` and `preview` show two plugin " +
+      "processes; that one sends no request, and the CPU column adds both).",
     "The repository figures load the provider from TypeScript sources (ts-node) and serialize it by value; the " +
       "package figures are what a user of the published package gets.",
     "`members` is the installed package with one `ImageMembers` per image holding all its member ids (one engine " +
@@ -231,9 +263,9 @@ export function readme(report: Summary): string {
     lines.push("## Merged runs");
     lines.push("");
     lines.push(
-      "The full run above takes longer than a change of a few contenders warrants; these later runs measured " +
-        "only the contenders named, and `--merge-into` put their figures (every scenario, and the targets they " +
-        "could evaluate) in place of the full run's.",
+      "A full run takes the time given under 'Running it', and its bridged contender a plugin built elsewhere; " +
+        "these later runs measured only the contenders named, and `--merge-into` put their figures (every " +
+        "scenario, and the targets they could evaluate) in place of the full run's.",
     );
     lines.push("");
     for (const m of report.merged) {

@@ -11,7 +11,14 @@ import { ScenarioResult, Stats, fmtS, log } from "./measure";
 import { ContenderName, OpName, Options, allContenders, opTitles, ops } from "./options";
 import { BridgedOutcome } from "./projects";
 import { readme } from "./readme";
-import { ScenarioSummary, Summary, compactJson, summarize } from "./summary";
+import {
+  ScenarioSummary,
+  Summary,
+  compactJson,
+  mergeSummaries,
+  readSummary,
+  summarize,
+} from "./summary";
 import { Target, med } from "./targets";
 
 export const contenderLabels: Record<ContenderName, string> = {
@@ -97,13 +104,14 @@ export const summaryFile = "summary.json";
 
 /**
  * Redraws chart.svg, README.md and summary.json from a run's results file or from a
- * summary.json, measuring nothing. From a summary the targets are those it holds.
+ * summary.json, measuring nothing. From a summary the targets are those it holds. With
+ * `mergeInto` (a summary.json), the file's contenders replace theirs there.
  */
-export function redraw(file: string, out: string): number {
+export function redraw(file: string, out: string, mergeInto?: string): number {
   const read = JSON.parse(fs.readFileSync(file, "utf8")) as Report | Summary;
   const summary =
     "kind" in read && read.kind === "pim-bench-summary" ? read : summarize(read as Report);
-  writeReport(summary, out);
+  writeReport(mergeInto ? mergeSummaries(readSummary(mergeInto), summary) : summary, out);
   printTargets(summary.targets);
   return 0;
 }

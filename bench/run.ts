@@ -8,6 +8,7 @@
  *       [--cli-sample 10] [--out docs/benchmarks] [--raw bench/out/results.json]
  *       [--merge-into docs/benchmarks/summary.json] [--smoke]
  *   node -r ts-node/register/transpile-only bench/run.ts --from-results FILE [--out docs/benchmarks]
+ *       [--merge-into docs/benchmarks/summary.json]
  *
  * Every sample goes to the results file (--raw, git-ignored); docs/benchmarks/ gets its
  * summary: summary.json, chart.svg and README.md (bench/summary.ts). --from-results redraws
@@ -65,7 +66,7 @@ async function main(): Promise<number> {
   const fromResults = argv.indexOf("--from-results");
   if (fromResults >= 0) {
     const options = parseOptions(argv);
-    return redraw(path.resolve(argv[fromResults + 1]), options.out);
+    return redraw(path.resolve(argv[fromResults + 1]), options.out, options.mergeInto);
   }
   const options = parseOptions(argv);
   const startedAt = new Date().toISOString();

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import { ScenarioResult, StateFigures, Stats, stats } from "./measure";
 import { ContenderName, OpName, Options, ops } from "./options";
 import type { Report } from "./report";
-import { Target, evaluateTargets } from "./targets";
+import { Target, evaluateTargets, targetContenders } from "./targets";
 
 export interface ContenderSummary {
   medians: Partial<Record<OpName, Stats>>;
@@ -172,7 +172,20 @@ export function mergeSummaries(base: Summary, later: Summary): Summary {
   for (const l of later.results) {
     if (!results.some((r) => r.label === l.label)) results.push(l);
   }
-  const targets = [...base.targets];
+  // A target of the base run comparing a contender whose figures are replaced, which the
+  // later run could not evaluate, no longer describes the figures shown: it says so.
+  const targets = base.targets.map((t): Target => {
+    const replaced = targetContenders(t.id).filter((c) => taken.includes(c));
+    if (replaced.length === 0) return t;
+    return {
+      ...t,
+      met: null,
+      measured:
+        `not evaluated again: the figures of ${replaced.join(", ")} now come from the run of ` +
+        `${later.finishedAt.slice(0, 10)}, which did not measure everything this compares ` +
+        `(the run of ${base.finishedAt.slice(0, 10)} measured: ${/^not evaluated again: .*?measured: (.*)\)$/s.exec(t.measured)?.[1] ?? t.measured})`,
+    };
+  });
   for (const t of later.targets) {
     if (t.met === null) continue;
     const i = targets.findIndex((x) => x.id === t.id);

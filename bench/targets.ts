@@ -9,6 +9,18 @@ export interface Target {
   measured: string;
 }
 
+/** The contenders whose figures a target (by its id) compares. */
+export function targetContenders(id: string): ContenderName[] {
+  if (id === "requests") return ["ours"];
+  if (id === "requests-plugin") return [...pluginContenders];
+  const marginal = /^marginal-cost-(\w+)$/.exec(id);
+  if (marginal) return [marginal[1] as ContenderName, "floor"];
+  const faster = /^faster-than-(\w+)-(\w+)$/.exec(id);
+  if (faster) return [faster[2] as ContenderName, faster[1] as ContenderName];
+  const state = /^state-(\w+)$/.exec(id);
+  return state ? [state[1] as ContenderName] : [];
+}
+
 /** A scenario's medians, from every sample or from the summary. */
 interface WithMedians {
   contenders: Partial<Record<ContenderName, { medians: Partial<Record<OpName, Stats>> }>>;
@@ -134,6 +146,47 @@ export function evaluateTargets(results: ScenarioResult[], options: Options): Ta
         : bad.length === 0
           ? `all ${checked} engine runs: up and destroy N Glance requests, no-op up and preview 0, 1 auth per provider process that called Glance (0 otherwise)`
           : bad.slice(0, 6).join("; ") + (bad.length > 6 ? `; … ${bad.length - 6} more` : ""),
+  });
+
+  // 2b. The same on the provider plugin's path (issue 14): one authentication per run that
+  // calls Glance. A YAML program's language host starts a plugin process of its own (it reads
+  // the schema to check the program), which sends nothing.
+  const pluginBad: string[] = [];
+  let pluginChecked = 0;
+  for (const s of results) {
+    for (const c of pluginContenders) {
+      for (const op of ops) {
+        for (const sample of s.contenders[c]?.samples[op] ?? []) {
+          pluginChecked++;
+          const expectGlance =
+            op === "up" || op === "destroy" ? s.total : op === "refresh" ? -1 : 0;
+          if (expectGlance >= 0 && sample.glanceTotal !== expectGlance) {
+            pluginBad.push(
+              `${s.label} ${c} ${op}: ${sample.glanceTotal} Glance requests (want ${expectGlance})`,
+            );
+          }
+          const wantAuths = sample.glanceTotal > 0 ? 1 : 0;
+          if (sample.keystoneAuths !== wantAuths) {
+            pluginBad.push(
+              `${s.label} ${c} ${op}: ${sample.keystoneAuths} Keystone auths (want ${wantAuths})`,
+            );
+          }
+        }
+      }
+    }
+  }
+  targets.push({
+    id: "requests-plugin",
+    target:
+      "the provider plugin: exactly one Glance request per member created or deleted, zero for no-op up and preview, one Keystone authentication per run that calls Glance (issue 14)",
+    met: pluginChecked === 0 ? null : pluginBad.length === 0,
+    measured:
+      pluginChecked === 0
+        ? "not measured"
+        : pluginBad.length === 0
+          ? `all ${pluginChecked} engine runs: up and destroy N Glance requests, no-op up and preview 0, 1 auth when Glance was called (0 otherwise)`
+          : pluginBad.slice(0, 6).join("; ") +
+            (pluginBad.length > 6 ? `; … ${pluginBad.length - 6} more` : ""),
   });
 
   // 3. State size.

@@ -65,6 +65,12 @@ function summary(
     targets: [
       { id: "requests", target: "r", met: command === "full" ? true : null, measured: command },
       { id: "state-package", target: "s", met: false, measured: command },
+      {
+        id: "faster-than-bridged-package",
+        target: "f",
+        met: command === "full" ? true : null,
+        measured: command === "full" ? "2 s vs 3 s" : "not measured",
+      },
     ],
     harnessProblems: [],
   };
@@ -92,9 +98,20 @@ describe("mergeSummaries (--merge-into)", () => {
     expect(n100.contenders.ours?.medians.up?.median).toBe(3);
   });
 
-  test("targets the later run evaluated replace theirs; those it could not keep the full run's", () => {
+  test("targets the later run evaluated replace theirs; one it could not evaluate that compares a replaced contender says so", () => {
     expect(merged.targets.find((t) => t.id === "requests")?.measured).toBe("full");
     expect(merged.targets.find((t) => t.id === "state-package")?.measured).toBe("later");
+    expect(merged.targets.find((t) => t.id === "faster-than-bridged-package")).toEqual({
+      id: "faster-than-bridged-package",
+      target: "f",
+      met: null,
+      measured:
+        "not evaluated again: the figures of package now come from the run of 2026-12-02, which " +
+        "did not measure everything this compares (the run of 2026-11-27 measured: 2 s vs 3 s)",
+    });
+    expect(readme(merged)).toContain(
+      "- not evaluated again: f. The figures of package now come from the run of 2026-12-02",
+    );
   });
 
   test("the merged run is recorded with its contenders, and a later merge of the same contender takes it over", () => {
@@ -106,6 +123,13 @@ describe("mergeSummaries (--merge-into)", () => {
       ["later", ["package"]],
       ["again", ["plugin"]],
     ]);
+    // Staled twice, it still quotes what the full run measured, once.
+    const twice = mergeSummaries(
+      again,
+      summary("third", { package: 2.4 }, ["N=10"], "2026-12-04"),
+    ).targets.find((t) => t.id === "faster-than-bridged-package");
+    expect(twice?.measured).toMatch(/from the run of 2026-12-04, .*measured: 2 s vs 3 s\)$/);
+    expect(twice?.measured.match(/not evaluated again/g)).toHaveLength(1);
   });
 
   test("the README names the rows of the merged run and where they come from", () => {

@@ -48,6 +48,22 @@ export class Cloud {
     };
   }
 
+  /**
+   * The owner's credentials as `OS_*` variables, for the provider plugin (it reads no stack
+   * config). Keystone's catalog, rewritten by its proxy, sends it to Glance through the other.
+   */
+  ownerEnvironment(): Record<string, string> {
+    return {
+      OS_AUTH_URL: this.authUrl,
+      OS_USERNAME: this.owner.username,
+      OS_PASSWORD: this.owner.password,
+      OS_PROJECT_NAME: this.owner.projectName,
+      OS_USER_DOMAIN_NAME: this.owner.userDomainName,
+      OS_PROJECT_DOMAIN_NAME: this.owner.projectDomainName,
+      OS_REGION_NAME: this.owner.region,
+    };
+  }
+
   marks(): [number, number] {
     return [this.glance.requests.length, this.keystone.requests.length];
   }

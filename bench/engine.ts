@@ -1,10 +1,10 @@
-/** Contenders under the Pulumi engine: ours, package and bridged (one project each). */
+/** Contenders under the Pulumi engine: ours, package, members, plugin, yaml and bridged (one project each). */
 import * as os from "os";
 import { performance } from "perf_hooks";
 import { CommandResult, PulumiProject, pulumiBinDir } from "../tests/support/pulumiEngine";
 import { Cloud } from "./cloud";
 import { ContenderName, OpName } from "./options";
-import { OpSample, StateFigures, round } from "./measure";
+import { OpSample, StateFigures, printedBytes, round, withoutStackTrace } from "./measure";
 import { membershipsOf } from "./members";
 import { ProcessWatch, WatchedProcess } from "./procWatch";
 
@@ -18,6 +18,26 @@ export function changesOf(stdout: string): Record<string, number> {
   return out;
 }
 
+/** The Node.js program a language host runs (`@pulumi/pulumi`'s cmd/run). */
+const nodeProgramPattern = /node\s.*@pulumi\/pulumi\/cmd\/run(\/index\.js)?(\s|$)/;
+
+export interface EngineContenderOptions {
+  /** A folder put on PATH after the CLI's (the bridged provider's plugin). */
+  extraPath?: string;
+  /**
+   * How the provider gets the owner's credentials: `openstack:*` stack config (default), or
+   * `OS_*` variables (the provider plugin, which reads no stack config).
+   */
+  credentials?: "stackConfig" | "environment";
+  /** The process running the program; default a Node.js program. */
+  programPattern?: RegExp;
+  /**
+   * Writes the program for a scenario instead of setting its config `imageIds` and
+   * `membersPerImage` (a YAML program has no loop: it lists every resource).
+   */
+  writeProgram?: (imageIds: string[], perImage: number) => void;
+}
+
 export class EngineContender {
   readonly project: PulumiProject;
   private configured = "";
@@ -27,13 +47,20 @@ export class EngineContender {
     projectDir: string,
     readonly cloud: Cloud,
     private readonly providerPattern: RegExp,
-    extraPath?: string,
+    private readonly options: EngineContenderOptions = {},
   ) {
     this.project = new PulumiProject(projectDir, "bench");
-    if (extraPath) this.project.env.PATH = `${pulumiBinDir()}:${extraPath}:${process.env.PATH}`;
+    if (options.extraPath) {
+      this.project.env.PATH = `${pulumiBinDir()}:${options.extraPath}:${process.env.PATH}`;
+    }
   }
 
   async init(): Promise<void> {
+    if (this.options.credentials === "environment") {
+      Object.assign(this.project.env, this.cloud.ownerEnvironment());
+      await this.project.init({});
+      return;
+    }
     await this.project.init(this.cloud.stackConfig(), {
       "openstack:password": this.cloud.owner.password,
     });
@@ -42,15 +69,19 @@ export class EngineContender {
   async configure(imageIds: string[], perImage: number): Promise<void> {
     const key = JSON.stringify([imageIds, perImage]);
     if (key === this.configured) return;
-    await this.project.setConfig("imageIds", JSON.stringify(imageIds));
-    await this.project.setConfig("membersPerImage", String(perImage));
+    if (this.options.writeProgram) {
+      this.options.writeProgram(imageIds, perImage);
+    } else {
+      await this.project.setConfig("imageIds", JSON.stringify(imageIds));
+      await this.project.setConfig("membersPerImage", String(perImage));
+    }
     this.configured = key;
   }
 
   async measure(op: OpName): Promise<OpSample> {
     const watch = new ProcessWatch(this.providerPattern);
     // The Pulumi program (run by the language host) and the engine (the pulumi CLI itself).
-    const programWatch = new ProcessWatch(/node\s.*@pulumi\/pulumi\/cmd\/run(\/index\.js)?(\s|$)/);
+    const programWatch = new ProcessWatch(this.options.programPattern ?? nodeProgramPattern);
     const engineWatch = new ProcessWatch(/^\S*pulumi (up|preview|refresh|destroy)\s/);
     const marks = this.cloud.marks();
     for (const w of [watch, programWatch, engineWatch]) w.start();
@@ -97,6 +128,24 @@ export class EngineContender {
     const members = (deployment.resources ?? []).filter((r) =>
       /ImageMember|ImageAccess/.test(r.type),
     );
+    // What the recorded stack traces of every resource take in the export.
+    const parsed = JSON.parse(text) as { deployment: { resources?: object[] } };
+    const stripped = {
+      ...parsed,
+      deployment: {
+        ...parsed.deployment,
+        resources: (parsed.deployment.resources ?? []).map(withoutStackTrace),
+      },
+    };
+    const stackTraceBytes = printedBytes(parsed) - printedBytes(stripped);
+    const framesOf = (r: object): number => {
+      const trace = (r as { stackTrace?: unknown }).stackTrace;
+      if (Array.isArray(trace)) return trace.length;
+      const frames = (trace as { frames?: unknown } | undefined)?.frames;
+      return Array.isArray(frames) ? frames.length : 0;
+    };
+    const meanOver = (f: (r: (typeof members)[number]) => number) =>
+      round(members.reduce((sum, r) => sum + f(r), 0) / Math.max(members.length, 1), 1);
     const providerTexts = new Set<string>();
     let copies = 0;
     let providerBytes = 0;
@@ -116,22 +165,18 @@ export class EngineContender {
       members: members.reduce((sum, r) => sum + membershipsOf(r), 0),
       resources: members.length,
       bytesPerMember: round(exportBytes / Math.max(total, 1), 1),
-      memberResourceBytes: round(
-        members.reduce((sum, r) => sum + Buffer.byteLength(JSON.stringify(r, null, 4)), 0) /
-          Math.max(members.length, 1),
+      memberResourceBytes: meanOver(printedBytes),
+      memberResourceBytesWithoutStackTrace: meanOver((r) => printedBytes(withoutStackTrace(r))),
+      bytesPerMemberWithoutStackTraces: round(
+        (exportBytes - stackTraceBytes) / Math.max(total, 1),
         1,
       ),
+      stackTraceFrames: meanOver(framesOf),
       providerBytes,
       providerCopiesPerMember: round(copies / Math.max(members.length, 1), 2),
       distinctProviderTexts: providerTexts.size,
-      providerControlledBytes: round(
-        members.reduce(
-          (sum, r) =>
-            sum +
-            Buffer.byteLength(JSON.stringify({ inputs: r.inputs, outputs: r.outputs }, null, 4)),
-          0,
-        ) / Math.max(members.length, 1),
-        1,
+      providerControlledBytes: meanOver((r) =>
+        printedBytes({ inputs: r.inputs, outputs: r.outputs }),
       ),
       engineRecordedBytes: 0,
       exampleMember:

@@ -37,6 +37,16 @@ export interface StateFigures {
   /** Of one member resource (mean): what the provider decides (inputs, outputs), and the rest. */
   providerControlledBytes: number;
   engineRecordedBytes: number;
+  /**
+   * The same without the stack trace the engine records for each resource from the language
+   * host (`sourcePosition`, `stackTrace`): one member resource (mean), and `stack export` bytes
+   * divided by the members with those fields removed from every resource. Absent in summaries
+   * of runs before they were measured.
+   */
+  memberResourceBytesWithoutStackTrace?: number;
+  bytesPerMemberWithoutStackTraces?: number;
+  /** Mean frames of one member resource's recorded stack trace. */
+  stackTraceFrames?: number;
   /** One member resource as exported, its `__provider` texts cut to their first 120 characters. */
   exampleMember?: unknown;
 }
@@ -65,6 +75,22 @@ export interface ScenarioResult {
       }
     >
   >;
+}
+
+/**
+ * Bytes of a value as `pulumi stack export` prints it: JSON indented by 4 spaces (a whole
+ * export measured this way is the export's bytes less its final newline).
+ */
+export function printedBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value, null, 4));
+}
+
+/** A state resource without what the engine records of the program's stack. */
+export function withoutStackTrace<T extends object>(resource: T): T {
+  const copy = { ...resource } as Record<string, unknown>;
+  delete copy.sourcePosition;
+  delete copy.stackTrace;
+  return copy as T;
 }
 
 export function stats(values: number[]): Stats {

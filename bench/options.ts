@@ -3,13 +3,25 @@ import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../tests/support/childProcess";
 
-export type ContenderName = "ours" | "package" | "members" | "floor" | "cli" | "bridged";
+export type ContenderName =
+  "ours" | "package" | "members" | "plugin" | "yaml" | "floor" | "cli" | "bridged";
 export const allContenders: ContenderName[] = [
   "ours",
   "package",
   "members",
+  "plugin",
+  "yaml",
   "floor",
   "cli",
+  "bridged",
+];
+/** The contenders run under the Pulumi engine (they have state, CPU and process figures). */
+export const engineContenders: ContenderName[] = [
+  "ours",
+  "package",
+  "members",
+  "plugin",
+  "yaml",
   "bridged",
 ];
 export type OpName = "up" | "noop" | "preview" | "refresh" | "destroy";
@@ -36,6 +48,11 @@ export interface Options {
   /** Glance's default image_member_quota; above it a second glance-api without it is used. */
   memberLimit: number;
   glanceExtraPort: number;
+  /**
+   * A summary.json to merge this run into (--merge-into): the contenders of this run replace
+   * theirs in it, the others keep the figures of the run that made it.
+   */
+  mergeInto?: string;
 }
 
 export function parseOptions(argv: string[]): Options {
@@ -50,7 +67,9 @@ export function parseOptions(argv: string[]): Options {
     .map(Number);
   const imagesArg = value("--images") ?? (smoke ? "none" : "20x10");
   const imagesMatch = /^(\d+)x(\d+)$/.exec(imagesArg);
-  const contenders = (value("--contenders") ?? (smoke ? "ours,floor" : allContenders.join(",")))
+  const contenders = (
+    value("--contenders") ?? (smoke ? "ours,plugin,floor" : allContenders.join(","))
+  )
     .split(",")
     .filter(Boolean) as ContenderName[];
   for (const c of contenders) {
@@ -81,5 +100,6 @@ export function parseOptions(argv: string[]): Options {
     smoke,
     memberLimit: Number(value("--member-limit") ?? 128),
     glanceExtraPort: Number(value("--glance-extra-port") ?? 19296),
+    ...(value("--merge-into") ? { mergeInto: path.resolve(value("--merge-into")!) } : {}),
   };
 }

@@ -11,13 +11,22 @@ import { ScenarioResult, Stats, fmtS, log } from "./measure";
 import { ContenderName, OpName, Options, allContenders, opTitles, ops } from "./options";
 import { BridgedOutcome } from "./projects";
 import { readme } from "./readme";
-import { ScenarioSummary, Summary, compactJson, summarize } from "./summary";
+import {
+  ScenarioSummary,
+  Summary,
+  compactJson,
+  mergeSummaries,
+  readSummary,
+  summarize,
+} from "./summary";
 import { Target, med } from "./targets";
 
 export const contenderLabels: Record<ContenderName, string> = {
   ours: "pulumi-image-members (repo)",
   package: "pulumi-image-members (npm package)",
   members: "ImageMembers (package)",
+  plugin: "provider plugin ImageMember (Node.js program)",
+  yaml: "provider plugin ImageMember (YAML program)",
   floor: "floor (direct API, same concurrency)",
   cli: "openstack CLI loop",
   bridged: "bridged @pulumi/openstack ImageAccess",
@@ -26,6 +35,8 @@ export const contenderColors: Record<ContenderName, string> = {
   ours: "#1f77b4",
   package: "#17becf",
   members: "#9467bd",
+  plugin: "#8c564b",
+  yaml: "#e377c2",
   floor: "#2ca02c",
   cli: "#d62728",
   bridged: "#ff7f0e",
@@ -93,13 +104,14 @@ export const summaryFile = "summary.json";
 
 /**
  * Redraws chart.svg, README.md and summary.json from a run's results file or from a
- * summary.json, measuring nothing. From a summary the targets are those it holds.
+ * summary.json, measuring nothing. From a summary the targets are those it holds. With
+ * `mergeInto` (a summary.json), the file's contenders replace theirs there.
  */
-export function redraw(file: string, out: string): number {
+export function redraw(file: string, out: string, mergeInto?: string): number {
   const read = JSON.parse(fs.readFileSync(file, "utf8")) as Report | Summary;
   const summary =
     "kind" in read && read.kind === "pim-bench-summary" ? read : summarize(read as Report);
-  writeReport(summary, out);
+  writeReport(mergeInto ? mergeSummaries(readSummary(mergeInto), summary) : summary, out);
   printTargets(summary.targets);
   return 0;
 }
@@ -134,6 +146,7 @@ export function smokeLine(report: Report): string {
   const s = report.results[0];
   const ours = s?.contenders.ours;
   const floor = s?.contenders.floor;
+  const plugin = s?.contenders.plugin;
   const sample = (op: OpName) => ours?.samples[op]?.[0];
   const parts = [
     `bench smoke ${s?.label ?? "?"}:`,
@@ -141,11 +154,24 @@ export function smokeLine(report: Report): string {
     `(floor up ${fmtS(floor?.samples.up?.[0]?.seconds)} s);`,
     `Glance up/noop/preview/destroy ${["up", "noop", "preview", "destroy"].map((op) => sample(op as OpName)?.glanceTotal ?? "?").join("/")};`,
     `Keystone auths up ${sample("up")?.keystoneAuths ?? "?"};`,
-    `state ${ours?.state?.bytesPerMember ?? "?"} B/member (__provider ${ours?.state?.providerBytes ?? "?"} B);`,
+    `state ${ours?.state?.bytesPerMember ?? "?"} B/member (${ours?.state?.bytesPerMemberWithoutStackTraces ?? "?"} B without stack traces; __provider ${ours?.state?.providerBytes ?? "?"} B);`,
     `provider peak ${sample("up")?.providerPeakRssMb ?? "?"} MB;`,
+    ...(plugin ? [pluginSmoke(plugin)] : []),
     report.harnessProblems.length
       ? `HARNESS BROKEN: ${report.harnessProblems.join("; ")}`
       : "harness OK",
   ];
   return parts.join(" ");
+}
+
+/** The smoke line's part for the provider plugin's contender. */
+function pluginSmoke(plugin: NonNullable<ScenarioResult["contenders"]["plugin"]>): string {
+  const sample = (op: OpName) => plugin.samples[op]?.[0];
+  const st = plugin.state;
+  return (
+    `plugin: ${ops.map((op) => `${op} ${fmtS(sample(op)?.seconds)} s`).join(", ")}; ` +
+    `Glance up/noop/preview/destroy ${["up", "noop", "preview", "destroy"].map((op) => sample(op as OpName)?.glanceTotal ?? "?").join("/")}; ` +
+    `state ${st?.bytesPerMember ?? "?"} B/member (${st?.bytesPerMemberWithoutStackTraces ?? "?"} B without stack traces), ` +
+    `one ImageMember ${st?.memberResourceBytes ?? "?"} B (${st?.memberResourceBytesWithoutStackTrace ?? "?"} B without its stack trace);`
+  );
 }

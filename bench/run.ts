@@ -4,13 +4,18 @@
  * instead, in one run on the same local cloud (scripts/local-cloud.sh).
  *
  *   node -r ts-node/register/transpile-only bench/run.ts [--sizes 10,100,200] [--images 20x10]
- *       [--contenders ours,package,members,floor,cli,bridged] [--repeats 3] [--cli-sample 10]
- *       [--out docs/benchmarks] [--raw bench/out/results.json] [--smoke]
+ *       [--contenders ours,package,members,plugin,yaml,floor,cli,bridged] [--repeats 3]
+ *       [--cli-sample 10] [--out docs/benchmarks] [--raw bench/out/results.json]
+ *       [--merge-into docs/benchmarks/summary.json] [--smoke]
  *   node -r ts-node/register/transpile-only bench/run.ts --from-results FILE [--out docs/benchmarks]
+ *       [--merge-into docs/benchmarks/summary.json]
  *
  * Every sample goes to the results file (--raw, git-ignored); docs/benchmarks/ gets its
  * summary: summary.json, chart.svg and README.md (bench/summary.ts). --from-results redraws
- * those three from a results file or a summary.json, measuring nothing.
+ * those three from a results file or a summary.json, measuring nothing. --merge-into FILE
+ * writes them from FILE (a summary.json) with this run's contenders replacing theirs there,
+ * for a run of a few contenders when the full run is too long; the README says which run
+ * each contender's figures come from.
  *
  * Contenders:
  *   ours     this provider from the repository (bench/program), under the real Pulumi engine
@@ -18,6 +23,10 @@
  *            repository into its node_modules (Pulumi serializes it by reference there)
  *   members  the installed package too, but one `ImageMembers` per image (all its member ids)
  *            instead of one `ImageMember` per member (bench/members.ts)
+ *   plugin   the provider plugin `imagemembers` (the repository's bin/ and dist/, what the
+ *            package ships): bench/program-plugin, a Node.js program declaring
+ *            `imagemembers:index:ImageMember` by type token (bench/plugin.ts)
+ *   yaml     the same plugin from a `runtime: yaml` program listing every member
  *   floor    the same POSTs / GETs / DELETEs sent straight to Glance with one token and the
  *            engine's default concurrency (4 × CPUs), through the project's own HttpClient
  *   cli      `openstack image add project` / `remove project` in a shell-style loop
@@ -28,7 +37,7 @@
  * Glance; the Keystone proxy rewrites the catalog so that catalog-following clients (the CLI,
  * the bridged provider, ours) reach Glance through the Glance proxy too. Times are medians.
  *
- * --smoke: N = 10, ours and the floor, one repeat; exits non-zero only when the harness is
+ * --smoke: N = 10, ours, the plugin and the floor, one repeat; exits non-zero only when the harness is
  * broken (an engine command fails, the proxies see nothing, state or process is missing),
  * never on timing. It prints one summary line. CI runs it.
  */
@@ -46,9 +55,10 @@ import { describeMachine } from "./machine";
 import { OpSample, ScenarioResult, log, round, stats } from "./measure";
 import { ContenderName, OpName, ops, parseOptions } from "./options";
 import { makeMembersProject } from "./members";
+import { pluginContender, yamlContender } from "./plugin";
 import { makeBridgedProject, makePackageProject, packRepository } from "./projects";
 import { Report, printTargets, redraw, smokeLine, summaryFile, writeReport } from "./report";
-import { summarize } from "./summary";
+import { mergeSummaries, readSummary, summarize } from "./summary";
 import { evaluateTargets } from "./targets";
 
 async function main(): Promise<number> {
@@ -56,7 +66,7 @@ async function main(): Promise<number> {
   const fromResults = argv.indexOf("--from-results");
   if (fromResults >= 0) {
     const options = parseOptions(argv);
-    return redraw(path.resolve(argv[fromResults + 1]), options.out);
+    return redraw(path.resolve(argv[fromResults + 1]), options.out, options.mergeInto);
   }
   const options = parseOptions(argv);
   const startedAt = new Date().toISOString();
@@ -123,6 +133,12 @@ async function main(): Promise<number> {
         /node\s+\S*cmd\/dynamic-provider(\/index\.js)?(\s|$)/,
       );
     }
+    if (want("plugin")) contenders.plugin = pluginContender(cloud);
+    if (want("yaml")) {
+      const yaml = yamlContender(cloud);
+      tempDirs.push(yaml.dir);
+      contenders.yaml = yaml.contender;
+    }
     if (want("package") || want("members")) {
       log("packing this repository and installing it into temporary projects");
       const packed = packRepository();
@@ -154,7 +170,7 @@ async function main(): Promise<number> {
           report.bridged.dir!,
           cloud,
           /pulumi-resource-openstack(\s|$)/,
-          report.bridged.binDir,
+          { extraPath: report.bridged.binDir },
         );
       } else {
         log(`bridged provider unavailable: ${report.bridged.reason}`);
@@ -295,7 +311,11 @@ async function main(): Promise<number> {
     console.log(smokeLine(report));
     return harnessProblems.length ? 1 : 0;
   }
-  writeReport(summarize(report), options.out);
+  const summary = summarize(report);
+  writeReport(
+    options.mergeInto ? mergeSummaries(readSummary(options.mergeInto), summary) : summary,
+    options.out,
+  );
   log(`wrote ${options.raw}; ${summaryFile}, chart.svg and README.md in ${options.out}`);
   printTargets(report.targets);
   if (harnessProblems.length) {

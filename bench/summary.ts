@@ -4,10 +4,11 @@
  * provider's peak memory, and the targets evaluated on every sample. The README and the chart
  * are drawn from it alone; every sample stays in the run's git-ignored results file.
  */
+import * as fs from "fs";
 import { ScenarioResult, StateFigures, Stats, stats } from "./measure";
 import { ContenderName, OpName, Options, ops } from "./options";
 import type { Report } from "./report";
-import { Target, evaluateTargets } from "./targets";
+import { Target, evaluateTargets, targetContenders } from "./targets";
 
 export interface ContenderSummary {
   medians: Partial<Record<OpName, Stats>>;
@@ -45,6 +46,21 @@ export interface Summary {
   results: ScenarioSummary[];
   targets: Target[];
   harnessProblems: string[];
+  /** Later runs of a few contenders merged in (--merge-into), each naming the contenders it gave. */
+  merged?: MergedRun[];
+}
+
+/** A run merged into a summary: its contenders' figures replaced those of the summary's run. */
+export interface MergedRun {
+  command: string;
+  startedAt: string;
+  finishedAt: string;
+  options: Summary["options"];
+  machine: Report["machine"];
+  glance: string;
+  packageTarball?: string;
+  /** The contenders whose figures (every scenario) now come from this run. */
+  contenders: ContenderName[];
 }
 
 function medianOf(values: (number | undefined)[]): number | undefined {
@@ -128,4 +144,72 @@ export function compactJson(value: unknown, indent = ""): string {
     `${k === undefined ? "" : `${JSON.stringify(k)}: `}${compactJson(v, at)}`;
   if (flat) return `${open}${entries.map((e) => item(e, inner)).join(", ")}${close}`;
   return `${open}\n${entries.map((e) => inner + item(e, inner)).join(",\n")}\n${indent}${close}`;
+}
+
+/** A summary.json, for --merge-into. */
+export function readSummary(file: string): Summary {
+  const read = JSON.parse(fs.readFileSync(file, "utf8")) as Summary;
+  if (read.kind !== "pim-bench-summary") throw new Error(`${file} is not a benchmark summary.json`);
+  return read;
+}
+
+/**
+ * `base` with the contenders `later` measured taken from `later`: their entries in every
+ * scenario (a scenario `later` did not run loses them), and the targets `later` could
+ * evaluate. Everything else stays as `base` measured it; `merged` records the later run.
+ */
+export function mergeSummaries(base: Summary, later: Summary): Summary {
+  const taken = later.options.contenders.filter((c) =>
+    later.results.some((r) => r.contenders[c] !== undefined),
+  );
+  const results: ScenarioSummary[] = base.results.map((r) => {
+    const contenders = { ...r.contenders };
+    for (const c of taken) delete contenders[c];
+    const same = later.results.find((l) => l.label === r.label);
+    for (const c of taken) if (same?.contenders[c]) contenders[c] = same.contenders[c];
+    return { ...r, contenders };
+  });
+  for (const l of later.results) {
+    if (!results.some((r) => r.label === l.label)) results.push(l);
+  }
+  // A target of the base run comparing a contender whose figures are replaced, which the
+  // later run could not evaluate, no longer describes the figures shown: it says so.
+  const targets = base.targets.map((t): Target => {
+    const replaced = targetContenders(t.id).filter((c) => taken.includes(c));
+    if (replaced.length === 0) return t;
+    return {
+      ...t,
+      met: null,
+      measured:
+        `not evaluated again: the figures of ${replaced.join(", ")} now come from the run of ` +
+        `${later.finishedAt.slice(0, 10)}, which did not measure everything this compares ` +
+        `(the run of ${base.finishedAt.slice(0, 10)} measured: ${/^not evaluated again: .*?measured: (.*)\)$/s.exec(t.measured)?.[1] ?? t.measured})`,
+    };
+  });
+  for (const t of later.targets) {
+    if (t.met === null) continue;
+    const i = targets.findIndex((x) => x.id === t.id);
+    if (i >= 0) targets[i] = t;
+    else targets.push(t);
+  }
+  const earlier = (base.merged ?? [])
+    .map((m) => ({ ...m, contenders: m.contenders.filter((c) => !taken.includes(c)) }))
+    .filter((m) => m.contenders.length > 0);
+  const run: MergedRun = {
+    command: later.command,
+    startedAt: later.startedAt,
+    finishedAt: later.finishedAt,
+    options: later.options,
+    machine: later.machine,
+    glance: later.glance,
+    ...(later.packageTarball ? { packageTarball: later.packageTarball } : {}),
+    contenders: taken,
+  };
+  return {
+    ...base,
+    results,
+    targets,
+    harnessProblems: [...base.harnessProblems, ...later.harnessProblems],
+    merged: [...earlier, run],
+  };
 }

@@ -9,6 +9,18 @@ export interface Target {
   measured: string;
 }
 
+/** The contenders whose figures a target (by its id) compares. */
+export function targetContenders(id: string): ContenderName[] {
+  if (id === "requests") return ["ours"];
+  if (id === "requests-plugin") return [...pluginContenders];
+  const marginal = /^marginal-cost-(\w+)$/.exec(id);
+  if (marginal) return [marginal[1] as ContenderName, "floor"];
+  const faster = /^faster-than-(\w+)-(\w+)$/.exec(id);
+  if (faster) return [faster[2] as ContenderName, faster[1] as ContenderName];
+  const state = /^state-(\w+)$/.exec(id);
+  return state ? [state[1] as ContenderName] : [];
+}
+
 /** A scenario's medians, from every sample or from the summary. */
 interface WithMedians {
   contenders: Partial<Record<ContenderName, { medians: Partial<Record<OpName, Stats>> }>>;
@@ -19,15 +31,26 @@ export function med(s: WithMedians | undefined, c: ContenderName, op: OpName): n
 }
 
 export function describe(c: ContenderName): string {
-  return c === "package"
-    ? "provider installed as a package"
-    : c === "members"
-      ? "one ImageMembers per image, installed as a package"
-      : "provider from the repository";
+  switch (c) {
+    case "package":
+      return "provider installed as a package";
+    case "members":
+      return "one ImageMembers per image, installed as a package";
+    case "plugin":
+      return "the provider plugin's ImageMember from a Node.js program";
+    case "yaml":
+      return "the provider plugin's ImageMember from a YAML program";
+    default:
+      return "provider from the repository";
+  }
 }
 
-/** The contenders the targets are about (the provider of this repository, three ways). */
+/** The contenders the targets of issue 7 are about (the dynamic provider, three ways). */
 export const providerContenders: ContenderName[] = ["ours", "package", "members"];
+/** The provider plugin's contenders (issue 14). */
+export const pluginContenders: ContenderName[] = ["plugin", "yaml"];
+/** Issue 14's target for the state of one plugin ImageMember. */
+export const pluginStateTargetBytes = 1536;
 
 /** "3.2× faster" or "1.2× slower": how `ours` seconds compare with `theirs`. */
 export function ratioText(ours: number, theirs: number): string {
@@ -125,6 +148,47 @@ export function evaluateTargets(results: ScenarioResult[], options: Options): Ta
           : bad.slice(0, 6).join("; ") + (bad.length > 6 ? `; … ${bad.length - 6} more` : ""),
   });
 
+  // 2b. The same on the provider plugin's path (issue 14): one authentication per run that
+  // calls Glance. A YAML program's language host starts a plugin process of its own (it reads
+  // the schema to check the program), which sends nothing.
+  const pluginBad: string[] = [];
+  let pluginChecked = 0;
+  for (const s of results) {
+    for (const c of pluginContenders) {
+      for (const op of ops) {
+        for (const sample of s.contenders[c]?.samples[op] ?? []) {
+          pluginChecked++;
+          const expectGlance =
+            op === "up" || op === "destroy" ? s.total : op === "refresh" ? -1 : 0;
+          if (expectGlance >= 0 && sample.glanceTotal !== expectGlance) {
+            pluginBad.push(
+              `${s.label} ${c} ${op}: ${sample.glanceTotal} Glance requests (want ${expectGlance})`,
+            );
+          }
+          const wantAuths = sample.glanceTotal > 0 ? 1 : 0;
+          if (sample.keystoneAuths !== wantAuths) {
+            pluginBad.push(
+              `${s.label} ${c} ${op}: ${sample.keystoneAuths} Keystone auths (want ${wantAuths})`,
+            );
+          }
+        }
+      }
+    }
+  }
+  targets.push({
+    id: "requests-plugin",
+    target:
+      "the provider plugin: exactly one Glance request per member created or deleted, zero for no-op up and preview, one Keystone authentication per run that calls Glance (issue 14)",
+    met: pluginChecked === 0 ? null : pluginBad.length === 0,
+    measured:
+      pluginChecked === 0
+        ? "not measured"
+        : pluginBad.length === 0
+          ? `all ${pluginChecked} engine runs: up and destroy N Glance requests, no-op up and preview 0, 1 auth when Glance was called (0 otherwise)`
+          : pluginBad.slice(0, 6).join("; ") +
+            (pluginBad.length > 6 ? `; … ${pluginBad.length - 6} more` : ""),
+  });
+
   // 3. State size.
   for (const c of providerContenders) {
     const figures = results
@@ -154,6 +218,38 @@ export function evaluateTargets(results: ScenarioResult[], options: Options): Ta
           .join("; ") +
         `; one ${c === "members" ? `ImageMembers resource (${last.members / Math.max(last.resources ?? 1, 1)} members)` : "member resource"} is ${last.memberResourceBytes} B, of which inputs + outputs ${last.providerControlledBytes} B ` +
         `and what the engine records (urn, parent, provider reference, stack trace, timestamps, …) ${last.engineRecordedBytes} B`,
+    });
+  }
+
+  // 3b. State of the provider plugin's ImageMember (issue 14): one member resource, without
+  // the stack trace the engine records from the language host (it records one for every
+  // provider alike, and its size depends on the language), as tests/e2e/plugin.test.ts
+  // checks it; the whole resource and the export's bytes per member are reported beside it.
+  for (const c of pluginContenders) {
+    const target = `the provider plugin's ImageMember ≤ 1.5 KB (${pluginStateTargetBytes} B) per member in state, one member resource without the stack trace the engine records (${describe(c)}; issue 14)`;
+    const figures = results
+      .map((s) => [s, s.contenders[c]?.state] as const)
+      .filter((x): x is [ScenarioResult, StateFigures] => !!x[1]);
+    const measured = figures.filter(
+      ([, f]) => f.memberResourceBytesWithoutStackTrace !== undefined,
+    );
+    if (measured.length === 0) {
+      targets.push({ id: `state-${c}`, target, met: null, measured: "not measured" });
+      continue;
+    }
+    const worst = Math.max(...measured.map(([, f]) => f.memberResourceBytesWithoutStackTrace!));
+    targets.push({
+      id: `state-${c}`,
+      target,
+      met: worst <= pluginStateTargetBytes,
+      measured: measured
+        .map(
+          ([s, f]) =>
+            `${s.label}: ${f.memberResourceBytesWithoutStackTrace} B without the stack trace, ` +
+            `${f.memberResourceBytes} B with it (${f.stackTraceFrames} frames); ` +
+            `stack export ${f.bytesPerMember} B/member, ${f.bytesPerMemberWithoutStackTraces} B without stack traces`,
+        )
+        .join("; "),
     });
   }
 

@@ -44,13 +44,13 @@ npx jest --selectProjects acceptance
 step "Pulumi CLI (first time: built from Go modules, about 4 minutes; then cached)"
 bash scripts/pulumi-cli.sh ensure >/dev/null
 
-step "benchmark smoke: N=10, this provider and the direct-API floor (about 15 s; the harness must not rot)"
+step "benchmark smoke: N=10, this provider, its plugin and the direct-API floor (about 1 minute; the harness must not rot)"
 npm run --silent bench:smoke
 
 step "end-to-end tests under the real Pulumi engine"
 npx jest --selectProjects e2e --runInBand
 
-step "fault injection and crash consistency under the real engine (about 4 minutes)"
+step "fault injection and crash consistency under the real engine (about 5 minutes)"
 npx jest --selectProjects faults --runInBand
 
 step "the package as users install it: npm pack of a clean copy, npm install with the oldest and newest @pulumi/pulumi, CommonJS, ESM and strict TypeScript programs under the engine (about 2.5 minutes)"

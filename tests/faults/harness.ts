@@ -1,9 +1,10 @@
 /**
  * Shared set-up of the fault suites: one image of the owner, a fault proxy in front of
- * Keystone and one in front of Glance, and the root quickstart as a stack of 50 members
- * whose provider talks to the cloud only through the proxies. After each scenario
- * `expectConverged` checks, against Glance directly, that Glance, the stack's state and the
- * program agree, with no orphan and no duplicate.
+ * Keystone and one in front of Glance, and the root quickstart (or another program taking the
+ * same `imageId` and `members` config) as a stack of 50 members whose provider talks to the
+ * cloud only through the proxies. After each scenario `expectConverged` checks, against
+ * Glance directly, that Glance, the stack's state and the program agree, with no orphan and
+ * no duplicate.
  */
 import * as fs from "fs";
 import { projectRoot } from "../support/childProcess";
@@ -60,6 +61,18 @@ export function report(entry: Record<string, unknown>): void {
   }
 }
 
+export interface FaultStackOptions {
+  /** The project folder; default the root quickstart (the dynamic provider). */
+  projectDir?: string;
+  /**
+   * How the owner's credentials reach the provider: `openstack:*` stack config (default; the
+   * dynamic provider), or `OS_*` variables for every command (the provider plugin, which reads
+   * no stack config). Either way through the proxies: Keystone's URL and the image endpoint
+   * name them.
+   */
+  credentials?: "stackConfig" | "environment";
+}
+
 export class FaultStack {
   readonly cloud: CloudFile;
   readonly owner: GlanceDriver;
@@ -72,18 +85,34 @@ export class FaultStack {
   constructor(
     readonly name: string,
     seed: string,
+    private readonly options: FaultStackOptions = {},
   ) {
     this.cloud = loadCloudFile();
     this.owner = new GlanceDriver(this.cloud, this.cloud.identities.owner);
     this.keystone = new FaultProxy(this.cloud.keystoneUrl, seed, "keystone");
     this.glance = new FaultProxy(this.cloud.glanceUrl, seed, "glance");
-    this.project = new PulumiProject(projectRoot, name);
+    this.project = new PulumiProject(options.projectDir ?? projectRoot, name);
   }
 
   async setUp(): Promise<void> {
     await Promise.all([this.keystone.start(), this.glance.start()]);
     this.imageId = await this.owner.createImage();
     const o = this.cloud.identities.owner;
+    if (this.options.credentials === "environment") {
+      this.project.env = {
+        OS_AUTH_URL: `${this.keystone.url}/v3`,
+        OS_USERNAME: o.username,
+        OS_PASSWORD: o.password,
+        OS_PROJECT_NAME: o.projectName,
+        OS_USER_DOMAIN_NAME: o.userDomainName,
+        OS_PROJECT_DOMAIN_NAME: o.projectDomainName,
+        OS_REGION_NAME: o.region,
+        OS_IMAGE_ENDPOINT_OVERRIDE: this.glance.url,
+      };
+      await this.project.init({ imageId: this.imageId });
+      await this.project.setConfig("members", JSON.stringify(this.members));
+      return;
+    }
     await this.project.init(
       {
         "openstack:authUrl": `${this.keystone.url}/v3`,

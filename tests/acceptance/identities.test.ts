@@ -29,7 +29,8 @@ import { closeAfterEachTest } from "../support/cleanup";
 import { withoutOpenStackEnv } from "../support/providerHarness";
 import {
   CloudFile,
-  configureRequest,
+  configured,
+  failure,
   GlanceDriver,
   identityPasswords,
   loadCloudFile,
@@ -77,25 +78,6 @@ beforeEach(() => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
-
-/** A provider as the engine makes one: `configure` with the stack config (here maybe none). */
-async function configured<T extends { configure(r: unknown): Promise<void> }>(
-  provider: T,
-  stack: Record<string, string> = {},
-): Promise<T> {
-  await provider.configure(configureRequest(stack));
-  return provider;
-}
-
-/** The error `promise` rejects with; fails the test when it resolves. */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof Error)) throw new Error(`expected a failure, got ${String(outcome)}`);
-  return outcome;
-}
 
 /** Everything a failure carries to the engine and the user: its message and own properties. */
 function shown(error: Error): unknown {

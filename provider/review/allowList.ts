@@ -4,7 +4,7 @@
  * it counts as an offender too.
  */
 import type { AccessChange } from "./changes";
-import type { ProjectView, ResourceRef } from "./resources";
+import type { Opacity, ProjectView, ResourceRef } from "./resources";
 import { describeShown, Shown } from "./values";
 
 /** A project granted access that the allow-list does not clear. */
@@ -12,6 +12,8 @@ export interface Offender {
   project: ProjectView;
   image: Shown;
   source: ResourceRef;
+  /** Set when the grant is a whole project list the provider refuses (see Opacity). */
+  refusedList?: true;
 }
 
 /** Reads an allow-list file: one project id per line, `#` starts a comment, blanks ignored. */
@@ -39,7 +41,13 @@ export function findOffenders(changes: AccessChange[], allowed: Set<string>): Of
     if (!granted) continue;
     const id = granted.id;
     if (id.kind === "known" && allowed.has(id.value)) continue;
-    offenders.push({ project: granted, image: change.image, source: change.source });
+    const refused = change.type === "opaque" && change.what === "refused";
+    offenders.push({
+      project: granted,
+      image: change.image,
+      source: change.source,
+      ...(refused ? { refusedList: true as const } : {}),
+    });
   }
   return offenders;
 }
@@ -49,8 +57,9 @@ export function describeOffender(offender: Offender): string {
   const { project } = offender;
   const name =
     project.name === undefined ? "" : ` (${describeShown({ kind: "known", value: project.name })})`;
-  const who =
-    project.id.kind === "unknown"
+  const who = offender.refusedList
+    ? "a project list the provider refuses (projects and memberIds both given, or one of them null), which cannot be checked,"
+    : project.id.kind === "unknown"
       ? `a project known only after apply${name}, which cannot be checked,`
       : project.id.kind === "secret"
         ? `a \`[secret]\` project${name}, which cannot be checked,`
@@ -66,6 +75,10 @@ export function describeResource(ref: ResourceRef): string {
     : `${ref.kind} ${name} of ImageShare ${describeShown({ kind: "known", value: ref.shareName })}`;
 }
 
-function opaqueProject(what: "secret" | "unknown"): Shown {
-  return what === "secret" ? { kind: "secret" } : { kind: "unknown" };
+function opaqueProject(what: Opacity): Shown {
+  return what === "secret"
+    ? { kind: "secret" }
+    : what === "unknown"
+      ? { kind: "unknown" }
+      : { kind: "absent" };
 }

@@ -7,6 +7,7 @@ import {
   acceptanceOf,
   Grant,
   grantsOf,
+  Opacity,
   ProjectView,
   ResourceKind,
   resourceKinds,
@@ -49,7 +50,7 @@ export type AccessChange =
       after: Shown;
       source: ResourceRef;
     }
-  | { type: "opaque"; image: Shown; what: "secret" | "unknown"; source: ResourceRef };
+  | { type: "opaque"; image: Shown; what: Opacity; source: ResourceRef };
 
 /** Everything the report says about a preview. */
 export interface Review {

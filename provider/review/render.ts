@@ -4,7 +4,7 @@
  */
 import { describeOffender, describeResource, Offender } from "./allowList";
 import type { AccessChange, Review } from "./changes";
-import type { ProjectView } from "./resources";
+import type { Opacity, ProjectView } from "./resources";
 import { describeShown, describeStatus, knownKey, Shown } from "./values";
 
 /** GitHub refuses comments over 65,536 characters; stay well under. */
@@ -111,7 +111,7 @@ function attentionLines(review: Review): string[] {
   const opaque = countOf(review, "opaque");
   if (opaque > 0) {
     lines.push(
-      `- **Attention: ${plural(opaque, "resource's", "resources'")} project list is secret or known only after apply: not listed here.**`,
+      `- **Attention: ${plural(opaque, "resource's", "resources'")} project list is secret, known only after apply, or refused by the provider: not listed here.**`,
     );
   }
   if (review.previewErrors > 0) {
@@ -259,9 +259,16 @@ function describeChange(change: AccessChange): string {
         ? `${describeProject(change.project)}: deleted outside Pulumi${wasStatus(change.before)} — ${source}`
         : `${describeProject(change.project)}: status changed to ${describeStatus(change.after)} outside Pulumi${wasStatus(change.before)} — ${source}`;
     case "opaque":
-      return `the project list is ${change.what === "secret" ? "`[secret]`" : "known after apply"}: who gains or loses access cannot be shown — ${source}`;
+      return `the project list is ${opacityText[change.what]}: who gains or loses access cannot be shown — ${source}`;
   }
 }
+
+const opacityText: Record<Opacity, string> = {
+  secret: "`[secret]`",
+  unknown: "known after apply",
+  refused:
+    "refused by the provider (projects and memberIds both given, or one of them null; its check fails before any request)",
+};
 
 function wasStatus(status: Shown): string {
   return status.kind === "known" ? ` (was ${describeStatus(status)})` : "";

@@ -3,6 +3,7 @@
  * inputs) of a preview step. Project names are what the program gave: an `ImageMember`'s
  * resource name, an `ImageMembers` map label.
  */
+import { projectsInForce } from "../resources/common/projectsForm";
 import type { ResourceState } from "./preview";
 import type { ParsedUrn } from "./urn";
 import { isObject, isSecret, isUnknown, knownKey, readShown, Shown } from "./values";
@@ -51,11 +52,18 @@ export interface Grant {
   slot: string;
 }
 
-/** The grants of one side, or why they cannot be listed (a secret or unknown project list). */
+/**
+ * Why a project list cannot be read: secret, known only after apply, or in a form the
+ * provider's `check` refuses (both `projects` and `memberIds`, or null), so that no one can
+ * say which projects it would reach.
+ */
+export type Opacity = "secret" | "unknown" | "refused";
+
+/** The grants of one side, or why they cannot be listed. */
 export interface GrantSide {
   image: Shown;
   grants: Grant[];
-  opaque?: "secret" | "unknown";
+  opaque?: Opacity;
 }
 
 /** Which resource a URN names, with the name the program gave it. */
@@ -91,12 +99,17 @@ function imageMemberGrants(ref: ResourceRef, state: ResourceState): GrantSide {
   return { image, grants: id.kind === "absent" ? [] : [grant] };
 }
 
-/** `ImageMembers` inputs: the new `projects` map (label → id) or the old `memberIds` list. */
+/**
+ * `ImageMembers` inputs: the new `projects` map (label → id) or the old `memberIds` list,
+ * whichever the provider itself reads (the one decision in ../resources/common/projectsForm.ts).
+ */
 function declaredProjects(inputs: Record<string, unknown>): {
   entries: { slot: string; id: Shown; label?: string }[];
-  opaque?: "secret" | "unknown";
+  opaque?: Opacity;
 } {
-  const source = inputs.projects !== undefined ? inputs.projects : inputs.memberIds;
+  const inForce = projectsInForce(inputs);
+  if (inForce.form === "refused") return { entries: [], opaque: "refused" };
+  const source = inForce.form === "none" ? undefined : inForce.value;
   if (isSecret(source)) return { entries: [], opaque: "secret" };
   if (isUnknown(source)) return { entries: [], opaque: "unknown" };
   if (Array.isArray(source)) {

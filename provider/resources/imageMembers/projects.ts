@@ -3,6 +3,7 @@
  * labels that travel with them into state (so that `read` can give back inputs in the same
  * shape the program uses, and a refresh shows no false drift).
  */
+import { projectsInForce } from "../common/projectsForm";
 import { unknownValue } from "../common/validation";
 import { ImageMembersInputs, ImageMembersMember, ProjectsByLabel } from "./types";
 
@@ -12,13 +13,14 @@ import { ImageMembersInputs, ImageMembersMember, ProjectsByLabel } from "./types
  * is until they are known.
  */
 export function normaliseInputs(news: ImageMembersInputs): ImageMembersInputs {
-  const ids = news.memberIds;
-  if (news.projects !== undefined || !Array.isArray(ids) || ids.includes(unknownValue)) {
+  const inForce = projectsInForce(news);
+  const ids = inForce.form === "memberIds" ? inForce.value : undefined;
+  if (!Array.isArray(ids) || ids.includes(unknownValue)) {
     return news;
   }
   const upgraded: ImageMembersInputs = {
     ...news,
-    projects: Object.fromEntries(ids.map((id) => [id, id])),
+    projects: Object.fromEntries(ids.map((id: string) => [id, id])),
   };
   delete upgraded.memberIds;
   return upgraded;
@@ -26,21 +28,34 @@ export function normaliseInputs(news: ImageMembersInputs): ImageMembersInputs {
 
 /**
  * Project id to label, or `undefined` while some of them are not known yet (a preview of a
- * program whose ids come from resources not created yet).
+ * program whose ids come from resources not created yet). Inputs `check` refuses (both forms,
+ * or null) want no project at all: nothing is shared from an ambiguous list.
  */
 export function wantedProjects(inputs: ImageMembersInputs): Map<string, string> | undefined {
-  const projects = inputs.projects as unknown;
-  if (projects === unknownValue || (inputs.memberIds as unknown) === unknownValue) {
+  const inForce = projectsInForce(inputs);
+  if (inForce.form !== "projects" && inForce.form !== "memberIds") {
+    return new Map();
+  }
+  const given = inForce.value;
+  if (given === unknownValue) {
     return undefined;
   }
   const pairs: [string, string][] =
-    projects !== undefined && projects !== null && typeof projects === "object"
-      ? Object.entries(projects as ProjectsByLabel).map(([label, id]) => [id, label])
-      : (inputs.memberIds ?? []).map((id) => [id, id]);
+    inForce.form === "projects"
+      ? isMap(given)
+        ? Object.entries(given as ProjectsByLabel).map(([label, id]) => [id, label])
+        : []
+      : Array.isArray(given)
+        ? given.map((id: string) => [id, id])
+        : [];
   if (pairs.some(([id, label]) => id === unknownValue || label === unknownValue)) {
     return undefined;
   }
   return new Map(pairs);
+}
+
+function isMap(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A member as state keeps it: with its label only when the label says more than the id. */

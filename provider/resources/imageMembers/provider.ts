@@ -47,7 +47,7 @@ export class ImageMembersProvider
       inputs: normaliseInputs(news),
       failures: failures(
         checkImageId(news.imageId),
-        ...checkProjects(news.projects ?? undefined, news.memberIds ?? undefined),
+        ...checkProjects(news),
         checkRegion(news.region),
         checkOptionalBoolean(news.adoptExisting, "adoptExisting"),
         checkCloud(news.cloud),

@@ -1,27 +1,26 @@
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
+import { projectsInForce } from "../common/projectsForm";
 import { checkProjectId, unknownValue } from "../common/validation";
 
 /** Labels are names for a reviewer, kept short enough to read in a diff. */
 const maxLabelLength = 128;
 
 /**
- * Either `projects` (label to project id) or the older `memberIds` list, not both; each
- * project listed once. Values not known yet (during a preview) pass and are checked once known.
+ * Either `projects` (label to project id) or the older `memberIds` list, not both, and neither
+ * null (../common/projectsForm.ts decides); each project listed once. Values not known yet
+ * (during a preview) pass and are checked once known.
  */
-export function checkProjects(projects: unknown, memberIds: unknown): CheckFailure[] {
-  if (projects !== undefined && memberIds !== undefined) {
-    return [
-      {
-        property: "projects",
-        reason:
-          "give either projects (a map from a label to a project id) or memberIds (a list of " +
-          "project ids), not both",
-      },
-    ];
+export function checkProjects(inputs: { projects?: unknown; memberIds?: unknown }): CheckFailure[] {
+  const inForce = projectsInForce(inputs);
+  switch (inForce.form) {
+    case "refused":
+      return [{ property: inForce.property, reason: inForce.reason }];
+    case "none":
+      return [missing()];
+    case "memberIds":
+      return checkMemberIds(inForce.value);
   }
-  if (projects === undefined) {
-    return memberIds === undefined ? [missing()] : checkMemberIds(memberIds);
-  }
+  const projects = inForce.value;
   if (projects === unknownValue) {
     return [];
   }

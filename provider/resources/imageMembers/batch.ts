@@ -18,7 +18,8 @@ export interface Failure {
 /**
  * POSTs each member once, `memberConcurrency` at a time. A 409 is adopted (read with a GET)
  * when the user asked for it, when an earlier attempt of the same POST may have landed, or when
- * state marks the member as possibly created by an earlier run.
+ * state marks the member as possibly created by an earlier run (`possiblyOurs`); such a member
+ * stays in the result, unsettled, whatever its POST met.
  */
 export async function addMembers(
   glance: ServiceConnection,
@@ -47,7 +48,11 @@ export async function addMembers(
         }
         return;
       }
-      if (mayHaveBeenCreated(error)) {
+      // Kept while it may exist: this POST's own answer was lost, or state already marked it
+      // unsettled (an earlier run's answer was lost). Only a read proves it gone (a refresh's
+      // list, a DELETE's 404 on a readable image), never a failed POST: dropped here, a
+      // member Glance holds would be an access nobody manages.
+      if (mayHaveBeenCreated(error) || possiblyOurs.has(memberId)) {
         members.push(unsettledMember(memberId));
       }
       failed.push({ memberId, error });

@@ -255,6 +255,48 @@ describe("getImageMembers", () => {
   });
 });
 
+describe("a server error fails a look-up, naming the server's answer", () => {
+  jest.setTimeout(30_000); // a 503 is retried with the transport's backoff (~4 s)
+
+  test.each([500, 503])(
+    'getImageMembers: %i is a failure, never "not shared" or "not found"',
+    async (status) => {
+      const image = cloud.addImage("owner", "shared");
+      stackConfigAs("owner");
+      cloud.faults.push({
+        match: (m, p) => m === "GET" && p.endsWith(`/images/${image.id}/members`),
+        status,
+        times: 100,
+      });
+      const error = (await getImageMembers({ imageId: image.id }).catch((e) => e)) as Error;
+      expect(error.message).toMatch(
+        new RegExp(
+          `^Cannot list the members of image ${image.id}: the image service failed \\(${status}\\).*` +
+            `\\(server said: HTTP ${status}, "`,
+        ),
+      );
+      expect(error.message).not.toMatch(/not shared|does not exist|not visible/);
+    },
+  );
+
+  test.each([500, 503])("getSharedImages: %i is a failure, never an empty list", async (status) => {
+    stackConfigAs("consumer1");
+    await getSharedImages(); // authenticated: the fault meets the listing only
+    cloud.faults.push({
+      match: (m, p) => m === "GET" && p === "/v2/images",
+      status,
+      times: 100,
+    });
+    const error = (await getSharedImages().catch((e) => e)) as Error;
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Cannot list the images shared with this project \\(status "accepted"\\): the image ` +
+          `service failed \\(${status}\\).*\\(server said: HTTP ${status}, "`,
+      ),
+    );
+  });
+});
+
 describe("both look-ups", () => {
   test("one authentication for every call of the process, Output forms included", async () => {
     const image = cloud.addImage("owner", "shared", "golden");

@@ -148,10 +148,14 @@ function imageMembersGrants(state: ResourceState, side: "old" | "new"): GrantSid
   const recorded = recordedMembers(state.outputs);
   if (side === "old" && Array.isArray(state.outputs.members)) {
     // What the state says exists (a refreshed state may lack a member the inputs still list).
+    // Indexed once: a lookup per member keeps this linear in the projects (20,000 is usual).
     const labels = new Map<string, string | undefined>();
+    const slots = new Map<string, string>();
     for (const entry of declared.entries) {
       const id = knownKey(entry.id);
-      if (id !== undefined) labels.set(id, entry.label);
+      if (id === undefined) continue;
+      labels.set(id, entry.label);
+      if (!slots.has(id)) slots.set(id, entry.slot);
     }
     const grants = [...recorded].map(([id, member]): Grant => {
       const outputName = typeof member.name === "string" && member.name !== id ? member.name : "";
@@ -163,7 +167,7 @@ function imageMembersGrants(state: ResourceState, side: "old" | "new"): GrantSid
             ? { id: { kind: "known", value: id } }
             : { id: { kind: "known", value: id }, name },
         status: readShown(member.status),
-        slot: labels.has(id) ? declaredSlot(declared.entries, id) : id,
+        slot: slots.get(id) ?? id,
       };
     });
     return { image, grants };
@@ -179,10 +183,6 @@ function imageMembersGrants(state: ResourceState, side: "old" | "new"): GrantSid
     };
   });
   return { image, grants, opaque: declared.opaque };
-}
-
-function declaredSlot(entries: { slot: string; id: Shown }[], id: string): string {
-  return entries.find((entry) => knownKey(entry.id) === id)?.slot ?? id;
 }
 
 /** One side of an `ImageMemberAcceptance`: the consumer's status for one image. */

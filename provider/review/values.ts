@@ -53,11 +53,12 @@ const longestShownText = 120;
 
 /**
  * Text safe inside a Markdown code span of a pull-request comment: no backticks, no control
- * characters or line breaks, at most `longestShownText` characters.
+ * characters or line breaks, no invisible formatting characters (a bidirectional control such
+ * as U+202E would make an id print as another), at most `longestShownText` characters.
  */
 export function plainText(text: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-  const cleaned = text.replace(/[\u0000-\u001f\u007f-\u009f`]/g, "?");
+  const cleaned = text.replace(/[\u0000-\u001f\u007f-\u009f`]|\p{Cf}/gu, "?");
   return cleaned.length > longestShownText ? `${cleaned.slice(0, longestShownText - 1)}…` : cleaned;
 }
 

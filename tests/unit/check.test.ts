@@ -55,6 +55,13 @@ describe("ImageMember check refuses, before any request, what Glance would rejec
     ],
     [
       "memberId",
+      { imageId: image, memberId: "abc\u202Efed" },
+      "it contains the invisible formatting character U+202E (a bidirectional control: what follows it prints in another order, as another id)",
+    ],
+    ["memberId", { imageId: image, memberId: "p\u2066q" }, "character U+2066 (a bidirectional"],
+    ["memberId", { imageId: image, memberId: "p\u200Bq" }, "formatting character U+200B;"],
+    [
+      "memberId",
       { imageId: image, memberId: ["p"] },
       "memberId must be the id of a project (a string)",
     ],

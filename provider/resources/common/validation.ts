@@ -70,6 +70,10 @@ function projectIdProblem(value: unknown): string | undefined {
   if (/[\u0000-\u001f\u007f]/.test(value)) {
     return "it contains control characters";
   }
+  const invisible = invisibleCharacter(value);
+  if (invisible) {
+    return `it contains the invisible formatting character ${invisible}; copy the id again without it`;
+  }
   if (value.includes("/")) {
     return 'it contains "/", which the image service accepts but can never read or delete again';
   }
@@ -80,6 +84,21 @@ function projectIdProblem(value: unknown): string | undefined {
     return "it contains characters outside the Basic Multilingual Plane, which the image service cannot store";
   }
   return undefined;
+}
+
+/**
+ * The first invisible formatting character (Unicode category Cf) of `text`, as `U+XXXX` with
+ * what it does, or undefined. Bidirectional controls such as U+202E reverse the text after
+ * them, so an id holding one prints as another id in a diff or the access review; zero-width
+ * characters make two different ids look the same. Neither belongs in an id or a label.
+ */
+export function invisibleCharacter(text: string): string | undefined {
+  const found = /\p{Cf}/u.exec(text)?.[0];
+  if (found === undefined) return undefined;
+  const code = `U+${found.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  return /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(found)
+    ? `${code} (a bidirectional control: what follows it prints in another order, as another id)`
+    : code;
 }
 
 /** A region name: optional, but when given it must be usable. */

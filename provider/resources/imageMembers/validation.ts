@@ -1,6 +1,6 @@
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { projectsInForce } from "../common/projectsForm";
-import { checkProjectId, unknownValue } from "../common/validation";
+import { checkProjectId, invisibleCharacter, unknownValue } from "../common/validation";
 
 /** Labels are names for a reviewer, kept short enough to read in a diff. */
 const maxLabelLength = 128;
@@ -57,6 +57,13 @@ function missing(value?: unknown): CheckFailure {
 }
 
 function checkLabel(label: string): CheckFailure | undefined {
+  const invisible = invisibleCharacter(label);
+  if (invisible) {
+    return {
+      property: "projects",
+      reason: `projects has a label containing the invisible formatting character ${invisible}; type the label again without it`,
+    };
+  }
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (label.trim() === "" || label.length > maxLabelLength || /[\u0000-\u001f\u007f]/.test(label)) {
     return {

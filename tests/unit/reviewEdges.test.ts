@@ -150,7 +150,7 @@ describe("review and check: ids holding bidirectional controls", () => {
 });
 
 describe("review: one ImageMembers with many projects", () => {
-  test("40,000 projects, one removed: reviewed in linear time (well under 2 s of CPU)", () => {
+  test("40,000 projects, one removed: reviewed in linear time (under 4 s of CPU; quadratic took 19 s)", () => {
     const ids = Array.from({ length: 40_000 }, (_, i) => `project-${String(i).padStart(5, "0")}`);
     const projects = Object.fromEntries(ids.map((id) => [`label-${id}`, id]));
     const statuses = Object.fromEntries(ids.map((id) => [id, "accepted"]));
@@ -168,11 +168,11 @@ describe("review: one ImageMembers with many projects", () => {
       },
     ]);
     // CPU time, not wall time: other processes on the machine do not count. Quadratic, this
-    // took about 8 s; linear, about 0.5 s.
+    // took 19 s on the development machine; linear, well under 1 s.
     const before = process.cpuUsage();
     const outcome = reviewText(text);
     const used = process.cpuUsage(before);
     expect(outcome.report).toContain("**0 projects gain access · 1 loses access");
-    expect((used.user + used.system) / 1e6).toBeLessThan(2);
+    expect((used.user + used.system) / 1e6).toBeLessThan(4);
   });
 });

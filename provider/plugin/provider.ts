@@ -25,15 +25,39 @@ export function typeOfUrn(urn: string): string {
   return qualified.slice(qualified.lastIndexOf("$") + 1);
 }
 
-/** The runtime provider serving a URN's type; an error naming the served types otherwise. */
-function implementationFor(urn: string): dynamic.ResourceProvider {
+/** The runtime provider serving a URN's type, and the type's name; an error naming the served types otherwise. */
+function implementationFor(urn: string): {
+  provider: dynamic.ResourceProvider;
+  name: PluginResourceName;
+} {
   const type = typeOfUrn(urn);
   const [pkg, module, name] = type.split(":");
   if (pkg === packageName && module === "index" && name && Object.hasOwn(pluginResources, name)) {
-    return runtime[pluginResources[name as PluginResourceName]] as dynamic.ResourceProvider;
+    const resource = name as PluginResourceName;
+    return {
+      provider: runtime[pluginResources[resource]] as dynamic.ResourceProvider,
+      name: resource,
+    };
   }
   const served = Object.keys(pluginResources).map((n) => `${packageName}:index:${n}`);
   throw new Error(`unknown resource type ${type}; this plugin serves ${served.join(", ")}`);
+}
+
+/**
+ * A hook that changed something and failed carries the properties to keep in state
+ * (../resources/common/partialFailure.ts); the server stores them as they are, so they get
+ * the secretness of the inputs too.
+ */
+async function keepingSecrets<T>(hook: () => Promise<T>, ins: Props, name: string): Promise<T> {
+  try {
+    return await hook();
+  } catch (error) {
+    const kept = (error as { properties?: unknown } | undefined)?.properties;
+    if (kept !== undefined) {
+      (error as { properties: unknown }).properties = withSecretsOf(kept, ins, name);
+    }
+    throw error;
+  }
 }
 
 /** The plugin as `@pulumi/pulumi/provider`'s `main` serves it. */
@@ -46,38 +70,46 @@ export class ImageMembersPlugin implements provider.Provider {
   ) {}
 
   async check(urn: string, olds: Props, news: Props): Promise<provider.CheckResult> {
-    const result = await implementationFor(urn).check!(revealed(olds), revealed(news));
+    const { provider, name } = implementationFor(urn);
+    const result = await provider.check!(revealed(olds), revealed(news));
     return {
-      inputs: withSecretsOf(result.inputs ?? revealed(news), news),
+      inputs: withSecretsOf(result.inputs ?? revealed(news), news, name),
       failures: [...(result.failures ?? [])],
     };
   }
 
   async diff(id: string, urn: string, olds: Props, news: Props): Promise<provider.DiffResult> {
-    return implementationFor(urn).diff!(id, revealed(olds), revealed(news));
+    return implementationFor(urn).provider.diff!(id, revealed(olds), revealed(news));
   }
 
   async create(urn: string, inputs: Props): Promise<provider.CreateResult> {
-    const result = await implementationFor(urn).create(revealed(inputs));
-    return { id: result.id, outs: withSecretsOf(result.outs, inputs) };
+    const { provider, name } = implementationFor(urn);
+    const result = await keepingSecrets(() => provider.create(revealed(inputs)), inputs, name);
+    return { id: result.id, outs: withSecretsOf(result.outs, inputs, name) };
   }
 
   async read(id: string, urn: string, props: Props = {}): Promise<provider.ReadResult> {
-    const result = await implementationFor(urn).read!(id, revealed(props));
+    const { provider, name } = implementationFor(urn);
+    const result = await provider.read!(id, revealed(props));
     if (result.id === undefined) return {}; // gone: refresh drops it
     return {
       id: result.id,
-      props: withSecretsOf(result.props, props),
-      ...(result.inputs !== undefined ? { inputs: withSecretsOf(result.inputs, props) } : {}),
+      props: withSecretsOf(result.props, props, name),
+      ...(result.inputs !== undefined ? { inputs: withSecretsOf(result.inputs, props, name) } : {}),
     };
   }
 
   async update(id: string, urn: string, olds: Props, news: Props): Promise<provider.UpdateResult> {
-    const result = await implementationFor(urn).update!(id, revealed(olds), revealed(news));
-    return { outs: withSecretsOf(result.outs, news) };
+    const { provider, name } = implementationFor(urn);
+    const result = await keepingSecrets(
+      () => provider.update!(id, revealed(olds), revealed(news)),
+      news,
+      name,
+    );
+    return { outs: withSecretsOf(result.outs, news, name) };
   }
 
   async delete(id: string, urn: string, props: Props): Promise<void> {
-    await implementationFor(urn).delete!(id, revealed(props));
+    await implementationFor(urn).provider.delete!(id, revealed(props));
   }
 }

@@ -3,7 +3,8 @@
  * wrapped (`{ <sig>: <secret sig>, value }`) and keeps whatever secretness the answer carries,
  * adding none itself. The runtime providers take plain values, as the dynamic provider server
  * gives them (it does not accept secrets: the engine unwraps them and marks the outputs).
- * These two functions do for the plugin what the engine does for the dynamic provider.
+ * These functions do for the plugin what the engine does for the dynamic provider, and a
+ * little more where a property is made from another of a different name (see `derivedFrom`).
  */
 
 const sigKey = "4dabf18193072939515e22adb298388d";
@@ -19,32 +20,64 @@ function secret(value: unknown): Bag {
   return { [sigKey]: secretSig, value };
 }
 
-/** The same properties with every secret unwrapped, at any depth. */
+function isPlainObject(value: unknown): value is Bag {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Whether a secret hides anywhere in `value` (a list or map holding one counts). */
+export function containsSecret(value: unknown): boolean {
+  if (isSecret(value)) return true;
+  if (Array.isArray(value)) return value.some(containsSecret);
+  if (isPlainObject(value)) return Object.values(value).some(containsSecret);
+  return false;
+}
+
+/** The same properties with every secret unwrapped, at any depth (in lists too). */
 export function revealed<T>(value: T): T {
   if (isSecret(value)) return revealed(value.value) as T;
   if (Array.isArray(value)) return value.map(revealed) as T;
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value as Bag).map(([key, v]) => [key, revealed(v)]),
-    ) as T;
+  if (isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, revealed(v)])) as T;
   }
   return value;
 }
 
 /**
- * `outs` with each property secret whose namesake in `ins` was (nested objects compared key
- * by key), the rule the engine applies to providers that do not accept secrets.
+ * Properties a resource's hooks make from other properties of another name, so that the
+ * engine's rule (same name only) would let a secret out in plain text. `ImageMembers`' `check`
+ * turns a `memberIds` list into the `projects` map whose keys are those ids; `create` and
+ * `update` answer `members` (each with its `memberId`) from either; `read` answers `projects`
+ * from `members`. Such a property is secret as a whole when one it comes from held a secret.
  */
-export function withSecretsOf<T>(outs: T, ins: unknown): T {
-  if (typeof outs !== "object" || outs === null || Array.isArray(outs)) return outs;
-  if (typeof ins !== "object" || ins === null) return outs;
-  const given = ins as Bag;
+const derivedFrom: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  ImageMembers: {
+    projects: ["memberIds", "members"],
+    memberIds: ["projects", "members"],
+    members: ["projects", "memberIds"],
+  },
+};
+
+/**
+ * `outs` with each property secret whose namesake in `ins` was or held a secret (objects on
+ * both sides compared key by key, anything else made secret as a whole: the engine's rule for
+ * providers that do not accept secrets), and each property of `resource` made from one that
+ * held a secret made secret as a whole.
+ */
+export function withSecretsOf<T>(outs: T, ins: unknown, resource?: string): T {
+  if (!isPlainObject(outs) || !isPlainObject(ins)) return outs;
+  const derived = (resource !== undefined && derivedFrom[resource]) || {};
   return Object.fromEntries(
-    Object.entries(outs as Bag).map(([key, value]) => {
-      const was = given[key];
-      if (isSecret(was)) return [key, isSecret(value) ? value : secret(value)];
+    Object.entries(outs).map(([key, value]) => {
       if (isSecret(value)) return [key, value];
-      return [key, withSecretsOf(value, was)];
+      if (Object.hasOwn(ins, key)) {
+        const was = ins[key];
+        if (isPlainObject(value) && isPlainObject(was) && !isSecret(was)) {
+          return [key, withSecretsOf(value, was)];
+        }
+        return [key, containsSecret(was) ? secret(value) : value];
+      }
+      const sources = derived[key] ?? [];
+      return [key, sources.some((source) => containsSecret(ins[source])) ? secret(value) : value];
     }),
   ) as T;
 }

@@ -5,6 +5,7 @@
  */
 import { projectsInForce } from "../common/projectsForm";
 import { unknownValue } from "../common/validation";
+import { checkMemberIds } from "./validation";
 import { ImageMembersInputs, ImageMembersMember, ProjectsByLabel } from "./types";
 
 /**
@@ -20,7 +21,7 @@ export function normaliseInputs(news: ImageMembersInputs): ImageMembersInputs {
   }
   const upgraded: ImageMembersInputs = {
     ...news,
-    projects: Object.fromEntries(ids.map((id: string) => [id, id])),
+    projects: eachItsOwnLabel(ids),
   };
   delete upgraded.memberIds;
   return upgraded;
@@ -76,4 +77,23 @@ export function projectsOf(members: ImageMembersMember[]): ProjectsByLabel {
 /** Whether state's labels are the ones the program gives now (a rename is a change to show). */
 export function sameLabels(members: ImageMembersMember[], wanted: Map<string, string>): boolean {
   return members.every((m) => (m.name ?? m.memberId) === (wanted.get(m.memberId) ?? m.memberId));
+}
+
+/**
+ * The `projects` map of a `memberIds` list, each id its own label, as check would store it;
+ * a list check would refuse (a duplicate, an id that is no project id) fails here with the
+ * very reasons check gives, since a map cannot carry a duplicate on to check.
+ */
+export function listAsProjects(name: string, ids: unknown): Record<string, string> {
+  const failures = checkMemberIds(ids);
+  if (failures.length > 0) {
+    throw new Error(
+      `ImageMembers ${name}: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
+    );
+  }
+  return eachItsOwnLabel(ids as string[]);
+}
+
+function eachItsOwnLabel(ids: string[]): ProjectsByLabel {
+  return Object.fromEntries(ids.map((id) => [id, id]));
 }

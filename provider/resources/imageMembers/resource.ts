@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- module.exports is the provider (see there)
 import provider = require("../../serialization/imageMembers");
 import type { ImageMembersMember } from "./provider";
+import { listAsProjects } from "./projects";
 import {
   checkAccept,
   declareAcceptances,
@@ -82,13 +83,24 @@ export class ImageMembers extends pulumi.dynamic.Resource {
       const byKey = projectIdsByKey(given);
       Object.keys(accept).forEach((key) => memberIdOf(name, key, byKey));
     }
+    // A list holding outputs (a secret id, an id from another resource) is turned into the
+    // map here, in the program, rather than by check: the engine keeps a secret only under
+    // its own property name, so a secret entry of memberIds would come back from check as a
+    // plain key of projects. Made from the list, the map is secret as a whole when any entry is.
+    const listWithOutputs =
+      args.projects === undefined &&
+      args.memberIds !== undefined &&
+      args.memberIds !== null &&
+      !isPlainData(args.memberIds);
     super(
       provider,
       name,
       {
         imageId: args.imageId,
-        projects: args.projects,
-        memberIds: args.memberIds,
+        projects: listWithOutputs
+          ? pulumi.output(args.memberIds!).apply((ids) => listAsProjects(name, ids))
+          : args.projects,
+        memberIds: listWithOutputs ? undefined : args.memberIds,
         region: args.region,
         adoptExisting: args.adoptExisting,
         cloud: args.cloud,

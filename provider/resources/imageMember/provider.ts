@@ -17,6 +17,8 @@ import { hiddenByVisibility, notFoundVerdict } from "../common/notFound";
 import { keptInState } from "../common/partialFailure";
 import { MemberRef, memberRefOf, resourceId } from "../common/memberRef";
 import { checkCloud } from "../common/identity";
+import { Connection } from "../common/connection";
+import { nothingToImport } from "../common/importing";
 
 /** The inputs of an `ImageMember` as the engine hands them to the provider. */
 export interface ImageMemberInputs {
@@ -154,7 +156,15 @@ export class ImageMemberProvider
       `Cannot read the membership of project ${ref.memberId} in image ${ref.imageId}`,
       props.managingProjectId,
     );
-    if (!member) {
+    if (member instanceof NotFound) {
+      // No state: an import (see ../common/importing.ts); with state, a refresh drops it.
+      if (!(props.imageId && props.memberId)) {
+        throw await nothingToImport(
+          member.connection,
+          { kind: "ImageMember", id, ...ref, side: "owner" },
+          member.error,
+        );
+      }
       return {};
     }
     const outs = outputsOf(member, props, props.managingProjectId);
@@ -176,7 +186,7 @@ export class ImageMemberProvider
       `Cannot refresh the membership ${id}`,
       olds.managingProjectId,
     );
-    if (member) {
+    if (!(member instanceof NotFound)) {
       return { outs: outputsOf(member, news, olds.managingProjectId) };
     }
     // Every input change is a replacement, so only a resource left "failed to initialise" by
@@ -256,7 +266,7 @@ export class ImageMemberProvider
     where: { region?: string; cloud?: string },
     headline: string,
     managingProjectId: string | undefined,
-  ): Promise<Member | undefined> {
+  ): Promise<Member | NotFound> {
     const connection = await this.connect(where, headline);
     try {
       return await getMember(connection.glance, ref.imageId, ref.memberId);
@@ -271,11 +281,19 @@ export class ImageMemberProvider
           hidden: { stillExisting: `the membership of project ${ref.memberId}` },
         });
         if (distrusted) throw distrusted;
-        return undefined;
+        return new NotFound(error, connection);
       }
       throw explainOtherFailure(error, headline, ref);
     }
   }
+}
+
+/** A membership Glance says (and the verdict agrees) does not exist, with that answer. */
+class NotFound {
+  constructor(
+    readonly error: ApiError,
+    readonly connection: Connection,
+  ) {}
 }
 
 /** A POST met 409, so the member exists, but the GET that should adopt it failed. */

@@ -1,4 +1,5 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { nothingToImport } from "../common/importing";
 import { ConfiguredProvider } from "../common/configuredProvider";
 import { getMember, Member, MemberStatus, updateMemberStatus } from "../../glance";
 import { ApiError } from "../../transport/errors";
@@ -158,6 +159,14 @@ export class ImageMemberAcceptanceProvider
           notFound: error,
         });
         if (distrusted) throw distrusted;
+        if (!(props.imageId && props.memberId)) {
+          // No state: an import (see ../common/importing.ts).
+          throw await nothingToImport(
+            connection,
+            { kind: "ImageMemberAcceptance", id, imageId, memberId, side: "member" },
+            error,
+          );
+        }
         return {}; // no longer shared with this project
       }
       throw explainStatusFailure(error, headline, imageId, memberId);

@@ -7,6 +7,7 @@ import { Connection } from "../common/connection";
 import { imageForDiagnosis, ProviderError } from "../common/explain";
 import { checkImageId, checkOptionalBoolean, checkRegion, failures } from "../common/validation";
 import { explainOtherFailure } from "../common/memberFailures";
+import { nothingToImport } from "../common/importing";
 import { notFoundVerdict } from "../common/notFound";
 import { keptInState } from "../common/partialFailure";
 import { addMembers, Failure, memberOf, removeMembers } from "./batch";
@@ -138,6 +139,14 @@ export class ImageMembersProvider
           notFound: error,
         });
         if (distrusted) throw distrusted;
+        if (props.members === undefined) {
+          // No state: an import (see ../common/importing.ts).
+          throw await nothingToImport(
+            connection,
+            { kind: "ImageMembers", id, imageId, side: "owner" },
+            error,
+          );
+        }
         return {}; // the image is gone, and its members with it
       }
       if (error instanceof ApiError && error.status === 403) {

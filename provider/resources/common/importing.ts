@@ -1,0 +1,64 @@
+/**
+ * `pulumi import` of something that does not exist. A `read` that finds nothing answers "gone"
+ * (no id), which is right for a refresh: the engine drops the resource from state. On an import
+ * (no state yet) the engine reads the same answer as a provider that cannot import at all
+ * ("provider does not support importing resources; please try updating the plugin"), which
+ * sends the user the wrong way. So an import that finds nothing fails instead, saying what is
+ * missing and how to list what exists.
+ */
+import { ApiError } from "../../transport/errors";
+import { Connection } from "./connection";
+import { fail, imageForDiagnosis, ProviderError, serverEvidence } from "./explain";
+
+/** What an import asked for. */
+export interface ImportSubject {
+  /** The resource type as the user names it: `ImageMember`, `ImageMembers`, ... */
+  kind: string;
+  /** The id given to `pulumi import`. */
+  id: string;
+  imageId: string;
+  /** The member project, for the resources identified by one membership. */
+  memberId?: string;
+  /** Whose side the resource acts for: the image's owner, or the member project. */
+  side: "owner" | "member";
+}
+
+/**
+ * The failure of an import that found nothing (Glance answered `notFound`): one more look at
+ * the image tells a missing image from a missing membership.
+ */
+export async function nothingToImport(
+  connection: Connection,
+  subject: ImportSubject,
+  notFound: ApiError,
+): Promise<ProviderError> {
+  const { kind, id, imageId, memberId, side } = subject;
+  const headline = `Cannot import ${kind} ${id}`;
+  const image = await imageForDiagnosis(connection.glance, imageId);
+  const projectId = await connection.projectId();
+  const scope = projectId ? `project ${projectId}` : "the configured project";
+  const importAs = memberId === undefined ? "<image id>" : "<image id>/<member project id>";
+  if (image === "not-found" || image === undefined || memberId === undefined) {
+    const seen = image === undefined ? "could not be read" : `does not exist or is not visible`;
+    return fail(
+      headline,
+      `image ${imageId} ${seen} to ${scope}, so there is nothing to import. Check the id and the ` +
+        `region (openstack image show ${imageId}), and use the credentials of the image's ` +
+        (side === "owner" ? "owner project" : "member project") +
+        `; the id to import is ${importAs}.`,
+      serverEvidence(notFound),
+    );
+  }
+  const list =
+    side === "owner"
+      ? `List the image's members with \`openstack image member list ${imageId}\` (as its owner ` +
+        `project) and import one of them as ${imageId}/<member project id>`
+      : `List the images shared with ${scope} with \`openstack image list --shared --member-status all\`, ` +
+        `or ask the image's owner to share it first (ImageMember), then import it as ${imageId}/${memberId}`;
+  return fail(
+    headline,
+    `project ${memberId} is not a member of image ${imageId}: the image service has no such ` +
+      `membership, so there is nothing to import. ${list}.`,
+    serverEvidence(notFound),
+  );
+}

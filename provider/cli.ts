@@ -16,8 +16,10 @@ missing or "-") and prints a Markdown report of who gains and loses access to wh
                            grants access to a project not listed
   -h, --help               this help
 
-Exit codes: 0 reviewed, 2 input that is not a preview of this package's resources,
-3 access granted to a project not on the allowed list.`;
+Exit codes: 0 reviewed ("No access changes" when none of this package's resources
+changes), 2 input that is not a preview, or a preview listing its whole stack
+(--show-sames) without this package's resources, 3 access granted to a project not on
+the allowed list.`;
 
 /** Parsed command line of `review`. */
 interface ReviewArguments {

@@ -60,6 +60,11 @@ export interface Review {
   unchanged: number;
   /** Resources of this package in the preview (any op). */
   ownResources: number;
+  /**
+   * Unchanged resources the preview counts but does not list (it lists `same` steps only with
+   * `--show-sames`): any of them may be one of this package's.
+   */
+  unlistedUnchanged: number;
   previewErrors: number;
 }
 
@@ -72,6 +77,7 @@ export function reviewPreview(preview: Preview): Review {
     otherOps: new Map(),
     unchanged: 0,
     ownResources: 0,
+    unlistedUnchanged: 0,
     previewErrors: preview.errorCount,
   };
   const ownUrns = new Set<string>();
@@ -95,7 +101,9 @@ export function reviewPreview(preview: Preview): Review {
     review.changes.push(...driftChanges(ref, step, plannedByUrn.get(step.urn)));
   }
   review.ownResources = ownUrns.size;
-  review.unchanged = Math.max(review.unchanged, preview.unchangedCount ?? 0);
+  const listed = review.unchanged;
+  review.unchanged = Math.max(listed, preview.unchangedCount ?? 0);
+  review.unlistedUnchanged = review.unchanged - listed;
   return review;
 }
 

@@ -82,6 +82,14 @@ function renderSummary(review: Review, offenders: Offender[] | undefined): strin
       ? "**No access changes.**"
       : `**${counts.join(" · ")}** on ${plural(images, "image", "images")}.`,
   );
+  if (review.ownResources === 0) {
+    lines.push(
+      "",
+      "None of this package's resources is in the preview, which leaves out " +
+        `${plural(review.unlistedUnchanged, "unchanged resource", "unchanged resources")} ` +
+        "(`pulumi preview --show-sames` lists them); no step it lists changes image access.",
+    );
+  }
   lines.push("", ...attentionLines(review), `Everything else: ${otherSummary(review)}.`);
   if (offenders) lines.push("", ...gateLines(offenders));
   lines.push("");

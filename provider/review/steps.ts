@@ -26,7 +26,8 @@ export interface Phases {
   plan: PreviewStep[];
 }
 
-const stackType = "pulumi:pulumi:Stack";
+/** The type token of the stack resource every program registers first. */
+export const stackType = "pulumi:pulumi:Stack";
 
 /**
  * Splits the refresh steps from the plan's. The engine prints a refresh step as `refresh`, but

@@ -125,7 +125,7 @@ describe("unreadable input: exit 2, one clear message, no stack trace, nothing o
       'Step 1 of the input has no "op" and "urn"',
     ],
     [
-      "a preview of another program",
+      "a preview of another program (nothing left out as unchanged)",
       preview([
         {
           op: "create",
@@ -133,7 +133,7 @@ describe("unreadable input: exit 2, one clear message, no stack trace, nothing o
           newState: { type: "aws:s3/bucket:Bucket", inputs: {}, outputs: {} },
         },
       ]),
-      "review: The preview has none of this package's resources (ImageMember, ImageMembers, ImageMemberAcceptance): nothing to review.",
+      "review: The preview lists every resource of its stack (none left out as unchanged) and none is one of this package's (ImageMember, ImageMembers, ImageMemberAcceptance): nothing to review.",
     ],
   ];
   test.each(cases)("%s", (_name, input, message) => {

@@ -6,5 +6,7 @@
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 
-pulumi preview --cwd "$PROGRAM" --stack "$STACK" --json --save-plan "$OUT_DIR/plan.json" >"$OUT_DIR/preview.json"
+# --show-sames lists the unchanged resources too, so the review can tell a pull request that
+# leaves sharing alone ("No access changes", exit 0) from the preview of another program (exit 2).
+pulumi preview --cwd "$PROGRAM" --stack "$STACK" --json --show-sames --save-plan "$OUT_DIR/plan.json" >"$OUT_DIR/preview.json"
 review "$OUT_DIR/preview.json" --allowed-projects allowed-projects.txt >"$OUT_DIR/review.md"

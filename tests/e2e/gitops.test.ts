@@ -4,9 +4,11 @@
  * request that removes one project and adds another (preview, review report, gate, saved
  * plan), the report checked against what Glance holds after the merge, main applying exactly
  * the reviewed plan and refusing one that no longer matches, drift caught by the scheduled
- * job, a disallowed project failing the gate, and two runs on one stack at once.
+ * job, a disallowed project failing the gate, two runs on one stack at once, a pull request
+ * that only edits a README (no access change: the job passes), and `projects: null` refused.
  */
 import * as fs from "fs";
+import * as yaml from "js-yaml";
 import * as path from "path";
 import { projectRoot } from "../support/childProcess";
 import { PipelineRepo, postgresBackendUrl } from "../support/pipelineRepo";
@@ -201,6 +203,67 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
       r.type.endsWith(":ImageMembers"),
     ).outputs.members as { memberId: string }[];
     expect(members.map((m) => m.memberId).sort()).toEqual(inGlance);
+  });
+
+  test("8. a pull request that only edits a README: the job passes, No access changes", async () => {
+    await repo.git("checkout", "-q", "-b", "readme-only");
+    fs.writeFileSync(
+      path.join(repo.dir, "README.md"),
+      "# Image sharing\n\nReviewed in pull requests.\n",
+    );
+    await repo.commit("README");
+    const job = await repo.job("pull-request", "readme-only");
+    expect(job.code).toBe(0);
+    const report = repo.read("readme-only", "review.md");
+    expect(report).toContain("**No access changes.**");
+    expect(report).toContain("**Allowed projects: passed.**");
+
+    // The engine's own preview without --show-sames lists the stack's step only (the shape of
+    // issue 20): reviewed the same way, not refused as another program's.
+    const previewFile = repo.out("readme-only", "preview-without-sames.json");
+    const plain = await repo.run("bash", [
+      "-c",
+      `pulumi preview --json --stack "${repo.stack}" >"${previewFile}"`,
+    ]);
+    expect(plain.code).toBe(0);
+    const steps = (
+      JSON.parse(fs.readFileSync(previewFile, "utf8")) as { steps: { op: string; urn: string }[] }
+    ).steps;
+    console.log(`README-only preview without --show-sames: ${JSON.stringify(steps)}`);
+    expect(steps.every((step) => step.op === "same")).toBe(true);
+    expect(steps.some((step) => step.urn.includes("ImageMembers"))).toBe(false);
+    const reviewed = await repo.run("npx", [
+      "--no-install",
+      "pulumi-image-members",
+      "review",
+      previewFile,
+    ]);
+    expect(reviewed.code).toBe(0);
+    expect(reviewed.output).toContain("**No access changes.**");
+    await repo.git("checkout", "-q", "main");
+  });
+
+  test("9. a program giving projects: null is refused by check, before any request", async () => {
+    const { alpha, gamma, delta, epsilon } = ids();
+    await repo.git("checkout", "-q", "-b", "projects-null");
+    const configFile = repo.programFile(`Pulumi.${repo.stack}.yaml`);
+    const stackConfig = yaml.load(fs.readFileSync(configFile, "utf8")) as {
+      config: Record<string, Record<string, { imageId: string; projects: unknown }>>;
+    };
+    const images = stackConfig.config["image-sharing:images"];
+    images.golden.projects = null;
+    fs.writeFileSync(configFile, yaml.dump(stackConfig));
+    await repo.commit("golden: projects null");
+
+    const job = await repo.job("pull-request", "projects-null");
+    expect(job.code).not.toBe(0);
+    // The preview's diagnostics are in its JSON output, which the job writes to preview.json.
+    expect(`${job.output}\n${repo.read("projects-null", "preview.json")}`).toMatch(
+      /projects is null: give projects \(a map from a label to a project id/,
+    );
+    expect(fs.existsSync(repo.out("projects-null", "plan.json"))).toBe(false);
+    expect(await owner.memberIds(imageId)).toEqual([alpha, gamma, delta, epsilon].sort());
+    await repo.git("checkout", "-q", "main");
   });
 });
 

@@ -317,6 +317,53 @@ describe("pulumi import of memberships made by hand (tests/e2e/programs/plugin-i
     expect(imported?.outputs).toMatchObject({ imageId, memberId: ids().byHand, status: "pending" });
   });
 
+  test("pulumi import of what does not exist fails saying what is missing and how to list the members; state is unchanged", async () => {
+    const missingImage = "0c1d2e3f-0000-4000-8000-000000000404";
+    const cases: [string, string, RegExp][] = [
+      [
+        MEMBER,
+        `${imageId}/pim-not-a-member`,
+        new RegExp(
+          `Cannot import ImageMember ${imageId}/pim-not-a-member: project pim-not-a-member is not ` +
+            `a member of image ${imageId}: the image service has no such membership, so there is ` +
+            `nothing to import\\. List the image's members with .openstack image member list ` +
+            `${imageId}. \\(as its owner project\\).*HTTP 404`,
+        ),
+      ],
+      [
+        "imagemembers:index:ImageMembers",
+        missingImage,
+        new RegExp(
+          `Cannot import ImageMembers ${missingImage}: image ${missingImage} does not exist or is ` +
+            `not visible to project ${cloud.identities.owner.projectId}, so there is nothing to import`,
+        ),
+      ],
+      [
+        "imagemembers:index:ImageMemberAcceptance",
+        `${missingImage}/${ids().byHand}`,
+        new RegExp(
+          `Cannot import ImageMemberAcceptance ${missingImage}/${ids().byHand}: image ` +
+            `${missingImage} does not exist or is not visible`,
+        ),
+      ],
+    ];
+    const stateBefore = (await project.exportState()).deployment.resources?.length ?? 0;
+    for (const [type, id, message] of cases) {
+      const result = await project.run(
+        ["import", type, "missing", id, "--yes", "--generate-code=false", ...stackArgs()],
+        { allowFailure: true },
+      );
+      const output = `${result.stdout}\n${result.stderr}`;
+      console.log(
+        `plugin: pulumi import ${type} of nothing: exit ${result.code}; ${output.match(/Cannot import[^\n]*/)?.[0]}`,
+      );
+      expect(result.code).not.toBe(0);
+      expect(output).toMatch(message);
+      expect(output).not.toContain("does not support importing");
+    }
+    expect((await project.exportState()).deployment.resources?.length ?? 0).toBe(stateBefore);
+  });
+
   test("pulumi import --file takes the others and writes their YAML declarations; the next up has nothing to do; destroy removes all three", async () => {
     const file = path.join(project.workDir, "import.json");
     fs.writeFileSync(

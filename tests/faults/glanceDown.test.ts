@@ -4,7 +4,14 @@
  * 6d: a lost answer then the outage (docs/failure-modes.md, "A create that may have landed").
  */
 import { FaultRule } from "../support/faultProxy";
-import { errorLines, FaultStack, membersPath, postedMember, report, seedFor } from "./harness";
+import {
+  errorLines,
+  FaultStack,
+  lostAnswerThenDown,
+  membersPath,
+  report,
+  seedFor,
+} from "./harness";
 
 jest.setTimeout(300_000);
 
@@ -105,15 +112,7 @@ describe("scenario 6: Glance down beyond the retry budget", () => {
     await stack.project.setConfig("members", JSON.stringify(stack.members));
     stack.glance.clear();
     // The POST of the new member reaches Glance, its answer is cut, and Glance goes down.
-    stack.glance.rules = [
-      (request, proxy) => {
-        if (request.method === "POST" && postedMember(request.body) === extra) {
-          void proxy.setMode("down-503");
-          return { kind: "cutResponse" };
-        }
-        return undefined;
-      },
-    ];
+    stack.glance.rules = [lostAnswerThenDown(extra)];
     const failed = await stack.up({ allowFailure: true });
     expect(failed.code).not.toBe(0);
     expect(`${failed.stdout}\n${failed.stderr}`).toMatch(

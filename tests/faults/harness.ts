@@ -8,7 +8,7 @@
  */
 import * as fs from "fs";
 import { projectRoot } from "../support/childProcess";
-import { FaultProxy } from "../support/faultProxy";
+import { FaultProxy, FaultRule } from "../support/faultProxy";
 import { CommandResult, PulumiProject } from "../support/pulumiEngine";
 import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
 import { runAll } from "../support/cleanup";
@@ -40,6 +40,20 @@ export const memberPath = /^\/v2\/images\/[^/]+\/members\/[^/]+$/;
 /** The member id a member POST is about. */
 export function postedMember(body: string): string {
   return (JSON.parse(body) as { member: string }).member;
+}
+
+/**
+ * The POST of `memberId` reaches Glance, its answer is cut, and Glance answers 503 to every
+ * request from then on (until the proxy's mode is set back to normal).
+ */
+export function lostAnswerThenDown(memberId: string): FaultRule {
+  return (request, proxy) => {
+    if (request.method === "POST" && postedMember(request.body) === memberId) {
+      void proxy.setMode("down-503");
+      return { kind: "cutResponse" };
+    }
+    return undefined;
+  };
 }
 
 export interface StateView {

@@ -14,7 +14,7 @@ import {
   FaultStack,
   memberPath,
   membersPath,
-  postedMember,
+  lostAnswerThenDown,
   report,
   seedFor,
 } from "./harness";
@@ -69,15 +69,7 @@ describe("scenario 7: ImageMembers through an outage lasting two runs", () => {
   test("run 2: the new member's answer is lost as Glance goes down: kept as unknown", async () => {
     await declare({ ...declaredMembers(10), m10: extra });
     stack.glance.clear();
-    stack.glance.rules = [
-      (request, proxy) => {
-        if (request.method === "POST" && postedMember(request.body) === extra) {
-          void proxy.setMode("down-503");
-          return { kind: "cutResponse" };
-        }
-        return undefined;
-      },
-    ];
+    stack.glance.rules = [lostAnswerThenDown(extra)];
     const up = await stack.up({ allowFailure: true });
     seconds += up.seconds;
     expect(up.code).not.toBe(0);

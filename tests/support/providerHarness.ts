@@ -42,6 +42,19 @@ export async function configuredProvider(
   return provider;
 }
 
+/** The `OS_*` variables of a password login as `projectName` of the fake cloud. */
+export function openStackEnv(cloud: FakeCloud, projectName = "owner"): Record<string, string> {
+  const project = cloud.project(projectName);
+  return {
+    OS_AUTH_URL: `${cloud.url}/v3`,
+    OS_USERNAME: project.user.name,
+    OS_PASSWORD: project.user.password,
+    OS_PROJECT_NAME: project.name,
+    OS_USER_DOMAIN_NAME: "Default",
+    OS_PROJECT_DOMAIN_NAME: "Default",
+  };
+}
+
 /** Runs `fn` with `OS_*` variables removed, so the shell running the tests cannot leak in. */
 export function withoutOpenStackEnv(): void {
   for (const key of Object.keys(process.env)) {

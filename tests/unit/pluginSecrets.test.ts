@@ -8,7 +8,7 @@
 import { ImageMembersPlugin } from "../../provider/plugin/provider";
 import { containsSecret, revealed, withSecretsOf } from "../../provider/plugin/secrets";
 import { FakeCloud } from "../support/fakeCloud";
-import { withoutOpenStackEnv } from "../support/providerHarness";
+import { openStackEnv, withoutOpenStackEnv } from "../support/providerHarness";
 
 jest.setTimeout(30_000);
 
@@ -57,15 +57,7 @@ describe("plugin secrets: each hook", () => {
     cloud = new FakeCloud();
     await cloud.start();
     withoutOpenStackEnv();
-    const owner = cloud.project("owner");
-    Object.assign(process.env, {
-      OS_AUTH_URL: `${cloud.url}/v3`,
-      OS_USERNAME: owner.user.name,
-      OS_PASSWORD: owner.user.password,
-      OS_PROJECT_NAME: owner.name,
-      OS_USER_DOMAIN_NAME: "Default",
-      OS_PROJECT_DOMAIN_NAME: "Default",
-    });
+    Object.assign(process.env, openStackEnv(cloud, "owner"));
   });
   afterAll(async () => {
     withoutOpenStackEnv();

@@ -85,7 +85,7 @@ export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION
 mkdir -p .pulumi-state
 
 # The owner project's credentials, as OS_* variables (the provider also reads stack config
-# and clouds.yaml; see the README).
+# and clouds.yaml; see docs/configuration.md).
 # shellcheck disable=SC1090
 . "$(bash scripts/local-cloud.sh env owner)"
 consumer1=$(sed -n 's/^export OS_PROJECT_ID=//p' "$(bash scripts/local-cloud.sh env consumer1)")

@@ -58,15 +58,17 @@ new_tmp() {
 build_tofu() {
   [[ -x "$TOFU_DEST/bin/tofu" ]] && return 0
   local src tmp start=$SECONDS
-  log "building OpenTofu v$TOFU_VERSION from its Go module into $TOFU_DEST (first time only: ~7 minutes on 2 cores)"
+  log "building OpenTofu v$TOFU_VERSION from its Go module into $TOFU_DEST (first time only: 7 to 11 minutes on 2 busy cores)"
   src="$(go mod download -json "github.com/opentofu/opentofu@v$TOFU_VERSION" |
     sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
   [[ -n "$src" && -d "$src" ]] || die "could not download github.com/opentofu/opentofu@v$TOFU_VERSION"
   tmp="$(new_tmp tofu)"
   cp -R "$src" "$tmp/src"
   chmod -R u+w "$tmp/src"
-  (cd "$tmp/src" && CGO_ENABLED=0 go build -buildvcs=false -trimpath -ldflags "-s -w" \
-    -o "$tmp/out/bin/tofu" ./cmd/tofu)
+  # version.dev=no, as OpenTofu's releases are linked: `tofu version` (and every state it
+  # writes) says 1.10.6, not 1.10.6-dev.
+  (cd "$tmp/src" && CGO_ENABLED=0 go build -buildvcs=false -trimpath \
+    -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" -o "$tmp/out/bin/tofu" ./cmd/tofu)
   [[ -x "$tmp/out/bin/tofu" ]] || die "go build finished without tofu"
   rm -rf "$TOFU_DEST"
   mv -T "$tmp/out" "$TOFU_DEST"
@@ -76,7 +78,7 @@ build_tofu() {
 build_provider() {
   [[ -x "$OS_DEST/bin/terraform-provider-openstack" ]] && return 0
   local tmp start=$SECONDS
-  log "building terraform-provider-openstack v$OS_VERSION into $OS_DEST (first time only: ~2 minutes on 2 cores)"
+  log "building terraform-provider-openstack v$OS_VERSION into $OS_DEST (first time only: about 3 minutes on 2 busy cores)"
   tmp="$(new_tmp openstack)"
   (cd "$tmp" && CGO_ENABLED=0 GOBIN="$tmp/out/bin" go install -buildvcs=false -trimpath -ldflags "-s -w" \
     "$OS_MODULE@v$OS_VERSION")

@@ -10,12 +10,9 @@
  * before planning by default), preview `tofu plan`, refresh `tofu apply -refresh-only`,
  * destroy `tofu destroy`.
  */
-import { execFile, execFileSync } from "child_process";
-import * as fs from "fs";
 import * as os from "os";
-import * as path from "path";
 import { performance } from "perf_hooks";
-import { projectRoot } from "../tests/support/childProcess";
+import { openstackProvider, tofuInstallation, TofuWorkspace } from "../tests/support/openTofu";
 import { Cloud } from "./cloud";
 import { StatefulContender } from "./engine";
 import { OpSample, StateFigures, round } from "./measure";
@@ -23,12 +20,7 @@ import { OpName } from "./options";
 import { ProcessWatch, cpuSecondsOf, peakRssMbOf } from "./procWatch";
 
 /** The configuration: `image_ids` × `per_image` memberships, members named as bench/program names them. */
-export const tofuConfiguration = `terraform {
-  required_providers {
-    openstack = { source = "terraform-provider-openstack/openstack" }
-  }
-}
-
+export const tofuConfiguration = `${openstackProvider}
 provider "openstack" {}
 
 variable "image_ids" { type = list(string) }
@@ -40,23 +32,6 @@ resource "openstack_images_image_access_v2" "member" {
   member_id = format("bench-project-%03d", count.index % var.per_image)
 }
 `;
-
-/** The bin dir and CLI configuration of scripts/tofu.sh; builds them the first time (minutes). */
-export function tofuInstallation(): { binDir: string; cliConfig: string } {
-  const script = path.join(projectRoot, "scripts/tofu.sh");
-  const run = (command: string) =>
-    execFileSync("bash", [script, command], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-    }).trim();
-  try {
-    return { binDir: run("ensure"), cliConfig: run("cli-config") };
-  } catch (error) {
-    throw new Error(
-      `No OpenTofu: "bash scripts/tofu.sh ensure" failed (${(error as Error).message.split("\n")[0]})`,
-    );
-  }
-}
 
 /** `Apply complete! Resources: 10 added, 0 changed, 0 destroyed.` in the words of the Pulumi engine's summary. */
 export function tofuChangesOf(stdout: string): Record<string, number> {
@@ -79,58 +54,30 @@ export function tofuChangesOf(stdout: string): Record<string, number> {
 
 export class TofuContender implements StatefulContender {
   readonly name = "tofu" as const;
-  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-bench-tofu-"));
-  private env: NodeJS.ProcessEnv = {};
+  private workspace?: TofuWorkspace;
   private configured = "";
 
   constructor(readonly cloud: Cloud) {}
 
+  private get tofu(): TofuWorkspace {
+    if (!this.workspace) throw new Error("the tofu contender was not initialised");
+    return this.workspace;
+  }
+
   async init(): Promise<void> {
-    const { binDir, cliConfig } = tofuInstallation();
-    // The bench's own OS_* / TF_* variables must not reach OpenTofu: only the owner's.
-    const clean = Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !k.startsWith("OS_") && !k.startsWith("TF_")),
-    );
-    this.env = {
-      ...clean,
-      PATH: `${binDir}:${process.env.PATH}`,
-      TF_CLI_CONFIG_FILE: cliConfig,
-      TF_IN_AUTOMATION: "1",
-      TF_INPUT: "0",
-      CHECKPOINT_DISABLE: "1",
-      NO_COLOR: "1",
-      ...this.cloud.ownerEnvironment(),
-    };
-    fs.writeFileSync(path.join(this.dir, "main.tf"), tofuConfiguration);
+    this.workspace = new TofuWorkspace(tofuInstallation("ensure"), this.cloud.ownerEnvironment());
+    this.tofu.write("main.tf", tofuConfiguration);
     await this.configure([], 1);
   }
 
   async configure(imageIds: string[], perImage: number): Promise<void> {
     const key = JSON.stringify([imageIds, perImage]);
     if (key === this.configured) return;
-    fs.writeFileSync(
-      path.join(this.dir, "bench.auto.tfvars.json"),
+    this.tofu.write(
+      "bench.auto.tfvars.json",
       JSON.stringify({ image_ids: imageIds, per_image: perImage }),
     );
     this.configured = key;
-  }
-
-  private run(args: string[], allowFailure = false): Promise<{ code: number; stdout: string }> {
-    return new Promise((resolve, reject) => {
-      execFile(
-        "tofu",
-        [...args, "-no-color", "-input=false"],
-        { cwd: this.dir, env: this.env, maxBuffer: 256 * 1024 * 1024, timeout: 20 * 60_000 },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-          if (code !== 0 && !allowFailure) {
-            reject(new Error(`tofu ${args.join(" ")} exited ${code}\n${stdout}\n${stderr}`));
-          } else {
-            resolve({ code, stdout });
-          }
-        },
-      );
-    });
   }
 
   async measure(op: OpName): Promise<OpSample> {
@@ -147,7 +94,7 @@ export class TofuContender implements StatefulContender {
     provider.start();
     engine.start();
     const t0 = performance.now();
-    const result = await this.run(args[op]);
+    const result = await this.tofu.run(args[op]);
     const seconds = (performance.now() - t0) / 1000;
     const providers = provider.stop();
     return {
@@ -167,7 +114,7 @@ export class TofuContender implements StatefulContender {
    * (as JSON with the file's two-space indentation), its attributes what the provider decides.
    */
   async state(total: number): Promise<StateFigures> {
-    const text = fs.readFileSync(path.join(this.dir, "terraform.tfstate"), "utf8");
+    const text = this.tofu.read("terraform.tfstate");
     const state = JSON.parse(text) as {
       resources?: { type: string; instances?: { attributes?: unknown }[] }[];
     };
@@ -195,10 +142,12 @@ export class TofuContender implements StatefulContender {
   }
 
   async abandon(): Promise<void> {
-    await this.run(["destroy", "-auto-approve"], true).catch(() => undefined);
+    await this.workspace
+      ?.run(["destroy", "-auto-approve"], { allowFailure: true })
+      .catch(() => undefined);
   }
 
   cleanUp(): void {
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    this.workspace?.cleanUp();
   }
 }

@@ -8,7 +8,11 @@ import type { Membership } from "./memberships";
 /** A membership with the name its Pulumi resource gets. */
 export type NamedMembership = Membership & { name: string };
 
-/** Names every membership: owners' sides first, so they keep the plain names. */
+/**
+ * Names every membership and puts the owners' sides first (in the state's order), then the
+ * acceptances: the owners' keep the plain names, and every output lists a share before the
+ * acceptance that depends on it.
+ */
 export function nameMemberships(memberships: Membership[]): NamedMembership[] {
   const taken = new Set<string>();
   const names = new Map<Membership, string>();
@@ -28,7 +32,7 @@ export function nameMemberships(memberships: Membership[]): NamedMembership[] {
     taken.add(name);
     names.set(m, name);
   }
-  return memberships.map((m) => ({ ...m, name: names.get(m)! }));
+  return ordered.map((m) => ({ ...m, name: names.get(m)! }));
 }
 
 function baseName(source: Membership["source"]): string {

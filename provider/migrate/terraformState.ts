@@ -47,10 +47,11 @@ export function readTerraformState(text: string): TerraformState {
   let document: unknown;
   try {
     document = JSON.parse(text);
-  } catch (error) {
-    const reason = (error as Error).message.split("\n")[0];
+  } catch {
+    // A configuration (.tf) given by mistake is the likely case; the parser's words vary
+    // between Node.js versions and would not help.
     throw new TerraformInputError(
-      `not a Terraform or OpenTofu state: not JSON (${reason}); give terraform.tfstate or the output of "tofu show -json"`,
+      `not a Terraform or OpenTofu state: it is not JSON; give terraform.tfstate or the output of "tofu show -json"`,
     );
   }
   if (!isObject(document)) {

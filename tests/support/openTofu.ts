@@ -22,18 +22,21 @@ export interface TofuInstallation {
  */
 export function tofuInstallation(mode: "bin-dir" | "ensure"): TofuInstallation {
   const script = path.join(projectRoot, "scripts/tofu.sh");
+  // A build shows its progress (minutes); a look-up stays quiet.
   const run = (command: string) =>
     execFileSync("bash", [script, command], {
       encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", "pipe", command === "ensure" ? "inherit" : "pipe"],
     }).trim();
   try {
     return { binDir: run(mode), cliConfig: run("cli-config") };
   } catch (error) {
-    const said = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim();
+    const said = String((error as { stderr?: string }).stderr || (error as Error).message).trim();
     throw new Error(
-      `No OpenTofu with terraform-provider-openstack (${said.split("\n").pop()}): ` +
-        `run "bash scripts/tofu.sh ensure" first (it builds both from Go modules, about 9 minutes on 2 cores, once)`,
+      mode === "bin-dir"
+        ? `No OpenTofu with terraform-provider-openstack (scripts/tofu.sh has none in its cache): ` +
+            `run "bash scripts/tofu.sh ensure" first; it builds both from Go modules once, about 9 minutes on 2 cores`
+        : `"bash scripts/tofu.sh ensure" failed: ${said.split("\n").pop()}`,
     );
   }
 }
@@ -80,16 +83,28 @@ export class TofuWorkspace {
   /** `tofu ARGS -no-color -input=false` (flags only for commands that take them). */
   run(args: string[], options: { allowFailure?: boolean } = {}): Promise<TofuResult> {
     const takesFlags = !["state", "show", "version"].includes(args[0]);
-    const fullArgs = takesFlags ? [...args, "-no-color", "-input=false"] : args;
+    return this.exec("tofu", takesFlags ? [...args, "-no-color", "-input=false"] : args, options);
+  }
+
+  /** A shell script of the working directory, `tofu` on its PATH (like the state rm lines). */
+  sh(file: string, options: { allowFailure?: boolean } = {}): Promise<TofuResult> {
+    return this.exec("sh", [file], options);
+  }
+
+  private exec(
+    command: string,
+    args: string[],
+    options: { allowFailure?: boolean },
+  ): Promise<TofuResult> {
     return new Promise((resolve, reject) => {
       execFile(
-        "tofu",
-        fullArgs,
+        command,
+        args,
         { cwd: this.dir, env: this.env, maxBuffer: 256 * 1024 * 1024, timeout: 20 * 60_000 },
         (error, stdout, stderr) => {
           const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
           if (code !== 0 && !options.allowFailure) {
-            reject(new Error(`tofu ${fullArgs.join(" ")} exited ${code}\n${stdout}\n${stderr}`));
+            reject(new Error(`${command} ${args.join(" ")} exited ${code}\n${stdout}\n${stderr}`));
           } else {
             resolve({ code, stdout, stderr });
           }
@@ -111,6 +126,16 @@ export const openstackProvider = `terraform {
 }
 `;
 
+/** The handover configuration's providers: all that is left of it once Pulumi took over. */
+export const handoverProviders = `${openstackProvider}
+provider "openstack" {}
+
+provider "openstack" {
+  alias = "consumer"
+  cloud = "consumer"
+}
+`;
+
 /**
  * The configuration the handover test applies and its fixtures were recorded from: two images
  * shared by the owner (the default provider, OS_CLOUD), with `count` and with `for_each`, and
@@ -123,14 +148,7 @@ export function handoverConfiguration(v: {
   consumer1: string;
   consumer2: string;
 }): string {
-  return `${openstackProvider}
-provider "openstack" {}
-
-provider "openstack" {
-  alias = "consumer"
-  cloud = "consumer"
-}
-
+  return `${handoverProviders}
 resource "openstack_images_image_access_v2" "a" {
   count     = 2
   image_id  = "${v.imageA}"

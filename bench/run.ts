@@ -246,7 +246,7 @@ async function main(): Promise<number> {
               log(
                 `  ${op}: ${sample.seconds.toFixed(2)} s, Glance ${sample.glanceTotal}, Keystone auths ${sample.keystoneAuths}, ` +
                   `provider processes ${sample.providerProcesses}, peak ${sample.providerPeakRssMb ?? "?"} MB, ` +
-                  `CPU provider ${sample.providerCpuSeconds} s program ${sample.programCpuSeconds} s engine ${sample.engineCpuSeconds} s, load ${sample.load1}`,
+                  `CPU provider ${sample.providerCpuSeconds} s program ${sample.programCpuSeconds ?? "–"} s engine ${sample.engineCpuSeconds} s, load ${sample.load1}`,
               );
               if (op === "up" && rep === 0) entry.state = await engine.state(total);
               // One ImageMembers resource per image, one ImageMember / ImageAccess per member.

@@ -124,6 +124,8 @@ function guide(
   lines.push(
     ``,
     `Hand-over with the YAML program (no request changes anything; nothing is re-created):`,
+    `  0. optional, in the Terraform working directory: ${tool} apply -refresh-only, then run this again`,
+    `     (reads each membership, so that the state says what Glance holds now)`,
     `  1. npm install pulumi-image-members; pulumi stack init <stack>   (beside ${handoverFiles.yamlProgram})`,
     `  2. pulumi import --file ${handoverFiles.importFile} --yes --protect=false --generate-code=false`,
     `  3. pulumi preview --refresh --expect-no-changes   (reads each membership; must pass)`,

@@ -63,10 +63,14 @@ export function readme(report: Summary): string {
           : `${ratioText(t, theirs)} than ${name} (${fmtS(theirs)} s${how})`;
       };
       const floor = med(s100, "floor", "up");
+      const comparisons = [
+        vs("tofu", "OpenTofu"),
+        vs("cli", "the CLI loop"),
+        vs("bridged", "the bridged provider"),
+        ...(floor ? [`${(t / floor).toFixed(1)}× the floor (${fmtS(floor)} s)`] : []),
+      ];
       lines.push(
-        `- N = 100 members, \`pulumi up\`, ${describe(c)}: ${fmtS(t)} s; ${vs("tofu", "OpenTofu")}; ` +
-          `${vs("cli", "the CLI loop")}; ${vs("bridged", "the bridged provider")}; ` +
-          `${floor ? `${(t / floor).toFixed(1)}× the floor (${fmtS(floor)} s)` : ""}${runNote(c)}.`,
+        `- N = 100 members, \`pulumi up\`, ${describe(c)}: ${fmtS(t)} s; ${comparisons.join("; ")}${runNote(c)}.`,
       );
     }
     const tofu = s100.contenders.tofu;

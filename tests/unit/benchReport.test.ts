@@ -53,8 +53,8 @@ function summary(
     results: labels.map((label) => ({
       label,
       images: 1,
-      perImage: 10,
-      total: 10,
+      perImage: Number(/^N=(\d+)$/.exec(label)?.[1] ?? 10),
+      total: Number(/^N=(\d+)$/.exec(label)?.[1] ?? 10),
       contenders: Object.fromEntries(
         Object.entries(contenders).map(([c, up]) => [
           c,
@@ -139,6 +139,35 @@ describe("mergeSummaries (--merge-into)", () => {
     );
     expect(text).toMatch(/## Merged runs\n\n[^\n]+\n\n- package, plugin: `later`/);
     expect(text).toMatch(/\| N=10 +\| plugin +\| 1\.50 /);
+  });
+});
+
+describe("the headline at N = 100", () => {
+  const full = summary(
+    "full",
+    { ours: 4, floor: 0.5, bridged: 5, tofu: 2 },
+    ["N=100"],
+    "2026-11-27",
+  );
+
+  test("compares with OpenTofu measured in the same run, and marks the bridged figures as from another machine", () => {
+    const line = readme(full)
+      .split("\n")
+      .find((l) => l.startsWith("- N = 100 members, `pulumi up`, provider from the repository"));
+    expect(line).toBe(
+      "- N = 100 members, `pulumi up`, provider from the repository: 4.00 s; 2.00× slower than " +
+        "OpenTofu (2.00 s; the same run); the CLI loop: not measured; 1.3× faster than the bridged " +
+        "provider (5.00 s; plugin built on another machine, the same run); 8.0× the floor (0.50 s).",
+    );
+    expect(readme(full)).toContain(
+      "- N = 100 members, OpenTofu with terraform-provider-openstack (`openstack_images_image_access_v2`, " +
+        "`count`): `tofu apply` 2.00 s",
+    );
+  });
+
+  test("names the run OpenTofu's figures come from when a later run replaced them", () => {
+    const merged = mergeSummaries(full, summary("later", { tofu: 1.8 }, ["N=100"], "2026-12-02"));
+    expect(readme(merged)).toContain("than OpenTofu (1.80 s; measured 2026-12-02)");
   });
 });
 

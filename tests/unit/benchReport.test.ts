@@ -6,6 +6,7 @@
 import * as yaml from "js-yaml";
 import { printedBytes, withoutStackTrace } from "../../bench/measure";
 import { yamlProgram } from "../../bench/plugin";
+import { tofuChangesOf } from "../../bench/tofu";
 import { readme } from "../../bench/readme";
 import { Summary, mergeSummaries } from "../../bench/summary";
 
@@ -216,4 +217,21 @@ describe("the yaml contender's program", () => {
   test("with no member yet it declares no resource (the stack can be created before a scenario)", () => {
     expect((yaml.load(yamlProgram([], 0)) as Record<string, unknown>).resources).toBeUndefined();
   });
+});
+
+test("OpenTofu's summary lines in the Pulumi engine's words, as the harness checks them", () => {
+  expect(
+    tofuChangesOf(
+      "Plan: 10 to add, 0 to change, 0 to destroy.\n...\nApply complete! Resources: 10 added, 0 changed, 0 destroyed.\n",
+    ),
+  ).toEqual({
+    "to create": 10,
+    "to update": 0,
+    "to delete": 0,
+    created: 10,
+    updated: 0,
+    deleted: 0,
+  });
+  expect(tofuChangesOf("Destroy complete! Resources: 10 destroyed.\n")).toEqual({ deleted: 10 });
+  expect(tofuChangesOf("No changes. Your infrastructure matches the configuration.\n")).toEqual({});
 });

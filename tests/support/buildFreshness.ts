@@ -52,12 +52,38 @@ export function assertFreshBuild(root: string): void {
   }
 }
 
-/** Builds (tsc -p tsconfig.build.json) when the build is stale, then checks it is not. */
+/** The plugin's schema, which `npm run build` writes after tsc (scripts/plugin-schema.ts). */
+const pluginSchema = path.join("dist", "provider", "plugin", "schema.json");
+
+/** True when the plugin's schema is missing or older than a source it is generated from. */
+function staleSchema(root: string): boolean {
+  const schema = path.join(root, pluginSchema);
+  if (!fs.existsSync(schema)) return true;
+  const built = fs.statSync(schema).mtimeMs;
+  return sourcesUnder(path.join(root, "provider")).some((s) => fs.statSync(s).mtimeMs > built);
+}
+
+/**
+ * Builds what `npm run build` builds, when stale: tsc -p tsconfig.build.json, then the plugin's
+ * schema (a fresh checkout has neither; a test of the plugin's process needs both). Then
+ * checks the build is fresh.
+ */
 export function buildIfStale(root: string): void {
   if (staleSources(root).length > 0) {
     execFileSync(
       process.execPath,
       [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.build.json")],
+      { cwd: root, stdio: "inherit" },
+    );
+  }
+  if (staleSchema(root)) {
+    execFileSync(
+      process.execPath,
+      [
+        "-r",
+        require.resolve("ts-node/register/transpile-only"),
+        path.join(root, "scripts", "plugin-schema.ts"),
+      ],
       { cwd: root, stdio: "inherit" },
     );
   }

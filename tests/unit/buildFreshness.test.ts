@@ -23,6 +23,15 @@ describe("the check that the build the serialization and gRPC tests run is curre
     write("provider/types.d.ts", "export {};\n", 1); // declarations have no output
     write("dist/provider/a.js", "", 30);
     write("dist/provider/sub/b.js", "", 30);
+    write("dist/provider/plugin/schema.json", "{}", 30);
+    // The schema generator's stand-in: writes the schema where scripts/plugin-schema.ts does.
+    write(
+      "scripts/plugin-schema.ts",
+      'import * as fs from "fs";\n' +
+        'fs.mkdirSync("dist/provider/plugin", { recursive: true });\n' +
+        'fs.writeFileSync("dist/provider/plugin/schema.json", JSON.stringify({ generated: true }));\n',
+      100,
+    );
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -59,5 +68,23 @@ describe("the check that the build the serialization and gRPC tests run is curre
     buildIfStale(root);
     expect(staleSources(root)).toEqual([]);
     expect(fs.readFileSync(file("dist/provider/sub/b.js"), "utf8")).toMatch(/b = 2/);
+  }, 60_000);
+
+  // A fresh checkout's first unit run: tsc alone left the plugin's schema out, and the tests of
+  // the plugin's process failed on it (seen in every new worktree).
+  test("buildIfStale writes a missing or outdated plugin schema, as npm run build does", () => {
+    fs.rmSync(file("dist/provider/plugin/schema.json"));
+    buildIfStale(root);
+    expect(JSON.parse(fs.readFileSync(file("dist/provider/plugin/schema.json"), "utf8"))).toEqual({
+      generated: true,
+    });
+
+    write("dist/provider/plugin/schema.json", "{}", 45); // older than provider/a.ts's build
+    write("dist/provider/a.js", "", 1);
+    write("provider/a.ts", "export const a = 1;\n", 40); // newer than the schema
+    buildIfStale(root);
+    expect(JSON.parse(fs.readFileSync(file("dist/provider/plugin/schema.json"), "utf8"))).toEqual({
+      generated: true,
+    });
   }, 60_000);
 });

@@ -17,6 +17,7 @@ import { hiddenByVisibility, notFoundVerdict } from "../common/notFound";
 import { keptInState } from "../common/partialFailure";
 import { MemberRef, memberRefOf, resourceId } from "../common/memberRef";
 import { checkCloud } from "../common/identity";
+import { checkGrants, enforceGrants } from "../common/allowedProjects";
 
 /** The inputs of an `ImageMember` as the engine hands them to the provider. */
 export interface ImageMemberInputs {
@@ -72,6 +73,9 @@ export class ImageMemberProvider
         checkRegion(news.region),
         checkOptionalBoolean(news.adoptExisting, "adoptExisting"),
         checkCloud(news.cloud),
+        ...checkGrants(this.projectRules, news.imageId, [
+          { property: "memberId", memberId: news.memberId },
+        ]),
       ),
     };
   }
@@ -104,6 +108,7 @@ export class ImageMemberProvider
 
   async create(inputs: ImageMemberInputs): Promise<dynamic.CreateResult<ImageMemberOutputs>> {
     const ref = refOf(inputs);
+    enforceGrants(this.projectRules, ref.imageId, [ref.memberId]);
     const connection = await this.connect(
       inputs,
       `Cannot share image ${ref.imageId} with project ${ref.memberId}`,

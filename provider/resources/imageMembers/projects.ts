@@ -62,3 +62,20 @@ export function projectsOf(members: ImageMembersMember[]): ProjectsByLabel {
 export function sameLabels(members: ImageMembersMember[], wanted: Map<string, string>): boolean {
   return members.every((m) => (m.name ?? m.memberId) === (wanted.get(m.memberId) ?? m.memberId));
 }
+
+/** Each project the inputs grant access to, under the property `check` names it by. */
+export function grantedProjects(
+  inputs: ImageMembersInputs,
+): { property: string; memberId: unknown }[] {
+  const projects = inputs.projects as unknown;
+  if (projects !== null && typeof projects === "object" && !Array.isArray(projects)) {
+    return Object.entries(projects).map(([label, id]) => ({
+      property: `projects.${label}`,
+      memberId: id,
+    }));
+  }
+  const ids = inputs.memberIds as unknown;
+  return Array.isArray(ids)
+    ? ids.map((id, index) => ({ property: `memberIds[${index}]`, memberId: id }))
+    : [];
+}

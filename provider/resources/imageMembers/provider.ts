@@ -11,6 +11,7 @@ import { notFoundVerdict } from "../common/notFound";
 import { keptInState } from "../common/partialFailure";
 import { addMembers, Failure, memberOf, removeMembers } from "./batch";
 import { checkCloud } from "../common/identity";
+import { checkGrants, enforceGrants } from "../common/allowedProjects";
 import {
   count,
   describeIds,
@@ -25,7 +26,14 @@ import {
   unsettledStatus,
 } from "./types";
 import { checkProjects } from "./validation";
-import { labelled, normaliseInputs, projectsOf, sameLabels, wantedProjects } from "./projects";
+import {
+  grantedProjects,
+  labelled,
+  normaliseInputs,
+  projectsOf,
+  sameLabels,
+  wantedProjects,
+} from "./projects";
 
 export type { ImageMembersInputs, ImageMembersMember, ImageMembersOutputs } from "./types";
 export { memberConcurrency, unsettledStatus } from "./types";
@@ -51,6 +59,7 @@ export class ImageMembersProvider
         checkRegion(news.region),
         checkOptionalBoolean(news.adoptExisting, "adoptExisting"),
         checkCloud(news.cloud),
+        ...checkGrants(this.projectRules, news.imageId, grantedProjects(news)),
       ),
     };
   }
@@ -99,6 +108,7 @@ export class ImageMembersProvider
     const imageId = inputs.imageId;
     const labels = wantedProjects(inputs) ?? new Map<string, string>();
     const wanted = [...labels.keys()];
+    enforceGrants(this.projectRules, imageId, wanted);
     const headline = `Cannot share image ${imageId} with ${count(wanted.length, "project")}`;
     const connection = await this.connect(inputs, headline);
     const adopt = inputs.adoptExisting === true || adoptExistingForThisRun();
@@ -190,6 +200,7 @@ export class ImageMembersProvider
     const keptIds = new Set(kept.map((m) => m.memberId));
     const toRemove = had.filter((m) => !wantedSet.has(m.memberId)).map((m) => m.memberId);
     const toAdd = wanted.filter((m) => !keptIds.has(m));
+    enforceGrants(this.projectRules, imageId, toAdd);
     const managingProjectId = olds.managingProjectId;
     if (toRemove.length === 0 && toAdd.length === 0) {
       return { outs: outputsOf(imageId, news, kept, managingProjectId, labels) };

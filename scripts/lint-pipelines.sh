@@ -6,11 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 example=examples/gitops
-cache=${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-image-members/actionlint-v1.7.7
+cache=${PIM_CACHE_DIR:-$HOME/.cache/pulumi-image-members}/actionlint-v1.7.7
 say() { echo "lint-pipelines: $*" >&2; }
 
 if [ ! -x "$cache/actionlint" ]; then
   say "building actionlint v1.7.7 (once)"
+  mkdir -p "$cache"
   GOFLAGS=-mod=mod GOBIN=$cache go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.7
 fi
 if ! command -v shellcheck >/dev/null; then

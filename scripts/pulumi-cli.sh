@@ -9,10 +9,13 @@
 #   $PIM_CACHE_DIR/pulumi-language-yaml-v<version>/bin/pulumi-language-yaml
 # linked into the CLI's bin dir, so that the one dir on PATH serves both runtimes.
 #
-# Usage: scripts/pulumi-cli.sh [ensure|bin-dir|version]
+# Usage: scripts/pulumi-cli.sh [ensure|bin-dir|version] [all|nodejs]
 #   ensure   (default) build if missing, then print the bin dir (the only line on stdout)
 #   bin-dir  print the bin dir, never build (exit 1 if there is none)
 #   version  print the Pulumi version this script builds
+# The second word says which runtimes the bin dir must serve: all (default: nodejs and yaml) or
+# nodejs (the CLI and its Node.js language host only: what a TypeScript program such as the
+# quickstart needs, without the YAML host's build).
 # A suitable Pulumi already on PATH (v3.200+, with its Node.js language host) is used as is.
 #
 # Env: PULUMI_CLI_VERSION (default 3.274.1), PULUMI_YAML_VERSION (default 1.25.0),
@@ -54,7 +57,7 @@ path_dir() {
   local p v
   p="$(command -v pulumi)" || return 1
   command -v pulumi-language-nodejs >/dev/null && command -v pulumi-resource-pulumi-nodejs >/dev/null || return 1
-  command -v pulumi-language-yaml >/dev/null || return 1
+  [[ "$RUNTIMES" == nodejs ]] || command -v pulumi-language-yaml >/dev/null || return 1
   v="$(PULUMI_SKIP_UPDATE_CHECK=true "$p" version 2>/dev/null)" || return 1
   [[ "$v" =~ ^v?3\.([0-9]+)\. ]] && ((BASH_REMATCH[1] >= 200)) || return 1
   dirname "$p"
@@ -146,17 +149,27 @@ build_yaml() {
   ln -sfn "$YAML_HOST" "$1/pulumi-language-yaml"
 }
 
+RUNTIMES="${2:-all}"
+case "$RUNTIMES" in
+  all | nodejs) ;;
+  *) die "usage: $0 [ensure|bin-dir|version] [all|nodejs]" ;;
+esac
+
+# True when the bin dir serves the runtimes asked for.
+serves_runtimes() {
+  complete_in "$BIN_DIR" && { [[ "$RUNTIMES" == nodejs ]] || yaml_linked_in "$BIN_DIR"; }
+}
+
 case "${1:-ensure}" in
   ensure)
     if path_dir; then exit 0; fi
     complete_in "$BIN_DIR" || build
-    yaml_linked_in "$BIN_DIR" || build_yaml "$BIN_DIR"
+    [[ "$RUNTIMES" == nodejs ]] || yaml_linked_in "$BIN_DIR" || build_yaml "$BIN_DIR"
     echo "$BIN_DIR"
     ;;
   bin-dir)
     if path_dir; then exit 0; fi
-    complete_in "$BIN_DIR" && yaml_linked_in "$BIN_DIR" ||
-      die "no Pulumi CLI (with its YAML language host) at $BIN_DIR; run: $0 ensure"
+    serves_runtimes || die "no Pulumi CLI (runtimes: $RUNTIMES) at $BIN_DIR; run: $0 ensure $RUNTIMES"
     echo "$BIN_DIR"
     ;;
   version) echo "v$VERSION" ;;

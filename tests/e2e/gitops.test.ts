@@ -8,7 +8,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "../support/childProcess";
+import { gitopsSample, sampleBlock, shownBlock, writeSample } from "../support/docSamples";
 import { PipelineRepo, postgresBackendUrl } from "../support/pipelineRepo";
 import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
 
@@ -204,10 +204,6 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
   });
 });
 
-const readme = path.join(projectRoot, "README.md");
-const begin = "<!-- gitops-review-sample:begin (written by tests/e2e/gitops.test.ts) -->";
-const end = "<!-- gitops-review-sample:end -->";
-
 /**
  * The README shows the report this test produced, its ids replaced by names: the test fails
  * when the README's copy differs, and PIM_UPDATE_DOCS=true writes it instead.
@@ -215,17 +211,11 @@ const end = "<!-- gitops-review-sample:end -->";
 function showInReadme(report: string, names: Record<string, string>): void {
   let sample = report.trim();
   for (const [id, name] of Object.entries(names)) sample = sample.split(id).join(`<${name}>`);
-  const block = `${begin}\n\n\`\`\`markdown\n${sample}\n\`\`\`\n\n${end}`;
-  const text = fs.readFileSync(readme, "utf8");
-  const start = text.indexOf(begin);
-  const stop = text.indexOf(end);
   if (process.env.PIM_UPDATE_DOCS === "true") {
-    expect(start).toBeGreaterThanOrEqual(0);
-    fs.writeFileSync(readme, text.slice(0, start) + block + text.slice(stop + end.length));
+    writeSample(gitopsSample, sample);
     return;
   }
-  expect(start >= 0 && stop > start).toBe(true);
-  if (text.slice(start, stop + end.length) !== block) {
+  if (shownBlock(gitopsSample) !== sampleBlock(gitopsSample, sample)) {
     throw new Error(
       `README.md's sample review report differs from the one this run produced:\n${sample}\n` +
         "Run this test with PIM_UPDATE_DOCS=true to write it.",

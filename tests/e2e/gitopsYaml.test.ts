@@ -11,7 +11,7 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { projectRoot } from "../support/childProcess";
+import { gitopsSample, readSample } from "../support/docSamples";
 import { JobResult, PipelineRepo, postgresBackendUrl } from "../support/pipelineRepo";
 import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
 
@@ -29,12 +29,7 @@ interface Program {
  * there by tests/e2e/gitops.test.ts, its ids replaced by names).
  */
 function typescriptReport(): string {
-  const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
-  const block = /<!-- gitops-review-sample:begin[^\n]*-->\n\n```markdown\n([\s\S]*?)\n```/.exec(
-    readme,
-  );
-  if (!block) throw new Error("README.md has no gitops-review-sample block");
-  return block[1]!;
+  return readSample(gitopsSample);
 }
 
 /** "exit 0", or the exit code with the job's output (so a failure shows it). */

@@ -41,7 +41,7 @@ export function loadCloudFile(): CloudFile {
   if (!fs.existsSync(file)) {
     throw new Error(
       `No cloud to test against (${file} is missing): run "sudo bash scripts/local-cloud.sh up" for the local ` +
-        `Keystone + Glance, or set PIM_CLOUD_JSON to a cloud.json describing yours (see README, Testing).`,
+        `Keystone + Glance, or set PIM_CLOUD_JSON to a cloud.json describing yours (see CONTRIBUTING.md, "Your own cloud").`,
     );
   }
   return JSON.parse(fs.readFileSync(file, "utf8")) as CloudFile;

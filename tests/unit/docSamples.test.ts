@@ -1,0 +1,58 @@
+/**
+ * The sample review reports the documentation shows are what the review command writes: the
+ * recorded pull request's report in docs/gitops.md, word for word, and the README's GitOps
+ * sample. tests/e2e/gitops.test.ts checks that README sample against a real run under the
+ * engine; here it is checked against the renderer, in a second, so a change of the report's
+ * wording shows at once and not only in the end-to-end suite.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { reviewText } from "../../provider/review";
+import { projectRoot } from "../support/childProcess";
+import { fixtureSample, gitopsSample, readSample, writeSample } from "../support/docSamples";
+import { projectMarkdownFiles } from "../support/markdownLinks";
+import { membersOutput, preview, state, urnOf } from "../support/previewSteps";
+
+const fixture = (name: string) =>
+  fs.readFileSync(path.join(projectRoot, "tests", "unit", "fixtures", name), "utf8");
+
+test("docs/gitops.md's sample is the review of tests/unit/fixtures/pull-request.json, word for word", () => {
+  const outcome = reviewText(fixture("pull-request.json"));
+  expect(outcome.exitCode).toBe(0);
+  // After the fixtures are recorded again, PIM_UPDATE_DOCS=true writes the new report there.
+  if (process.env.PIM_UPDATE_DOCS === "true") writeSample(fixtureSample, outcome.report);
+  expect(readSample(fixtureSample)).toBe(outcome.report.trim());
+});
+
+test("the README's GitOps sample is the review of its pull request: beta (accepted) out, gamma in, allow-list passed", () => {
+  // The end-to-end test's change, with the names the README puts in place of the ids.
+  const imageId = "<golden image id>";
+  const [alpha, beta, gamma] = ["<alpha id>", "<beta id>", "gitops-project-gamma"];
+  const pullRequest = preview([
+    {
+      op: "update",
+      urn: urnOf("ImageMembers", "golden"),
+      oldState: state(
+        "ImageMembers",
+        { imageId, projects: { alpha, beta } },
+        { imageId, members: membersOutput({ [alpha]: "pending", [beta]: "accepted" }) },
+      ),
+      newState: state("ImageMembers", { imageId, projects: { alpha, gamma } }),
+    },
+  ]);
+  const outcome = reviewText(pullRequest, { allowList: `${alpha}\n${gamma}\n` });
+  expect(outcome.exitCode).toBe(0);
+  expect(readSample(gitopsSample)).toBe(outcome.report.trim());
+});
+
+test("each sample is shown once, in the file its tests read and write", () => {
+  for (const sample of [gitopsSample, fixtureSample]) {
+    const shown: Record<string, number> = {};
+    for (const file of projectMarkdownFiles(projectRoot)) {
+      const count =
+        fs.readFileSync(path.join(projectRoot, file), "utf8").split(sample.begin).length - 1;
+      if (count > 0) shown[file] = count;
+    }
+    expect([sample.begin, shown]).toEqual([sample.begin, { [sample.file]: 1 }]);
+  }
+});

@@ -58,6 +58,7 @@ export class ImageMembersProvider
         ...checkProjects(news.projects ?? undefined, news.memberIds ?? undefined),
         checkRegion(news.region),
         checkOptionalBoolean(news.adoptExisting, "adoptExisting"),
+        checkOptionalBoolean(news.exclusive, "exclusive"),
         checkCloud(news.cloud),
         ...checkGrants(this.projectRules, news.imageId, grantedProjects(news)),
       ),
@@ -98,7 +99,8 @@ export class ImageMembersProvider
           had.map((m) => m.memberId),
           [...wanted.keys()],
         ) ||
-        !sameLabels(had, wanted),
+        !sameLabels(had, wanted) ||
+        (olds.exclusive === true) !== (news.exclusive === true),
       replaces: [],
       deleteBeforeReplace: false,
     };
@@ -156,14 +158,15 @@ export class ImageMembersProvider
       throw explainOtherFailure(error, headline, { imageId, memberId: describeIds(had) });
     }
     // Members in Glance that state does not have are not ours (another stack's, made by hand):
-    // they are neither adopted nor reported as drift. An import (`pulumi import` of the
-    // plugin's resource: no state at all yet) takes every member the image has.
-    const importing = props.members === undefined;
+    // they are neither adopted nor reported as drift, unless the resource is `exclusive`: then
+    // they are, and the next update removes them. An import (`pulumi import` of the plugin's
+    // resource: no state at all yet) takes every member the image has.
+    const everyMember = props.members === undefined || props.exclusive === true;
     const ours = new Set(had.map((m) => m.memberId));
     const outs = outputsOf(
       imageId,
       props,
-      listed.filter((m) => importing || ours.has(m.memberId)).map(memberOf),
+      listed.filter((m) => everyMember || ours.has(m.memberId)).map(memberOf),
       props.managingProjectId,
       new Map(had.map((m) => [m.memberId, m.name ?? m.memberId])),
     );
@@ -176,6 +179,7 @@ export class ImageMembersProvider
         projects: projectsOf(outs.members),
         ...(outs.region ? { region: outs.region } : {}),
         ...(outs.cloud ? { cloud: outs.cloud } : {}),
+        ...(outs.exclusive ? { exclusive: true } : {}),
       } as unknown as ImageMembersOutputs,
     };
   }
@@ -282,7 +286,7 @@ export class ImageMembersProvider
  */
 function outputsOf(
   imageId: string,
-  { region, cloud }: { region?: string; cloud?: string },
+  { region, cloud, exclusive }: { region?: string; cloud?: string; exclusive?: boolean },
   members: ImageMembersMember[],
   managingProjectId: string | undefined,
   labels: ReadonlyMap<string, string>,
@@ -294,6 +298,7 @@ function outputsOf(
     imageId,
     ...(region ? { region } : {}),
     ...(cloud ? { cloud } : {}),
+    ...(exclusive === true ? { exclusive } : {}),
     members: [...byId.values()].sort((a, b) =>
       a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0,
     ),

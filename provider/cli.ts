@@ -75,7 +75,10 @@ function main(argv: string[]): number {
       args.allowListFile === undefined
         ? undefined
         : readInput(args.allowListFile, "the allowed projects file");
-    const outcome = reviewText(readInput(args.previewFile, "the preview"), { allowList });
+    const outcome = reviewText(readInput(args.previewFile, "the preview"), {
+      allowList,
+      allowListName: args.allowListFile,
+    });
     process.stdout.write(outcome.report);
     for (const message of outcome.messages) process.stderr.write(`${message}\n`);
     return outcome.exitCode;

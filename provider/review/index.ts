@@ -27,6 +27,8 @@ export interface ReviewOutcome {
 export interface ReviewTextOptions {
   /** The text of the `--allowed-projects` file, when one was given. */
   allowList?: string;
+  /** That file's name as the report states it ("which list it checked"). */
+  allowListName?: string;
   maxChars?: number;
 }
 
@@ -51,7 +53,11 @@ export function reviewText(previewText: string, options: ReviewTextOptions = {})
       options.allowList === undefined
         ? undefined
         : findOffenders(review.changes, parseAllowList(options.allowList));
-    const report = renderReport(review, { offenders, maxChars: options.maxChars });
+    const report = renderReport(review, {
+      offenders,
+      allowListName: options.allowListName,
+      maxChars: options.maxChars,
+    });
     if (offenders && offenders.length > 0) {
       return {
         report,

@@ -265,7 +265,7 @@ function describeChange(change: AccessChange): string {
       return change.what === "deleted"
         ? `${describeProject(change.project)}: deleted outside Pulumi${wasStatus(change.before)} — ${source}`
         : change.what === "granted"
-          ? `${describeProject(change.project)}: **granted outside Pulumi** (status ${describeStatus(change.after)}; the resource is exclusive: the next update removes it) — ${source}`
+          ? `${describeProject(change.project)}: **granted outside Pulumi** (status ${describeStatus(change.after)}; the resource is exclusive: an update after a refresh removes it) — ${source}`
           : `${describeProject(change.project)}: status changed to ${describeStatus(change.after)} outside Pulumi${wasStatus(change.before)} — ${source}`;
     case "opaque":
       return `the project list is ${change.what === "secret" ? "`[secret]`" : "known after apply"}: who gains or loses access cannot be shown — ${source}`;

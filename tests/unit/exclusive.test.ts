@@ -131,7 +131,7 @@ describe("review: a member granted outside Pulumi on an exclusive resource", () 
     expect(exitCode).toBe(0);
     expect(report).toContain("the refresh found 1 change made outside Pulumi");
     expect(report).toContain(
-      "- `p-stranger`: **granted outside Pulumi** (status pending; the resource is exclusive: the next update removes it) — ImageMembers `golden`",
+      "- `p-stranger`: **granted outside Pulumi** (status pending; the resource is exclusive: an update after a refresh removes it) — ImageMembers `golden`",
     );
     expect(report).toContain(
       "- `p-stranger` — pending: had not accepted it yet — ImageMembers `golden`",

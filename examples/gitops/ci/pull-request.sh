@@ -2,9 +2,23 @@
 # The pull-request job: previews the change, writes the review report (out/review.md, for the
 # pull request's comment) and the plan main will apply (out/plan.json).
 # Exit 0: reviewable. Exit 3: the change grants access to a project not in
-# allowed-projects.txt (the report names it). Anything else: the preview itself failed.
+# allowed-projects.txt (the report names it). Anything else: the preview itself failed, the
+# provider's errors in the report: among them a grant the provider refused because the project
+# is not in that same file (it refuses before anything is sent).
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 
-pulumi preview --cwd "$PROGRAM" --stack "$STACK" --json --save-plan "$OUT_DIR/plan.json" >"$OUT_DIR/preview.json"
-review "$OUT_DIR/preview.json" --allowed-projects allowed-projects.txt >"$OUT_DIR/review.md"
+same_allowed_list
+status=0
+pulumi preview --cwd "$PROGRAM" --stack "$STACK" --json --save-plan "$OUT_DIR/plan.json" >"$OUT_DIR/preview.json" ||
+  status=$?
+if [ "$status" -ne 0 ]; then
+  {
+    printf '## Image access review\n\n**The preview failed: nothing from this change can be applied.** '
+    printf 'The errors (a project not in %s is refused by the provider itself):\n\n' "$ALLOWED"
+    preview_errors "$OUT_DIR/preview.json" | sed 's/^/- /'
+  } >"$OUT_DIR/review.md"
+  cat "$OUT_DIR/review.md" >&2
+  exit "$status"
+fi
+review "$OUT_DIR/preview.json" --allowed-projects "$ALLOWED" >"$OUT_DIR/review.md"

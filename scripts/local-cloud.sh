@@ -77,8 +77,13 @@ start() {
   local name=$1; shift
   echo "=== $(date -Is) starting: $*" >>"$D/log/$name.log"
   # shellcheck disable=SC2016 # expanded by the child sh
+  rm -f "$D/run/$name.pid"
   setsid sh -c 'echo $$ >"$0"; exec "$@"' "$D/run/$name.pid" "$@" \
     </dev/null >>"$D/log/$name.log" 2>&1 9>&- & # 9: the lock (see lock), not for daemons
+  # Until the child has written its pid, `alive` would call it dead (seen on a loaded machine:
+  # "glance exited" with nothing in its log): wait for the file.
+  for _ in $(seq 100); do [ -s "$D/run/$name.pid" ] && return; sleep 0.1; done
+  fail_with_log "$name did not start" "$name"
 }
 # ensure NAME CHANGED CMD...: leave a running NAME alone unless its config CHANGED (non-
 # empty) or its command line differs from the recorded one (run/NAME.cmd); else (re)start.

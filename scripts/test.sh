@@ -44,7 +44,7 @@ npx jest --selectProjects acceptance
 step "Pulumi CLI (first time: built from Go modules, about 4 minutes; then cached)"
 bash scripts/pulumi-cli.sh ensure >/dev/null
 
-step "cold setup: every setup script against a cache root that does not exist yet (Go and npm caches warm; about 3 minutes)"
+step "cold setup: every setup script against a cache root that does not exist yet (Go and npm caches warm; about 70 s)"
 bash tests/setup/cold-setup.sh
 
 step "benchmark smoke: N=10, this provider, its plugin and the direct-API floor (about 1 minute; the harness must not rot)"

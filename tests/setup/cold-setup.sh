@@ -4,7 +4,7 @@
 # it writes into, print its folder, and leave behind something that runs. Go's own module and
 # build caches stay warm, so the Go builds only relink; the npm cache stays warm too.
 #
-# Usage: bash tests/setup/cold-setup.sh    (part of scripts/test.sh; about 3 minutes)
+# Usage: bash tests/setup/cold-setup.sh    (part of scripts/test.sh; about 70 s)
 # Env: PIM_COLD_KEEP=true keeps the temporary folder for a look afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -81,19 +81,30 @@ check_pulumi() {
 
 check_actionlint() {
   local bin="$PIM_CACHE_DIR/actionlint-v1.7.7/actionlint"
-  bash scripts/lint-pipelines.sh || { fail "lint-pipelines.sh exited $? with a missing cache root"; return; }
+  local rc=0
+  bash scripts/lint-pipelines.sh || rc=$?
+  [ "$rc" = 0 ] || { fail "lint-pipelines.sh exited $rc with a missing cache root"; return; }
   [ -x "$bin" ] || { fail "lint-pipelines.sh did not build actionlint into $bin"; return; }
   "$bin" -version >/dev/null || fail "$bin -version exited $?"
   say "lint-pipelines.sh: actionlint built into $bin and the pipelines pass"
+}
+
+free_port() { # free_port FROM: the first port from FROM on that nothing listens on
+  local p=$1
+  while ss -Hltn "sport = :$p" | grep -q .; do p=$((p + 1)); done
+  echo "$p"
 }
 
 # A second local cloud, state folder missing and nested, on ports of its own (the first one
 # may be running), then taken down and deleted.
 check_local_cloud() {
   local dir="$base/not/there/yet/either/cloud" env owner_project
-  export LOCAL_CLOUD_DIR=$dir LOCAL_CLOUD_PG_PORT=15532 LOCAL_CLOUD_KEYSTONE_PORT=15100 LOCAL_CLOUD_GLANCE_PORT=19392
-  if ! bash scripts/local-cloud.sh up; then
-    fail "local-cloud.sh up exited $? with a missing state folder"
+  export LOCAL_CLOUD_DIR=$dir LOCAL_CLOUD_PG_PORT=$(free_port 15532) LOCAL_CLOUD_KEYSTONE_PORT=$(free_port 15100)
+  export LOCAL_CLOUD_GLANCE_PORT=$(free_port 19392)
+  local rc=0
+  bash scripts/local-cloud.sh up || rc=$?
+  if [ "$rc" != 0 ]; then
+    fail "local-cloud.sh up exited $rc with a missing state folder"
   else
     env=$(bash scripts/local-cloud.sh env owner) || fail "local-cloud.sh env owner found no env file"
     case "$env" in "$dir"/*) ;; *) fail "local-cloud.sh env owner printed $env, not a file under $dir" ;; esac

@@ -15,7 +15,7 @@ import * as path from "path";
 import { projectRoot } from "../support/childProcess";
 import { runAll } from "../support/cleanup";
 import { throughKeystone, writeCloudsYaml } from "../support/cloudsYaml";
-import { CountingProxy } from "../support/countingProxy";
+import { CountingProxy, startCloudProxies } from "../support/countingProxy";
 import { PulumiProject } from "../support/pulumiEngine";
 import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
 
@@ -77,11 +77,7 @@ const folders: string[] = [];
 beforeAll(async () => {
   cloud = loadCloudFile();
   owner = new GlanceDriver(cloud, cloud.identities.owner);
-  glance = new CountingProxy(cloud.glanceUrl);
-  await glance.start();
-  keystone = new CountingProxy(cloud.keystoneUrl);
-  await keystone.start();
-  keystone.rewrites = [[cloud.glanceUrl, glance.url]];
+  ({ keystone, glance } = await startCloudProxies(cloud));
 });
 
 afterAll(() =>
@@ -106,6 +102,24 @@ async function counted<T>(run: () => Promise<T>): Promise<{ result: T; sent: str
   return { result, sent };
 }
 
+/**
+ * A user's project in a folder of its own, a new image, and a stack acting as the image's owner
+ * (through the proxies) whose provider reads allowed-projects.txt beside Pulumi.yaml.
+ */
+async function laptopProject(files: Record<string, string>, config: Record<string, string>) {
+  const imageId = await owner.createImage();
+  const dir = projectFolder(files);
+  folders.push(dir);
+  const project = new PulumiProject(dir, "laptop");
+  project.env = writeCloudsYaml(throughKeystone(cloud, keystone.url), project.workDir)("owner");
+  await project.init({
+    imageId,
+    ...config,
+    "imagemembers:allowedProjectsFile": "allowed-projects.txt",
+  });
+  return { project, dir, imageId };
+}
+
 /** `pulumi up --yes`, as on a laptop: the preview first, then the update. */
 function laptopUp(project: PulumiProject) {
   return project.run(
@@ -120,18 +134,16 @@ describe("the dynamic resources (TypeScript)", () => {
   let imageId: string;
 
   beforeAll(async () => {
-    imageId = await owner.createImage();
-    dir = projectFolder({
-      "Pulumi.yaml":
-        "name: guardrails\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n",
-      "index.ts": typescriptProgram,
-      "package.json": JSON.stringify({ name: "guardrails", private: true }),
-      "allowed-projects.txt": `# who may launch our images\n${allowed()} # ops\n`,
-    });
-    folders.push(dir);
-    project = new PulumiProject(dir, "laptop");
-    project.env = writeCloudsYaml(throughKeystone(cloud, keystone.url), project.workDir)("owner");
-    await project.init({ imageId, "imagemembers:allowedProjectsFile": "allowed-projects.txt" });
+    ({ project, dir, imageId } = await laptopProject(
+      {
+        "Pulumi.yaml":
+          "name: guardrails\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n",
+        "index.ts": typescriptProgram,
+        "package.json": JSON.stringify({ name: "guardrails", private: true }),
+        "allowed-projects.txt": `# who may launch our images\n${allowed()} # ops\n`,
+      },
+      {},
+    ));
   });
 
   afterAll(() =>
@@ -152,27 +164,11 @@ describe("the dynamic resources (TypeScript)", () => {
     expect(output).not.toMatch(/Updating \(|Update duration/); // stopped at the preview
     expect(sent).toEqual([]);
     expect(await owner.memberIds(imageId)).toEqual([]);
-    await project.run([
-      "config",
-      "rm",
-      "single",
-      "--stack",
-      project.stack,
-      "--config-file",
-      project.configFile,
-    ]);
+    await project.removeConfig("single");
   });
 
   test("ImageMembers with a stack-config list: refused at preview under its label; nothing sent", async () => {
-    await project.run([
-      "config",
-      "rm",
-      "imagemembers:allowedProjectsFile",
-      "--stack",
-      project.stack,
-      "--config-file",
-      project.configFile,
-    ]);
+    await project.removeConfig("imagemembers:allowedProjectsFile");
     await project.run([
       "config",
       "set",
@@ -194,15 +190,7 @@ describe("the dynamic resources (TypeScript)", () => {
     );
     expect(sent).toEqual([]);
     expect(await owner.memberIds(imageId)).toEqual([]);
-    await project.run([
-      "config",
-      "rm",
-      "many",
-      "--stack",
-      project.stack,
-      "--config-file",
-      project.configFile,
-    ]);
+    await project.removeConfig("many");
   });
 
   test("a memberId known only after apply passes the preview, and is refused before its request", async () => {
@@ -222,15 +210,7 @@ describe("the dynamic resources (TypeScript)", () => {
   });
 
   test("without the setting, the same program applies: the refusal came from it", async () => {
-    await project.run([
-      "config",
-      "rm",
-      "imagemembers:allowedProjects",
-      "--stack",
-      project.stack,
-      "--config-file",
-      project.configFile,
-    ]);
+    await project.removeConfig("imagemembers:allowedProjects");
     const up = await laptopUp(project);
     expect(up.code).toBe(0);
     expect(await owner.memberIds(imageId)).toEqual([allowed(), stranger()].sort());
@@ -243,19 +223,13 @@ describe("the plugin from YAML", () => {
   let dir: string;
 
   beforeAll(async () => {
-    imageId = await owner.createImage();
-    dir = projectFolder({
-      "Pulumi.yaml": yamlProgram(path.join(nodeModules, "pulumi-image-members", "bin")),
-      "allowed-projects.txt": `${allowed()}\n`,
-    });
-    folders.push(dir);
-    project = new PulumiProject(dir, "laptop");
-    project.env = writeCloudsYaml(throughKeystone(cloud, keystone.url), project.workDir)("owner");
-    await project.init({
-      imageId,
-      memberId: stranger(),
-      "imagemembers:allowedProjectsFile": "allowed-projects.txt",
-    });
+    ({ project, dir, imageId } = await laptopProject(
+      {
+        "Pulumi.yaml": yamlProgram(path.join(nodeModules, "pulumi-image-members", "bin")),
+        "allowed-projects.txt": `${allowed()}\n`,
+      },
+      { memberId: stranger() },
+    ));
   });
 
   afterAll(() =>

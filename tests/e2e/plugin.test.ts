@@ -17,7 +17,7 @@ import * as path from "path";
 import { throughKeystone, writeCloudsYaml } from "../support/cloudsYaml";
 import { projectRoot } from "../support/childProcess";
 import { runAll } from "../support/cleanup";
-import { CountingProxy } from "../support/countingProxy";
+import { CountingProxy, startCloudProxies } from "../support/countingProxy";
 import { PulumiProject } from "../support/pulumiEngine";
 import { CloudFile, GlanceDriver, loadCloudFile, stackConfigOf } from "../support/realCloud";
 
@@ -72,12 +72,7 @@ let glance: CountingProxy;
 beforeAll(async () => {
   cloud = loadCloudFile();
   owner = new GlanceDriver(cloud, cloud.identities.owner);
-  glance = new CountingProxy(cloud.glanceUrl);
-  await glance.start();
-  keystone = new CountingProxy(cloud.keystoneUrl);
-  await keystone.start();
-  // Keystone's catalog sends the plugin to Glance through the proxy too.
-  keystone.rewrites = [[cloud.glanceUrl, glance.url]];
+  ({ keystone, glance } = await startCloudProxies(cloud));
 });
 
 afterAll(() => runAll([() => owner?.cleanUp(), () => glance?.stop(), () => keystone?.stop()]));

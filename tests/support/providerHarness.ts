@@ -1,4 +1,4 @@
-import { ImageMemberProvider } from "../../provider";
+import { ImageMemberProvider, ImageMembersProvider } from "../../provider";
 import { FakeCloud } from "./fakeCloud";
 
 /** A stack config as `configure` receives it. */
@@ -40,6 +40,29 @@ export async function configuredProvider(
   const provider = new ImageMemberProvider();
   await provider.configure(passwordConfig(cloud, projectName, extra));
   return provider;
+}
+
+export async function configuredMembersProvider(
+  cloud: FakeCloud,
+  projectName = "owner",
+  extra: Record<string, string> = {},
+) {
+  const provider = new ImageMembersProvider();
+  await provider.configure(passwordConfig(cloud, projectName, extra));
+  return provider;
+}
+
+/** The `OS_*` variables of a password login as `projectName`, for a provider process. */
+export function openStackEnv(cloud: FakeCloud, projectName = "owner"): Record<string, string> {
+  const project = cloud.project(projectName);
+  return {
+    OS_AUTH_URL: `${cloud.url}/v3`,
+    OS_USERNAME: project.user.name,
+    OS_PASSWORD: project.user.password,
+    OS_PROJECT_NAME: project.name,
+    OS_USER_DOMAIN_NAME: "Default",
+    OS_PROJECT_DOMAIN_NAME: "Default",
+  };
 }
 
 /** Runs `fn` with `OS_*` variables removed, so the shell running the tests cannot leak in. */

@@ -7,7 +7,6 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ImageMemberProvider, ImageMembersProvider } from "../../provider";
 import {
   loadProjectRules,
   pulumiProjectDir,
@@ -15,7 +14,11 @@ import {
 import { unknownValue } from "../../provider/resources/common/validation";
 import { projectRulesFromEngine } from "../../provider/plugin/config";
 import { FakeCloud } from "../support/fakeCloud";
-import { passwordConfig, withoutOpenStackEnv } from "../support/providerHarness";
+import {
+  configuredMembersProvider,
+  configuredProvider,
+  withoutOpenStackEnv,
+} from "../support/providerHarness";
 
 withoutOpenStackEnv();
 
@@ -132,16 +135,9 @@ describe("the providers obey them", () => {
   });
   afterEach(() => cloud.stop());
 
-  async function member(extra: Record<string, string>) {
-    const provider = new ImageMemberProvider();
-    await provider.configure(passwordConfig(cloud, "owner", extra));
-    return provider;
-  }
-  async function members(extra: Record<string, string>) {
-    const provider = new ImageMembersProvider();
-    await provider.configure(passwordConfig(cloud, "owner", extra));
-    return provider;
-  }
+  const member = (extra: Record<string, string>) => configuredProvider(cloud, "owner", extra);
+  const members = (extra: Record<string, string>) =>
+    configuredMembersProvider(cloud, "owner", extra);
 
   test("no list configured: nothing refused", async () => {
     const image = cloud.addImage("owner");

@@ -4,12 +4,11 @@
  * Pulumi") and the next update removes it. Without `exclusive`, nothing changes: such members
  * are left alone.
  */
-import { ImageMembersProvider } from "../../provider";
 import type { ImageMembersOutputs } from "../../provider";
 import { reviewText } from "../../provider/review";
 import { imageA, membersOutput, refreshPreview, state, urnOf } from "../support/previewSteps";
 import { FakeCloud } from "../support/fakeCloud";
-import { passwordConfig, withoutOpenStackEnv } from "../support/providerHarness";
+import { configuredMembersProvider, withoutOpenStackEnv } from "../support/providerHarness";
 
 withoutOpenStackEnv();
 
@@ -21,11 +20,7 @@ describe("ImageMembers exclusive against the fake cloud", () => {
   });
   afterEach(() => cloud.stop());
 
-  async function configured() {
-    const provider = new ImageMembersProvider();
-    await provider.configure(passwordConfig(cloud, "owner"));
-    return provider;
-  }
+  const configured = () => configuredMembersProvider(cloud);
   const byHand = (imageId: string, memberId: string) => {
     const rows = cloud.members.get(imageId)!;
     rows.push({ ...rows[0]!, member_id: memberId, status: "accepted" });

@@ -11,6 +11,7 @@ import { projectRoot } from "../support/childProcess";
 import { runAll } from "../support/cleanup";
 import { DynamicProviderServer } from "../support/dynamicProviderServer";
 import { FakeCloud } from "../support/fakeCloud";
+import { openStackEnv } from "../support/providerHarness";
 
 const urn = (type: string, name: string) =>
   `urn:pulumi:dev::yaml-project::imagemembers:index:${type}::${name}`;
@@ -26,18 +27,12 @@ describe("the plugin process with PULUMI_CONFIG", () => {
     cloud = new FakeCloud();
     await cloud.start();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-plugin-rules-"));
-    const owner = cloud.project("owner");
     server = await DynamicProviderServer.start({
       plugin: true,
       env: {
         PATH: process.env.PATH,
         HOME: dir,
-        OS_AUTH_URL: `${cloud.url}/v3`,
-        OS_USERNAME: owner.user.name,
-        OS_PASSWORD: owner.user.password,
-        OS_PROJECT_NAME: owner.name,
-        OS_USER_DOMAIN_NAME: "Default",
-        OS_PROJECT_DOMAIN_NAME: "Default",
+        ...openStackEnv(cloud, "owner"),
         // As the engine sets it: the stack config of the plugin's namespace, without it.
         PULUMI_CONFIG: JSON.stringify({ allowedProjects: '["p-ok"]', forbiddenProjects: "p-no" }),
       },

@@ -15,6 +15,7 @@ import { projectRoot } from "../support/childProcess";
 import { runAll } from "../support/cleanup";
 import { DynamicProviderServer } from "../support/dynamicProviderServer";
 import { FakeCloud } from "../support/fakeCloud";
+import { openStackEnv } from "../support/providerHarness";
 
 const urn = (type: string, name: string) =>
   `urn:pulumi:dev::yaml-project::imagemembers:index:${type}::${name}`;
@@ -58,18 +59,12 @@ describe("the provider plugin process (bin/pulumi-resource-imagemembers)", () =>
         ),
       }),
     );
-    const owner = cloud.project("owner");
     server = await DynamicProviderServer.start({
       plugin: true,
       env: {
         PATH: process.env.PATH,
         HOME: dir,
-        OS_AUTH_URL: `${cloud.url}/v3`,
-        OS_USERNAME: owner.user.name,
-        OS_PASSWORD: owner.user.password,
-        OS_PROJECT_NAME: owner.name,
-        OS_USER_DOMAIN_NAME: "Default",
-        OS_PROJECT_DOMAIN_NAME: "Default",
+        ...openStackEnv(cloud, "owner"),
         OS_CLIENT_CONFIG_FILE: path.join(dir, "clouds.yaml"),
         OS_CLIENT_SECURE_FILE: path.join(dir, "secure.yaml"),
       },

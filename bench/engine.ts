@@ -6,7 +6,7 @@ import { Cloud } from "./cloud";
 import { ContenderName, OpName } from "./options";
 import { OpSample, StateFigures, printedBytes, round, withoutStackTrace } from "./measure";
 import { membershipsOf } from "./members";
-import { ProcessWatch, WatchedProcess } from "./procWatch";
+import { ProcessWatch, cpuSecondsOf, peakRssMbOf } from "./procWatch";
 
 export function changesOf(stdout: string): Record<string, number> {
   const out: Record<string, number> = {};
@@ -38,7 +38,22 @@ export interface EngineContenderOptions {
   writeProgram?: (imageIds: string[], perImage: number) => void;
 }
 
-export class EngineContender {
+/** What bench/run.ts does with a contender that keeps state: the Pulumi ones and `tofu`. */
+export interface StatefulContender {
+  readonly name: ContenderName;
+  init(): Promise<void>;
+  /** Points the program (or configuration) at a scenario's images. */
+  configure(imageIds: string[], perImage: number): Promise<void>;
+  measure(op: OpName): Promise<OpSample>;
+  /** The state's figures, right after `up`, for `total` memberships. */
+  state(total: number): Promise<StateFigures>;
+  /** After a failed operation: removes what the stack holds, failures ignored. */
+  abandon(): Promise<void>;
+  /** Removes the contender's folders. */
+  cleanUp(): void;
+}
+
+export class EngineContender implements StatefulContender {
   readonly project: PulumiProject;
   private configured = "";
 
@@ -104,20 +119,14 @@ export class EngineContender {
     }
     const seconds = (performance.now() - t0) / 1000;
     const processes = watch.stop();
-    const cpu = (list: WatchedProcess[]) =>
-      round(
-        list.reduce((sum, p) => sum + p.cpuSeconds, 0),
-        2,
-      );
-    const peaks = processes.map((p) => p.peakRssKb).filter((kb) => kb > 0);
     return {
       seconds: round(seconds),
       ...this.cloud.countsSince(marks),
       providerProcesses: processes.length,
-      providerPeakRssMb: peaks.length ? round(Math.max(...peaks) / 1024, 1) : undefined,
-      providerCpuSeconds: cpu(processes),
-      programCpuSeconds: cpu(programWatch.stop()),
-      engineCpuSeconds: cpu(engineWatch.stop()),
+      providerPeakRssMb: peakRssMbOf(processes),
+      providerCpuSeconds: cpuSecondsOf(processes),
+      programCpuSeconds: cpuSecondsOf(programWatch.stop()),
+      engineCpuSeconds: cpuSecondsOf(engineWatch.stop()),
       load1: round(os.loadavg()[0], 2),
       changes: changesOf(result.stdout),
     };
@@ -192,6 +201,10 @@ export class EngineContender {
       1,
     );
     return figures;
+  }
+
+  async abandon(): Promise<void> {
+    await this.project.destroy({ allowFailure: true }).catch(() => undefined);
   }
 
   cleanUp(): void {

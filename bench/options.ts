@@ -4,7 +4,7 @@ import * as path from "path";
 import { projectRoot } from "../tests/support/childProcess";
 
 export type ContenderName =
-  "ours" | "package" | "members" | "plugin" | "yaml" | "floor" | "cli" | "bridged";
+  "ours" | "package" | "members" | "plugin" | "yaml" | "floor" | "cli" | "bridged" | "tofu";
 export const allContenders: ContenderName[] = [
   "ours",
   "package",
@@ -14,8 +14,12 @@ export const allContenders: ContenderName[] = [
   "floor",
   "cli",
   "bridged",
+  "tofu",
 ];
-/** The contenders run under the Pulumi engine (they have state, CPU and process figures). */
+/**
+ * The contenders run by an engine, the Pulumi engine or OpenTofu's (they have state, CPU and
+ * process figures).
+ */
 export const engineContenders: ContenderName[] = [
   "ours",
   "package",
@@ -23,6 +27,7 @@ export const engineContenders: ContenderName[] = [
   "plugin",
   "yaml",
   "bridged",
+  "tofu",
 ];
 export type OpName = "up" | "noop" | "preview" | "refresh" | "destroy";
 export const ops: OpName[] = ["up", "noop", "preview", "refresh", "destroy"];
@@ -68,7 +73,7 @@ export function parseOptions(argv: string[]): Options {
   const imagesArg = value("--images") ?? (smoke ? "none" : "20x10");
   const imagesMatch = /^(\d+)x(\d+)$/.exec(imagesArg);
   const contenders = (
-    value("--contenders") ?? (smoke ? "ours,plugin,floor" : allContenders.join(","))
+    value("--contenders") ?? (smoke ? "ours,plugin,floor,tofu" : allContenders.join(","))
   )
     .split(",")
     .filter(Boolean) as ContenderName[];

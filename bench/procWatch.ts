@@ -93,3 +93,14 @@ export class ProcessWatch {
     }
   }
 }
+
+/** The CPU seconds of the processes, added up. */
+export function cpuSecondsOf(list: WatchedProcess[]): number {
+  return Math.round(list.reduce((sum, p) => sum + p.cpuSeconds, 0) * 100) / 100;
+}
+
+/** The largest peak RSS among the processes, in MB (one decimal); undefined when none was read. */
+export function peakRssMbOf(list: WatchedProcess[]): number | undefined {
+  const peaks = list.map((p) => p.peakRssKb).filter((kb) => kb > 0);
+  return peaks.length ? Math.round((Math.max(...peaks) / 1024) * 10) / 10 : undefined;
+}

@@ -41,20 +41,46 @@ export function readme(report: Summary): string {
     const packageToo = m.contenders.includes("package");
     return ` [measured ${m.finishedAt.slice(0, 10)}${packageToo ? ", the package too" : `, the package ${report.finishedAt.slice(0, 10)}`}]`;
   };
+  /** The run that measured a contender: a merged one, or the one the summary is of. */
+  const runOf = (c: ContenderName) =>
+    (report.merged?.find((r) => r.contenders.includes(c)) ?? report).finishedAt;
+  /** How a comparison figure was obtained, beside the figure it is compared with. */
+  const provenance = (c: ContenderName, other: ContenderName) => {
+    const when =
+      runOf(other) === runOf(c) ? "the same run" : `measured ${runOf(other).slice(0, 10)}`;
+    return other === "bridged" ? `plugin built on another machine, ${when}` : when;
+  };
   if (s100) {
     for (const c of providerContenders) {
       const t = med(s100, c, "up");
       if (t === undefined) continue;
       const vs = (other: ContenderName, name: string) => {
         const theirs = med(s100, other, "up");
+        const how =
+          other === "cli" ? ", extrapolated" : other === "floor" ? "" : `; ${provenance(c, other)}`;
         return theirs === undefined
           ? `${name}: not measured`
-          : `${ratioText(t, theirs)} than ${name} (${fmtS(theirs)} s${other === "cli" ? ", extrapolated" : ""})`;
+          : `${ratioText(t, theirs)} than ${name} (${fmtS(theirs)} s${how})`;
       };
       const floor = med(s100, "floor", "up");
+      const comparisons = [
+        vs("tofu", "OpenTofu"),
+        vs("cli", "the CLI loop"),
+        vs("bridged", "the bridged provider"),
+        ...(floor ? [`${(t / floor).toFixed(1)}× the floor (${fmtS(floor)} s)`] : []),
+      ];
       lines.push(
-        `- N = 100 members, \`pulumi up\`, ${describe(c)}: ${fmtS(t)} s; ${vs("cli", "the CLI loop")}; ` +
-          `${vs("bridged", "the bridged provider")}; ${floor ? `${(t / floor).toFixed(1)}× the floor (${fmtS(floor)} s)` : ""}${runNote(c)}.`,
+        `- N = 100 members, \`pulumi up\`, ${describe(c)}: ${fmtS(t)} s; ${comparisons.join("; ")}${runNote(c)}.`,
+      );
+    }
+    const tofu = s100.contenders.tofu;
+    if (tofu && !tofu.error) {
+      lines.push(
+        `- N = 100 members, OpenTofu with terraform-provider-openstack (\`openstack_images_image_access_v2\`, ` +
+          `\`count\`): \`tofu apply\` ${fmtS(med(s100, "tofu", "up"))} s, with nothing to do ` +
+          `${fmtS(med(s100, "tofu", "noop"))} s, \`tofu plan\` ${fmtS(med(s100, "tofu", "preview"))} s, ` +
+          `\`tofu destroy\` ${fmtS(med(s100, "tofu", "destroy"))} s; state ` +
+          `${tofu.state?.bytesPerMember ?? "–"} B per member${runNote("tofu")}.`,
       );
     }
     const plugin = med(s100, "plugin", "up");
@@ -217,7 +243,16 @@ export function readme(report: Summary): string {
   for (const note of [
     "All engine contenders run under the same Pulumi CLI with `--parallel` left at its default and `--diff` on `up`; " +
       "times include starting the program and the provider process (about 1.5–2 s of every operation here).",
-    "The bridged provider reads each membership back after creating it: 2 Glance requests per member created, ours 1.",
+    "The bridged provider reads each membership back after creating it: 2 Glance requests per member created, ours 1. " +
+      "Its plugin cannot be built here (see 'Bridged provider'): its figures come from a run with a plugin built on " +
+      "another machine, and the headline names the run they come from; `tofu` is the peer every run measures.",
+    "`tofu` is OpenTofu with terraform-provider-openstack, both built from Go modules by `scripts/tofu.sh` (no " +
+      "registry: a `dev_overrides` CLI configuration), applying `openstack_images_image_access_v2` with `count` at " +
+      "OpenTofu's default parallelism (10), the owner's credentials as `OS_*` variables (bench/tofu.ts). Its columns: " +
+      "up `tofu apply`, no-op up the same with nothing to do (its plan reads every member back first: OpenTofu " +
+      "refreshes before planning by default), preview `tofu plan`, refresh `tofu apply -refresh-only`, destroy " +
+      "`tofu destroy`. Its state is terraform.tfstate (bytes per member: the file's bytes divided by N; one member " +
+      "resource: one instance of the counted resource); it has no program process.",
     "Bytes per member are `stack export` bytes divided by N. The engine records, for every resource whatever its " +
       "provider, the stack trace the language host sends when the program declares it: frames of the program and of " +
       "`@pulumi/pulumi` for a Node.js program, frames of the YAML host's own Go code for a YAML program; the " +
@@ -248,7 +283,7 @@ export function readme(report: Summary): string {
   lines.push(
     bridged.available
       ? `\`${bridged.sdk}\` with the plugin \`pulumi-resource-openstack\` ${bridged.pluginVersion ?? ""}, built ` +
-          "outside this project: the Go module proxy refuses `github.com/pulumi/pulumi-openstack/provider/v5` " +
+          "on another machine, outside this project: the Go module proxy refuses `github.com/pulumi/pulumi-openstack/provider/v5` " +
           "itself (its dependencies, pulumi-terraform-bridge and terraform-provider-openstack, are served). " +
           "The npm registry here offers `@pulumi/openstack` 3.14.0 and 3.15.2 only; the engine runs the v5 plugin " +
           "found on PATH for it (the resource type `openstack:images/imageAccess:ImageAccess` is the same)."
@@ -285,7 +320,9 @@ export function readme(report: Summary): string {
   lines.push("## Running it");
   lines.push("");
   lines.push("```");
-  lines.push("bash scripts/local-cloud.sh up && bash scripts/pulumi-cli.sh ensure");
+  lines.push(
+    "bash scripts/local-cloud.sh up && bash scripts/pulumi-cli.sh ensure && bash scripts/tofu.sh ensure",
+  );
   lines.push(
     "PIM_BRIDGED_OPENSTACK_BIN=<folder with pulumi-resource-openstack>   # optional: the bridged contender",
   );
@@ -302,7 +339,7 @@ export function readme(report: Summary): string {
     "node -r ts-node/register/transpile-only bench/run.ts --contenders plugin,yaml --merge-into docs/benchmarks/summary.json  # a few contenders, merged",
   );
   lines.push(
-    "node -r ts-node/register/transpile-only bench/run.ts --smoke    # CI: N=10, ours + plugin + floor",
+    "node -r ts-node/register/transpile-only bench/run.ts --smoke    # CI: N=10, ours + plugin + floor + tofu",
   );
   lines.push("```");
   lines.push("");

@@ -29,7 +29,8 @@ export const contenderLabels: Record<ContenderName, string> = {
   yaml: "provider plugin ImageMember (YAML program)",
   floor: "floor (direct API, same concurrency)",
   cli: "openstack CLI loop",
-  bridged: "bridged @pulumi/openstack ImageAccess",
+  bridged: "bridged @pulumi/openstack ImageAccess (plugin built on another machine)",
+  tofu: "OpenTofu + terraform-provider-openstack (count)",
 };
 export const contenderColors: Record<ContenderName, string> = {
   ours: "#1f77b4",
@@ -40,6 +41,7 @@ export const contenderColors: Record<ContenderName, string> = {
   floor: "#2ca02c",
   cli: "#d62728",
   bridged: "#ff7f0e",
+  tofu: "#7f7f7f",
 };
 
 export function chartOf(
@@ -157,6 +159,7 @@ export function smokeLine(report: Report): string {
     `state ${ours?.state?.bytesPerMember ?? "?"} B/member (${ours?.state?.bytesPerMemberWithoutStackTraces ?? "?"} B without stack traces; __provider ${ours?.state?.providerBytes ?? "?"} B);`,
     `provider peak ${sample("up")?.providerPeakRssMb ?? "?"} MB;`,
     ...(plugin ? [pluginSmoke(plugin)] : []),
+    ...(s?.contenders.tofu ? [tofuSmoke(s.contenders.tofu)] : []),
     report.harnessProblems.length
       ? `HARNESS BROKEN: ${report.harnessProblems.join("; ")}`
       : "harness OK",
@@ -173,5 +176,15 @@ function pluginSmoke(plugin: NonNullable<ScenarioResult["contenders"]["plugin"]>
     `Glance up/noop/preview/destroy ${["up", "noop", "preview", "destroy"].map((op) => sample(op as OpName)?.glanceTotal ?? "?").join("/")}; ` +
     `state ${st?.bytesPerMember ?? "?"} B/member (${st?.bytesPerMemberWithoutStackTraces ?? "?"} B without stack traces), ` +
     `one ImageMember ${st?.memberResourceBytes ?? "?"} B (${st?.memberResourceBytesWithoutStackTrace ?? "?"} B without its stack trace);`
+  );
+}
+
+/** The smoke line's part for OpenTofu. */
+function tofuSmoke(tofu: NonNullable<ScenarioResult["contenders"]["tofu"]>): string {
+  const sample = (op: OpName) => tofu.samples[op]?.[0];
+  return (
+    `tofu: ${ops.map((op) => `${op} ${fmtS(sample(op)?.seconds)} s`).join(", ")}; ` +
+    `Glance ${ops.map((op) => sample(op)?.glanceTotal ?? "?").join("/")}; ` +
+    `state ${tofu.state?.bytesPerMember ?? "?"} B/member;`
   );
 }

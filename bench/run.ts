@@ -4,7 +4,7 @@
  * instead, in one run on the same local cloud (scripts/local-cloud.sh).
  *
  *   node -r ts-node/register/transpile-only bench/run.ts [--sizes 10,100,200] [--images 20x10]
- *       [--contenders ours,package,members,plugin,yaml,floor,cli,bridged] [--repeats 3]
+ *       [--contenders ours,package,members,plugin,yaml,floor,cli,bridged,tofu] [--repeats 3]
  *       [--cli-sample 10] [--out docs/benchmarks] [--raw bench/out/results.json]
  *       [--merge-into docs/benchmarks/summary.json] [--smoke]
  *   node -r ts-node/register/transpile-only bench/run.ts --from-results FILE [--out docs/benchmarks]
@@ -31,13 +31,16 @@
  *            engine's default concurrency (4 × CPUs), through the project's own HttpClient
  *   cli      `openstack image add project` / `remove project` in a shell-style loop
  *   bridged  `@pulumi/openstack`'s images.ImageAccess under the same engine, with a
- *            pulumi-resource-openstack plugin built elsewhere (PIM_BRIDGED_OPENSTACK_BIN)
+ *            pulumi-resource-openstack plugin built on another machine (PIM_BRIDGED_OPENSTACK_BIN)
+ *   tofu     OpenTofu with terraform-provider-openstack's openstack_images_image_access_v2 and
+ *            `count`, both built here from Go modules by scripts/tofu.sh (bench/tofu.ts): the
+ *            peer every run can measure
  *
  * Every request is counted at the server side by loopback proxies in front of Keystone and
  * Glance; the Keystone proxy rewrites the catalog so that catalog-following clients (the CLI,
  * the bridged provider, ours) reach Glance through the Glance proxy too. Times are medians.
  *
- * --smoke: N = 10, ours, the plugin and the floor, one repeat; exits non-zero only when the harness is
+ * --smoke: N = 10, ours, the plugin, the floor and tofu, one repeat; exits non-zero only when the harness is
  * broken (an engine command fails, the proxies see nothing, state or process is missing),
  * never on timing. It prints one summary line. CI runs it.
  */
@@ -49,7 +52,7 @@ import { projectRoot } from "../tests/support/childProcess";
 import { loadCloudFile } from "../tests/support/realCloud";
 import { cliMeasure } from "./cliLoop";
 import { Cloud, pairsOf } from "./cloud";
-import { EngineContender } from "./engine";
+import { EngineContender, StatefulContender } from "./engine";
 import { Floor } from "./floor";
 import { describeMachine } from "./machine";
 import { OpSample, ScenarioResult, log, round, stats } from "./measure";
@@ -60,6 +63,7 @@ import { makeBridgedProject, makePackageProject, packRepository } from "./projec
 import { Report, printTargets, redraw, smokeLine, summaryFile, writeReport } from "./report";
 import { mergeSummaries, readSummary, summarize } from "./summary";
 import { evaluateTargets } from "./targets";
+import { TofuContender } from "./tofu";
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
@@ -105,7 +109,7 @@ async function main(): Promise<number> {
   const cloud = new Cloud(cloudFile, glanceTarget);
   await cloud.start();
   const harnessProblems: string[] = [];
-  const engines: EngineContender[] = [];
+  const engines: StatefulContender[] = [];
   const tempDirs: string[] = [];
   const report: Report = {
     command:
@@ -124,7 +128,7 @@ async function main(): Promise<number> {
 
   try {
     const want = (c: ContenderName) => options.contenders.includes(c);
-    const contenders: Partial<Record<ContenderName, EngineContender>> = {};
+    const contenders: Partial<Record<ContenderName, StatefulContender>> = {};
     if (want("ours")) {
       contenders.ours = new EngineContender(
         "ours",
@@ -175,6 +179,10 @@ async function main(): Promise<number> {
       } else {
         log(`bridged provider unavailable: ${report.bridged.reason}`);
       }
+    }
+    if (want("tofu")) {
+      log("OpenTofu and terraform-provider-openstack (bash scripts/tofu.sh ensure; built once)");
+      contenders.tofu = new TofuContender(cloud);
     }
     for (const c of Object.values(contenders)) {
       engines.push(c!);
@@ -238,12 +246,14 @@ async function main(): Promise<number> {
               log(
                 `  ${op}: ${sample.seconds.toFixed(2)} s, Glance ${sample.glanceTotal}, Keystone auths ${sample.keystoneAuths}, ` +
                   `provider processes ${sample.providerProcesses}, peak ${sample.providerPeakRssMb ?? "?"} MB, ` +
-                  `CPU provider ${sample.providerCpuSeconds} s program ${sample.programCpuSeconds} s engine ${sample.engineCpuSeconds} s, load ${sample.load1}`,
+                  `CPU provider ${sample.providerCpuSeconds} s program ${sample.programCpuSeconds ?? "–"} s engine ${sample.engineCpuSeconds} s, load ${sample.load1}`,
               );
               if (op === "up" && rep === 0) entry.state = await engine.state(total);
               // One ImageMembers resource per image, one ImageMember / ImageAccess per member.
               const resources = c === "members" ? sc.images : total;
-              checkHarness(c, sc.label, op, sample, resources, harnessProblems);
+              // The Pulumi engine's counts include the stack resource itself, OpenTofu's do not.
+              const counted = c === "tofu" ? resources : resources + 1;
+              checkHarness(c, sc.label, op, sample, counted, harnessProblems);
             }
             if (rep === 0 && entry.state && entry.state.members !== total) {
               harnessProblems.push(
@@ -254,9 +264,7 @@ async function main(): Promise<number> {
             entry.error = (error as Error).message.split("\n").slice(0, 3).join(" ");
             harnessProblems.push(`${sc.label} ${c}: ${entry.error}`);
             log(`${sc.label} ${c} failed: ${(error as Error).message.slice(0, 2000)}`);
-            if (c !== "floor" && contenders[c]) {
-              await contenders[c]!.project.destroy({ allowFailure: true }).catch(() => undefined);
-            }
+            if (c !== "floor") await contenders[c]?.abandon();
           }
         }
       }
@@ -331,7 +339,8 @@ function checkHarness(
   label: string,
   op: OpName,
   sample: OpSample,
-  resources: number,
+  /** The resources the engine's summary counts as changed by up and destroy. */
+  changedResources: number,
   problems: string[],
 ): void {
   const where = `${label} ${c} ${op}`;
@@ -341,10 +350,9 @@ function checkHarness(
   }
   const changed =
     op === "up" ? sample.changes?.created : op === "destroy" ? sample.changes?.deleted : undefined;
-  // The engine's counts include the stack resource itself.
-  if ((op === "up" || op === "destroy") && changed !== undefined && changed !== resources + 1) {
+  if ((op === "up" || op === "destroy") && changed !== undefined && changed !== changedResources) {
     problems.push(
-      `${where}: the engine reports ${changed} resources changed, want ${resources + 1}`,
+      `${where}: the engine reports ${changed} resources changed, want ${changedResources}`,
     );
   }
 }

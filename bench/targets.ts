@@ -40,6 +40,8 @@ export function describe(c: ContenderName): string {
       return "the provider plugin's ImageMember from a Node.js program";
     case "yaml":
       return "the provider plugin's ImageMember from a YAML program";
+    case "tofu":
+      return "OpenTofu with terraform-provider-openstack, openstack_images_image_access_v2 with count";
     default:
       return "provider from the repository";
   }

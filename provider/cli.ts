@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 /**
- * The package's command: `pulumi-image-members review [FILE] [--allowed-projects FILE]`.
- * Reads `pulumi preview --json` from FILE (or standard input) and prints the access review.
- * Exit codes: 0 reviewed, 2 unreadable input or usage, 3 a grant to a project not allowed.
+ * The package's command:
+ * - `pulumi-image-members review [FILE] [--allowed-projects FILE]` reads `pulumi preview --json`
+ *   from FILE (or standard input) and prints the access review. Exit codes: 0 reviewed, 2
+ *   unreadable input or usage, 3 a grant to a project not allowed.
+ * - `pulumi-image-members from-terraform STATE [--out DIR]` writes the files that hand the image
+ *   memberships of a Terraform/OpenTofu state over to Pulumi. Exit codes: 0 written, 2 input
+ *   it cannot use or usage.
  */
 import * as fs from "fs";
+import * as path from "path";
+import { fromTerraform, TerraformInputError } from "./migrate";
 import { exitCodes, reviewText } from "./review";
 
 const usage = `Usage: pulumi-image-members review [FILE] [--allowed-projects FILE]
@@ -17,7 +23,32 @@ missing or "-") and prints a Markdown report of who gains and loses access to wh
   -h, --help               this help
 
 Exit codes: 0 reviewed, 2 input that is not a preview of this package's resources,
-3 access granted to a project not on the allowed list.`;
+3 access granted to a project not on the allowed list.
+
+       pulumi-image-members from-terraform STATE [--out DIR] [options]
+
+Reads a Terraform or OpenTofu state (terraform.tfstate, or the output of "tofu show -json";
+"-" for standard input) and writes into DIR (default: from-terraform) what hands each image
+membership it manages over to Pulumi without touching the cloud: a pulumi import file, a
+YAML program, TypeScript declarations and the "tofu state rm" commands; prints the steps.
+Reads openstack_images_image_access_v2 and _accept_v2, their Open Telekom Cloud namesakes,
+huaweicloud_images_image_share and _share_accepter.
+
+  --accepting-project ID   the project that applied huaweicloud_images_image_share_accepter
+                           resources (their state does not record it)
+  --project-name NAME      the YAML program's project name (default: image-members)
+  --tool tofu|terraform    the command in the state rm lines (default: tofu)
+
+Exit codes: 0 written, 2 input that is not a state with image memberships, or usage.`;
+
+/** Parsed command line of `from-terraform`. */
+interface FromTerraformArguments {
+  stateFile?: string;
+  outDir: string;
+  acceptingProject?: string;
+  projectName?: string;
+  tool?: "tofu" | "terraform";
+}
 
 /** Parsed command line of `review`. */
 interface ReviewArguments {
@@ -47,6 +78,73 @@ function parseReviewArguments(args: string[]): ReviewArguments | "help" {
   return parsed;
 }
 
+/** `--name value` or `--name=value` at args[index]; undefined when args[index] is not --name. */
+function optionValue(args: string[], index: number, name: string): [string, number] | undefined {
+  const arg = args[index];
+  if (arg !== name && !arg.startsWith(`${name}=`)) return undefined;
+  const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : args[index + 1];
+  if (!value) throw new UsageError(`${name} needs a value`);
+  return [value, arg.includes("=") ? index : index + 1];
+}
+
+function parseFromTerraformArguments(args: string[]): FromTerraformArguments | "help" {
+  const parsed: FromTerraformArguments = { outDir: "from-terraform" };
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index];
+    if (arg === "-h" || arg === "--help") return "help";
+    const out = optionValue(args, index, "--out");
+    const accepting = optionValue(args, index, "--accepting-project");
+    const project = optionValue(args, index, "--project-name");
+    const tool = optionValue(args, index, "--tool");
+    const given = out ?? accepting ?? project ?? tool;
+    if (out) parsed.outDir = out[0];
+    if (accepting) parsed.acceptingProject = accepting[0];
+    if (project) parsed.projectName = project[0];
+    if (tool) {
+      if (tool[0] !== "tofu" && tool[0] !== "terraform") {
+        throw new UsageError(`--tool must be tofu or terraform, not ${tool[0]}`);
+      }
+      parsed.tool = tool[0];
+    }
+    if (given) {
+      index = given[1];
+    } else if (arg.startsWith("-") && arg !== "-") {
+      throw new UsageError(`unknown option ${arg}`);
+    } else if (parsed.stateFile !== undefined) {
+      throw new UsageError("give one state file");
+    } else {
+      parsed.stateFile = arg;
+    }
+  }
+  if (parsed.stateFile === undefined) throw new UsageError("from-terraform needs a state file");
+  return parsed;
+}
+
+/** Writes the hand-over files into the output folder and prints the steps. */
+function runFromTerraform(args: FromTerraformArguments): number {
+  const text = readInput(args.stateFile, "the state");
+  let handover;
+  try {
+    handover = fromTerraform(text, {
+      origin: args.stateFile === "-" ? "standard input" : path.basename(args.stateFile!),
+      ...(args.acceptingProject ? { acceptingProject: args.acceptingProject } : {}),
+      ...(args.projectName ? { projectName: args.projectName } : {}),
+      ...(args.tool ? { tool: args.tool } : {}),
+      outDir: args.outDir,
+    });
+  } catch (error) {
+    if (!(error instanceof TerraformInputError)) throw error;
+    process.stderr.write(`from-terraform: ${error.message}\n`);
+    return exitCodes.badInput;
+  }
+  fs.mkdirSync(args.outDir, { recursive: true });
+  for (const [name, content] of Object.entries(handover.files)) {
+    fs.writeFileSync(path.join(args.outDir, name), content);
+  }
+  process.stdout.write(handover.guide);
+  return exitCodes.ok;
+}
+
 function readInput(file: string | undefined, what: string): string {
   try {
     return fs.readFileSync(file === undefined || file === "-" ? 0 : file, "utf8");
@@ -63,6 +161,14 @@ function main(argv: string[]): number {
     return exitCodes.ok;
   }
   try {
+    if (command === "from-terraform") {
+      const args = parseFromTerraformArguments(rest);
+      if (args === "help") {
+        process.stdout.write(`${usage}\n`);
+        return exitCodes.ok;
+      }
+      return runFromTerraform(args);
+    }
     if (command !== "review") {
       throw new UsageError(command ? `unknown command ${command}` : "no command given");
     }

@@ -7,7 +7,8 @@
 # says so) and the machine's own tools (Go, Node.js 20, npm, Python).
 #
 # Usage: bash scripts/rehearse.sh [demo|test|both]   (default both; demo alone about 9 minutes)
-# Env: PIM_REHEARSAL_KEEP=true keeps the folder (clone, HOME) for a look afterwards.
+# Env: PIM_REHEARSAL_KEEP=true keeps the folder (clone, HOME) for a look afterwards. The local
+# cloud's ports must be free (stop this checkout's: scripts/local-cloud.sh down).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 what=${1:-both}
@@ -43,9 +44,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Another checkout's local cloud may hold the default ports: the rehearsal's cloud takes its own.
-export LOCAL_CLOUD_PG_PORT=${LOCAL_CLOUD_PG_PORT:-15632} LOCAL_CLOUD_KEYSTONE_PORT=${LOCAL_CLOUD_KEYSTONE_PORT:-15200}
-export LOCAL_CLOUD_GLANCE_PORT=${LOCAL_CLOUD_GLANCE_PORT:-19492}
+# A newcomer's machine runs no other local cloud, and the tests expect the default ports (one
+# of them checks that a second cloud on them is refused): another checkout's cloud must stop.
+for port in "${LOCAL_CLOUD_PG_PORT:-15432}" "${LOCAL_CLOUD_KEYSTONE_PORT:-15000}" "${LOCAL_CLOUD_GLANCE_PORT:-19292}"; do
+  if ss -Hltn "sport = :$port" | grep -q .; then
+    echo "rehearse: port $port is taken (another checkout's local cloud?); stop it first, e.g." >&2
+    echo "  bash $repo/scripts/local-cloud.sh down" >&2
+    exit 3
+  fi
+done
 
 timed() { # timed LABEL COMMAND...: run it in the clone as the newcomer, record its seconds
   local label=$1 t=$SECONDS rc=0

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The project's test command: sets up everything the tests need on a fresh machine (npm
 # dependencies, Node.js 22 and 24, the local Keystone + Glance, the Pulumi CLI), then runs the
-# suites: unit on Node.js 22 and 24, everything else on 24 (see scripts/node.sh).
+# suites: unit on Node.js 22 and 24, everything else on 24 (see scripts/node.sh). OpenTofu with
+# terraform-provider-openstack (the benchmark's peer, the Terraform handover test) is built from
+# Go modules like the Pulumi CLI (scripts/tofu.sh).
 # Each step says how long it takes the first time; later runs reuse what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,10 +46,13 @@ npx jest --selectProjects acceptance
 step "Pulumi CLI (first time: built from Go modules, about 4 minutes; then cached)"
 bash scripts/pulumi-cli.sh ensure >/dev/null
 
-step "cold setup: every setup script against a cache root that does not exist yet (Go and npm caches warm; about 70 s)"
+step "OpenTofu and terraform-provider-openstack, for the benchmark's tofu contender and the Terraform handover test (first time: built from Go modules, about 9 minutes; then cached)"
+bash scripts/tofu.sh ensure >/dev/null
+
+step "cold setup: every setup script against a cache root that does not exist yet (Go and npm caches warm; about 100 s)"
 bash tests/setup/cold-setup.sh
 
-step "benchmark smoke: N=10, this provider, its plugin and the direct-API floor (about 1 minute; the harness must not rot)"
+step "benchmark smoke: N=10, this provider, its plugin, the direct-API floor and OpenTofu (about 1 minute; the harness must not rot)"
 npm run --silent bench:smoke
 
 step "end-to-end tests under the real Pulumi engine"

@@ -4,7 +4,7 @@
 # it writes into, print its folder, and leave behind something that runs. Go's own module and
 # build caches stay warm, so the Go builds only relink; the npm cache stays warm too.
 #
-# Usage: bash tests/setup/cold-setup.sh    (part of scripts/test.sh; about 70 s)
+# Usage: bash tests/setup/cold-setup.sh    (part of scripts/test.sh; about 100 s)
 # Env: PIM_COLD_KEEP=true keeps the temporary folder for a look afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -89,6 +89,22 @@ check_actionlint() {
   say "lint-pipelines.sh: actionlint built into $bin and the pipelines pass"
 }
 
+check_tofu() {
+  local out config v
+  out=$(bash scripts/tofu.sh ensure) || { fail "tofu.sh ensure exited $?"; return; }
+  expect_dir_under "$out" "$PIM_CACHE_DIR" "tofu.sh ensure" || return
+  [ "$(bash scripts/tofu.sh bin-dir)" = "$out" ] || fail "tofu.sh bin-dir does not print $out"
+  config=$(bash scripts/tofu.sh cli-config) || { fail "tofu.sh cli-config exited $?"; return; }
+  grep -qF "\"$out\"" "$config" || fail "$config does not point dev_overrides at $out"
+  v=$(TF_CLI_CONFIG_FILE="$config" "$out/tofu" version | head -n 1) || { fail "$out/tofu version exited $?"; return; }
+  [ "$v" = "OpenTofu v1.10.6" ] || fail "$out/tofu version says '$v', not 'OpenTofu v1.10.6'"
+  # A provider started by hand says it is a plugin, and exits 1.
+  local said
+  said=$("$out/terraform-provider-openstack" 2>&1 || true)
+  case "$said" in *"This binary is a plugin"*) ;; *) fail "$out/terraform-provider-openstack does not run: $said" ;; esac
+  say "tofu.sh ensure: $out, $v, terraform-provider-openstack beside it, CLI configuration $config"
+}
+
 free_port() { # free_port FROM: the first port from FROM on that nothing listens on
   local p=$1
   while ss -Hltn "sport = :$p" | grep -q .; do p=$((p + 1)); done
@@ -120,6 +136,7 @@ check_local_cloud() {
 
 run_check "node.sh ensure 22 and 24" check_node
 run_check "pulumi-cli.sh ensure (CLI, Node.js and YAML language hosts)" check_pulumi
+run_check "tofu.sh ensure (OpenTofu and terraform-provider-openstack)" check_tofu
 run_check "lint-pipelines.sh (actionlint build)" check_actionlint
 run_check "local-cloud.sh up, env, reset (a second cloud)" check_local_cloud
 # scripts/install-examples.sh writes into examples/node_modules and node_modules, which a fresh

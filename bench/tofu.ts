@@ -1,0 +1,153 @@
+/**
+ * The `tofu` contender: what most teams use today to share images as code, OpenTofu with
+ * terraform-provider-openstack, both built from Go modules by scripts/tofu.sh (the CLI
+ * configuration's dev_overrides make `tofu init` and any registry unnecessary). The
+ * configuration declares `openstack_images_image_access_v2` with `count`, the owner's
+ * credentials come as `OS_*` variables, parallelism stays at OpenTofu's default (10).
+ *
+ * The operations, as a user runs them: up `tofu apply` (plan, then create), no-op up the same
+ * command with nothing to do (its plan reads every member back first, as OpenTofu refreshes
+ * before planning by default), preview `tofu plan`, refresh `tofu apply -refresh-only`,
+ * destroy `tofu destroy`.
+ */
+import * as os from "os";
+import { performance } from "perf_hooks";
+import { openstackProvider, tofuInstallation, TofuWorkspace } from "../tests/support/openTofu";
+import { Cloud } from "./cloud";
+import { StatefulContender } from "./engine";
+import { OpSample, StateFigures, round } from "./measure";
+import { OpName } from "./options";
+import { ProcessWatch, cpuSecondsOf, peakRssMbOf } from "./procWatch";
+
+/** The configuration: `image_ids` × `per_image` memberships, members named as bench/program names them. */
+export const tofuConfiguration = `${openstackProvider}
+provider "openstack" {}
+
+variable "image_ids" { type = list(string) }
+variable "per_image" { type = number }
+
+resource "openstack_images_image_access_v2" "member" {
+  count     = length(var.image_ids) * var.per_image
+  image_id  = var.image_ids[floor(count.index / var.per_image)]
+  member_id = format("bench-project-%03d", count.index % var.per_image)
+}
+`;
+
+/** `Apply complete! Resources: 10 added, 0 changed, 0 destroyed.` in the words of the Pulumi engine's summary. */
+export function tofuChangesOf(stdout: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const words: Record<string, string> = {
+    added: "created",
+    changed: "updated",
+    destroyed: "deleted",
+    "to add": "to create",
+    "to change": "to update",
+    "to destroy": "to delete",
+  };
+  for (const m of stdout.matchAll(
+    /(\d+) (added|changed|destroyed|to add|to change|to destroy)\b/g,
+  )) {
+    out[words[m[2]]] = Number(m[1]);
+  }
+  return out;
+}
+
+export class TofuContender implements StatefulContender {
+  readonly name = "tofu" as const;
+  private workspace?: TofuWorkspace;
+  private configured = "";
+
+  constructor(readonly cloud: Cloud) {}
+
+  private get tofu(): TofuWorkspace {
+    if (!this.workspace) throw new Error("the tofu contender was not initialised");
+    return this.workspace;
+  }
+
+  async init(): Promise<void> {
+    this.workspace = new TofuWorkspace(tofuInstallation("ensure"), this.cloud.ownerEnvironment());
+    this.tofu.write("main.tf", tofuConfiguration);
+    await this.configure([], 1);
+  }
+
+  async configure(imageIds: string[], perImage: number): Promise<void> {
+    const key = JSON.stringify([imageIds, perImage]);
+    if (key === this.configured) return;
+    this.tofu.write(
+      "bench.auto.tfvars.json",
+      JSON.stringify({ image_ids: imageIds, per_image: perImage }),
+    );
+    this.configured = key;
+  }
+
+  async measure(op: OpName): Promise<OpSample> {
+    const args: Record<OpName, string[]> = {
+      up: ["apply", "-auto-approve"],
+      noop: ["apply", "-auto-approve"],
+      preview: ["plan"],
+      refresh: ["apply", "-refresh-only", "-auto-approve"],
+      destroy: ["destroy", "-auto-approve"],
+    };
+    const provider = new ProcessWatch(/terraform-provider-openstack(\s|$)/);
+    const engine = new ProcessWatch(/^\S*tofu (apply|plan|destroy)\s/);
+    const marks = this.cloud.marks();
+    provider.start();
+    engine.start();
+    const t0 = performance.now();
+    const result = await this.tofu.run(args[op]);
+    const seconds = (performance.now() - t0) / 1000;
+    const providers = provider.stop();
+    return {
+      seconds: round(seconds),
+      ...this.cloud.countsSince(marks),
+      providerProcesses: providers.length,
+      providerPeakRssMb: peakRssMbOf(providers),
+      providerCpuSeconds: cpuSecondsOf(providers),
+      engineCpuSeconds: cpuSecondsOf(engine.stop()),
+      load1: round(os.loadavg()[0], 2),
+      changes: tofuChangesOf(result.stdout),
+    };
+  }
+
+  /**
+   * terraform.tfstate's bytes per member; one member is one instance of the counted resource
+   * (as JSON with the file's two-space indentation), its attributes what the provider decides.
+   */
+  async state(total: number): Promise<StateFigures> {
+    const text = this.tofu.read("terraform.tfstate");
+    const state = JSON.parse(text) as {
+      resources?: { type: string; instances?: { attributes?: unknown }[] }[];
+    };
+    const instances = (state.resources ?? [])
+      .filter((r) => r.type === "openstack_images_image_access_v2")
+      .flatMap((r) => r.instances ?? []);
+    const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value, null, 2));
+    const mean = (f: (i: (typeof instances)[number]) => number) =>
+      round(instances.reduce((sum, i) => sum + f(i), 0) / Math.max(instances.length, 1), 1);
+    const memberResourceBytes = mean(bytes);
+    const providerControlledBytes = mean((i) => bytes({ attributes: i.attributes }));
+    return {
+      exportBytes: Buffer.byteLength(text),
+      members: instances.length,
+      resources: instances.length,
+      bytesPerMember: round(Buffer.byteLength(text) / Math.max(total, 1), 1),
+      memberResourceBytes,
+      providerBytes: 0,
+      providerCopiesPerMember: 0,
+      distinctProviderTexts: 0,
+      providerControlledBytes,
+      engineRecordedBytes: round(memberResourceBytes - providerControlledBytes, 1),
+      exampleMember: instances[0],
+    };
+  }
+
+  async abandon(): Promise<void> {
+    await this.workspace
+      ?.run(["destroy", "-auto-approve"], { allowFailure: true })
+      .catch(() => undefined);
+  }
+
+  cleanUp(): void {
+    this.workspace?.cleanUp();
+  }
+}

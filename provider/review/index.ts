@@ -7,9 +7,11 @@ import { describeOffender, findOffenders, parseAllowList } from "./allowList";
 import { reviewPreview } from "./changes";
 import { parsePreview, ReviewInputError } from "./preview";
 import { renderReport } from "./render";
+import { ReviewSummary, summarize } from "./summary";
 
 export { ReviewInputError } from "./preview";
 export { defaultMaxChars } from "./render";
+export type { ReviewSummary } from "./summary";
 
 /** Exit codes of the command. */
 export const exitCodes = { ok: 0, badInput: 2, notAllowed: 3 } as const;
@@ -21,6 +23,8 @@ export interface ReviewOutcome {
   /** Lines for standard error. */
   messages: string[];
   exitCode: number;
+  /** The counts and offenders for automation (`--json`); absent when the input was unreadable. */
+  summary?: ReviewSummary;
 }
 
 /** Options of `reviewText`. */
@@ -58,9 +62,11 @@ export function reviewText(previewText: string, options: ReviewTextOptions = {})
       allowListName: options.allowListName,
       maxChars: options.maxChars,
     });
+    const summary = summarize(review, offenders, options.allowListName);
     if (offenders && offenders.length > 0) {
       return {
         report,
+        summary,
         messages: [
           `review: ${offenders.length} grant(s) to projects not on the allowed list:`,
           ...offenders.map((offender) => `  ${describeOffender(offender)}`),
@@ -68,7 +74,7 @@ export function reviewText(previewText: string, options: ReviewTextOptions = {})
         exitCode: exitCodes.notAllowed,
       };
     }
-    return { report, messages: [], exitCode: exitCodes.ok };
+    return { report, summary, messages: [], exitCode: exitCodes.ok };
   } catch (error) {
     if (error instanceof ReviewInputError) {
       return { report: "", messages: [`review: ${error.message}`], exitCode: exitCodes.badInput };

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The pull-request job: previews the change, writes the review report (out/review.md, for the
-# pull request's comment) and the plan main will apply (out/plan.json).
+# pull request's comment), its summary for automation (out/summary.json: counts, offenders)
+# and the plan main will apply (out/plan.json).
 # Exit 0: reviewable. Exit 3: the change grants access to a project not in
 # allowed-projects.txt (the report names it). Anything else: the preview itself failed, the
 # provider's errors in the report: among them a grant the provider refused because the project
@@ -21,4 +22,4 @@ if [ "$status" -ne 0 ]; then
   cat "$OUT_DIR/review.md" >&2
   exit "$status"
 fi
-review "$OUT_DIR/preview.json" --allowed-projects "$ALLOWED" >"$OUT_DIR/review.md"
+review "$OUT_DIR/preview.json" --allowed-projects "$ALLOWED" --json "$OUT_DIR/summary.json" >"$OUT_DIR/review.md"

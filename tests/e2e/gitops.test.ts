@@ -95,6 +95,13 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     expect(report).toContain(
       "**Allowed projects: passed.** Every project granted access is on the list (`allowed-projects.txt`).",
     );
+    // The summary the workflow labels the pull request from (image-access:grant and :revoke).
+    expect(JSON.parse(repo.read("pr-1", "summary.json"))).toMatchObject({
+      gains: 1,
+      losses: 1,
+      swaps: 0,
+      allowedProjects: { list: "allowed-projects.txt", passed: true, offenders: [] },
+    });
     showInReadme(report, { [imageId]: "golden image id", [alpha]: "alpha id", [beta]: "beta id" });
   });
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * The package's command:
- * - `pulumi-image-members review [FILE] [--allowed-projects FILE]` reads `pulumi preview --json`
- *   from FILE (or standard input) and prints the access review. Exit codes: 0 reviewed, 2
- *   unreadable input or usage, 3 a grant to a project not allowed.
+ * - `pulumi-image-members review [FILE] [--allowed-projects FILE] [--json FILE]` reads
+ *   `pulumi preview --json` from FILE (or standard input) and prints the access review (and
+ *   writes its summary for automation). Exit codes: 0 reviewed, 2 unreadable input or usage,
+ *   3 a grant to a project not allowed.
  * - `pulumi-image-members from-terraform STATE [--out DIR]` writes the files that hand the image
  *   memberships of a Terraform/OpenTofu state over to Pulumi. Exit codes: 0 written, 2 input
  *   it cannot use or usage.
@@ -13,13 +14,15 @@ import * as path from "path";
 import { fromTerraform, TerraformInputError } from "./migrate";
 import { exitCodes, reviewText } from "./review";
 
-const usage = `Usage: pulumi-image-members review [FILE] [--allowed-projects FILE]
+const usage = `Usage: pulumi-image-members review [FILE] [--allowed-projects FILE] [--json FILE]
 
 Reads the output of \`pulumi preview --json\` (FILE, or standard input when FILE is
 missing or "-") and prints a Markdown report of who gains and loses access to which image.
 
   --allowed-projects FILE  one project id per line (# comments): exit 3 when the change
                            grants access to a project not listed
+  --json FILE              also write a summary for automation: counts of gains,
+                           losses, swaps, acceptance and drift changes, and offenders
   -h, --help               this help
 
 Exit codes: 0 reviewed ("No access changes" when none of this package's resources
@@ -56,6 +59,7 @@ interface FromTerraformArguments {
 interface ReviewArguments {
   previewFile?: string;
   allowListFile?: string;
+  jsonFile?: string;
 }
 
 class UsageError extends Error {}
@@ -69,6 +73,10 @@ function parseReviewArguments(args: string[]): ReviewArguments | "help" {
       const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : args[++index];
       if (!value) throw new UsageError("--allowed-projects needs a file name");
       parsed.allowListFile = value;
+    } else if (arg === "--json" || arg.startsWith("--json=")) {
+      const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : args[++index];
+      if (!value) throw new UsageError("--json needs a file name");
+      parsed.jsonFile = value;
     } else if (arg.startsWith("-") && arg !== "-") {
       throw new UsageError(`unknown option ${arg}`);
     } else if (parsed.previewFile !== undefined) {
@@ -183,7 +191,13 @@ function main(argv: string[]): number {
       args.allowListFile === undefined
         ? undefined
         : readInput(args.allowListFile, "the allowed projects file");
-    const outcome = reviewText(readInput(args.previewFile, "the preview"), { allowList });
+    const outcome = reviewText(readInput(args.previewFile, "the preview"), {
+      allowList,
+      allowListName: args.allowListFile,
+    });
+    if (args.jsonFile !== undefined && outcome.summary !== undefined) {
+      fs.writeFileSync(args.jsonFile, `${JSON.stringify(outcome.summary, null, 2)}\n`);
+    }
     process.stdout.write(outcome.report);
     for (const message of outcome.messages) process.stderr.write(`${message}\n`);
     return outcome.exitCode;

@@ -25,12 +25,18 @@ shellcheck -x "$example"/ci/*.sh
 node -e '
   const yaml = require("js-yaml");
   const ci = yaml.load(require("fs").readFileSync(process.argv[1], "utf8"));
-  const want = { review: "ci/pull-request.sh", apply: "ci/main.sh", drift: "ci/drift.sh" };
-  for (const [job, script] of Object.entries(want)) {
+  const want = {
+    review: ["ci/pull-request.sh", "ci/gitlab-note.sh", "ci/labels.sh gitlab"],
+    apply: ["ci/main.sh"],
+    drift: ["ci/drift.sh"],
+  };
+  for (const [job, scripts] of Object.entries(want)) {
     const lines = (ci[job] && ci[job].script) || [];
-    if (!lines.some((l) => String(l).includes(script))) {
-      console.error(`lint-pipelines: .gitlab-ci.yml job ${job} does not run ${script}`);
-      process.exit(1);
+    for (const script of scripts) {
+      if (!lines.some((l) => String(l).includes(script))) {
+        console.error(`lint-pipelines: .gitlab-ci.yml job ${job} does not run ${script}`);
+        process.exit(1);
+      }
     }
   }
 ' "$example/.gitlab-ci.yml"

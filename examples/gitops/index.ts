@@ -19,7 +19,13 @@ const images = config.requireObject<Record<string, SharedImage>>("images");
 
 export const members = Object.fromEntries(
   Object.entries(images).map(([name, image]) => {
-    const shared = new ImageMembers(name, { imageId: image.imageId, projects: image.projects });
+    // exclusive: a project granted access outside this repository (by hand) is drift, which the
+    // drift job reports, and the next update after a refresh removes.
+    const shared = new ImageMembers(name, {
+      imageId: image.imageId,
+      projects: image.projects,
+      exclusive: true,
+    });
     return [name, shared.members];
   }),
 );

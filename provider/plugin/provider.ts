@@ -9,7 +9,8 @@
  * the provider's config (its `Configure` ignores it, so the `openstack:*` stack config never
  * arrives; credentials come from `OS_*`, clouds.yaml, or a resource's `cloud` input), and a
  * per-property `detailedDiff` (its `Diff` forwards `changes`, `replaces` and
- * `deleteBeforeReplace` only).
+ * `deleteBeforeReplace` only). The `imagemembers:*` project rules do arrive, through the
+ * environment the engine starts the plugin with (./config.ts, applied in ./main.ts).
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type * as provider from "@pulumi/pulumi/provider";

@@ -44,8 +44,11 @@ export type AccessChange =
       type: "drift";
       image: Shown;
       project: ProjectView;
-      /** `deleted`: gone outside Pulumi; `status`: its status was changed outside Pulumi. */
-      what: "deleted" | "status";
+      /**
+       * `deleted`: gone outside Pulumi; `status`: its status was changed outside Pulumi;
+       * `granted`: a member nobody declared, read by the refresh of an `exclusive` resource.
+       */
+      what: "deleted" | "status" | "granted";
       before: Shown;
       after: Shown;
       source: ResourceRef;
@@ -306,7 +309,23 @@ function imageMembersDrift(
       changes.push(...statusDrift(ref, grant.image, grant.project, grant.status, current.status));
     }
   }
-  return changes;
+  return [...changes, ...grantedOutside(ref, before, now)];
+}
+
+/** Members the refresh read that state did not have: only an `exclusive` resource reads them. */
+function grantedOutside(ref: ResourceRef, before: ResourceState, now: Grant[]): AccessChange[] {
+  const had = new Set(grantsOf(ref, before, "old").grants.map((g) => knownKey(g.project.id)));
+  return now
+    .filter((grant) => !had.has(knownKey(grant.project.id)))
+    .map((grant) => ({
+      type: "drift",
+      image: grant.image,
+      project: grant.project,
+      what: "granted",
+      before: absent,
+      after: grant.status,
+      source: ref,
+    }));
 }
 
 function statusDrift(

@@ -9,9 +9,11 @@ import { parsePreview, Preview, ReviewInputError } from "./preview";
 import { stackType } from "./steps";
 import { parseUrn } from "./urn";
 import { renderReport } from "./render";
+import { ReviewSummary, summarize } from "./summary";
 
 export { ReviewInputError } from "./preview";
 export { defaultMaxChars } from "./render";
+export type { ReviewSummary } from "./summary";
 
 /** Exit codes of the command. */
 export const exitCodes = { ok: 0, badInput: 2, notAllowed: 3 } as const;
@@ -23,12 +25,16 @@ export interface ReviewOutcome {
   /** Lines for standard error. */
   messages: string[];
   exitCode: number;
+  /** The counts and offenders for automation (`--json`); absent when the input was unreadable. */
+  summary?: ReviewSummary;
 }
 
 /** Options of `reviewText`. */
 export interface ReviewTextOptions {
   /** The text of the `--allowed-projects` file, when one was given. */
   allowList?: string;
+  /** That file's name as the report states it ("which list it checked"). */
+  allowListName?: string;
   maxChars?: number;
 }
 
@@ -81,10 +87,16 @@ export function reviewText(previewText: string, options: ReviewTextOptions = {})
       options.allowList === undefined
         ? undefined
         : findOffenders(review.changes, parseAllowList(options.allowList));
-    const report = renderReport(review, { offenders, maxChars: options.maxChars });
+    const report = renderReport(review, {
+      offenders,
+      allowListName: options.allowListName,
+      maxChars: options.maxChars,
+    });
+    const summary = summarize(review, offenders, options.allowListName);
     if (offenders && offenders.length > 0) {
       return {
         report,
+        summary,
         messages: [
           `review: ${offenders.length} grant(s) to projects not on the allowed list:`,
           ...offenders.map((offender) => `  ${describeOffender(offender)}`),
@@ -92,7 +104,7 @@ export function reviewText(previewText: string, options: ReviewTextOptions = {})
         exitCode: exitCodes.notAllowed,
       };
     }
-    return { report, messages: [], exitCode: exitCodes.ok };
+    return { report, summary, messages: [], exitCode: exitCodes.ok };
   } catch (error) {
     if (error instanceof ReviewInputError) {
       return { report: "", messages: [`review: ${error.message}`], exitCode: exitCodes.badInput };

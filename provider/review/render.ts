@@ -17,6 +17,8 @@ const offendersNamedInReport = 20;
 export interface RenderOptions {
   /** The allow-list gate's result; undefined when no allow-list was given. */
   offenders?: Offender[];
+  /** Which list the gate checked (its file name), said in the report. */
+  allowListName?: string;
   maxChars?: number;
 }
 
@@ -34,7 +36,7 @@ const sectionTitles: [ChangeType, string][] = [
 /** Renders the review as Markdown no longer than `maxChars` characters. */
 export function renderReport(review: Review, options: RenderOptions = {}): string {
   const maxChars = options.maxChars ?? defaultMaxChars;
-  const summary = renderSummary(review, options.offenders);
+  const summary = renderSummary(review, options.offenders, options.allowListName);
   const images = groupByImage(review.changes);
   const detail: string[] = [];
   let used = summary.length;
@@ -67,7 +69,11 @@ function countOf(review: Review, type: ChangeType): number {
   return review.changes.filter((change) => change.type === type).length;
 }
 
-function renderSummary(review: Review, offenders: Offender[] | undefined): string {
+function renderSummary(
+  review: Review,
+  offenders: Offender[] | undefined,
+  listName: string | undefined,
+): string {
   const images = new Set(review.changes.map((change) => imageKey(change.image))).size;
   const counts = [
     plural(countOf(review, "gain"), "project gains access", "projects gain access"),
@@ -91,7 +97,7 @@ function renderSummary(review: Review, offenders: Offender[] | undefined): strin
     );
   }
   lines.push("", ...attentionLines(review), `Everything else: ${otherSummary(review)}.`);
-  if (offenders) lines.push("", ...gateLines(offenders));
+  if (offenders) lines.push("", ...gateLines(offenders, listName));
   lines.push("");
   return lines.join("\n");
 }
@@ -140,12 +146,13 @@ function otherSummary(review: Review): string {
     : `${ops.join(", ")} (steps that change no image access); ${unchanged}`;
 }
 
-function gateLines(offenders: Offender[]): string[] {
+function gateLines(offenders: Offender[], listName: string | undefined): string[] {
+  const list = listName === undefined ? "the list" : `the list (\`${listName}\`)`;
   if (offenders.length === 0) {
-    return ["**Allowed projects: passed.** Every project granted access is on the list."];
+    return [`**Allowed projects: passed.** Every project granted access is on ${list}.`];
   }
   const lines = [
-    `**Allowed projects: failed.** ${plural(offenders.length, "grant goes", "grants go")} to a project not on the list:`,
+    `**Allowed projects: failed.** ${plural(offenders.length, "grant goes", "grants go")} to a project not on ${list}:`,
     "",
     ...offenders.slice(0, offendersNamedInReport).map((o) => `- ${describeOffender(o)}`),
   ];
@@ -265,7 +272,9 @@ function describeChange(change: AccessChange): string {
     case "drift":
       return change.what === "deleted"
         ? `${describeProject(change.project)}: deleted outside Pulumi${wasStatus(change.before)} — ${source}`
-        : `${describeProject(change.project)}: status changed to ${describeStatus(change.after)} outside Pulumi${wasStatus(change.before)} — ${source}`;
+        : change.what === "granted"
+          ? `${describeProject(change.project)}: **granted outside Pulumi** (status ${describeStatus(change.after)}; the resource is exclusive: an update after a refresh removes it) — ${source}`
+          : `${describeProject(change.project)}: status changed to ${describeStatus(change.after)} outside Pulumi${wasStatus(change.before)} — ${source}`;
     case "opaque":
       return `the project list is ${opacityText[change.what]}: who gains or loses access cannot be shown — ${source}`;
   }

@@ -4,8 +4,10 @@
  * request that removes one project and adds another (preview, review report, gate, saved
  * plan), the report checked against what Glance holds after the merge, main applying exactly
  * the reviewed plan and refusing one that no longer matches, drift caught by the scheduled
- * job, a disallowed project failing the gate, two runs on one stack at once, a pull request
- * that only edits a README (no access change: the job passes), and `projects: null` refused.
+ * job, a disallowed project refused by the provider reading the gate's own allowed-projects.txt
+ * (in the pipeline and on a laptop), two runs on one stack at once, a pull request that only
+ * edits a README (no access change: the job passes), `projects: null` refused, and a project
+ * granted by hand on an `exclusive` image: caught by the drift job, then removed.
  */
 import * as fs from "fs";
 import * as yaml from "js-yaml";
@@ -92,6 +94,16 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     expect(report).not.toContain(alpha);
     expect(report).not.toContain("gitops-e2e-passphrase");
     expect(report).not.toContain(cloud.identities.owner.password);
+    expect(report).toContain(
+      "**Allowed projects: passed.** Every project granted access is on the list (`allowed-projects.txt`).",
+    );
+    // The summary the workflow labels the pull request from (image-access:grant and :revoke).
+    expect(JSON.parse(repo.read("pr-1", "summary.json"))).toMatchObject({
+      gains: 1,
+      losses: 1,
+      swaps: 0,
+      allowedProjects: { list: "allowed-projects.txt", passed: true, offenders: [] },
+    });
     showInReadme(report, { [imageId]: "golden image id", [alpha]: "alpha id", [beta]: "beta id" });
   });
 
@@ -157,14 +169,42 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     expect(text).toMatch(/rejected outside Pulumi/);
   });
 
-  test("6. a project not on the allow-list fails the gate, named in the report", async () => {
+  test("6. a project not on the allow-list: the provider, reading the gate's own file, refuses the preview, and a laptop's up; named in the report, nothing changed", async () => {
+    const before = await owner.memberIds(imageId);
     await repo.git("checkout", "-q", "-b", "share-with-stranger");
     await repo.config("images.golden.projects.stranger", "not-an-allowed-project");
     await repo.commit("golden: a stranger");
+    const refusal =
+      "project not-an-allowed-project is not on the allowed list, " +
+      `imagemembers:allowedProjectsFile (${fs.realpathSync(repo.dir)}/allowed-projects.txt)`;
     const job = await repo.job("pull-request", "pr-3");
-    expect(job.code).toBe(3);
-    expect(job.output).toContain("not-an-allowed-project");
-    expect(repo.read("pr-3", "review.md")).toContain("not-an-allowed-project");
+    expect(job.code).not.toBe(0);
+    expect(job.output).toContain(refusal);
+    const text = repo.read("pr-3", "review.md");
+    console.log(`review report of a refused pull request:\n${text}`);
+    expect(text).toContain("**The preview failed: nothing from this change can be applied.**");
+    expect(text).toContain(refusal);
+    // Whoever runs the program with the owner's credentials, the same file says no.
+    const laptop = await repo.run("pulumi", ["up", "--yes", "--stack", repo.stack]);
+    expect(laptop.code).not.toBe(0);
+    expect(laptop.output).toContain(refusal);
+    expect(await owner.memberIds(imageId)).toEqual(before);
+    await repo.git("checkout", "-q", "main");
+  });
+
+  test("6b. the pull-request job refuses to run when the provider would read another list than its gate", async () => {
+    await repo.git("checkout", "-q", "-b", "another-list");
+    const manifest = path.join(repo.dir, "Pulumi.yaml");
+    fs.writeFileSync(
+      manifest,
+      fs.readFileSync(manifest, "utf8").replace(/allowed-projects\.txt\s*$/, "everyone.txt\n"),
+    );
+    await repo.commit("the provider reads everyone.txt");
+    const job = await repo.job("pull-request", "pr-other-list");
+    expect(job.code).not.toBe(0);
+    expect(job.output).toContain(
+      "imagemembers:allowedProjectsFile is 'everyone.txt' (relative to '.'), not this repository's allowed-projects.txt",
+    );
     await repo.git("checkout", "-q", "main");
   });
 
@@ -264,6 +304,36 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     expect(fs.existsSync(repo.out("projects-null", "plan.json"))).toBe(false);
     expect(await owner.memberIds(imageId)).toEqual([alpha, gamma, delta, epsilon].sort());
     await repo.git("checkout", "-q", "main");
+  });
+
+  test("10. exclusive: a project granted by hand fails the drift job, named; refreshed, reviewed and applied, it is removed; other images untouched", async () => {
+    const { alpha, gamma, delta, epsilon } = ids();
+    const byHand = "gitops-granted-by-hand";
+    const otherImage = await owner.createImage();
+    await owner.addMember(imageId, byHand);
+    await owner.addMember(otherImage, byHand);
+
+    const drift = await repo.job("drift", "granted-by-hand");
+    expect(drift.code).not.toBe(0);
+    const text = repo.read("granted-by-hand", "drift.md");
+    console.log(`drift report of a member granted by hand:\n${text}`);
+    expect(text).toContain(
+      `- \`${byHand}\`: **granted outside Pulumi** (status pending; the resource is exclusive: an update after a refresh removes it) — ImageMembers \`golden\``,
+    );
+
+    // The remedy: state learns of it, and the next reviewed run removes it.
+    await repo.must("pulumi", ["refresh", "--yes", "--skip-preview", "--stack", repo.stack]);
+    expect((await repo.job("pull-request", "remove-by-hand")).code).toBe(0);
+    const review = repo.read("remove-by-hand", "review.md");
+    expect(review).toContain(
+      `- \`${byHand}\` — pending: had not accepted it yet — ImageMembers \`golden\``,
+    );
+    expect(
+      (await repo.job("main", "remove-by-hand", [repo.out("remove-by-hand", "plan.json")])).code,
+    ).toBe(0);
+    expect(await owner.memberIds(imageId)).toEqual([alpha, gamma, delta, epsilon].sort());
+    expect(await owner.memberIds(otherImage)).toEqual([byHand]);
+    expect((await repo.job("drift", "after-removal")).code).toBe(0);
   });
 });
 

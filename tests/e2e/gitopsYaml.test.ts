@@ -60,13 +60,16 @@ describe("GitOps, YAML variant: the same jobs, review report and saved plan", ()
     alpha: cloud.identities.consumer1.projectId,
     beta: cloud.identities.consumer2.projectId,
     gamma: "gitops-project-gamma", // as in gitops.test.ts, whose report the README shows
+    // Allowed, so that what refuses the unreviewed edit adding it is the plan, not the list.
+    delta: "gitops-project-delta",
   });
 
   /** Edits the program's projects map as a pull request does, keeping the rest of the file. */
   function setProjects(projects: Record<string, string>): void {
     const file = repo.programFile("Pulumi.yaml");
     const program = yaml.load(fs.readFileSync(file, "utf8")) as Program;
-    program.resources[RESOURCE]!.properties = { imageId, projects };
+    const resource = program.resources[RESOURCE]!;
+    resource.properties = { ...resource.properties, imageId, projects }; // exclusive stays
     fs.writeFileSync(file, yaml.dump(program, { lineWidth: 100 }));
   }
 
@@ -76,10 +79,10 @@ describe("GitOps, YAML variant: the same jobs, review report and saved plan", ()
     imageId = await owner.createImage();
     repo = new PipelineRepo(postgresBackendUrl(), cloud.identities.owner, { programDir: "yaml" });
     repo.install();
-    const { alpha, beta, gamma } = ids();
+    const { alpha, beta, gamma, delta } = ids();
     fs.writeFileSync(
       `${repo.dir}/allowed-projects.txt`,
-      `# the projects this team may share with\n${[alpha, beta, gamma].join("\n")}\n`,
+      `# the projects this team may share with\n${[alpha, beta, gamma, delta].join("\n")}\n`,
     );
     await repo.git("init", "-q", "-b", "main");
     await repo.pulumi(["stack", "init", repo.stack]);
@@ -180,7 +183,7 @@ describe("GitOps, YAML variant: the same jobs, review report and saved plan", ()
       "swap-beta-for-gamma",
     );
     // The program edited after the review: the YAML host's plan is enforced, nothing applied.
-    setProjects({ alpha, gamma, delta: "gitops-project-delta" });
+    setProjects({ alpha, gamma, delta: ids().delta });
     const refused = await repo.job("main", "pr-1", [repo.out("pr-1", "plan.json")]);
     expect(refused.code).not.toBe(0);
     const errors = refused.output.split("\n").filter((l) => /error:|violates plan/.test(l));

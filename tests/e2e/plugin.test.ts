@@ -14,18 +14,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { writeCloudsYaml } from "../support/cloudsYaml";
+import { throughKeystone, writeCloudsYaml } from "../support/cloudsYaml";
 import { projectRoot } from "../support/childProcess";
 import { runAll } from "../support/cleanup";
-import { CountingProxy } from "../support/countingProxy";
+import { CountingProxy, startCloudProxies } from "../support/countingProxy";
 import { PulumiProject } from "../support/pulumiEngine";
-import {
-  CloudFile,
-  GlanceDriver,
-  IdentityFile,
-  loadCloudFile,
-  stackConfigOf,
-} from "../support/realCloud";
+import { CloudFile, GlanceDriver, loadCloudFile, stackConfigOf } from "../support/realCloud";
 
 jest.setTimeout(600_000);
 
@@ -78,25 +72,14 @@ let glance: CountingProxy;
 beforeAll(async () => {
   cloud = loadCloudFile();
   owner = new GlanceDriver(cloud, cloud.identities.owner);
-  glance = new CountingProxy(cloud.glanceUrl);
-  await glance.start();
-  keystone = new CountingProxy(cloud.keystoneUrl);
-  await keystone.start();
-  // Keystone's catalog sends the plugin to Glance through the proxy too.
-  keystone.rewrites = [[cloud.glanceUrl, glance.url]];
+  ({ keystone, glance } = await startCloudProxies(cloud));
 });
 
 afterAll(() => runAll([() => owner?.cleanUp(), () => glance?.stop(), () => keystone?.stop()]));
 
 /** clouds.yaml for every identity, authenticating through the counting Keystone proxy. */
 function proxiedCloudsYaml(dir: string): (name: string) => Record<string, string> {
-  const identities = Object.fromEntries(
-    Object.entries(cloud.identities).map(([name, identity]): [string, IdentityFile] => [
-      name,
-      { ...identity, authUrl: identity.authUrl.replace(cloud.keystoneUrl, keystone.url) },
-    ]),
-  );
-  return writeCloudsYaml({ ...cloud, identities } as CloudFile, dir);
+  return writeCloudsYaml(throughKeystone(cloud, keystone.url), dir);
 }
 
 function authentications(): number {

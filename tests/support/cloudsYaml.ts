@@ -110,3 +110,14 @@ export function useCloudsYaml(dir: string): () => void {
     }
   };
 }
+
+/** The same identities authenticating at `keystoneUrl` (a counting proxy) instead. */
+export function throughKeystone(cloud: CloudFile, keystoneUrl: string): CloudFile {
+  const identities = Object.fromEntries(
+    Object.entries(cloud.identities).map(([name, identity]) => [
+      name,
+      { ...identity, authUrl: identity.authUrl.replace(cloud.keystoneUrl, keystoneUrl) },
+    ]),
+  );
+  return { ...cloud, identities } as CloudFile;
+}

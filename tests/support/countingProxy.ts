@@ -93,3 +93,19 @@ export class CountingProxy {
     this.agent.destroy();
   }
 }
+
+/**
+ * Counting proxies in front of Keystone and Glance; Keystone's catalog is rewritten so that
+ * clients following it reach Glance through its proxy too.
+ */
+export async function startCloudProxies(cloud: {
+  keystoneUrl: string;
+  glanceUrl: string;
+}): Promise<{ keystone: CountingProxy; glance: CountingProxy }> {
+  const glance = new CountingProxy(cloud.glanceUrl);
+  await glance.start();
+  const keystone = new CountingProxy(cloud.keystoneUrl);
+  await keystone.start();
+  keystone.rewrites = [[cloud.glanceUrl, glance.url]];
+  return { keystone, glance };
+}

@@ -1,4 +1,4 @@
-import { ImageMemberProvider } from "../../provider";
+import { ImageMemberProvider, ImageMembersProvider } from "../../provider";
 import { FakeCloud } from "./fakeCloud";
 
 /** A stack config as `configure` receives it. */
@@ -38,6 +38,16 @@ export async function configuredProvider(
   extra: Record<string, string> = {},
 ) {
   const provider = new ImageMemberProvider();
+  await provider.configure(passwordConfig(cloud, projectName, extra));
+  return provider;
+}
+
+export async function configuredMembersProvider(
+  cloud: FakeCloud,
+  projectName = "owner",
+  extra: Record<string, string> = {},
+) {
+  const provider = new ImageMembersProvider();
   await provider.configure(passwordConfig(cloud, projectName, extra));
   return provider;
 }

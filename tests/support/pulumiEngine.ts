@@ -143,6 +143,16 @@ export class PulumiProject {
     ]);
   }
 
+  removeConfig(key: string, options: { path?: boolean } = {}): Promise<CommandResult> {
+    return this.run([
+      "config",
+      "rm",
+      ...this.stackArgs(),
+      ...(options.path ? ["--path"] : []),
+      key,
+    ]);
+  }
+
   private stackArgs(): string[] {
     return ["--stack", this.stack, "--config-file", this.configFile];
   }

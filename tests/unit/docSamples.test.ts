@@ -40,7 +40,10 @@ test("the README's GitOps sample is the review of its pull request: beta (accept
       newState: state("ImageMembers", { imageId, projects: { alpha, gamma } }),
     },
   ]);
-  const outcome = reviewText(pullRequest, { allowList: `${alpha}\n${gamma}\n` });
+  const outcome = reviewText(pullRequest, {
+    allowList: `${alpha}\n${gamma}\n`,
+    allowListName: "allowed-projects.txt", // as ci/pull-request.sh gives it
+  });
   expect(outcome.exitCode).toBe(0);
   expect(readSample(gitopsSample)).toBe(outcome.report.trim());
 });

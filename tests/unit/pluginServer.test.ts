@@ -92,7 +92,15 @@ describe("the provider plugin process (bin/pulumi-resource-imagemembers)", () =>
     // The TypeScript-only `accept` of ImageMembers is not an input of the plugin resource.
     expect(
       Object.keys(schema.resources["imagemembers:index:ImageMembers"].inputProperties),
-    ).toEqual(["imageId", "projects", "memberIds", "region", "adoptExisting", "cloud"]);
+    ).toEqual([
+      "imageId",
+      "projects",
+      "memberIds",
+      "region",
+      "adoptExisting",
+      "cloud",
+      "exclusive",
+    ]);
   });
 
   test("check refuses bad input with the dynamic resource's very failures, before any request", async () => {

@@ -3,6 +3,7 @@ import { Settings } from "../../identity/settings";
 import { connect, Connection, stackSettingsOf } from "./connection";
 import { describeIdentity, Identity } from "./identity";
 import { refuseProjectSwitch } from "./managingProject";
+import { LoadedRules, loadProjectRules, noRules, pulumiProjectDir } from "./allowedProjects";
 
 const hooks = ["diff", "create", "read", "update", "delete"] as const;
 
@@ -18,6 +19,13 @@ export abstract class ConfiguredProvider {
    * @internal
    */
   protected stackSettings?: Settings;
+
+  /**
+   * The `imagemembers:*` project rules every grant obeys (./allowedProjects.ts), set by
+   * `configure` (or, in the plugin, by `useProjectRules`).
+   * @internal
+   */
+  protected projectRules: LoadedRules = noRules;
 
   constructor() {
     // Every failure of a resource that names a `cloud` says whose credentials were used, in
@@ -44,6 +52,15 @@ export abstract class ConfiguredProvider {
   /** Called by the engine once per provider process with the stack config, before any other hook. */
   async configure(request: dynamic.ConfigureRequest): Promise<void> {
     this.stackSettings = stackSettingsOf(request);
+    this.useProjectRules(loadProjectRules((key) => request.config.get(key), pulumiProjectDir));
+  }
+
+  /**
+   * Sets the project rules: for the plugin, whose server never hands it the config.
+   * @internal
+   */
+  useProjectRules(rules: LoadedRules): void {
+    this.projectRules = rules;
   }
 
   /**

@@ -19,6 +19,7 @@ import { MemberRef, memberRefOf, resourceId } from "../common/memberRef";
 import { checkCloud } from "../common/identity";
 import { Connection } from "../common/connection";
 import { nothingToImport } from "../common/importing";
+import { checkGrants, enforceGrants } from "../common/allowedProjects";
 
 /** The inputs of an `ImageMember` as the engine hands them to the provider. */
 export interface ImageMemberInputs {
@@ -74,6 +75,9 @@ export class ImageMemberProvider
         checkRegion(news.region),
         checkOptionalBoolean(news.adoptExisting, "adoptExisting"),
         checkCloud(news.cloud),
+        ...checkGrants(this.projectRules, news.imageId, [
+          { property: "memberId", memberId: news.memberId },
+        ]),
       ),
     };
   }
@@ -106,6 +110,7 @@ export class ImageMemberProvider
 
   async create(inputs: ImageMemberInputs): Promise<dynamic.CreateResult<ImageMemberOutputs>> {
     const ref = refOf(inputs);
+    enforceGrants(this.projectRules, ref.imageId, [ref.memberId]);
     const connection = await this.connect(
       inputs,
       `Cannot share image ${ref.imageId} with project ${ref.memberId}`,

@@ -97,3 +97,26 @@ export function listAsProjects(name: string, ids: unknown): Record<string, strin
 function eachItsOwnLabel(ids: string[]): ProjectsByLabel {
   return Object.fromEntries(ids.map((id) => [id, id]));
 }
+
+/**
+ * Each project the inputs grant access to, under the property `check` names it by: from the
+ * form in force (projectsForm.ts), so the allowed-projects rule reads exactly the list the
+ * provider acts on. A refused or missing form grants nothing (check refuses it anyway).
+ */
+export function grantedProjects(
+  inputs: ImageMembersInputs,
+): { property: string; memberId: unknown }[] {
+  const inForce = projectsInForce(inputs);
+  if (inForce.form === "projects") {
+    const projects = inForce.value;
+    if (projects === null || typeof projects !== "object" || Array.isArray(projects)) return [];
+    return Object.entries(projects).map(([label, id]) => ({
+      property: `projects.${label}`,
+      memberId: id,
+    }));
+  }
+  if (inForce.form === "memberIds" && Array.isArray(inForce.value)) {
+    return inForce.value.map((id, index) => ({ property: `memberIds[${index}]`, memberId: id }));
+  }
+  return [];
+}

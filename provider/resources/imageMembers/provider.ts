@@ -12,6 +12,7 @@ import { notFoundVerdict } from "../common/notFound";
 import { keptInState } from "../common/partialFailure";
 import { addMembers, Failure, memberOf, removeMembers } from "./batch";
 import { checkCloud } from "../common/identity";
+import { checkGrants, enforceGrants } from "../common/allowedProjects";
 import {
   count,
   describeIds,
@@ -26,7 +27,14 @@ import {
   unsettledStatus,
 } from "./types";
 import { checkProjects } from "./validation";
-import { labelled, normaliseInputs, projectsOf, sameLabels, wantedProjects } from "./projects";
+import {
+  grantedProjects,
+  labelled,
+  normaliseInputs,
+  projectsOf,
+  sameLabels,
+  wantedProjects,
+} from "./projects";
 
 export type { ImageMembersInputs, ImageMembersMember, ImageMembersOutputs } from "./types";
 export { memberConcurrency, unsettledStatus } from "./types";
@@ -51,7 +59,9 @@ export class ImageMembersProvider
         ...checkProjects(news),
         checkRegion(news.region),
         checkOptionalBoolean(news.adoptExisting, "adoptExisting"),
+        checkOptionalBoolean(news.exclusive, "exclusive"),
         checkCloud(news.cloud),
+        ...checkGrants(this.projectRules, news.imageId, grantedProjects(news)),
       ),
     };
   }
@@ -90,7 +100,8 @@ export class ImageMembersProvider
           had.map((m) => m.memberId),
           [...wanted.keys()],
         ) ||
-        !sameLabels(had, wanted),
+        !sameLabels(had, wanted) ||
+        (olds.exclusive === true) !== (news.exclusive === true),
       replaces: [],
       deleteBeforeReplace: false,
     };
@@ -100,6 +111,7 @@ export class ImageMembersProvider
     const imageId = inputs.imageId;
     const labels = wantedProjects(inputs) ?? new Map<string, string>();
     const wanted = [...labels.keys()];
+    enforceGrants(this.projectRules, imageId, wanted);
     const headline = `Cannot share image ${imageId} with ${count(wanted.length, "project")}`;
     const connection = await this.connect(inputs, headline);
     const adopt = inputs.adoptExisting === true || adoptExistingForThisRun();
@@ -155,14 +167,15 @@ export class ImageMembersProvider
       throw explainOtherFailure(error, headline, { imageId, memberId: describeIds(had) });
     }
     // Members in Glance that state does not have are not ours (another stack's, made by hand):
-    // they are neither adopted nor reported as drift. An import (`pulumi import` of the
-    // plugin's resource: no state at all yet) takes every member the image has.
-    const importing = props.members === undefined;
+    // they are neither adopted nor reported as drift, unless the resource is `exclusive`: then
+    // they are, and the next update removes them. An import (`pulumi import` of the plugin's
+    // resource: no state at all yet) takes every member the image has.
+    const everyMember = props.members === undefined || props.exclusive === true;
     const ours = new Set(had.map((m) => m.memberId));
     const outs = outputsOf(
       imageId,
       props,
-      listed.filter((m) => importing || ours.has(m.memberId)).map(memberOf),
+      listed.filter((m) => everyMember || ours.has(m.memberId)).map(memberOf),
       props.managingProjectId,
       new Map(had.map((m) => [m.memberId, m.name ?? m.memberId])),
     );
@@ -175,6 +188,7 @@ export class ImageMembersProvider
         projects: projectsOf(outs.members),
         ...(outs.region ? { region: outs.region } : {}),
         ...(outs.cloud ? { cloud: outs.cloud } : {}),
+        ...(outs.exclusive ? { exclusive: true } : {}),
       } as unknown as ImageMembersOutputs,
     };
   }
@@ -199,6 +213,7 @@ export class ImageMembersProvider
     const keptIds = new Set(kept.map((m) => m.memberId));
     const toRemove = had.filter((m) => !wantedSet.has(m.memberId)).map((m) => m.memberId);
     const toAdd = wanted.filter((m) => !keptIds.has(m));
+    enforceGrants(this.projectRules, imageId, toAdd);
     const managingProjectId = olds.managingProjectId;
     if (toRemove.length === 0 && toAdd.length === 0) {
       return { outs: outputsOf(imageId, news, kept, managingProjectId, labels) };
@@ -280,7 +295,7 @@ export class ImageMembersProvider
  */
 function outputsOf(
   imageId: string,
-  { region, cloud }: { region?: string; cloud?: string },
+  { region, cloud, exclusive }: { region?: string; cloud?: string; exclusive?: boolean },
   members: ImageMembersMember[],
   managingProjectId: string | undefined,
   labels: ReadonlyMap<string, string>,
@@ -292,6 +307,7 @@ function outputsOf(
     imageId,
     ...(region ? { region } : {}),
     ...(cloud ? { cloud } : {}),
+    ...(exclusive === true ? { exclusive } : {}),
     members: [...byId.values()].sort((a, b) =>
       a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0,
     ),

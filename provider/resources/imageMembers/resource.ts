@@ -39,6 +39,14 @@ export interface ImageMembersArgs {
    */
   cloud?: pulumi.Input<string> | undefined;
   /**
+   * This resource owns the image's whole member list: a refresh reads every member of the
+   * image, so a project granted access outside Pulumi (by hand, another tool) shows as drift
+   * in `pulumi preview --refresh` and the review report, and the next `pulumi up` after a
+   * refresh (`pulumi up --refresh`) removes it. Without it, members this resource did not
+   * make are left alone.
+   */
+  exclusive?: pulumi.Input<boolean> | undefined;
+  /**
    * Accept the share in this same stack, with each member project's own credentials: keyed
    * by the member's label in `projects` (or its project id), `{ ops: { cloud: "ops" } }`.
    * Each becomes an `ImageMemberAcceptance` child named `<name>-<key>-accept`, created after
@@ -51,7 +59,7 @@ export interface ImageMembersArgs {
  * Shares an image with many projects: all the Glance v2 members of one image in one
  * resource. Cheaper than one `ImageMember` per project for long lists (one state entry and
  * one engine step per image, and only the members that change cost a request). Members that
- * exist in Glance but are not listed here are left alone.
+ * exist in Glance but are not listed here are left alone, unless `exclusive` is set.
  */
 export class ImageMembers extends pulumi.dynamic.Resource {
   /** The image shared. */
@@ -60,6 +68,8 @@ export class ImageMembers extends pulumi.dynamic.Resource {
   declare readonly region: pulumi.Output<string | undefined>;
   /** The clouds.yaml entry given, if any. */
   declare readonly cloud: pulumi.Output<string | undefined>;
+  /** true when the resource owns the image's whole member list. */
+  declare readonly exclusive: pulumi.Output<boolean | undefined>;
   /**
    * The memberships, sorted by memberId; each `status` is `pending`, `accepted` or `rejected`,
    * and `name` is the project's label in `projects` when that is not the id itself.
@@ -104,6 +114,7 @@ export class ImageMembers extends pulumi.dynamic.Resource {
         region: args.region,
         adoptExisting: args.adoptExisting,
         cloud: args.cloud,
+        exclusive: args.exclusive,
         members: undefined,
         managingProjectId: undefined,
       },

@@ -25,6 +25,11 @@ export interface ImageMembersInputs {
   adoptExisting?: boolean;
   /** The clouds.yaml entry whose credentials (the owner's) to use instead of the stack's. */
   cloud?: string;
+  /**
+   * The image's whole member list is this resource's: a refresh reads every member, so one
+   * granted outside Pulumi shows as drift and the next update removes it.
+   */
+  exclusive?: boolean;
 }
 
 /** One membership as kept in state: no schema, no image id (the resource has it), to stay small. */
@@ -52,6 +57,8 @@ export interface ImageMembersOutputs {
   region?: string;
   /** The clouds.yaml entry given, if any. */
   cloud?: string;
+  /** Set (true) when the resource owns the image's whole member list. */
+  exclusive?: boolean;
   /** Sorted by memberId. */
   members: ImageMembersMember[];
   /**

@@ -1,0 +1,215 @@
+/**
+ * The projects an image may be shared with, as the stack configures them for the provider
+ * itself, so that no `pulumi up` (a laptop, a job that skips the review, a second pipeline)
+ * can grant access outside them: `imagemembers:allowedProjects` (a list) or
+ * `imagemembers:allowedProjectsFile` (a file in the format of the review's
+ * `--allowed-projects`), and `imagemembers:forbiddenProjects` (a list), the way the AWS
+ * provider's `allowedAccountIds` / `forbiddenAccountIds` refuse to act outside an allowed set.
+ *
+ * Nothing configured: nothing is refused. A list that cannot be read refuses every grant
+ * (never "allow all"), while reads and removals go on: taking access away is always allowed.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { CheckFailure } from "@pulumi/pulumi/dynamic";
+import { parseAllowList } from "../../review/allowList";
+import { ProviderError } from "./explain";
+import { unknownValue } from "./validation";
+
+/** The stack config namespace of these settings: the plugin's package name. */
+export const rulesNamespace = "imagemembers";
+
+/** The keys, without their namespace. */
+export const ruleKeys = {
+  allowed: "allowedProjects",
+  allowedFile: "allowedProjectsFile",
+  forbidden: "forbiddenProjects",
+} as const;
+
+/** A set of project ids and where it came from, in words a person can find it by. */
+export interface ProjectList {
+  readonly ids: ReadonlySet<string>;
+  readonly source: string;
+}
+
+/** What the stack configures; either list may be absent. */
+export interface ProjectRules {
+  readonly allowed?: ProjectList;
+  readonly forbidden?: ProjectList;
+}
+
+/** The rules as configured, or why they could not be read (then every grant is refused). */
+export type LoadedRules = { readonly rules: ProjectRules } | { readonly broken: string };
+
+/** No list configured: what a provider that was never configured also means. */
+export const noRules: LoadedRules = { rules: {} };
+
+/**
+ * Reads the rules from the stack config (`get` takes a namespaced key, as `configure`'s
+ * config does). A relative `allowedProjectsFile` is read from `projectDir()`, called only
+ * then. Never throws: a problem becomes `broken`.
+ */
+export function loadProjectRules(
+  get: (key: string) => unknown,
+  projectDir: () => string,
+): LoadedRules {
+  const key = (name: string) => `${rulesNamespace}:${name}`;
+  try {
+    const listed = get(key(ruleKeys.allowed));
+    const file = get(key(ruleKeys.allowedFile));
+    if (isSet(listed) && isSet(file)) {
+      throw new RulesError(
+        `both ${key(ruleKeys.allowed)} and ${key(ruleKeys.allowedFile)} are set; set one of them`,
+      );
+    }
+    const allowed = isSet(file)
+      ? readListFile(file, key(ruleKeys.allowedFile), projectDir)
+      : isSet(listed)
+        ? listOf(listed, key(ruleKeys.allowed))
+        : undefined;
+    const forbiddenValue = get(key(ruleKeys.forbidden));
+    const forbidden = isSet(forbiddenValue)
+      ? listOf(forbiddenValue, key(ruleKeys.forbidden))
+      : undefined;
+    return { rules: { ...(allowed ? { allowed } : {}), ...(forbidden ? { forbidden } : {}) } };
+  } catch (error) {
+    if (error instanceof RulesError) return { broken: error.message };
+    throw error;
+  }
+}
+
+class RulesError extends Error {}
+
+function isSet(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
+/**
+ * A list as stack config gives it: a JSON list (what `pulumi config set --path key[0]` and a
+ * YAML list in Pulumi.<stack>.yaml become), a list already parsed, or ids separated by commas
+ * or white space.
+ */
+function listOf(value: unknown, key: string): ProjectList {
+  const source = `${key} (stack config)`;
+  let items: unknown = value;
+  if (typeof value === "string") {
+    const text = value.trim();
+    if (text.startsWith("[")) {
+      try {
+        items = JSON.parse(text);
+      } catch {
+        throw new RulesError(
+          `${key} is not a valid JSON list of project ids: ${text.slice(0, 80)}`,
+        );
+      }
+    } else {
+      items = text.split(/[\s,]+/).filter((id) => id !== "");
+      if ((items as string[]).length === 0) {
+        throw new RulesError(
+          `${key} is empty; give the project ids (a list), or remove the setting`,
+        );
+      }
+    }
+  }
+  if (!Array.isArray(items) || !items.every((id) => typeof id === "string" && id.trim() !== "")) {
+    throw new RulesError(`${key} must be a list of project ids (strings)`);
+  }
+  return { ids: new Set(items.map((id) => (id as string).trim())), source };
+}
+
+function readListFile(value: unknown, key: string, projectDir: () => string): ProjectList {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new RulesError(`${key} must be the path of a file of project ids`);
+  }
+  const dir = path.isAbsolute(value) ? "" : projectDir();
+  const file = path.resolve(dir, value);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const relative = dir === "" ? "" : ` (relative to the Pulumi project's folder ${dir})`;
+    throw new RulesError(
+      `${key} names ${file}, which cannot be read (${reason}); fix the path${relative} or ` +
+        `remove the setting`,
+    );
+  }
+  return { ids: parseAllowList(text), source: `${key} (${file})` };
+}
+
+/**
+ * The folder of the Pulumi project the engine runs: the nearest one above `start` (the
+ * program's folder, where the engine starts the provider) holding Pulumi.yaml.
+ */
+export function pulumiProjectDir(start = process.cwd()): string {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    if (["Pulumi.yaml", "Pulumi.yml"].some((name) => fs.existsSync(path.join(dir, name)))) {
+      return dir;
+    }
+    if (path.dirname(dir) === dir) {
+      throw new RulesError(`no Pulumi.yaml in ${start} or any folder above it`);
+    }
+  }
+}
+
+/** Why granting `memberId` is refused, or undefined when it may be granted. */
+export function refusalOf(loaded: LoadedRules, memberId: string): string | undefined {
+  if ("broken" in loaded) {
+    return (
+      `the allowed projects cannot be checked: ${loaded.broken}. No project can be granted ` +
+      `access until they can be`
+    );
+  }
+  const { allowed, forbidden } = loaded.rules;
+  if (forbidden?.ids.has(memberId)) {
+    return `project ${memberId} is forbidden by ${forbidden.source}`;
+  }
+  if (allowed && !allowed.ids.has(memberId)) {
+    return `project ${memberId} is not on the allowed list, ${allowed.source}`;
+  }
+  return undefined;
+}
+
+const remedy =
+  "remove the grant from the program, or have the list changed (a reviewed change of the stack " +
+  "configuration)";
+
+/**
+ * `check`'s failures for the projects a resource grants, each under its property. Values not
+ * known yet pass here: `create` and `update` check them before any request.
+ */
+export function checkGrants(
+  loaded: LoadedRules,
+  imageId: unknown,
+  grants: { property: string; memberId: unknown }[],
+): CheckFailure[] {
+  const image = typeof imageId === "string" && imageId !== unknownValue ? ` ${imageId}` : "";
+  return grants.flatMap(({ property, memberId }) => {
+    if (typeof memberId !== "string" || memberId === unknownValue) return [];
+    const refused = refusalOf(loaded, memberId);
+    return refused
+      ? [
+          {
+            property,
+            reason: `image${image} cannot be shared with project ${memberId}: ${refused}; ${remedy}. Nothing was sent.`,
+          },
+        ]
+      : [];
+  });
+}
+
+/**
+ * Throws before any request when a project about to be granted access is refused: the last
+ * word for values `check` could not see (known only after apply).
+ */
+export function enforceGrants(loaded: LoadedRules, imageId: string, memberIds: string[]): void {
+  const refused = memberIds.flatMap((id) => {
+    const why = refusalOf(loaded, id);
+    return why ? [why] : [];
+  });
+  if (refused.length === 0) return;
+  throw new ProviderError(
+    `Cannot share image ${imageId}: ${refused.join("; ")}. Nothing was sent (no project of ` +
+      `this resource was granted access); ${remedy}.`,
+  );
+}

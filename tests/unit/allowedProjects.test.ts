@@ -1,0 +1,268 @@
+/**
+ * The project rules the provider itself enforces (`imagemembers:allowedProjects`,
+ * `imagemembers:allowedProjectsFile`, `imagemembers:forbiddenProjects`): read from the stack
+ * config as `configure` gets it, refused in `check` under the property that grants, and again
+ * in `create` / `update` before any request, for values `check` could not see.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+  loadProjectRules,
+  pulumiProjectDir,
+} from "../../provider/resources/common/allowedProjects";
+import { unknownValue } from "../../provider/resources/common/validation";
+import { projectRulesFromEngine } from "../../provider/plugin/config";
+import { FakeCloud } from "../support/fakeCloud";
+import {
+  configuredMembersProvider,
+  configuredProvider,
+  withoutOpenStackEnv,
+} from "../support/providerHarness";
+
+withoutOpenStackEnv();
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-rules-"));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const fromConfig = (values: Record<string, unknown>, projectDir = () => dir) =>
+  loadProjectRules((key) => values[key], projectDir);
+
+describe("reading the rules", () => {
+  test("nothing configured: no rule at all", () => {
+    expect(fromConfig({})).toEqual({ rules: {} });
+  });
+
+  test("allowedProjects as a JSON list (a YAML list in the stack file), a parsed list, or ids separated by commas", () => {
+    for (const value of ['["p-a", "p-b"]', ["p-a", "p-b"], "p-a, p-b", "p-a p-b"]) {
+      const loaded = fromConfig({ "imagemembers:allowedProjects": value });
+      expect(loaded).toEqual({
+        rules: {
+          allowed: {
+            ids: new Set(["p-a", "p-b"]),
+            source: "imagemembers:allowedProjects (stack config)",
+          },
+        },
+      });
+    }
+  });
+
+  test("allowedProjectsFile: the review's format, relative to the Pulumi project's folder", () => {
+    fs.writeFileSync(
+      path.join(dir, "allowed.txt"),
+      "# who may launch our images\np-a # ops\n\n  p-b\r\n#p-c\n",
+    );
+    const loaded = fromConfig({ "imagemembers:allowedProjectsFile": "allowed.txt" });
+    expect(loaded).toEqual({
+      rules: {
+        allowed: {
+          ids: new Set(["p-a", "p-b"]),
+          source: `imagemembers:allowedProjectsFile (${path.join(dir, "allowed.txt")})`,
+        },
+      },
+    });
+  });
+
+  test("the project's folder is the nearest one holding Pulumi.yaml above the program's", () => {
+    const project = path.join(dir, "project");
+    fs.mkdirSync(path.join(project, "src", "deep"), { recursive: true });
+    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: p\nruntime: nodejs\nmain: src/\n");
+    expect(pulumiProjectDir(path.join(project, "src", "deep"))).toBe(project);
+    expect(pulumiProjectDir(project)).toBe(project);
+  });
+
+  test("an unreadable file, both lists at once, or a malformed list: broken, never 'allow all'", () => {
+    const missing = fromConfig({ "imagemembers:allowedProjectsFile": "nope.txt" });
+    expect(missing).toEqual({
+      broken: expect.stringContaining(
+        `imagemembers:allowedProjectsFile names ${path.join(dir, "nope.txt")}, which cannot be read (ENOENT)`,
+      ),
+    });
+    expect(
+      fromConfig({
+        "imagemembers:allowedProjects": "p-a",
+        "imagemembers:allowedProjectsFile": "allowed.txt",
+      }),
+    ).toEqual({ broken: expect.stringContaining("set one of them") });
+    expect(fromConfig({ "imagemembers:allowedProjects": "[p-a" })).toEqual({
+      broken: expect.stringContaining("not a valid JSON list"),
+    });
+    expect(fromConfig({ "imagemembers:forbiddenProjects": "[1, 2]" })).toEqual({
+      broken: "imagemembers:forbiddenProjects must be a list of project ids (strings)",
+    });
+    expect(fromConfig({ "imagemembers:allowedProjects": " " })).toEqual({
+      broken: expect.stringContaining("imagemembers:allowedProjects is empty"),
+    });
+    const noProject = fromConfig({ "imagemembers:allowedProjectsFile": "allowed.txt" }, () =>
+      pulumiProjectDir(os.tmpdir()),
+    );
+    expect(noProject).toEqual({ broken: expect.stringContaining("no Pulumi.yaml in") });
+  });
+
+  test("the plugin reads the same settings from the engine's PULUMI_CONFIG (namespace dropped, values as strings)", () => {
+    const env = {
+      PULUMI_CONFIG: JSON.stringify({
+        allowedProjects: '["p-a"]',
+        forbiddenProjects: "p-x",
+        unrelated: "1",
+      }),
+    };
+    expect(projectRulesFromEngine(env)).toEqual({
+      rules: {
+        allowed: { ids: new Set(["p-a"]), source: "imagemembers:allowedProjects (stack config)" },
+        forbidden: {
+          ids: new Set(["p-x"]),
+          source: "imagemembers:forbiddenProjects (stack config)",
+        },
+      },
+    });
+    expect(projectRulesFromEngine({})).toEqual({ rules: {} });
+    expect(projectRulesFromEngine({ PULUMI_CONFIG: "{}" })).toEqual({ rules: {} });
+    expect(projectRulesFromEngine({ PULUMI_CONFIG: "[oops" })).toEqual({
+      broken: expect.stringContaining("PULUMI_CONFIG is not a JSON object"),
+    });
+  });
+});
+
+describe("the providers obey them", () => {
+  let cloud: FakeCloud;
+  beforeEach(async () => {
+    cloud = new FakeCloud();
+    await cloud.start();
+  });
+  afterEach(() => cloud.stop());
+
+  const member = (extra: Record<string, string>) => configuredProvider(cloud, "owner", extra);
+  const members = (extra: Record<string, string>) =>
+    configuredMembersProvider(cloud, "owner", extra);
+
+  test("no list configured: nothing refused", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await member({});
+    const checked = await provider.check({} as never, { imageId: image.id, memberId: "p-any" });
+    expect(checked.failures).toEqual([]);
+    await provider.create({ imageId: image.id, memberId: "p-any" });
+    expect(cloud.members.get(image.id)!.map((m) => m.member_id)).toEqual(["p-any"]);
+  });
+
+  test("ImageMember: check refuses a project off the list, naming it, the image and the list; no request", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await member({ "imagemembers:allowedProjects": '["p-ok"]' });
+    expect(
+      (await provider.check({} as never, { imageId: image.id, memberId: "p-ok" })).failures,
+    ).toEqual([]);
+    const checked = await provider.check({} as never, { imageId: image.id, memberId: "p-evil" });
+    expect(checked.failures).toEqual([
+      {
+        property: "memberId",
+        reason:
+          `image ${image.id} cannot be shared with project p-evil: project p-evil is not on the ` +
+          `allowed list, imagemembers:allowedProjects (stack config); remove the grant from the ` +
+          `program, or have the list changed (a reviewed change of the stack configuration). ` +
+          `Nothing was sent.`,
+      },
+    ]);
+    expect(cloud.log).toEqual([]);
+  });
+
+  test("forbiddenProjects refuses even a project the allowed list has", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await member({
+      "imagemembers:allowedProjects": "p-ok,p-bad",
+      "imagemembers:forbiddenProjects": '["p-bad"]',
+    });
+    const checked = await provider.check({} as never, { imageId: image.id, memberId: "p-bad" });
+    expect(checked.failures![0]!.reason).toContain(
+      "project p-bad is forbidden by imagemembers:forbiddenProjects (stack config)",
+    );
+    const onlyForbidden = await member({ "imagemembers:forbiddenProjects": "p-bad" });
+    expect(
+      (await onlyForbidden.check({} as never, { imageId: image.id, memberId: "p-else" })).failures,
+    ).toEqual([]);
+  });
+
+  test("a list that cannot be read refuses every grant, in check and in create; removals still go through", async () => {
+    const image = cloud.addImage("owner");
+    const broken = { "imagemembers:allowedProjectsFile": path.join(dir, "gone.txt") };
+    const plain = await member({});
+    const created = await plain.create({ imageId: image.id, memberId: "p-old" });
+
+    const provider = await member(broken);
+    const checked = await provider.check({} as never, { imageId: image.id, memberId: "p-new" });
+    expect(checked.failures![0]!.reason).toContain(
+      `the allowed projects cannot be checked: imagemembers:allowedProjectsFile names ${path.join(dir, "gone.txt")}, which cannot be read (ENOENT)`,
+    );
+    const before = cloud.glanceRequests().length;
+    await expect(provider.create({ imageId: image.id, memberId: "p-new" })).rejects.toThrow(
+      /No project can be granted access until they can be/,
+    );
+    expect(cloud.glanceRequests()).toHaveLength(before);
+
+    await provider.delete(created.id, created.outs!);
+    expect(cloud.members.get(image.id)).toEqual([]);
+  });
+
+  test("a memberId unknown at check passes, and is refused by create before any request", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await member({ "imagemembers:allowedProjects": "p-ok" });
+    const preview = await provider.check({} as never, {
+      imageId: image.id,
+      memberId: unknownValue,
+    });
+    expect(preview.failures).toEqual([]);
+    const sent = cloud.log.length;
+    await expect(provider.create({ imageId: image.id, memberId: "p-late" })).rejects.toThrow(
+      `Cannot share image ${image.id}: project p-late is not on the allowed list, imagemembers:allowedProjects (stack config). Nothing was sent`,
+    );
+    expect(cloud.log).toHaveLength(sent);
+  });
+
+  test("ImageMembers: check names each refused project by its label (or its place in memberIds)", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await members({ "imagemembers:allowedProjects": "p-ok" });
+    const byLabel = await provider.check({} as never, {
+      imageId: image.id,
+      projects: { ops: "p-ok", stranger: "p-evil", later: unknownValue },
+    });
+    expect(byLabel.failures!.map((f) => [f.property, f.reason.split(":")[0]])).toEqual([
+      ["projects.stranger", `image ${image.id} cannot be shared with project p-evil`],
+    ]);
+    const byList = await provider.check({} as never, {
+      imageId: image.id,
+      memberIds: ["p-ok", "p-evil"],
+    });
+    expect(byList.failures!.map((f) => f.property)).toEqual(["memberIds[1]"]);
+    expect(cloud.log).toEqual([]);
+  });
+
+  test("ImageMembers: create and update refuse before any request; an update that only removes goes through", async () => {
+    const image = cloud.addImage("owner");
+    const plain = await members({});
+    const created = await plain.create({
+      imageId: image.id,
+      projects: { ops: "p-ok", old: "p-old" },
+    });
+    const provider = await members({ "imagemembers:allowedProjects": "p-ok" });
+    const sent = cloud.glanceRequests().length;
+    await expect(
+      provider.create({ imageId: image.id, projects: { ops: "p-ok", evil: "p-evil" } }),
+    ).rejects.toThrow(/project p-evil is not on the allowed list/);
+    await expect(
+      provider.update(image.id, created.outs!, {
+        imageId: image.id,
+        projects: { ops: "p-ok", evil: "p-evil" },
+      }),
+    ).rejects.toThrow(/project p-evil is not on the allowed list/);
+    expect(cloud.glanceRequests()).toHaveLength(sent);
+
+    const updated = await provider.update(image.id, created.outs!, {
+      imageId: image.id,
+      projects: { ops: "p-ok" },
+    });
+    expect(updated.outs!.members.map((m) => m.memberId)).toEqual(["p-ok"]);
+    expect(cloud.members.get(image.id)!.map((m) => m.member_id)).toEqual(["p-ok"]);
+  });
+});

@@ -100,7 +100,7 @@ async function main(): Promise<void> {
             useJavaScriptProgram(c.project.projectDir, label === "typescript: false");
           }
           Object.assign(c.project.env, env);
-          const measured = await measureWithArgs(c, extra);
+          const measured = await measureWithArgs(c, extra, n);
           for (const key of Object.keys(env)) delete c.project.env[key];
           rows.push({ contender: c.name, label, repeat: r, ...measured });
           log(`${c.name} ${label}: ${JSON.stringify(measured)}`);
@@ -156,7 +156,10 @@ exports.members = imageIds.length * membersPerImage;
 async function measureWithArgs(
   c: EngineContender,
   extra: string[],
+  n: number,
 ): Promise<{
+  bytesPerMember?: number;
+  stackTraceFrames?: number;
   up: number;
   destroy: number;
   programCpu?: number;
@@ -165,8 +168,11 @@ async function measureWithArgs(
 }> {
   if (extra.length === 0) {
     const up = await c.measure("up");
+    const state = await c.state(n);
     const destroy = await c.measure("destroy");
     return {
+      bytesPerMember: state.bytesPerMember,
+      stackTraceFrames: state.stackTraceFrames,
       up: up.seconds,
       destroy: destroy.seconds,
       programCpu: up.programCpuSeconds,

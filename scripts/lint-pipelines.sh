@@ -2,7 +2,7 @@
 # Static checks of examples/gitops's pipelines, which no CI here can run: the GitHub Actions
 # workflows with actionlint (built once from Go modules into the cache, about 30 s), the shell
 # in them and the job scripts with shellcheck (Debian's package), and .gitlab-ci.yml parsed
-# with each of its three jobs calling its job script.
+# with each of its three jobs calling its job script; and which jobs hold which credential.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 example=examples/gitops
@@ -40,4 +40,28 @@ node -e '
     }
   }
 ' "$example/.gitlab-ci.yml"
+# Least privilege: the jobs that run a pull request's own program (and the drift check) hold
+# the read-only credential; the write credential lives in the protected environment of the
+# apply job alone.
+node -e '
+  const fs = require("fs"), yaml = require("js-yaml");
+  const [dir, gitlab] = process.argv.slice(1);
+  const fail = (m) => { console.error(`lint-pipelines: ${m}`); process.exit(1); };
+  const write = /secrets\.OS_APPLICATION_CREDENTIAL_(ID|SECRET)\b/;
+  for (const f of ["pull-request.yml", "drift.yml"]) {
+    const text = fs.readFileSync(`${dir}/${f}`, "utf8");
+    if (write.test(text)) fail(`${f} reads the write credential (secrets.OS_APPLICATION_CREDENTIAL_*): use secrets.OS_RO_APPLICATION_CREDENTIAL_*`);
+    if (!/secrets\.OS_RO_APPLICATION_CREDENTIAL_SECRET\b/.test(text)) fail(`${f} does not use the read-only credential`);
+  }
+  const main = yaml.load(fs.readFileSync(`${dir}/main.yml`, "utf8"));
+  if (write.test(JSON.stringify(main.env || {}))) fail("main.yml gives the write credential to the whole workflow: give it to the apply job, in its environment");
+  if (!main.jobs.apply.environment) fail("main.yml: the apply job has no environment (the protected one holding the write credential)");
+  const ci = yaml.load(fs.readFileSync(gitlab, "utf8"));
+  for (const job of ["review", "drift"]) {
+    if (ci[job].extends !== ".read-only-credential") fail(`.gitlab-ci.yml job ${job} does not extend .read-only-credential`);
+  }
+  if (!/\$OS_RO_APPLICATION_CREDENTIAL_SECRET\b/.test(JSON.stringify(ci[".read-only-credential"] || {})))
+    fail(".gitlab-ci.yml: .read-only-credential does not map the read-only credential");
+  if (!ci.apply.environment) fail(".gitlab-ci.yml job apply has no environment (the protected one holding the write credential)");
+' "$example/.github/workflows" "$example/.gitlab-ci.yml"
 say "workflows, job scripts and .gitlab-ci.yml: OK"

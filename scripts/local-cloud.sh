@@ -21,6 +21,12 @@ usage: scripts/local-cloud.sh COMMAND
                 a PostgreSQL database for Pulumi's state (role and database pulumi_NAME,
                 made once, password kept in secrets/); prints its postgres:// URL for
                 PULUMI_BACKEND_URL. Starts the cloud first if needed.
+  read-only-credential [NAME]
+                an application credential of the owner that may only GET images and
+                their members (Keystone access rules, enforced by Glance): reused while
+                it works, made again otherwise. Writes env/NAME.env (default NAME
+                owner-read-only; mode 0600, the secret is nowhere else) and prints its
+                path:  . "\$(scripts/local-cloud.sh read-only-credential)"
   reset         down, then delete the whole state folder.
 State folder: \${LOCAL_CLOUD_DIR:-<repo>/.local-cloud}: env/*.env, env/cloud.json,
 clouds.yaml + secure.yaml, log/, run/ (pid files), etc/ (configs), secrets/.
@@ -340,6 +346,15 @@ cmd_state_backend() {
   echo "postgres://$role:$pw@127.0.0.1:$PG_PORT/$role?sslmode=disable"
 }
 
+cmd_read_only_credential() {
+  local name=${1:-owner-read-only}
+  [[ $name =~ ^[a-z0-9_-]+$ ]] || die "bad NAME '$name' (use [a-z0-9_-])"
+  case $name in admin | owner | consumer1 | consumer2 | glance) die "NAME '$name' is an identity's env file" ;; esac
+  if ! alive keystone || ! alive glance; then cmd_up; fi
+  LC_DIR=$D LC_KEYSTONE_URL=$KS_URL LC_REGION=$REGION LC_NAME=$name \
+    $PY "$HERE/local-cloud/read-only-credential.py" || die "could not make the read-only credential"
+}
+
 cmd_down() {
   local f
   for f in "$D"/run/glance-extra-*.pid; do [ -e "$f" ] && stop "$(basename "$f" .pid)"; done
@@ -367,7 +382,7 @@ cmd_status() {
 # One command at a time (tests running in parallel may all ask for the same glance-extra).
 lock() { mkdir -p "$D"; exec 9>>"$D/.lock"; flock -w 900 9 || die "another local-cloud.sh holds $D/.lock"; }
 case ${1:-} in
-  up|down|glance-extra|state-backend|reset) lock ;;
+  up|down|glance-extra|state-backend|read-only-credential|reset) lock ;;
 esac
 case ${1:-} in
   up) cmd_up ;;
@@ -376,6 +391,7 @@ case ${1:-} in
   env) f=$D/env/${2:-owner}.env; [ -f "$f" ] || die "no $f (run up; identities: admin owner consumer1 consumer2)"; echo "$f" ;;
   glance-extra) shift; cmd_glance_extra "$@" ;;
   state-backend) shift; cmd_state_backend "$@" ;;
+  read-only-credential) shift; cmd_read_only_credential "$@" ;;
   reset) cmd_down; say "deleting $D"; rm -rf "$PGDIR" "$D" ;;
   -h|--help|help) usage ;;
   *) usage >&2; exit 2 ;;

@@ -7,14 +7,17 @@
  * job, a disallowed project refused by the provider reading the gate's own allowed-projects.txt
  * (in the pipeline and on a laptop), two runs on one stack at once, a pull request that only
  * edits a README (no access change: the job passes), `projects: null` refused, and a project
- * granted by hand on an `exclusive` image: caught by the drift job, then removed.
+ * granted by hand on an `exclusive` image: caught by the drift job, then removed. The
+ * pull-request and drift jobs hold the owner's read-only application credential, as the
+ * example's workflows give them: a pull request whose program shares the image itself, behind
+ * the preview's back, is refused by Glance.
  */
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { gitopsSample, sampleBlock, shownBlock, writeSample } from "../support/docSamples";
 import { PipelineRepo, postgresBackendUrl } from "../support/pipelineRepo";
-import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
+import { CloudFile, GlanceDriver, loadCloudFile, readOnlyCredential } from "../support/realCloud";
 
 jest.setTimeout(900_000);
 
@@ -35,7 +38,9 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     cloud = loadCloudFile();
     owner = new GlanceDriver(cloud, cloud.identities.owner);
     imageId = await owner.createImage();
-    repo = new PipelineRepo(postgresBackendUrl(), cloud.identities.owner);
+    repo = new PipelineRepo(postgresBackendUrl(), cloud.identities.owner, {
+      readOnly: readOnlyCredential().env,
+    });
     repo.install();
     const { alpha, beta, gamma, delta, epsilon } = ids();
     fs.writeFileSync(
@@ -335,6 +340,29 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     expect(await owner.memberIds(otherImage)).toEqual([byHand]);
     expect((await repo.job("drift", "after-removal")).code).toBe(0);
   });
+
+  test("11. a pull request whose program shares the image itself during the preview: the job's read-only credential is refused by Glance, nothing changed", async () => {
+    const before = await owner.memberIds(imageId);
+    await repo.git("checkout", "-q", "-b", "behind-the-review");
+    const attempt = repo.out("behind-the-review", "attempt.txt");
+    // The pull request's own code runs whenever the program runs, the preview included: it
+    // takes the job's credentials from the environment and posts a member to Glance itself.
+    fs.appendFileSync(
+      repo.programFile("index.ts"),
+      shareBehindTheReview(imageId, "gitops-behind-the-review", attempt),
+    );
+    await repo.commit("golden: nothing to see here");
+
+    const job = await repo.job("pull-request", "behind-the-review");
+    const outcome = fs.existsSync(attempt) ? fs.readFileSync(attempt, "utf8") : "(no attempt made)";
+    console.log(
+      `pull request sharing behind the review: job exit ${job.code}, its program's attempt: ${outcome}`,
+    );
+    // The program did authenticate with what the job holds, and its write was refused.
+    expect(outcome).toMatch(/^application_credential: token 201, POST members 40[13]$/);
+    expect(await owner.memberIds(imageId)).toEqual(before);
+    await repo.git("checkout", "-q", "main");
+  });
 });
 
 /**
@@ -354,4 +382,41 @@ function showInReadme(report: string, names: Record<string, string>): void {
         "Run this test with PIM_UPDATE_DOCS=true to write it.",
     );
   }
+}
+
+/**
+ * TypeScript a pull request appends to the program: with the credentials in the job's
+ * environment, it gets a token and posts `member` to the image's members, outside any resource,
+ * and writes "<auth method>: token <status>, POST members <status>" to `outcome`.
+ */
+function shareBehindTheReview(imageId: string, member: string, outcome: string): string {
+  return `
+import * as fs from "fs";
+const sneaked = (async (): Promise<string> => {
+  const env = process.env;
+  const method = env.OS_APPLICATION_CREDENTIAL_ID ? "application_credential" : "password";
+  const identity =
+    method === "application_credential"
+      ? { methods: [method], application_credential: { id: env.OS_APPLICATION_CREDENTIAL_ID, secret: env.OS_APPLICATION_CREDENTIAL_SECRET } }
+      : { methods: [method], password: { user: { name: env.OS_USERNAME, domain: { name: env.OS_USER_DOMAIN_NAME }, password: env.OS_PASSWORD } } };
+  const scope =
+    method === "password" ? { project: { name: env.OS_PROJECT_NAME, domain: { name: env.OS_PROJECT_DOMAIN_NAME } } } : undefined;
+  const tokens = await fetch(\`\${env.OS_AUTH_URL}/auth/tokens\`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ auth: { identity, scope } }),
+  });
+  const body = (await tokens.json()) as { token: { catalog: { type: string; endpoints: { interface: string; url: string }[] }[] } };
+  const glance = body.token.catalog.find((s) => s.type === "image")!.endpoints.find((e) => e.interface === "public")!.url;
+  const added = await fetch(\`\${glance}/v2/images/${imageId}/members\`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Auth-Token": tokens.headers.get("x-subject-token")! },
+    body: JSON.stringify({ member: ${JSON.stringify(member)} }),
+  });
+  const line = \`\${method}: token \${tokens.status}, POST members \${added.status}\`;
+  fs.writeFileSync(${JSON.stringify(outcome)}, line);
+  return line;
+})();
+export const review = sneaked.then(() => "fine");
+`;
 }

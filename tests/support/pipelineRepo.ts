@@ -53,13 +53,23 @@ export interface PipelineRepoOptions {
    * (the TypeScript program, the default) or "yaml" (the YAML variant).
    */
   programDir?: string;
+  /**
+   * The read-only credential's `OS_*` variables (realCloud's readOnlyCredential): given, the
+   * pull-request and drift jobs run with it, as the example's workflows run them, and only the
+   * main job (and the test's own pulumi commands, a laptop's) with the owner's write credential.
+   */
+  readOnly?: Record<string, string>;
 }
+
+/** The jobs of the example that only read, and so hold the read-only credential. */
+const readOnlyJobs = new Set(["pull-request", "drift"]);
 
 export class PipelineRepo {
   readonly dir: string;
   readonly stack = `gitops-${randomUUID().slice(0, 8)}`;
   readonly programDir: string;
   private readonly home: string;
+  private readonly readOnly?: Record<string, string>;
 
   constructor(
     private readonly backendUrl: string,
@@ -67,6 +77,7 @@ export class PipelineRepo {
     options: PipelineRepoOptions = {},
   ) {
     this.programDir = options.programDir ?? ".";
+    this.readOnly = options.readOnly;
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "pim-gitops-"));
     this.dir = path.join(root, "repo");
     this.home = path.join(root, "pulumi-home");
@@ -93,7 +104,24 @@ export class PipelineRepo {
     });
   }
 
-  env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  /** The owner's password credential: the write credential of the main job and of a laptop. */
+  private writeCredential(): Record<string, string> {
+    return {
+      OS_AUTH_URL: this.owner.authUrl,
+      OS_USERNAME: this.owner.username,
+      OS_PASSWORD: this.owner.password,
+      OS_PROJECT_NAME: this.owner.projectName,
+      OS_USER_DOMAIN_NAME: this.owner.userDomainName,
+      OS_PROJECT_DOMAIN_NAME: this.owner.projectDomainName,
+      OS_REGION_NAME: this.owner.region,
+    };
+  }
+
+  /** The environment of a command: no `OS_*` but the one credential it is given. */
+  env(
+    extra: Record<string, string> = {},
+    credential: Record<string, string> = this.writeCredential(),
+  ): NodeJS.ProcessEnv {
     const clean = Object.fromEntries(
       Object.entries(process.env).filter(([k]) => !k.startsWith("OS_") && !k.startsWith("PULUMI_")),
     );
@@ -108,25 +136,29 @@ export class PipelineRepo {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_NODEJS_TRANSPILE_ONLY: "true",
       NO_COLOR: "1",
-      OS_AUTH_URL: this.owner.authUrl,
-      OS_USERNAME: this.owner.username,
-      OS_PASSWORD: this.owner.password,
-      OS_PROJECT_NAME: this.owner.projectName,
-      OS_USER_DOMAIN_NAME: this.owner.userDomainName,
-      OS_PROJECT_DOMAIN_NAME: this.owner.projectDomainName,
-      OS_REGION_NAME: this.owner.region,
+      ...credential,
       ...(this.programDir === "." ? {} : { PULUMI_PROGRAM_DIR: this.programDir }),
       ...extra,
     };
   }
 
   /** Runs a command in the repository; resolves with its exit code and output, never rejects. */
-  run(command: string, args: string[], extraEnv: Record<string, string> = {}): Promise<JobResult> {
+  run(
+    command: string,
+    args: string[],
+    extraEnv: Record<string, string> = {},
+    credential?: Record<string, string>,
+  ): Promise<JobResult> {
     return new Promise((resolve) => {
       execFile(
         command,
         args,
-        { cwd: this.dir, env: this.env(extraEnv), maxBuffer: 256 * 1024 * 1024, timeout: 600_000 },
+        {
+          cwd: this.dir,
+          env: this.env(extraEnv, credential),
+          maxBuffer: 256 * 1024 * 1024,
+          timeout: 600_000,
+        },
         (error, stdout, stderr) => {
           const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
           resolve({ code, output: `${stdout}\n${stderr}` });
@@ -144,9 +176,13 @@ export class PipelineRepo {
     return result.output;
   }
 
-  /** A job script of the example (ci/NAME.sh), its results in OUT_DIR=out/LABEL. */
+  /**
+   * A job script of the example (ci/NAME.sh), its results in OUT_DIR=out/LABEL, with the
+   * credential the workflows give that job.
+   */
   job(name: string, label: string, args: string[] = []): Promise<JobResult> {
-    return this.run("bash", [`ci/${name}.sh`, ...args], { OUT_DIR: this.out(label) });
+    const credential = this.readOnly && readOnlyJobs.has(name) ? this.readOnly : undefined;
+    return this.run("bash", [`ci/${name}.sh`, ...args], { OUT_DIR: this.out(label) }, credential);
   }
 
   /** A pulumi command in the program's folder that must succeed. */

@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { execFileSync } from "child_process";
 import { randomUUID } from "crypto";
 import { KeystoneSession } from "../../provider/identity/session";
 import { resolveCloudConfig } from "../../provider/identity/resolve";
@@ -197,4 +198,42 @@ export function identityPasswords(cloud: CloudFile): Record<string, string> {
   return Object.fromEntries(
     Object.entries(cloud.identities).map(([name, i]) => [`password of ${name}`, i.password]),
   );
+}
+
+/** The owner's read-only application credential: its env file and that file's values. */
+export interface ReadOnlyCredential {
+  file: string;
+  env: Record<string, string>;
+}
+
+/**
+ * The owner's application credential that may only GET images and members (Keystone access
+ * rules that Glance enforces), made or reused by `scripts/local-cloud.sh read-only-credential`.
+ */
+export function readOnlyCredential(): ReadOnlyCredential {
+  let file: string;
+  try {
+    file = execFileSync(
+      "bash",
+      [path.join(projectRoot, "scripts/local-cloud.sh"), "read-only-credential"],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+    ).trim();
+  } catch (error) {
+    throw new Error(
+      `"bash scripts/local-cloud.sh read-only-credential" failed, so there is no read-only credential ` +
+        `(it needs the local cloud: bash scripts/local-cloud.sh up): ` +
+        String((error as { stderr?: string }).stderr ?? error),
+    );
+  }
+  const env = Object.fromEntries(
+    fs
+      .readFileSync(file, "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("export "))
+      .map((line) => {
+        const [key, ...value] = line.slice("export ".length).split("=");
+        return [key, value.join("=")];
+      }),
+  );
+  return { file, env };
 }

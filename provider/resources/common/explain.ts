@@ -64,6 +64,19 @@ export function explainCommonFailure(error: unknown, headline: string): Provider
             : "Keystone could not issue a token";
     return fail(headline, what + ".", serverEvidence(error));
   }
+  if (error.status === 401 && error.request.method !== "GET") {
+    // A fresh token refused for a write: the token is valid, the write is not in its rights.
+    // Keystone access rules that allow GETs only (a read-only application credential, as the
+    // GitOps example's pull-request and drift jobs use) get exactly this answer from Glance.
+    return fail(
+      headline,
+      `the credentials cannot write: the image service refused this ${error.request.method} even ` +
+        "after a fresh authentication. A read-only credential (an application credential whose " +
+        "access rules allow only GET) answers so by design; changes need the write credential " +
+        "(in the GitOps example, the main job's, behind its protected environment).",
+      serverEvidence(error),
+    );
+  }
   if (error.status === 401) {
     return fail(
       headline,

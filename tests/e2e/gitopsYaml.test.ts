@@ -13,7 +13,7 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import { gitopsSample, readSample } from "../support/docSamples";
 import { JobResult, PipelineRepo, postgresBackendUrl } from "../support/pipelineRepo";
-import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
+import { CloudFile, GlanceDriver, loadCloudFile, readOnlyCredential } from "../support/realCloud";
 
 jest.setTimeout(600_000);
 
@@ -77,7 +77,11 @@ describe("GitOps, YAML variant: the same jobs, review report and saved plan", ()
     cloud = loadCloudFile();
     owner = new GlanceDriver(cloud, cloud.identities.owner);
     imageId = await owner.createImage();
-    repo = new PipelineRepo(postgresBackendUrl(), cloud.identities.owner, { programDir: "yaml" });
+    // The pull-request and drift jobs hold a read-only credential, as the example's workflows do.
+    repo = new PipelineRepo(postgresBackendUrl(), cloud.identities.owner, {
+      programDir: "yaml",
+      readOnly: readOnlyCredential().env,
+    });
     repo.install();
     const { alpha, beta, gamma, delta } = ids();
     fs.writeFileSync(

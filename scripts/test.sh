@@ -43,10 +43,10 @@ bash scripts/local-cloud.sh up
 step "acceptance tests against the real Keystone + Glance"
 npx jest --selectProjects acceptance
 
-step "Pulumi CLI (first time: built from Go modules, about 4 minutes; then cached)"
+step "Pulumi CLI and its language hosts (first time: built from Go modules, about 5.5 minutes; then cached)"
 bash scripts/pulumi-cli.sh ensure >/dev/null
 
-step "OpenTofu and terraform-provider-openstack, for the benchmark's tofu contender and the Terraform handover test (first time: built from Go modules, about 9 minutes; then cached)"
+step "OpenTofu and terraform-provider-openstack, for the benchmark's tofu contender and the Terraform handover test (first time: built from Go modules, about 3.5 minutes after the CLI; then cached)"
 bash scripts/tofu.sh ensure >/dev/null
 
 step "cold setup: every setup script against a cache root that does not exist yet (Go and npm caches warm; about 100 s)"

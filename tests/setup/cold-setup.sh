@@ -96,7 +96,9 @@ check_tofu() {
   [ "$(bash scripts/tofu.sh bin-dir)" = "$out" ] || fail "tofu.sh bin-dir does not print $out"
   config=$(bash scripts/tofu.sh cli-config) || { fail "tofu.sh cli-config exited $?"; return; }
   grep -qF "\"$out\"" "$config" || fail "$config does not point dev_overrides at $out"
-  v=$(TF_CLI_CONFIG_FILE="$config" "$out/tofu" version | head -n 1) || { fail "$out/tofu version exited $?"; return; }
+  # The whole output first: `| head -n 1` under pipefail failed once with SIGPIPE (exit 141).
+  v=$(TF_CLI_CONFIG_FILE="$config" "$out/tofu" version) || { fail "$out/tofu version exited $?"; return; }
+  v=${v%%$'\n'*}
   [ "$v" = "OpenTofu v1.10.6" ] || fail "$out/tofu version says '$v', not 'OpenTofu v1.10.6'"
   # A provider started by hand says it is a plugin, and exits 1.
   local said

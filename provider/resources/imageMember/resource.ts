@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- module.exports is the provider (see there)
 import provider = require("../../serialization/imageMember");
 import { hidingServerRecords } from "../common/hiddenDiffs";
+import { conciseStackTraceUntilRestored } from "../common/stackTrace";
 
 /** The arguments of an {@link ImageMember}. */
 export interface ImageMemberArgs {
@@ -52,24 +53,29 @@ export class ImageMember extends pulumi.dynamic.Resource {
   declare readonly managingProjectId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ImageMemberArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      {
-        imageId: args.imageId,
-        memberId: args.memberId,
-        region: args.region,
-        adoptExisting: args.adoptExisting,
-        cloud: args.cloud,
-        status: undefined,
-        createdAt: undefined,
-        updatedAt: undefined,
-        schema: undefined,
-        managingProjectId: undefined,
-      },
-      hidingServerRecords(opts),
-      "images",
-      "ImageMember",
-    );
+    const restoreStackTraces = conciseStackTraceUntilRestored();
+    try {
+      super(
+        provider,
+        name,
+        {
+          imageId: args.imageId,
+          memberId: args.memberId,
+          region: args.region,
+          adoptExisting: args.adoptExisting,
+          cloud: args.cloud,
+          status: undefined,
+          createdAt: undefined,
+          updatedAt: undefined,
+          schema: undefined,
+          managingProjectId: undefined,
+        },
+        hidingServerRecords(opts),
+        "images",
+        "ImageMember",
+      );
+    } finally {
+      restoreStackTraces();
+    }
   }
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- module.exports is the provider (see there)
 import provider = require("../../serialization/imageMemberAcceptance");
 import { hidingServerRecords } from "../common/hiddenDiffs";
+import { conciseStackTraceUntilRestored } from "../common/stackTrace";
 
 /** The arguments of an {@link ImageMemberAcceptance}. */
 export interface ImageMemberAcceptanceArgs {
@@ -50,24 +51,29 @@ export class ImageMemberAcceptance extends pulumi.dynamic.Resource {
   declare readonly managingProjectId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ImageMemberAcceptanceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      {
-        imageId: args.imageId,
-        status: args.status,
-        memberId: args.memberId,
-        region: args.region,
-        vaultId: args.vaultId,
-        statusOnDelete: args.statusOnDelete,
-        cloud: args.cloud,
-        createdAt: undefined,
-        updatedAt: undefined,
-        managingProjectId: undefined,
-      },
-      hidingServerRecords(opts),
-      "images",
-      "ImageMemberAcceptance",
-    );
+    const restoreStackTraces = conciseStackTraceUntilRestored();
+    try {
+      super(
+        provider,
+        name,
+        {
+          imageId: args.imageId,
+          status: args.status,
+          memberId: args.memberId,
+          region: args.region,
+          vaultId: args.vaultId,
+          statusOnDelete: args.statusOnDelete,
+          cloud: args.cloud,
+          createdAt: undefined,
+          updatedAt: undefined,
+          managingProjectId: undefined,
+        },
+        hidingServerRecords(opts),
+        "images",
+        "ImageMemberAcceptance",
+      );
+    } finally {
+      restoreStackTraces();
+    }
   }
 }

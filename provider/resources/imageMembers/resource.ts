@@ -9,6 +9,7 @@ import {
   MemberAcceptanceArgs,
 } from "../imageMemberAcceptance/forShare";
 import type { ImageMemberAcceptance } from "../imageMemberAcceptance/resource";
+import { conciseStackTraceUntilRestored } from "../common/stackTrace";
 
 /** The arguments of an {@link ImageMembers}. */
 export interface ImageMembersArgs {
@@ -102,26 +103,31 @@ export class ImageMembers extends pulumi.dynamic.Resource {
       args.memberIds !== undefined &&
       args.memberIds !== null &&
       !isPlainData(args.memberIds);
-    super(
-      provider,
-      name,
-      {
-        imageId: args.imageId,
-        projects: listWithOutputs
-          ? pulumi.output(args.memberIds!).apply((ids) => listAsProjects(name, ids))
-          : args.projects,
-        memberIds: listWithOutputs ? undefined : args.memberIds,
-        region: args.region,
-        adoptExisting: args.adoptExisting,
-        cloud: args.cloud,
-        exclusive: args.exclusive,
-        members: undefined,
-        managingProjectId: undefined,
-      },
-      opts,
-      "images",
-      "ImageMembers",
-    );
+    const restoreStackTraces = conciseStackTraceUntilRestored();
+    try {
+      super(
+        provider,
+        name,
+        {
+          imageId: args.imageId,
+          projects: listWithOutputs
+            ? pulumi.output(args.memberIds!).apply((ids) => listAsProjects(name, ids))
+            : args.projects,
+          memberIds: listWithOutputs ? undefined : args.memberIds,
+          region: args.region,
+          adoptExisting: args.adoptExisting,
+          cloud: args.cloud,
+          exclusive: args.exclusive,
+          members: undefined,
+          managingProjectId: undefined,
+        },
+        opts,
+        "images",
+        "ImageMembers",
+      );
+    } finally {
+      restoreStackTraces();
+    }
     const projects = pulumi.output(given).apply((known) => projectIdsByKey(known));
     this.acceptances = declareAcceptances(
       name,

@@ -7,6 +7,7 @@ import {
   MemberAcceptanceArgs,
 } from "../imageMemberAcceptance/forShare";
 import type { ImageMemberAcceptance } from "../imageMemberAcceptance/resource";
+import { conciseStackTraceUntilRestored } from "../common/stackTrace";
 
 /** The arguments of an {@link ImageShare}. */
 export interface ImageShareArgs {
@@ -47,7 +48,12 @@ export class ImageShare extends pulumi.ComponentResource {
   readonly acceptances: Record<string, ImageMemberAcceptance>;
 
   constructor(name: string, args: ImageShareArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("pulumi-image-members:index:ImageShare", name, {}, opts);
+    const restoreStackTraces = conciseStackTraceUntilRestored();
+    try {
+      super("pulumi-image-members:index:ImageShare", name, {}, opts);
+    } finally {
+      restoreStackTraces();
+    }
     validateMemberIds(name, args.memberIds);
     const accept = checkAccept(`ImageShare ${name}`, args.accept) ?? {};
     for (const memberId of Object.keys(accept)) {

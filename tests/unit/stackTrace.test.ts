@@ -1,6 +1,7 @@
 import * as path from "path";
 import * as url from "url";
 import * as pulumi from "@pulumi/pulumi";
+import { conciseFrames, namingAnonymousFrames } from "../../provider/resources/common/stackTrace";
 
 pulumi.runtime.setMocks(
   {
@@ -13,9 +14,6 @@ pulumi.runtime.setMocks(
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const resources = require("../../provider") as typeof import("../../provider");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { conciseFrames, namingAnonymousFrames } =
-  require("../../provider/resources/common/stackTrace") as typeof import("../../provider/resources/common/stackTrace");
 
 const imageId = "d164b5df-1bc3-4c3f-893e-3e471fd16e64";
 const thisFile = url.pathToFileURL(__filename).toString();

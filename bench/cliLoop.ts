@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { projectRoot } from "../tests/support/childProcess";
+import { osEnvironmentOf } from "../tests/support/realCloud";
 import { Cloud } from "./cloud";
 import { OpSample, Stats, round, stats } from "./measure";
 
@@ -19,14 +20,8 @@ export function ownerEnv(cloud: Cloud): NodeJS.ProcessEnv {
       if (m) vars[m[1]] = m[2].replace(/^["']|["']$/g, "");
     }
   } else {
-    const o = cloud.owner;
     Object.assign(vars, {
-      OS_USERNAME: o.username,
-      OS_PASSWORD: o.password,
-      OS_PROJECT_NAME: o.projectName,
-      OS_USER_DOMAIN_NAME: o.userDomainName,
-      OS_PROJECT_DOMAIN_NAME: o.projectDomainName,
-      OS_REGION_NAME: o.region,
+      ...osEnvironmentOf(cloud.owner, cloud.authUrl),
       OS_IDENTITY_API_VERSION: "3",
       OS_IMAGE_API_VERSION: "2",
     });

@@ -1,5 +1,5 @@
 /** The cloud, seen through counting proxies, and the memberships a scenario asks for. */
-import { CloudFile, GlanceDriver, IdentityFile } from "../tests/support/realCloud";
+import { CloudFile, GlanceDriver, IdentityFile, osEnvironmentOf } from "../tests/support/realCloud";
 import { BenchProxy } from "./proxy";
 
 export class Cloud {
@@ -53,15 +53,7 @@ export class Cloud {
    * config). Keystone's catalog, rewritten by its proxy, sends it to Glance through the other.
    */
   ownerEnvironment(): Record<string, string> {
-    return {
-      OS_AUTH_URL: this.authUrl,
-      OS_USERNAME: this.owner.username,
-      OS_PASSWORD: this.owner.password,
-      OS_PROJECT_NAME: this.owner.projectName,
-      OS_USER_DOMAIN_NAME: this.owner.userDomainName,
-      OS_PROJECT_DOMAIN_NAME: this.owner.projectDomainName,
-      OS_REGION_NAME: this.owner.region,
-    };
+    return osEnvironmentOf(this.owner, this.authUrl);
   }
 
   marks(): [number, number] {

@@ -203,7 +203,10 @@ pg_setup() {
 # listener PORT: "PID CMDLINE" of the process listening on TCP PORT, or nothing.
 listener() {
   local pid
-  pid=$(ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1)
+  # Every pid read, then the first one taken: `| head -n 1` under pipefail fails the pipeline
+  # with SIGPIPE (exit 141) whenever sed writes more after head has gone.
+  pid=$(ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p')
+  pid=${pid%%$'\n'*}
   if [ -n "$pid" ]; then echo "$pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
   elif ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; then echo "? (a process not visible here)"; fi
 }

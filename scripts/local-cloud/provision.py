@@ -14,9 +14,13 @@ the passwords file LC_DIR/secrets/passwords.env (NAME=VALUE lines).
 import json
 import os
 import sys
-import urllib.error
-import urllib.request
 from urllib.parse import quote
+
+# keystone_api.py sits next to this file: importable however the script is started (-P, another
+# working directory), and no __pycache__ left in the source tree.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+import keystone_api  # noqa: E402
 
 D = os.environ["LC_DIR"]
 KS = os.environ["LC_KEYSTONE_URL"]  # without /v3
@@ -24,32 +28,15 @@ GLANCE = os.environ["LC_GLANCE_URL"]
 REGION = os.environ.get("LC_REGION", "RegionOne")
 AUTH_URL = KS + "/v3"
 
-PW = {}
-with open(os.path.join(D, "secrets", "passwords.env")) as f:
-    for line in f:
-        if "=" in line:
-            k, v = line.strip().split("=", 1)
-            PW[k] = v
+PW = keystone_api.passwords(D)
 
 TOKEN = None
 
 
-def call(method, path, body=None, expect=(200, 201, 204)):
-    req = urllib.request.Request(AUTH_URL + path, method=method,
-                                 data=None if body is None else json.dumps(body).encode())
-    req.add_header("Content-Type", "application/json")
-    req.add_header("Accept", "application/json")
-    if TOKEN:
-        req.add_header("X-Auth-Token", TOKEN)
-    try:
-        with urllib.request.urlopen(req, timeout=60) as r:
-            raw = r.read()
-            status, headers = r.status, r.headers
-    except urllib.error.HTTPError as e:
-        raise SystemExit(f"keystone {method} {path}: {e.code} {e.read()[:500]!r}")
-    if status not in expect:
-        raise SystemExit(f"keystone {method} {path}: unexpected {status}")
-    return (json.loads(raw) if raw else {}), headers
+def call(method, path, body=None):
+    """Keystone as the bootstrap admin (once main has its token): (json, headers)."""
+    _, doc, headers = keystone_api.call(AUTH_URL, method, path, body, token=TOKEN)
+    return doc, headers
 
 
 def find_or_create(collection, key, name, extra_query="", create=None):
@@ -62,11 +49,7 @@ def find_or_create(collection, key, name, extra_query="", create=None):
 
 def main():
     global TOKEN
-    _, h = call("POST", "/auth/tokens?nocatalog", {"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": "admin", "domain": {"id": "default"}, "password": PW["admin"]}}},
-        "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}})
-    TOKEN = h["X-Subject-Token"]
+    TOKEN = keystone_api.project_token(AUTH_URL, "admin", PW["admin"])
 
     # Catalog: the image service, one endpoint per interface (fix the URL if the port moved).
     svc = find_or_create("services", "service", "glance", "&type=image",

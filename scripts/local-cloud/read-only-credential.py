@@ -14,12 +14,17 @@ file (mode 0600) only, never to stdout or stderr. Prints the env file's path.
 Input (environment): LC_DIR, LC_KEYSTONE_URL, LC_REGION, LC_NAME (the credential's name,
 also the env file's: env/LC_NAME.env), and LC_DIR/secrets/passwords.env and env/cloud.json.
 """
+import functools
 import json
 import os
 import sys
-import urllib.error
-import urllib.request
 from urllib.parse import quote
+
+# keystone_api.py sits next to this file: importable however the script is started (-P, another
+# working directory), and no __pycache__ left in the source tree.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+import keystone_api  # noqa: E402
 
 D = os.environ["LC_DIR"]
 AUTH_URL = os.environ["LC_KEYSTONE_URL"] + "/v3"
@@ -34,41 +39,11 @@ ACCESS_RULES = [
 ]
 
 
-def call(method, path, body=None, token=None, ok=(200, 201, 204)):
-    """(status, json, headers); never raises for an HTTP status, never shows a body with a secret."""
-    req = urllib.request.Request(AUTH_URL + path, method=method,
-                                 data=None if body is None else json.dumps(body).encode())
-    req.add_header("Content-Type", "application/json")
-    req.add_header("Accept", "application/json")
-    if token:
-        req.add_header("X-Auth-Token", token)
-    try:
-        with urllib.request.urlopen(req, timeout=60) as r:
-            raw, status, headers = r.read(), r.status, r.headers
-    except urllib.error.HTTPError as e:
-        raw, status, headers = e.read(), e.code, e.headers
-    if ok is not None and status not in ok:
-        # The path and status only: a request body may hold a secret, a response may echo one.
-        raise SystemExit(f"local-cloud: keystone {method} {path.split('?')[0]}: {status}")
-    try:
-        doc = json.loads(raw) if raw else {}
-    except ValueError:
-        doc = {}
-    return status, doc, headers
+call = functools.partial(keystone_api.call, AUTH_URL)
 
 
 def owner_token():
-    pw = {}
-    with open(os.path.join(D, "secrets", "passwords.env")) as f:
-        for line in f:
-            if "=" in line:
-                k, v = line.strip().split("=", 1)
-                pw[k] = v
-    _, _, h = call("POST", "/auth/tokens?nocatalog", {"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": "owner", "domain": {"id": "default"}, "password": pw["owner"]}}},
-        "scope": {"project": {"name": "owner", "domain": {"id": "default"}}}}})
-    return h["X-Subject-Token"]
+    return keystone_api.project_token(AUTH_URL, "owner", keystone_api.passwords(D)["owner"])
 
 
 def read_env_file():

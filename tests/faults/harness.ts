@@ -10,7 +10,7 @@ import * as fs from "fs";
 import { projectRoot } from "../support/childProcess";
 import { FaultProxy, FaultRule } from "../support/faultProxy";
 import { CommandResult, PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
+import { CloudFile, GlanceDriver, loadCloudFile, osEnvironmentOf } from "../support/realCloud";
 import { runAll } from "../support/cleanup";
 
 export const memberCount = 50;
@@ -114,13 +114,7 @@ export class FaultStack {
     const o = this.cloud.identities.owner;
     if (this.options.credentials === "environment") {
       this.project.env = {
-        OS_AUTH_URL: `${this.keystone.url}/v3`,
-        OS_USERNAME: o.username,
-        OS_PASSWORD: o.password,
-        OS_PROJECT_NAME: o.projectName,
-        OS_USER_DOMAIN_NAME: o.userDomainName,
-        OS_PROJECT_DOMAIN_NAME: o.projectDomainName,
-        OS_REGION_NAME: o.region,
+        ...osEnvironmentOf(o, `${this.keystone.url}/v3`),
         OS_IMAGE_ENDPOINT_OVERRIDE: this.glance.url,
       };
       await this.project.init({ imageId: this.imageId });

@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "./childProcess";
 import { pulumiBinDir } from "./pulumiEngine";
-import type { IdentityFile } from "./realCloud";
+import { osEnvironmentOf, type IdentityFile } from "./realCloud";
 
 export interface JobResult {
   code: number;
@@ -106,15 +106,7 @@ export class PipelineRepo {
 
   /** The owner's password credential: the write credential of the main job and of a laptop. */
   private writeCredential(): Record<string, string> {
-    return {
-      OS_AUTH_URL: this.owner.authUrl,
-      OS_USERNAME: this.owner.username,
-      OS_PASSWORD: this.owner.password,
-      OS_PROJECT_NAME: this.owner.projectName,
-      OS_USER_DOMAIN_NAME: this.owner.userDomainName,
-      OS_PROJECT_DOMAIN_NAME: this.owner.projectDomainName,
-      OS_REGION_NAME: this.owner.region,
-    };
+    return osEnvironmentOf(this.owner);
   }
 
   /** The environment of a command: no `OS_*` but the one credential it is given. */

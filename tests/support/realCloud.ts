@@ -65,6 +65,26 @@ export function stackConfigOf(
   };
 }
 
+/**
+ * The identity as `OS_*` environment variables (password authentication), as the provider
+ * plugin, a pipeline job or the openstack CLI read them. `authUrl`: the Keystone to send them
+ * to when not the identity's own (a proxy in front of it).
+ */
+export function osEnvironmentOf(
+  identity: IdentityFile,
+  authUrl = identity.authUrl,
+): Record<string, string> {
+  return {
+    OS_AUTH_URL: authUrl,
+    OS_USERNAME: identity.username,
+    OS_PASSWORD: identity.password,
+    OS_PROJECT_NAME: identity.projectName,
+    OS_USER_DOMAIN_NAME: identity.userDomainName,
+    OS_PROJECT_DOMAIN_NAME: identity.projectDomainName,
+    OS_REGION_NAME: identity.region,
+  };
+}
+
 export function configureRequest(values: Record<string, string>) {
   return { config: { get: (k: string) => values[k], require: (k: string) => values[k] } };
 }

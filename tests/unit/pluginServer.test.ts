@@ -5,79 +5,60 @@
  * identity for the process; credentials from OS_* and from the `cloud` input only.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { ImageMemberProvider } from "../../provider";
 import { generateSchema } from "../../scripts/plugin-schema";
-import { assertFreshBuild } from "../support/buildFreshness";
 import { projectRoot } from "../support/childProcess";
-import { runAll } from "../support/cleanup";
 import { DynamicProviderServer } from "../support/dynamicProviderServer";
 import { FakeCloud } from "../support/fakeCloud";
-import { openStackEnv } from "../support/providerHarness";
+import { PluginProcess, pluginUrn as urn, startPluginProcess } from "../support/pluginProcess";
 
-const urn = (type: string, name: string) =>
-  `urn:pulumi:dev::yaml-project::imagemembers:index:${type}::${name}`;
 const secretSig = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
 
-beforeAll(() => assertFreshBuild(projectRoot));
-
 describe("the provider plugin process (bin/pulumi-resource-imagemembers)", () => {
+  let plugin: PluginProcess | undefined;
   let cloud: FakeCloud;
   let server: DynamicProviderServer;
-  let dir: string;
 
   beforeAll(async () => {
-    cloud = new FakeCloud();
-    await cloud.start();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-plugin-"));
-    const entry = (name: string) => {
-      const project = cloud.project(name);
-      return {
-        auth: {
-          auth_url: `${cloud.url}/v3`,
-          username: project.user.name,
-          project_name: project.name,
-          user_domain_name: "Default",
-          project_domain_name: "Default",
-        },
+    plugin = await startPluginProcess("pim-plugin-", (fake, dir) => {
+      const entry = (name: string) => {
+        const project = fake.project(name);
+        return {
+          auth: {
+            auth_url: `${fake.url}/v3`,
+            username: project.user.name,
+            project_name: project.name,
+            user_domain_name: "Default",
+            project_domain_name: "Default",
+          },
+        };
       };
-    };
-    fs.writeFileSync(
-      path.join(dir, "clouds.yaml"),
-      yaml.dump({ clouds: { c1: entry("consumer1"), c2: entry("consumer2") } }),
-    );
-    fs.writeFileSync(
-      path.join(dir, "secure.yaml"),
-      yaml.dump({
-        clouds: Object.fromEntries(
-          ["consumer1", "consumer2"].map((name, i) => [
-            `c${i + 1}`,
-            { auth: { password: cloud.project(name).user.password } },
-          ]),
-        ),
-      }),
-    );
-    server = await DynamicProviderServer.start({
-      plugin: true,
-      env: {
-        PATH: process.env.PATH,
-        HOME: dir,
-        ...openStackEnv(cloud, "owner"),
+      fs.writeFileSync(
+        path.join(dir, "clouds.yaml"),
+        yaml.dump({ clouds: { c1: entry("consumer1"), c2: entry("consumer2") } }),
+      );
+      fs.writeFileSync(
+        path.join(dir, "secure.yaml"),
+        yaml.dump({
+          clouds: Object.fromEntries(
+            ["consumer1", "consumer2"].map((name, i) => [
+              `c${i + 1}`,
+              { auth: { password: fake.project(name).user.password } },
+            ]),
+          ),
+        }),
+      );
+      return {
         OS_CLIENT_CONFIG_FILE: path.join(dir, "clouds.yaml"),
         OS_CLIENT_SECURE_FILE: path.join(dir, "secure.yaml"),
-      },
+      };
     });
+    ({ cloud, server } = plugin);
   }, 60_000);
 
-  afterAll(() =>
-    runAll([
-      () => server?.stop(),
-      () => cloud?.stop(),
-      () => fs.rmSync(dir, { recursive: true, force: true }),
-    ]),
-  );
+  afterAll(() => plugin?.stop());
 
   test("reports the package version and serves the schema generated from the sources", async () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8"));

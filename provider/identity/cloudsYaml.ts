@@ -21,10 +21,26 @@ function firstExisting(paths: string[]): string | undefined {
 
 type CloudEntry = Record<string, unknown> & { auth?: Record<string, unknown> };
 
+/**
+ * The last text read of each file and what it parsed to. Every hook of every resource
+ * resolves its identity again (so a changed file or environment counts at once), and
+ * parsing the YAML is the costly part of that; the file is still read each time.
+ */
+const parsedByFile = new Map<string, { text: string; parsed: unknown }>();
+
+function parseOnce(file: string): unknown {
+  const text = fs.readFileSync(file, "utf8");
+  const known = parsedByFile.get(file);
+  if (known?.text === text) return known.parsed;
+  const parsed = yaml.load(text);
+  parsedByFile.set(file, { text, parsed });
+  return parsed;
+}
+
 function readClouds(file: string): Record<string, CloudEntry> {
   let parsed: unknown;
   try {
-    parsed = yaml.load(fs.readFileSync(file, "utf8"));
+    parsed = structuredClone(parseOnce(file));
   } catch (error) {
     const reason = (error as Error).message.split("\n")[0];
     throw new ConfigurationError(`${file} is not valid YAML: ${reason}`);

@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { settingsFromCloudsYaml } from "../../provider/identity/cloudsYaml";
@@ -10,6 +11,12 @@ import { HttpClient } from "../../provider/transport/http";
 import { ConfigurationError } from "../../provider/identity/configurationError";
 import { inCloudsYamlTerms } from "../../provider/resources/common/identity";
 import { FakeCloud } from "../support/fakeCloud";
+
+// The real parser, counted: clouds.yaml is parsed once per text.
+jest.mock("js-yaml", () => {
+  const actual = jest.requireActual("js-yaml");
+  return { ...actual, load: jest.fn(actual.load) };
+});
 
 const baseEnv = {
   OS_AUTH_URL: "http://keystone.test:5000/v3",
@@ -137,6 +144,22 @@ describe("clouds.yaml", () => {
       cacertFile: "/tmp/ca.pem",
       imageEndpoint: "http://glance:9292/v2",
     });
+  });
+
+  test("parsed once per text: read again unchanged it is not parsed again; changed, it is", () => {
+    const file = path.join(dir, "clouds.yaml");
+    const entry = (user: string) =>
+      `clouds:\n  mine:\n    auth:\n      auth_url: http://k:5000/v3\n      username: ${user}\n`;
+    fs.writeFileSync(file, entry("alice"));
+    const load = yaml.load as jest.Mock;
+    load.mockClear();
+    expect(settingsFromCloudsYaml("mine", {}, dir).username).toBe("alice");
+    expect(settingsFromCloudsYaml("mine", {}, dir).username).toBe("alice");
+    expect(load).toHaveBeenCalledTimes(1);
+    // Same length, same folder, within the same millisecond: only the text tells.
+    fs.writeFileSync(file, entry("bobby"));
+    expect(settingsFromCloudsYaml("mine", {}, dir).username).toBe("bobby");
+    expect(load).toHaveBeenCalledTimes(2);
   });
 
   test("a missing cloud names the clouds that exist; a malformed file names itself", () => {

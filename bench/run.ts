@@ -52,18 +52,15 @@ import { projectRoot } from "../tests/support/childProcess";
 import { loadCloudFile } from "../tests/support/realCloud";
 import { cliMeasure } from "./cliLoop";
 import { Cloud, pairsOf } from "./cloud";
-import { EngineContender, StatefulContender } from "./engine";
+import { StatefulContender } from "./engine";
+import { makeContenders } from "./contenders";
 import { Floor } from "./floor";
 import { describeMachine } from "./machine";
 import { OpSample, ScenarioResult, log, round, stats } from "./measure";
 import { ContenderName, OpName, ops, parseOptions } from "./options";
-import { makeMembersProject } from "./members";
-import { pluginContender, yamlContender } from "./plugin";
-import { makeBridgedProject, makePackageProject, packRepository } from "./projects";
 import { Report, printTargets, redraw, smokeLine, summaryFile, writeReport } from "./report";
 import { mergeSummaries, readSummary, summarize } from "./summary";
 import { evaluateTargets } from "./targets";
-import { TofuContender } from "./tofu";
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
@@ -128,62 +125,10 @@ async function main(): Promise<number> {
 
   try {
     const want = (c: ContenderName) => options.contenders.includes(c);
-    const contenders: Partial<Record<ContenderName, StatefulContender>> = {};
-    if (want("ours")) {
-      contenders.ours = new EngineContender(
-        "ours",
-        path.join(projectRoot, "bench/program"),
-        cloud,
-        /node\s+\S*cmd\/dynamic-provider(\/index\.js)?(\s|$)/,
-      );
-    }
-    if (want("plugin")) contenders.plugin = pluginContender(cloud);
-    if (want("yaml")) {
-      const yaml = yamlContender(cloud);
-      tempDirs.push(yaml.dir);
-      contenders.yaml = yaml.contender;
-    }
-    if (want("package") || want("members")) {
-      log("packing this repository and installing it into temporary projects");
-      const packed = packRepository();
-      tempDirs.push(packed.dir);
-      report.packageTarball = packed.version;
-      const installed: [ContenderName, () => string][] = [
-        ["package", () => makePackageProject(packed.tarball)],
-        ["members", () => makeMembersProject(packed.tarball)],
-      ];
-      for (const [c, make] of installed) {
-        if (!want(c)) continue;
-        const dir = make();
-        tempDirs.push(dir);
-        contenders[c] = new EngineContender(
-          c,
-          dir,
-          cloud,
-          /node\s+\S*cmd\/dynamic-provider(\/index\.js)?(\s|$)/,
-        );
-      }
-    }
-    if (want("bridged")) {
-      log("preparing the bridged provider (its plugin, npm install @pulumi/openstack)");
-      report.bridged = makeBridgedProject();
-      if (report.bridged.available) {
-        tempDirs.push(report.bridged.dir!);
-        contenders.bridged = new EngineContender(
-          "bridged",
-          report.bridged.dir!,
-          cloud,
-          /pulumi-resource-openstack(\s|$)/,
-          { extraPath: report.bridged.binDir },
-        );
-      } else {
-        log(`bridged provider unavailable: ${report.bridged.reason}`);
-      }
-    }
-    if (want("tofu")) {
-      log("OpenTofu and terraform-provider-openstack (bash scripts/tofu.sh ensure; built once)");
-      contenders.tofu = new TofuContender(cloud);
-    }
+    const made = makeContenders(options.contenders, cloud, tempDirs);
+    const contenders = made.contenders;
+    if (made.packageTarball) report.packageTarball = made.packageTarball;
+    if (made.bridged) report.bridged = made.bridged;
     for (const c of Object.values(contenders)) {
       engines.push(c!);
       await c!.init();

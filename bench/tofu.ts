@@ -56,6 +56,8 @@ export class TofuContender implements StatefulContender {
   readonly name = "tofu" as const;
   private workspace?: TofuWorkspace;
   private configured = "";
+  /** Extra arguments of `apply`, `plan` and `destroy` (bench/profile.ts's `-parallelism`). */
+  operationArgs: string[] = [];
 
   constructor(readonly cloud: Cloud) {}
 
@@ -94,7 +96,7 @@ export class TofuContender implements StatefulContender {
     provider.start();
     engine.start();
     const t0 = performance.now();
-    const result = await this.tofu.run(args[op]);
+    const result = await this.tofu.run([...args[op], ...this.operationArgs]);
     const seconds = (performance.now() - t0) / 1000;
     const providers = provider.stop();
     return {

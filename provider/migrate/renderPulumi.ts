@@ -13,12 +13,20 @@ import type { NamedMembership } from "./names";
  * inputs, and its outputs as the Terraform state recorded them. With outputs given, the engine
  * takes them as they are and sends no request (the provider's Read is skipped), so the import
  * itself cannot change or even touch the cloud; `pulumi preview --refresh` then reads each one.
+ *
+ * An import records no dependencies (the file has no field for them, and the program's
+ * `dependsOn` reaches state only on a `pulumi up`), but it records a parent, which orders a
+ * destroy as well: children first. So an acceptance is the child of the share it accepts, and
+ * its reset is answered before the share's DELETE is sent. Sent at the same time, the two can
+ * leave the member in Glance: a status update that read the row before the DELETE clears its
+ * deleted flag after it (glance/db/sqlalchemy/api.py, `_image_member_update`).
  */
 export function importFile(memberships: NamedMembership[]): string {
   const resources = memberships.map((m) => ({
     type: typeToken(resourceOf(m)),
     name: m.name,
     id: resourceId(m),
+    ...parentOf(m, memberships),
     inputs: inputsOf(m),
     outputs: outputsOf(m),
   }));
@@ -61,10 +69,24 @@ export function yamlProgram(memberships: NamedMembership[], options: YamlProgram
     for (const [key, value] of Object.entries(inputsOf(m))) {
       lines.push(`      ${key}: ${scalar(value)}`);
     }
-    const share = shareOf(m, memberships);
-    if (share) lines.push(`    options:`, `      dependsOn:`, `        - \${${share.name}}`);
+    const { parent } = parentOf(m, memberships);
+    if (parent) {
+      // The import file's parent (the same URN), and an explicit order for a pulumi up.
+      lines.push(
+        `    options:`,
+        `      parent: \${${parent}}`,
+        `      dependsOn:`,
+        `        - \${${parent}}`,
+      );
+    }
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** An acceptance's parent: the share it accepts, when the same state manages it (see above). */
+function parentOf(m: NamedMembership, all: NamedMembership[]): { parent?: string } {
+  const share = shareOf(m, all);
+  return share ? { parent: share.name } : {};
 }
 
 /** A YAML scalar: plain when it cannot be read as anything but that string, quoted otherwise. */

@@ -180,6 +180,10 @@ describe("the handover", () => {
     expect(acceptance?.id).toBe(`${images.imageA}/${consumer1()}`);
     // The consumer's credentials stay with the acceptance: its update and destroy need them.
     expect(acceptance?.outputs).toMatchObject({ status: "accepted", cloud: "consumer" });
+    // An import records no dependsOn, only a parent: the acceptance is the child of the share it
+    // accepts, so that a destroy resets it before the share is removed, never at the same time.
+    const share = resources.find((r) => r.type === MEMBER && r.id === acceptance?.id);
+    expect(acceptance?.parent).toBe(share?.urn);
     const memberIds = resources.filter((r) => r.type === MEMBER).map((r) => r.id);
     expect(memberIds.sort()).toEqual(
       [
@@ -239,8 +243,21 @@ describe("the handover", () => {
 });
 
 test("Pulumi manages what it took over: destroy resets the acceptance and removes the members", async () => {
+  // Glance's answer to the reset is held 2 s, so that a DELETE of the same membership sent
+  // before the reset is done shows in the order below. Run at the same time, the two can leave
+  // the member in Glance: the reset's status update clears the deleted flag of the member's row.
+  const shared = `/v2/images/${images.imageA}/members/${consumer1()}`;
+  glance.holdAnswer = (method, path) => (method === "PUT" && path.endsWith(shared) ? 2000 : 0);
+  const seen = glance.requests.length;
   const destroy = await project.destroy();
+  glance.holdAnswer = undefined;
   expect(destroy.stdout).toMatch(/5 deleted/);
+  // The reset answered (200: the member was still there), and only then the DELETE sent.
+  const writes = glance.requests
+    .slice(seen)
+    .filter((r) => r.method !== "GET" && r.path.endsWith(shared));
+  expect(writes.map((r) => `${r.method} ${r.status}`)).toEqual(["PUT 200", "DELETE 204"]);
+  expect(writes[1].arrivedAt).toBeGreaterThanOrEqual(writes[0].answeredAt);
   expect(await owner.memberIds(images.imageA)).toEqual([]);
   expect(await owner.memberIds(images.imageB)).toEqual([]);
   // The acceptance's reset ran with the consumer's credentials (the owner would get 403).

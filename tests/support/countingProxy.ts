@@ -12,6 +12,9 @@ export interface ProxiedRequest {
   method: string;
   path: string;
   status: number;
+  /** Date.now() when the request reached the proxy, and when its answer was passed on. */
+  arrivedAt: number;
+  answeredAt: number;
 }
 
 export class CountingProxy {
@@ -20,6 +23,11 @@ export class CountingProxy {
   readonly issuedTokens: string[] = [];
   /** Pairs [from, to] replaced in every JSON answer (set after start, once all URLs are known). */
   rewrites: [string, string][] = [];
+  /**
+   * Milliseconds to hold the server's answer to a request before passing it on (the server has
+   * done the work): widens a window so that what runs concurrently with it shows in the timestamps.
+   */
+  holdAnswer?: (method: string, path: string) => number;
   url = "";
   private server?: http.Server;
   private readonly agent: http.Agent;
@@ -34,6 +42,36 @@ export class CountingProxy {
   async start(): Promise<string> {
     const target = new URL(this.target);
     this.server = http.createServer((req, res) => {
+      const arrivedAt = Date.now();
+      const path = (req.url ?? "").split("?")[0];
+      const pass = (answer: http.IncomingMessage) => {
+        const token = answer.headers["x-subject-token"];
+        if (typeof token === "string") this.issuedTokens.push(token);
+        this.requests.push({
+          method: req.method ?? "",
+          path,
+          status: answer.statusCode ?? 0,
+          arrivedAt,
+          answeredAt: Date.now(),
+        });
+        const type = String(answer.headers["content-type"] ?? "");
+        if (this.rewrites.length === 0 || !type.includes("json")) {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        answer.on("data", (chunk: Buffer) => chunks.push(chunk));
+        answer.on("end", () => {
+          let text = Buffer.concat(chunks).toString("utf8");
+          for (const [from, to] of this.rewrites) text = text.split(from).join(to);
+          const body = Buffer.from(text, "utf8");
+          const headers = { ...answer.headers, "content-length": String(body.length) };
+          delete headers["transfer-encoding"];
+          res.writeHead(answer.statusCode ?? 502, headers);
+          res.end(body);
+        });
+      };
       const upstream = http.request(
         {
           host: target.hostname,
@@ -44,30 +82,9 @@ export class CountingProxy {
           agent: this.agent,
         },
         (answer) => {
-          const token = answer.headers["x-subject-token"];
-          if (typeof token === "string") this.issuedTokens.push(token);
-          this.requests.push({
-            method: req.method ?? "",
-            path: (req.url ?? "").split("?")[0],
-            status: answer.statusCode ?? 0,
-          });
-          const type = String(answer.headers["content-type"] ?? "");
-          if (this.rewrites.length === 0 || !type.includes("json")) {
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
-            return;
-          }
-          const chunks: Buffer[] = [];
-          answer.on("data", (chunk: Buffer) => chunks.push(chunk));
-          answer.on("end", () => {
-            let text = Buffer.concat(chunks).toString("utf8");
-            for (const [from, to] of this.rewrites) text = text.split(from).join(to);
-            const body = Buffer.from(text, "utf8");
-            const headers = { ...answer.headers, "content-length": String(body.length) };
-            delete headers["transfer-encoding"];
-            res.writeHead(answer.statusCode ?? 502, headers);
-            res.end(body);
-          });
+          const hold = this.holdAnswer?.(req.method ?? "", path) ?? 0;
+          if (hold > 0) setTimeout(() => pass(answer), hold);
+          else pass(answer);
         },
       );
       upstream.on("error", () => {

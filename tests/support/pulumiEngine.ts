@@ -214,8 +214,11 @@ export class PulumiProject {
     text: string;
     deployment: {
       resources?: {
+        urn: string;
         type: string;
         id?: string;
+        parent?: string;
+        dependencies?: string[];
         inputs?: Record<string, unknown>;
         outputs?: Record<string, unknown>;
       }[];

@@ -53,6 +53,7 @@ interface ImportEntry {
   type: string;
   name: string;
   id: string;
+  parent?: string;
   inputs: Record<string, string>;
   outputs: Record<string, string>;
 }
@@ -94,6 +95,10 @@ describe("a state OpenTofu recorded (count, for_each, an acceptance by provider 
       updatedAt: a0.updated_at,
       schema: "/v2/schemas/member",
     });
+    // pulumi import records no dependsOn: only a parent orders a destroy (children first), so
+    // the acceptance is the child of the share it accepts. Deleted at the same time, Glance can
+    // bring the member back: the reset's update clears the deleted flag of the member's row.
+    expect(entries.map((e) => e.parent)).toEqual([undefined, undefined, undefined, "a-0"]);
     // The default provider's resources act as OS_CLOUD / OS_* say; the alias's name the cloud.
     expect(acceptance.inputs).toEqual({
       imageId: imageA,
@@ -115,7 +120,11 @@ describe("a state OpenTofu recorded (count, for_each, an acceptance by provider 
       plugins: { providers: { name: string; path: string }[] };
       resources: Record<
         string,
-        { type: string; properties: Record<string, string>; options?: { dependsOn: string[] } }
+        {
+          type: string;
+          properties: Record<string, string>;
+          options?: { parent: string; dependsOn: string[] };
+        }
       >;
     };
     expect(program.runtime).toBe("yaml");
@@ -127,8 +136,12 @@ describe("a state OpenTofu recorded (count, for_each, an acceptance by provider 
       expect(program.resources[e.name].type).toBe(e.type);
       expect(program.resources[e.name].properties).toEqual(e.inputs);
     }
-    // Reset before the share it accepts is removed, as Terraform's depends_on ordered them.
-    expect(program.resources.a.options).toEqual({ dependsOn: ["${a-0}"] });
+    // Reset before the share it accepts is removed, as Terraform's depends_on ordered them; the
+    // parent the import file gives it too, or its URN would differ from the imported one.
+    expect(program.resources.a.options).toEqual({ parent: "${a-0}", dependsOn: ["${a-0}"] });
+    for (const e of entries.filter((e) => !e.parent)) {
+      expect(program.resources[e.name].options).toBeUndefined();
+    }
   });
 
   test("the state rm commands: one per address, quoted so that sh passes each address unchanged", () => {
@@ -324,6 +337,12 @@ describe("Huawei Cloud's resources", () => {
           cloud: "consumer",
         },
       ],
+    ]);
+    // The accepter is the child of the one membership of the share that it accepts.
+    expect(importOf(handover.files).map((e) => e.parent)).toEqual([
+      undefined,
+      undefined,
+      `share-${consumer1}`,
     ]);
     // One Terraform resource holds both memberships: removed from its state once.
     expect(stateRmCommands(handover.memberships)).toEqual([

@@ -265,12 +265,12 @@ async function main(): Promise<number> {
     return harnessProblems.length ? 1 : 0;
   }
   const summary = summarize(report);
-  writeReport(
-    options.mergeInto ? mergeSummaries(readSummary(options.mergeInto), summary) : summary,
-    options.out,
-  );
+  const written = options.mergeInto
+    ? mergeSummaries(readSummary(options.mergeInto), summary)
+    : summary;
+  writeReport(written, options.out);
   log(`wrote ${options.raw}; ${summaryFile}, chart.svg and README.md in ${options.out}`);
-  printTargets(report.targets);
+  printTargets(written.targets);
   if (harnessProblems.length) {
     console.log(`harness problems:\n  ${harnessProblems.join("\n  ")}`);
     return 1;

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import { ScenarioResult, StateFigures, Stats, stats } from "./measure";
 import { ContenderName, OpName, Options, ops } from "./options";
 import type { Report } from "./report";
+import { evaluateSpeedTargets } from "./speedTargets";
 import { Target, evaluateTargets, targetContenders } from "./targets";
 
 export interface ContenderSummary {
@@ -125,7 +126,12 @@ export function summarize(report: Report): Summary {
     glance: report.glance,
     ...(report.packageTarball ? { packageTarball: report.packageTarball } : {}),
     results: report.results.map(summarizeScenario),
-    targets: evaluateTargets(report.results, report.options),
+    targets: [
+      ...evaluateTargets(report.results, report.options),
+      ...evaluateSpeedTargets(report.results.map(summarizeScenario), () =>
+        report.finishedAt.slice(0, 10),
+      ),
+    ],
     harnessProblems: report.harnessProblems,
   };
 }
@@ -205,11 +211,19 @@ export function mergeSummaries(base: Summary, later: Summary): Summary {
     ...(later.packageTarball ? { packageTarball: later.packageTarball } : {}),
     contenders: taken,
   };
+  // Issue 22's targets compare medians only: evaluated again on the merged figures, each
+  // naming the run its contenders' figures come from.
+  const merged = [...earlier, run];
+  const runOf = (c: ContenderName) =>
+    (
+      [...merged].reverse().find((m) => m.contenders.includes(c))?.finishedAt ?? base.finishedAt
+    ).slice(0, 10);
+  const speed = evaluateSpeedTargets(results, runOf);
   return {
     ...base,
     results,
-    targets,
+    targets: [...targets.filter((t) => !speed.some((x) => x.id === t.id)), ...speed],
     harnessProblems: [...base.harnessProblems, ...later.harnessProblems],
-    merged: [...earlier, run],
+    merged,
   };
 }

@@ -235,3 +235,37 @@ test("OpenTofu's summary lines in the Pulumi engine's words, as the harness chec
   expect(tofuChangesOf("Destroy complete! Resources: 10 destroyed.\n")).toEqual({ deleted: 10 });
   expect(tofuChangesOf("No changes. Your infrastructure matches the configuration.\n")).toEqual({});
 });
+
+describe("issue 22's targets, on medians", () => {
+  const labels = ["N=10", "N=100", "N=200"];
+  const full = summary(
+    "full",
+    { package: 2, plugin: 2, members: 1, tofu: 3, bridged: 4 },
+    labels,
+    "2026-11-27",
+  );
+  const find = (s: Summary, id: string) => s.targets.find((t) => t.id === id);
+
+  test("evaluated again after a merge, naming the run of each figure compared", () => {
+    const later = summary("later", { package: 3.5, tofu: 3 }, labels, "2026-12-02");
+    const merged = mergeSummaries(full, later);
+    const tofu = find(merged, "speed-tofu-package")!;
+    expect(tofu.met).toBe(false); // 3.5 s against 3 s
+    expect(tofu.measured).toContain("N=100: 3.50 s vs 3.00 s, 1.17× slower");
+    expect(tofu.measured).not.toContain("[runs:"); // both from the later run
+    const bridged = find(merged, "speed-bridged-package")!;
+    expect(bridged.met).toBe(true); // 3.5 s against 4 s
+    expect(bridged.measured).toContain("[runs: package 2026-12-02, bridged 2026-11-27]");
+  });
+
+  test("ImageMembers' lead: met only at 1.9× every peer, unevaluated without them", () => {
+    const lead = (ups: Record<string, number>) =>
+      find(mergeSummaries(full, summary("later", ups, labels, "2026-12-02")), "members-lead")!;
+    expect(lead({ members: 1.5 }).met).toBe(true); // tofu 3 / 1.5 = 2.0, bridged 2.7
+    expect(lead({ members: 1.7 }).met).toBe(false); // tofu 3 / 1.7 = 1.76
+    const alone = summary("alone", { members: 1 }, labels, "2026-12-02");
+    expect(mergeSummaries(alone, alone).targets.find((t) => t.id === "members-lead")!.met).toBe(
+      null,
+    );
+  });
+});

@@ -122,7 +122,7 @@ export function readme(report: Summary): string {
     );
   }
   lines.push("");
-  lines.push("## Targets (issues 7 and 14)");
+  lines.push("## Targets (issues 7, 14 and 22)");
   lines.push("");
   for (const t of targets) {
     const again = /^not evaluated again: (.*)$/s.exec(t.measured);

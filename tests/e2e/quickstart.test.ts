@@ -3,6 +3,8 @@
  * up, no-op up, preview --diff, replacement, refresh after drift, destroy. Assertions are
  * made on Glance itself, and writes are counted by a proxy in front of Glance.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { CountingProxy } from "../support/countingProxy";
 import { projectRoot } from "../support/childProcess";
 import { PulumiProject } from "../support/pulumiEngine";
@@ -88,6 +90,21 @@ describe("root quickstart under the real engine", () => {
       expect(String(share.inputs?.__provider)).toContain(
         `require("pulumi-image-members/serialized/imageMember")`,
       );
+    }
+    // What the engine records of the program's stack: the example's own line (made in an
+    // arrow function) and its frames only, not the package's constructor in node_modules nor
+    // the module loader below (issue 22: about 1.1 KB of state per member).
+    const program = "examples/quickstart/index.ts";
+    const line =
+      fs
+        .readFileSync(path.join(projectRoot, program), "utf8")
+        .split("\n")
+        .findIndex((text) => text.includes("new ImageMember(")) + 1;
+    for (const share of shares as { sourcePosition?: string; stackTrace?: unknown }[]) {
+      expect(share.sourcePosition).toMatch(new RegExp(`^project:///${program}#${line},\\d+$`));
+      const frames = share.stackTrace as { sourcePosition?: string }[];
+      expect(frames.length).toBeGreaterThan(0);
+      for (const frame of frames) expect(frame.sourcePosition).toContain(`project:///${program}#`);
     }
     const perMember = Math.round(
       shares.reduce((sum, r) => sum + JSON.stringify(r).length, 0) / shares.length,

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- module.exports is the provider (see there)
 import provider = require("../../serialization/imageMember");
 import { hidingServerRecords } from "../common/hiddenDiffs";
-import { conciseStackTraceUntilRestored } from "../common/stackTrace";
+import { ConciseDynamicResource } from "../common/dynamicResource";
 
 /** The arguments of an {@link ImageMember}. */
 export interface ImageMemberArgs {
@@ -29,7 +29,7 @@ export interface ImageMemberArgs {
  * Shares an image with a project (a Glance v2 image member). The member project then
  * accepts or rejects it; `status` shows which.
  */
-export class ImageMember extends pulumi.dynamic.Resource {
+export class ImageMember extends ConciseDynamicResource {
   /** The image shared. */
   declare readonly imageId: pulumi.Output<string>;
   /** The project it is shared with. */
@@ -53,29 +53,24 @@ export class ImageMember extends pulumi.dynamic.Resource {
   declare readonly managingProjectId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ImageMemberArgs, opts?: pulumi.CustomResourceOptions) {
-    const restoreStackTraces = conciseStackTraceUntilRestored();
-    try {
-      super(
-        provider,
-        name,
-        {
-          imageId: args.imageId,
-          memberId: args.memberId,
-          region: args.region,
-          adoptExisting: args.adoptExisting,
-          cloud: args.cloud,
-          status: undefined,
-          createdAt: undefined,
-          updatedAt: undefined,
-          schema: undefined,
-          managingProjectId: undefined,
-        },
-        hidingServerRecords(opts),
-        "images",
-        "ImageMember",
-      );
-    } finally {
-      restoreStackTraces();
-    }
+    super(
+      provider,
+      name,
+      {
+        imageId: args.imageId,
+        memberId: args.memberId,
+        region: args.region,
+        adoptExisting: args.adoptExisting,
+        cloud: args.cloud,
+        status: undefined,
+        createdAt: undefined,
+        updatedAt: undefined,
+        schema: undefined,
+        managingProjectId: undefined,
+      },
+      hidingServerRecords(opts),
+      "images",
+      "ImageMember",
+    );
   }
 }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- module.exports is the provider (see there)
 import provider = require("../../serialization/imageMemberAcceptance");
 import { hidingServerRecords } from "../common/hiddenDiffs";
-import { conciseStackTraceUntilRestored } from "../common/stackTrace";
+import { ConciseDynamicResource } from "../common/dynamicResource";
 
 /** The arguments of an {@link ImageMemberAcceptance}. */
 export interface ImageMemberAcceptanceArgs {
@@ -29,7 +29,7 @@ export interface ImageMemberAcceptanceArgs {
  * Accepts (or rejects) an image another project shared with this one: the member project's
  * half of the sharing handshake. Use the member project's credentials.
  */
-export class ImageMemberAcceptance extends pulumi.dynamic.Resource {
+export class ImageMemberAcceptance extends ConciseDynamicResource {
   /** The image shared with this project. */
   declare readonly imageId: pulumi.Output<string>;
   /** The member project (this one). */
@@ -51,29 +51,24 @@ export class ImageMemberAcceptance extends pulumi.dynamic.Resource {
   declare readonly managingProjectId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ImageMemberAcceptanceArgs, opts?: pulumi.CustomResourceOptions) {
-    const restoreStackTraces = conciseStackTraceUntilRestored();
-    try {
-      super(
-        provider,
-        name,
-        {
-          imageId: args.imageId,
-          status: args.status,
-          memberId: args.memberId,
-          region: args.region,
-          vaultId: args.vaultId,
-          statusOnDelete: args.statusOnDelete,
-          cloud: args.cloud,
-          createdAt: undefined,
-          updatedAt: undefined,
-          managingProjectId: undefined,
-        },
-        hidingServerRecords(opts),
-        "images",
-        "ImageMemberAcceptance",
-      );
-    } finally {
-      restoreStackTraces();
-    }
+    super(
+      provider,
+      name,
+      {
+        imageId: args.imageId,
+        status: args.status,
+        memberId: args.memberId,
+        region: args.region,
+        vaultId: args.vaultId,
+        statusOnDelete: args.statusOnDelete,
+        cloud: args.cloud,
+        createdAt: undefined,
+        updatedAt: undefined,
+        managingProjectId: undefined,
+      },
+      hidingServerRecords(opts),
+      "images",
+      "ImageMemberAcceptance",
+    );
   }
 }

@@ -9,7 +9,7 @@ import {
   MemberAcceptanceArgs,
 } from "../imageMemberAcceptance/forShare";
 import type { ImageMemberAcceptance } from "../imageMemberAcceptance/resource";
-import { conciseStackTraceUntilRestored } from "../common/stackTrace";
+import { ConciseDynamicResource } from "../common/dynamicResource";
 
 /** The arguments of an {@link ImageMembers}. */
 export interface ImageMembersArgs {
@@ -62,7 +62,7 @@ export interface ImageMembersArgs {
  * one engine step per image, and only the members that change cost a request). Members that
  * exist in Glance but are not listed here are left alone, unless `exclusive` is set.
  */
-export class ImageMembers extends pulumi.dynamic.Resource {
+export class ImageMembers extends ConciseDynamicResource {
   /** The image shared. */
   declare readonly imageId: pulumi.Output<string>;
   /** The region given, if any. */
@@ -103,31 +103,26 @@ export class ImageMembers extends pulumi.dynamic.Resource {
       args.memberIds !== undefined &&
       args.memberIds !== null &&
       !isPlainData(args.memberIds);
-    const restoreStackTraces = conciseStackTraceUntilRestored();
-    try {
-      super(
-        provider,
-        name,
-        {
-          imageId: args.imageId,
-          projects: listWithOutputs
-            ? pulumi.output(args.memberIds!).apply((ids) => listAsProjects(name, ids))
-            : args.projects,
-          memberIds: listWithOutputs ? undefined : args.memberIds,
-          region: args.region,
-          adoptExisting: args.adoptExisting,
-          cloud: args.cloud,
-          exclusive: args.exclusive,
-          members: undefined,
-          managingProjectId: undefined,
-        },
-        opts,
-        "images",
-        "ImageMembers",
-      );
-    } finally {
-      restoreStackTraces();
-    }
+    super(
+      provider,
+      name,
+      {
+        imageId: args.imageId,
+        projects: listWithOutputs
+          ? pulumi.output(args.memberIds!).apply((ids) => listAsProjects(name, ids))
+          : args.projects,
+        memberIds: listWithOutputs ? undefined : args.memberIds,
+        region: args.region,
+        adoptExisting: args.adoptExisting,
+        cloud: args.cloud,
+        exclusive: args.exclusive,
+        members: undefined,
+        managingProjectId: undefined,
+      },
+      opts,
+      "images",
+      "ImageMembers",
+    );
     const projects = pulumi.output(given).apply((known) => projectIdsByKey(known));
     this.acceptances = declareAcceptances(
       name,

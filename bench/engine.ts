@@ -41,6 +41,8 @@ export interface EngineContenderOptions {
 /** What bench/run.ts does with a contender that keeps state: the Pulumi ones and `tofu`. */
 export interface StatefulContender {
   readonly name: ContenderName;
+  /** Extra arguments of every operation (bench/settings.ts's `--parallel`, `-parallelism`). */
+  operationArgs: string[];
   init(): Promise<void>;
   /** Points the program (or configuration) at a scenario's images. */
   configure(imageIds: string[], perImage: number): Promise<void>;
@@ -68,6 +70,14 @@ export class EngineContender implements StatefulContender {
     if (options.extraPath) {
       this.project.env.PATH = `${pulumiBinDir()}:${options.extraPath}:${process.env.PATH}`;
     }
+  }
+
+  get operationArgs(): string[] {
+    return this.project.operationArgs;
+  }
+
+  set operationArgs(args: string[]) {
+    this.project.operationArgs = args;
   }
 
   async init(): Promise<void> {

@@ -31,8 +31,11 @@ function arg(name: string, fallback: string): string {
 async function main(): Promise<void> {
   const n = Number(arg("n", "100"));
   const repeats = Number(arg("repeats", "2"));
-  const wanted = arg("contenders", "package,plugin").split(",");
   const settings = process.argv.includes("--settings");
+  const wanted = arg(
+    "contenders",
+    settings ? "package,members,plugin,yaml,tofu" : "package,plugin",
+  ).split(",") as ContenderName[];
   const outDir = path.join(
     projectRoot,
     "bench/out",
@@ -45,14 +48,13 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   try {
     if (settings) {
-      const names = arg("contenders", "package,members,plugin,yaml,tofu").split(",");
-      const rows = await measureSettings(names as ContenderName[], cloud, n, repeats, tempDirs);
+      const rows = await measureSettings(wanted, cloud, n, repeats, tempDirs);
       results.settings = rows;
       fs.writeFileSync(path.join(outDir, "settings.md"), settingsTable(rows, n, repeats));
       log(`wrote ${path.join(outDir, "settings.md")}`);
       return;
     }
-    const made = makeContenders(wanted as ContenderName[], cloud, tempDirs);
+    const made = makeContenders(wanted, cloud, tempDirs);
     const contenders = Object.values(made.contenders).filter(
       (c): c is EngineContender => c instanceof EngineContender,
     );

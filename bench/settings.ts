@@ -94,11 +94,9 @@ async function measureOne(
   n: number,
 ): Promise<Omit<SettingRow, "contender" | "setting" | "repeat">> {
   const engine = c instanceof EngineContender ? c : undefined;
-  const tofu = c instanceof TofuContender ? c : undefined;
   const env = engine?.project.env;
   if (env) Object.assign(env, setting.env ?? {});
-  if (engine) engine.project.operationArgs = setting.args ?? [];
-  if (tofu) tofu.operationArgs = setting.args ?? [];
+  c.operationArgs = setting.args ?? [];
   if (engine && setting.program) setting.program(engine.project.projectDir, true);
   try {
     const up = await c.measure("up");
@@ -115,8 +113,7 @@ async function measureOne(
     };
   } finally {
     for (const key of Object.keys(setting.env ?? {})) delete env?.[key];
-    if (engine) engine.project.operationArgs = [];
-    if (tofu) tofu.operationArgs = [];
+    c.operationArgs = [];
     if (engine && setting.program) setting.program(engine.project.projectDir, false);
   }
 }

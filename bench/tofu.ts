@@ -56,7 +56,7 @@ export class TofuContender implements StatefulContender {
   readonly name = "tofu" as const;
   private workspace?: TofuWorkspace;
   private configured = "";
-  /** Extra arguments of `apply`, `plan` and `destroy` (bench/profile.ts's `-parallelism`). */
+  /** Extra arguments of `apply`, `plan` and `destroy` (bench/settings.ts's `-parallelism`). */
   operationArgs: string[] = [];
 
   constructor(readonly cloud: Cloud) {}

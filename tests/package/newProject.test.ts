@@ -271,6 +271,8 @@ describe("a new user's projects, from empty folders, with the packed package", (
         expect(oneLine(inPipeline.stdout + inPipeline.stderr)).toContain(notFound);
 
         await notInstalled.run(["stack", "init", "dev"]);
+        await notInstalled.setConfig("imageId", "d164b5df-1bc3-4c3f-893e-3e471fd16e64");
+        await notInstalled.setConfig("ops", cloud.identities.consumer1.projectId);
         const beforeInstall = await notInstalled.preview({ allowFailure: true });
         expect(beforeInstall.code).not.toBe(0);
         expect(oneLine(beforeInstall.stdout + beforeInstall.stderr)).toContain(
@@ -296,7 +298,8 @@ describe("a new user's projects, from empty folders, with the packed package", (
         await project.setConfig("ops", ops);
 
         const up = await project.up();
-        expect(up.stdout).toMatch(/imagemembers:index:ImageMember share-with-ops created/);
+        expect(up.stdout).toMatch(/2 created/); // the stack and the member
+        expect(up.stdout).toContain("imagemembers:index:ImageMember::share-with-ops]");
         expect(await owner.memberIds(imageId)).toEqual([ops]);
         expect(await project.outputs()).toEqual({ opsStatus: "pending" });
 
@@ -329,7 +332,7 @@ describe("a new user's projects, from empty folders, with the packed package", (
         ).toEqual([`${imageId}/${ci}`, `${imageId}/${ops}`].sort());
 
         const destroy = await project.destroy();
-        expect(destroy.stdout).toMatch(/deleted/);
+        expect(destroy.stdout).toMatch(/3 deleted/);
         expect(await owner.memberIds(imageId)).toEqual([]);
       } finally {
         await project.destroy({ allowFailure: true });

@@ -45,6 +45,7 @@ export interface PackageSchema {
   displayName: string;
   version: string;
   description: string;
+  publisher: string;
   license: string;
   keywords: string[];
   provider: { description: string };
@@ -57,7 +58,9 @@ export function generateSchema(dir = root): PackageSchema {
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as {
     version: string;
     description: string;
+    author: string;
     license: string;
+    keywords: string[];
   };
   const indexFile = path.join(dir, "provider", "index.ts");
   const program = ts.createProgram({
@@ -98,8 +101,11 @@ export function generateSchema(dir = root): PackageSchema {
     displayName: "OpenStack image members",
     version: manifest.version,
     description: manifest.description.replace(/^Pulumi dynamic provider/, "Pulumi provider"),
+    publisher: manifest.author,
     license: manifest.license,
-    keywords: ["openstack", "glance", "images", "category/cloud", "kind/native"],
+    // The package's own keywords, then the registry's facets: a cloud provider of its own
+    // (not bridged from Terraform).
+    keywords: [...new Set([...manifest.keywords, "category/cloud", "kind/native"])],
     provider: {
       description:
         "Takes no configuration. Each resource acts with the credentials its `cloud` input " +

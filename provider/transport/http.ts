@@ -38,9 +38,18 @@ export interface HttpRequest {
   authorizer?: RequestAuthorizer;
 }
 
+/**
+ * The response headers a caller may read. Our own type, not node-fetch's `Headers`: the
+ * package's declarations must compile for users, who have node-fetch but not its types.
+ */
+export interface ResponseHeaders {
+  /** The header's value (several joined with ", "), or null when absent; any case. */
+  get(name: string): string | null;
+}
+
 export interface HttpResponse {
   status: number;
-  headers: Response["headers"];
+  headers: ResponseHeaders;
   /** Parsed JSON, or undefined for an empty body. */
   body: unknown;
   requestId?: string;

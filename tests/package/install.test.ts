@@ -10,13 +10,14 @@
  *
  * PIM_SDK_VERSIONS="3.139.0 3.276.0" replaces the two versions (for example to try another).
  */
-import { execFile, execFileSync } from "child_process";
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../support/childProcess";
 import { pulumiBinDir, PulumiProject } from "../support/pulumiEngine";
 import { CloudFile, GlanceDriver, loadCloudFile, stackConfigOf } from "../support/realCloud";
+import { PackReport, packCleanCopy, sh, shAsync } from "./packedPackage";
 
 jest.setTimeout(15 * 60_000);
 
@@ -26,30 +27,6 @@ const manifest = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json
 };
 const peerRange = manifest.peerDependencies["@pulumi/pulumi"]!;
 const MEMBER_TYPE = "pulumi-nodejs:dynamic/images:ImageMember";
-
-function sh(cmd: string, args: string[], cwd: string): string {
-  return execFileSync(cmd, args, {
-    cwd,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 10 * 60_000,
-  });
-}
-
-function shAsync(cmd: string, args: string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      cmd,
-      args,
-      { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 10 * 60_000 },
-      (error, stdout, stderr) =>
-        error
-          ? reject(new Error(`${cmd} ${args.join(" ")} failed in ${cwd}: ${stderr || stdout}`))
-          : resolve(stdout),
-    ),
-  );
-}
 
 /** The oldest version of the peer range (its lower bound) and the newest the registry serves. */
 function sdkVersions(): string[] {
@@ -163,7 +140,8 @@ for (const [name, memberId] of Object.entries(members)) {
             exactOptionalPropertyTypes: true,
             noUncheckedIndexedAccess: true,
             esModuleInterop: true,
-            skipLibCheck: true,
+            // As a user's project may: the package's declarations are checked too.
+            skipLibCheck: false,
             types: ["node"],
           },
           files: ["index.ts"],
@@ -179,45 +157,13 @@ type ProgramKind = keyof typeof programs;
 describe("the packed package", () => {
   let work: string;
   let tarball: string;
-  let packed: {
-    filename: string;
-    files: { path: string }[];
-    size: number;
-    unpackedSize: number;
-    entryCount: number;
-  };
+  let packed: PackReport;
   let cloud: CloudFile;
 
   beforeAll(() => {
     cloud = loadCloudFile();
     work = fs.mkdtempSync(path.join(os.tmpdir(), "pim-package-"));
-    // A clean copy: the files git tracks (and new ones it does not ignore), nothing built.
-    const copy = path.join(work, "checkout");
-    const listed = sh(
-      "git",
-      ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-      projectRoot,
-    )
-      .split("\0")
-      .filter(Boolean);
-    for (const file of listed) {
-      const from = path.join(projectRoot, file);
-      if (!fs.existsSync(from) || !fs.lstatSync(from).isFile()) continue;
-      fs.mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
-      fs.copyFileSync(from, path.join(copy, file));
-    }
-    expect(fs.existsSync(path.join(copy, "dist"))).toBe(false);
-    // The compiler it builds with (never packed: npm does not pack node_modules).
-    fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(copy, "node_modules"));
-    const started = Date.now();
-    const out = sh("npm", ["pack", "--json", "--loglevel=error", "--pack-destination", work], copy);
-    // The JSON report is the last thing npm prints (after the prepack script's output).
-    packed = JSON.parse(out.slice(out.search(/^\[/m)))[0];
-    tarball = path.join(work, packed.filename);
-    console.log(
-      `npm pack from a clean copy: ${packed.entryCount} files, ${packed.size} bytes packed, ` +
-        `${packed.unpackedSize} unpacked (${((Date.now() - started) / 1000).toFixed(1)} s)`,
-    );
+    ({ tarball, packed } = packCleanCopy(work));
   });
 
   afterAll(() => {
@@ -225,7 +171,7 @@ describe("the packed package", () => {
     else if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  test("builds before packing and ships the build, its types, the three serialized entry points, the provider plugin (launcher and schema), LICENSE and README; no tests, bench, docs or source maps", () => {
+  test("builds before packing and ships the build, its types, the three serialized entry points, the provider plugin (launcher and schema), LICENSE and README, and the pages the README links (docs/, CONTRIBUTING.md); no tests, bench, examples or source maps", () => {
     expect(fs.existsSync(tarball)).toBe(true);
     const files = packed.files.map((f) => f.path).sort();
     for (const required of [
@@ -243,23 +189,31 @@ describe("the packed package", () => {
       "bin/pulumi-resource-imagemembers",
       "dist/provider/plugin/main.js",
       "dist/provider/plugin/schema.json",
+      "CONTRIBUTING.md",
+      "docs/resources.md",
+      "docs/plugin.md",
+      "docs/benchmarks/README.md",
+      "docs/benchmarks/chart.svg",
     ]) {
       expect(files).toContain(required);
     }
     const strays = files.filter(
       (f) =>
         !/^dist\/provider\/.*\.(js|d\.ts)$/.test(f) &&
+        !/^docs\/.*\.md$/.test(f) &&
         ![
           "package.json",
           "README.md",
           "LICENSE",
           "CHANGELOG.md",
+          "CONTRIBUTING.md",
           "bin/pulumi-resource-imagemembers",
           "dist/provider/plugin/schema.json",
+          "docs/benchmarks/chart.svg",
         ].includes(f),
     );
     expect(strays).toEqual([]);
-    expect(files.filter((f) => /(^|\/)(tests?|bench|docs|examples)\//.test(f))).toEqual([]);
+    expect(files.filter((f) => /(^|\/)(tests?|bench|examples|api)\//.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
     // Every compiled module has its declarations next to it.

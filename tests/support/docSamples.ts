@@ -68,3 +68,43 @@ export function writeSample(sample: DocSample, report: string): void {
     text.slice(0, start) + sampleBlock(sample, report) + text.slice(stop),
   );
 }
+
+/** The README's Quickstart program (index.ts), which tests/package/newProject.test.ts runs. */
+export const quickstartProgram: DocSample = {
+  file: "README.md",
+  begin: "<!-- quickstart-program:begin (tests/package/newProject.test.ts runs this program) -->",
+  end: "<!-- quickstart-program:end -->",
+};
+
+/** The README's YAML program (Pulumi.yaml with the plugin stanza), run by the same test. */
+export const pluginProgram: DocSample = {
+  file: "README.md",
+  begin: "<!-- plugin-program:begin (tests/package/newProject.test.ts runs this program) -->",
+  end: "<!-- plugin-program:end -->",
+};
+
+/**
+ * The code of the fenced block between a sample's markers in `text` (the file's content, which
+ * may come from somewhere else than this checkout: the packed README, say).
+ */
+export function codeBetweenMarkers(sample: DocSample, text: string, language: string): string {
+  const start = text.indexOf(sample.begin);
+  const stop = text.indexOf(sample.end);
+  const block =
+    start < 0 || stop < start
+      ? undefined
+      : new RegExp("\\n```" + language + "\\n([\\s\\S]*?)\\n```\\n").exec(text.slice(start, stop));
+  if (!block) {
+    throw new Error(
+      `${sample.file}: no \`\`\`${language} block between "${sample.begin}" and "${sample.end}"`,
+    );
+  }
+  return `${block[1]!}\n`;
+}
+
+/** The engine's messages when it does not find the plugin, as README.md and docs/plugin.md quote them. */
+export const pluginNotFound: DocSample = {
+  file: "README.md",
+  begin: "<!-- plugin-not-found:begin (tests/package/newProject.test.ts provokes both) -->",
+  end: "<!-- plugin-not-found:end -->",
+};

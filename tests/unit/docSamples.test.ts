@@ -9,7 +9,16 @@ import * as fs from "fs";
 import * as path from "path";
 import { reviewText } from "../../provider/review";
 import { projectRoot } from "../support/childProcess";
-import { fixtureSample, gitopsSample, readSample, writeSample } from "../support/docSamples";
+import {
+  codeBetweenMarkers,
+  fixtureSample,
+  gitopsSample,
+  pluginNotFound,
+  pluginProgram,
+  quickstartProgram,
+  readSample,
+  writeSample,
+} from "../support/docSamples";
 import { projectMarkdownFiles } from "../support/markdownLinks";
 import { membersOutput, preview, state, urnOf } from "../support/previewSteps";
 
@@ -58,4 +67,19 @@ test("each sample is shown once, in the file its tests read and write", () => {
     }
     expect([sample.begin, shown]).toEqual([sample.begin, { [sample.file]: 1 }]);
   }
+});
+
+test("the README's Quickstart program is examples/quickstart/index.ts, which the end-to-end quickstart test runs; its YAML program names the plugin's folder in node_modules", () => {
+  const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
+  expect(codeBetweenMarkers(quickstartProgram, readme, "ts")).toBe(
+    fs.readFileSync(path.join(projectRoot, "examples", "quickstart", "index.ts"), "utf8"),
+  );
+  expect(codeBetweenMarkers(pluginProgram, readme, "yaml")).toContain(
+    "path: ./node_modules/pulumi-image-members/bin",
+  );
+  // The engine's messages for a missing plugin, quoted alike in both pages.
+  const pluginPage = fs.readFileSync(path.join(projectRoot, "docs", "plugin.md"), "utf8");
+  expect(codeBetweenMarkers(pluginNotFound, pluginPage, "text")).toBe(
+    codeBetweenMarkers(pluginNotFound, readme, "text"),
+  );
 });

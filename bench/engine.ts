@@ -3,10 +3,19 @@ import * as os from "os";
 import { performance } from "perf_hooks";
 import { CommandResult, PulumiProject, pulumiBinDir } from "../tests/support/pulumiEngine";
 import { Cloud } from "./cloud";
-import { ContenderName, OpName } from "./options";
-import { OpSample, StateFigures, printedBytes, round, withoutStackTrace } from "./measure";
-import { membershipsOf } from "./members";
-import { ProcessWatch, cpuSecondsOf, peakRssMbOf } from "./procWatch";
+import {
+  Contender,
+  ContenderName,
+  OpName,
+  OpSample,
+  ProcessWatch,
+  StateFigures,
+  cpuSecondsOf,
+  peakRssMbOf,
+  printedBytes,
+  round,
+  withoutStackTrace,
+} from "./measure";
 
 export function changesOf(stdout: string): Record<string, number> {
   const out: Record<string, number> = {};
@@ -36,26 +45,11 @@ export interface EngineContenderOptions {
    * `membersPerImage` (a YAML program has no loop: it lists every resource).
    */
   writeProgram?: (imageIds: string[], perImage: number) => void;
+  /** One resource per image (`ImageMembers`), not one per member. */
+  resourcePerImage?: boolean;
 }
 
-/** What bench/run.ts does with a contender that keeps state: the Pulumi ones and `tofu`. */
-export interface StatefulContender {
-  readonly name: ContenderName;
-  /** Extra arguments of every operation (bench/settings.ts's `--parallel`, `-parallelism`). */
-  operationArgs: string[];
-  init(): Promise<void>;
-  /** Points the program (or configuration) at a scenario's images. */
-  configure(imageIds: string[], perImage: number): Promise<void>;
-  measure(op: OpName): Promise<OpSample>;
-  /** The state's figures, right after `up`, for `total` memberships. */
-  state(total: number): Promise<StateFigures>;
-  /** After a failed operation: removes what the stack holds, failures ignored. */
-  abandon(): Promise<void>;
-  /** Removes the contender's folders. */
-  cleanUp(): void;
-}
-
-export class EngineContender implements StatefulContender {
+export class EngineContender implements Contender {
   readonly project: PulumiProject;
   private configured = "";
 
@@ -78,6 +72,11 @@ export class EngineContender implements StatefulContender {
 
   set operationArgs(args: string[]) {
     this.project.operationArgs = args;
+  }
+
+  /** The engine's summary counts the stack resource too. */
+  changedResources(images: number, total: number): number {
+    return (this.options.resourcePerImage ? images : total) + 1;
   }
 
   async init(): Promise<void> {
@@ -220,4 +219,18 @@ export class EngineContender implements StatefulContender {
   cleanUp(): void {
     this.project.cleanUp();
   }
+}
+
+/**
+ * Memberships a state resource stands for: an `ImageMembers` holds a list (its outputs'
+ * `members`, else its inputs' `memberIds`), an `ImageMember` or `ImageAccess` one.
+ */
+function membershipsOf(resource: {
+  type: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}): number {
+  if (!/ImageMembers$/.test(resource.type)) return 1;
+  const list = resource.outputs?.members ?? resource.inputs?.memberIds;
+  return Array.isArray(list) ? list.length : 0;
 }

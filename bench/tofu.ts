@@ -14,10 +14,16 @@ import * as os from "os";
 import { performance } from "perf_hooks";
 import { openstackProvider, tofuInstallation, TofuWorkspace } from "../tests/support/openTofu";
 import { Cloud } from "./cloud";
-import { StatefulContender } from "./engine";
-import { OpSample, StateFigures, round } from "./measure";
-import { OpName } from "./options";
-import { ProcessWatch, cpuSecondsOf, peakRssMbOf } from "./procWatch";
+import {
+  Contender,
+  OpName,
+  OpSample,
+  ProcessWatch,
+  StateFigures,
+  cpuSecondsOf,
+  peakRssMbOf,
+  round,
+} from "./measure";
 
 /** The configuration: `image_ids` × `per_image` memberships, members named as bench/program names them. */
 export const tofuConfiguration = `${openstackProvider}
@@ -52,7 +58,7 @@ export function tofuChangesOf(stdout: string): Record<string, number> {
   return out;
 }
 
-export class TofuContender implements StatefulContender {
+export class TofuContender implements Contender {
   readonly name = "tofu" as const;
   private workspace?: TofuWorkspace;
   private configured = "";
@@ -60,6 +66,11 @@ export class TofuContender implements StatefulContender {
   operationArgs: string[] = [];
 
   constructor(readonly cloud: Cloud) {}
+
+  /** OpenTofu's summary counts the member resources only. */
+  changedResources(_images: number, total: number): number {
+    return total;
+  }
 
   private get tofu(): TofuWorkspace {
     if (!this.workspace) throw new Error("the tofu contender was not initialised");

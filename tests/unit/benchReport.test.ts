@@ -4,9 +4,15 @@
  * `yaml` contender, OpenTofu's summary lines and issue 22's targets.
  */
 import * as yaml from "js-yaml";
-import { OpSample, ScenarioResult, printedBytes, withoutStackTrace } from "../../bench/measure";
+import {
+  OpSample,
+  ScenarioResult,
+  StateFigures,
+  printedBytes,
+  withoutStackTrace,
+} from "../../bench/measure";
 import { yamlProgram } from "../../bench/projects";
-import { Summary, readme } from "../../bench/report";
+import { Report, Summary, readme, smokeLine } from "../../bench/report";
 import { evaluateTargets } from "../../bench/targets";
 import { tofuChangesOf } from "../../bench/tofu";
 
@@ -230,4 +236,71 @@ describe("issue 22's targets, on medians", () => {
     expect(lead(1.7).met).toBe(false); // tofu 3 / 1.7 = 1.76
     expect(find(run({ members: 1 }), "members-lead")!.met).toBe(null);
   });
+});
+
+test("the smoke line CI prints: ours, the floor, the plugin and OpenTofu, in the columns it always had", () => {
+  const sample = (seconds: number, glanceTotal: number, peak?: number): OpSample => ({
+    seconds,
+    glanceTotal,
+    glance: {},
+    keystoneTotal: 2,
+    keystoneAuths: 1,
+    keystone: {},
+    providerProcesses: 1,
+    providerPeakRssMb: peak,
+  });
+  const opsOf = (base: number, glance: number[]) => ({
+    up: [sample(base, glance[0], 101.5)],
+    noop: [sample(base / 2, glance[1])],
+    preview: [sample(base / 3, glance[2])],
+    refresh: [sample(base / 4, glance[3])],
+    destroy: [sample(base / 5, glance[4])],
+  });
+  const state = {
+    bytesPerMember: 2603.4,
+    bytesPerMemberWithoutStackTraces: 1200.5,
+    providerBytes: 283,
+    memberResourceBytes: 1920.3,
+    memberResourceBytesWithoutStackTrace: 1145.3,
+  } as StateFigures;
+  const report = {
+    results: [
+      {
+        label: "N=10",
+        images: 1,
+        perImage: 10,
+        total: 10,
+        contenders: {
+          ours: { samples: opsOf(12.345, [10, 0, 0, 10, 10]), medians: {}, state },
+          floor: { samples: { up: [sample(0.25, 10)] }, medians: {} },
+          plugin: { samples: opsOf(4.5, [10, 0, 0, 10, 10]), medians: {}, state },
+          tofu: {
+            samples: opsOf(2.2, [10, 10, 10, 10, 10]),
+            medians: {},
+            state: { ...state, bytesPerMember: 387.2 },
+          },
+        },
+      },
+    ],
+    harnessProblems: [],
+  } as unknown as Report;
+  expect(smokeLine(report)).toBe(
+    "bench smoke N=10: up 12.3 s noop 6.17 s preview 4.12 s refresh 3.09 s destroy 2.47 s (floor up 0.25 s); " +
+      "Glance up/noop/preview/destroy 10/0/0/10; " +
+      "Keystone auths up 1; " +
+      "state 2603.4 B/member (1200.5 B without stack traces; " +
+      "__provider 283 B); " +
+      "provider peak 101.5 MB; " +
+      "plugin: up 4.50 s, noop 2.25 s, preview 1.50 s, refresh 1.13 s, destroy 0.90 s; " +
+      "Glance up/noop/preview/destroy 10/0/0/10; " +
+      "state 2603.4 B/member (1200.5 B without stack traces), one ImageMember 1920.3 B (1145.3 B without its stack trace); " +
+      "tofu: up 2.20 s, noop 1.10 s, preview 0.73 s, refresh 0.55 s, destroy 0.44 s; " +
+      "Glance 10/10/10/10/10; " +
+      "state 387.2 B/member; " +
+      "harness OK",
+  );
+  report.harnessProblems.push("N=10 tofu up: no provider process was seen");
+  expect(smokeLine(report)).toMatch(
+    /; HARNESS BROKEN: N=10 tofu up: no provider process was seen$/,
+  );
 });

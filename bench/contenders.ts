@@ -10,7 +10,7 @@ import * as path from "path";
 import { projectRoot } from "../tests/support/childProcess";
 import { Cloud } from "./cloud";
 import { CliLoop, Floor } from "./direct";
-import { EngineContender } from "./engine";
+import { EngineContender, EngineContenderOptions } from "./engine";
 import { Contender, ContenderName, log } from "./measure";
 import {
   BridgedOutcome,
@@ -47,43 +47,38 @@ interface ContenderKind {
   make(x: Making): Contender | undefined;
 }
 
-const engineIn = (name: ContenderName, dir: string, x: Making, pattern = dynamicProviderPattern) =>
-  new EngineContender(name, dir, x.cloud, pattern);
+const engine = (
+  name: ContenderName,
+  dir: string,
+  x: Making,
+  options: EngineContenderOptions & { provider?: RegExp } = {},
+) => new EngineContender(name, dir, x.cloud, options.provider ?? dynamicProviderPattern, options);
+/** The provider plugin reads no stack config: the owner's credentials as `OS_*` variables. */
+const plugin = { provider: pluginProcessPattern, credentials: "environment" } as const;
 
 export const contenderKinds: Record<ContenderName, ContenderKind> = {
   ours: {
     describe: "provider from the repository",
     engine: true,
-    make: (x) => engineIn("ours", path.join(projectRoot, "bench/program"), x),
+    make: (x) => engine("ours", path.join(projectRoot, "bench/program"), x),
   },
   package: {
     describe: "provider installed as a package",
     engine: true,
-    make: (x) => engineIn("package", x.temp(makePackageProject(x.packed().tarball)), x),
+    make: (x) => engine("package", x.temp(makePackageProject(x.packed().tarball)), x),
   },
   members: {
     describe: "one ImageMembers per image, installed as a package",
     engine: true,
     make: (x) =>
-      new EngineContender(
-        "members",
-        x.temp(makeMembersProject(x.packed().tarball)),
-        x.cloud,
-        dynamicProviderPattern,
-        { resourcePerImage: true },
-      ),
+      engine("members", x.temp(makeMembersProject(x.packed().tarball)), x, {
+        resourcePerImage: true,
+      }),
   },
   plugin: {
     describe: "the provider plugin's ImageMember from a Node.js program",
     engine: true,
-    make: (x) =>
-      new EngineContender(
-        "plugin",
-        path.join(projectRoot, "bench/program-plugin"),
-        x.cloud,
-        pluginProcessPattern,
-        { credentials: "environment" },
-      ),
+    make: (x) => engine("plugin", path.join(projectRoot, "bench/program-plugin"), x, plugin),
   },
   yaml: {
     describe: "the provider plugin's ImageMember from a YAML program",
@@ -93,8 +88,8 @@ export const contenderKinds: Record<ContenderName, ContenderKind> = {
       const write = (imageIds: string[], perImage: number) =>
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yamlProgram(imageIds, perImage));
       write([], 0);
-      return new EngineContender("yaml", dir, x.cloud, pluginProcessPattern, {
-        credentials: "environment",
+      return engine("yaml", dir, x, {
+        ...plugin,
         // The YAML language host runs the program itself.
         programPattern: /pulumi-language-yaml(\s|$)/,
         writeProgram: write,
@@ -118,13 +113,8 @@ export const contenderKinds: Record<ContenderName, ContenderKind> = {
       log("preparing the bridged provider (its plugin, npm install @pulumi/openstack)");
       const bridged = (x.bridged = makeBridgedProject());
       if (!bridged.available) return void log(`bridged provider unavailable: ${bridged.reason}`);
-      return new EngineContender(
-        "bridged",
-        x.temp(bridged.dir!),
-        x.cloud,
-        /pulumi-resource-openstack(\s|$)/,
-        { extraPath: bridged.binDir },
-      );
+      const provider = /pulumi-resource-openstack(\s|$)/;
+      return engine("bridged", x.temp(bridged.dir!), x, { provider, extraPath: bridged.binDir });
     },
   },
   tofu: {

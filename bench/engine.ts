@@ -1,7 +1,7 @@
 /** Contenders under the Pulumi engine: ours, package, members, plugin, yaml and bridged (one project each). */
 import * as os from "os";
 import { performance } from "perf_hooks";
-import { CommandResult, PulumiProject, pulumiBinDir } from "../tests/support/pulumiEngine";
+import { PulumiProject, pulumiBinDir } from "../tests/support/pulumiEngine";
 import { Cloud } from "./cloud";
 import {
   Contender,
@@ -25,6 +25,38 @@ export function changesOf(stdout: string): Record<string, number> {
     out[m[2]] = Number(m[1]);
   }
   return out;
+}
+
+/**
+ * Times one engine command, watching the processes it starts (provider, program, engine) and
+ * counting the requests the cloud saw meanwhile; `changesOf` reads the engine's summary.
+ */
+export async function timedCommand(
+  cloud: Cloud,
+  watch: { provider: RegExp; program?: RegExp; engine: RegExp },
+  run: () => Promise<{ stdout: string }>,
+  changesOf: (stdout: string) => Record<string, number>,
+): Promise<OpSample> {
+  const [provider, program, engine] = [watch.provider, watch.program, watch.engine].map(
+    (pattern) => pattern && new ProcessWatch(pattern),
+  );
+  const marks = cloud.marks();
+  for (const w of [provider, program, engine]) w?.start();
+  const t0 = performance.now();
+  const result = await run();
+  const seconds = (performance.now() - t0) / 1000;
+  const providers = provider!.stop();
+  return {
+    seconds: round(seconds),
+    ...cloud.countsSince(marks),
+    providerProcesses: providers.length,
+    providerPeakRssMb: peakRssMbOf(providers),
+    providerCpuSeconds: cpuSecondsOf(providers),
+    programCpuSeconds: program && cpuSecondsOf(program.stop()),
+    engineCpuSeconds: cpuSecondsOf(engine!.stop()),
+    load1: round(os.loadavg()[0], 2),
+    changes: changesOf(result.stdout),
+  };
 }
 
 /** The Node.js program a language host runs (`@pulumi/pulumi`'s cmd/run). */
@@ -102,43 +134,21 @@ export class EngineContender implements Contender {
     this.configured = key;
   }
 
-  async measure(op: OpName): Promise<OpSample> {
-    const watch = new ProcessWatch(this.providerPattern);
-    // The Pulumi program (run by the language host) and the engine (the pulumi CLI itself).
-    const programWatch = new ProcessWatch(this.options.programPattern ?? nodeProgramPattern);
-    const engineWatch = new ProcessWatch(/^\S*pulumi (up|preview|refresh|destroy)\s/);
-    const marks = this.cloud.marks();
-    for (const w of [watch, programWatch, engineWatch]) w.start();
-    const t0 = performance.now();
-    let result: CommandResult;
-    switch (op) {
-      case "up":
-      case "noop":
-        result = await this.project.up();
-        break;
-      case "preview":
-        result = await this.project.preview();
-        break;
-      case "refresh":
-        result = await this.project.refresh();
-        break;
-      case "destroy":
-        result = await this.project.destroy();
-        break;
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    const processes = watch.stop();
-    return {
-      seconds: round(seconds),
-      ...this.cloud.countsSince(marks),
-      providerProcesses: processes.length,
-      providerPeakRssMb: peakRssMbOf(processes),
-      providerCpuSeconds: cpuSecondsOf(processes),
-      programCpuSeconds: cpuSecondsOf(programWatch.stop()),
-      engineCpuSeconds: cpuSecondsOf(engineWatch.stop()),
-      load1: round(os.loadavg()[0], 2),
-      changes: changesOf(result.stdout),
+  measure(op: OpName): Promise<OpSample> {
+    const commands = {
+      up: () => this.project.up(),
+      noop: () => this.project.up(),
+      preview: () => this.project.preview(),
+      refresh: () => this.project.refresh(),
+      destroy: () => this.project.destroy(),
     };
+    const watch = {
+      provider: this.providerPattern,
+      // The Pulumi program (run by the language host) and the engine (the pulumi CLI itself).
+      program: this.options.programPattern ?? nodeProgramPattern,
+      engine: /^\S*pulumi (up|preview|refresh|destroy)\s/,
+    };
+    return timedCommand(this.cloud, watch, commands[op], changesOf);
   }
 
   async state(total: number): Promise<StateFigures> {

@@ -34,6 +34,7 @@ import { EngineContender } from "./engine";
 import {
   Contender,
   ContenderName,
+  OpName,
   OpSample,
   ScenarioResult,
   engineParallelism,
@@ -228,17 +229,18 @@ async function main(): Promise<number> {
       const result: ScenarioResult = { ...sc, total: sc.images * sc.perImage, contenders: {} };
       report.results.push(result);
       // Each contender gets images of its own, so one's leftovers cannot disturb another.
+      const imagesOf = new Map<Contender, string[]>();
       for (const c of contenders) {
         const imageIds: string[] = [];
         for (let i = 0; i < sc.images; i++) imageIds.push(await cloud.driver.createImage());
-        await c.configure(imageIds, sc.perImage);
+        imagesOf.set(c, imageIds);
         result.contenders[c.name] = { samples: {}, medians: {} };
       }
       for (let rep = 0; rep < options.repeats; rep++) {
         for (const c of contenders) {
-          if (!result.contenders[c.name]!.error && !(c.once && rep > 0)) {
-            await measureScenario(c, result, rep, options.repeats, harnessProblems);
-          }
+          if (result.contenders[c.name]!.error || (c.once && rep > 0)) continue;
+          log(`${sc.label} ${c.name} run ${rep + 1}/${c.once ? 1 : options.repeats}`);
+          await measureScenario(c, imagesOf.get(c)!, result, rep, harnessProblems);
         }
       }
       for (const entry of Object.values(result.contenders)) {
@@ -273,14 +275,14 @@ async function main(): Promise<number> {
 /** One run of a contender's operations in a scenario; a failure ends its scenario. */
 async function measureScenario(
   c: Contender,
+  imageIds: string[],
   result: ScenarioResult,
   rep: number,
-  repeats: number,
   problems: string[],
 ): Promise<void> {
   const entry = result.contenders[c.name]!;
-  log(`${result.label} ${c.name} run ${rep + 1}/${c.once ? 1 : repeats}`);
   try {
+    await c.configure(imageIds, result.perImage);
     for (const op of c.ops ?? ops) {
       const sample = await c.measure(op);
       (entry.samples[op] ??= []).push(sample);
@@ -292,7 +294,7 @@ async function measureScenario(
       if (op === "up" && rep === 0 && c.state) entry.state = await c.state(result.total);
       if (c.changedResources) {
         const changed = c.changedResources(result.images, result.total);
-        checkHarness(`${result.label} ${c.name} ${op}`, sample, changed, problems);
+        checkHarness(`${result.label} ${c.name} ${op}`, op, sample, changed, problems);
       }
     }
     if (c.note) entry.note = c.note;
@@ -312,11 +314,11 @@ async function measureScenario(
 /** Signs that the harness, not the provider's speed, is broken. */
 function checkHarness(
   where: string,
+  op: OpName,
   sample: OpSample,
   changedResources: number,
   problems: string[],
 ): void {
-  const op = where.split(" ").pop();
   if (sample.providerProcesses === 0) problems.push(`${where}: no provider process was seen`);
   if ((op === "up" || op === "destroy") && sample.glanceTotal === 0) {
     problems.push(`${where}: the Glance proxy saw no request (is the provider going around it?)`);

@@ -1,10 +1,45 @@
-/** The cloud, seen through counting proxies, and the memberships a scenario asks for. */
+/**
+ * The cloud as the benchmark sees it: Keystone and Glance behind counting proxies (the tests'
+ * CountingProxy, loopback targets only, at most 64 connections to each), and the memberships
+ * a scenario asks for. Counting at the server side works whatever the client (this provider,
+ * the bridged provider, OpenTofu, the OpenStack CLI); the Keystone proxy rewrites the catalog,
+ * so that catalog-following clients reach Glance through the Glance proxy too.
+ */
+import { CountingProxy } from "../tests/support/countingProxy";
 import { CloudFile, GlanceDriver, IdentityFile, osEnvironmentOf } from "../tests/support/realCloud";
-import { BenchProxy } from "./proxy";
+
+function loopbackProxy(target: string): CountingProxy {
+  const host = new URL(target).hostname;
+  if (host !== "127.0.0.1" && host !== "localhost" && host !== "::1") {
+    throw new Error(`the benchmark's proxies forward to loopback targets only, not ${target}`);
+  }
+  return new CountingProxy(target, { maxSockets: 64 });
+}
+
+/** Requests of `proxy` from index `since` on, grouped as "METHOD kind" (kind: auth, member, ...). */
+function requestKinds(proxy: CountingProxy, since: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of proxy.requests.slice(since)) {
+    const key = `${r.method} ${kindOf(r.path)}`;
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
+}
+
+function kindOf(path: string): string {
+  if (/\/auth\/tokens$/.test(path)) return "auth/tokens";
+  if (/\/images\/[^/]+\/members\/[^/]+$/.test(path)) return "images/{id}/members/{member}";
+  if (/\/images\/[^/]+\/members$/.test(path)) return "images/{id}/members";
+  if (/\/images\/[^/]+$/.test(path)) return "images/{id}";
+  if (/\/images$/.test(path)) return "images";
+  if (/\/projects/.test(path)) return "projects";
+  if (/^\/(v3|v2(\.\d+)?)?\/?$/.test(path)) return "version discovery";
+  return path;
+}
 
 export class Cloud {
-  readonly keystone: BenchProxy;
-  readonly glance: BenchProxy;
+  readonly keystone: CountingProxy;
+  readonly glance: CountingProxy;
   readonly driver: GlanceDriver;
   readonly owner: IdentityFile;
 
@@ -14,21 +49,19 @@ export class Cloud {
     glanceTarget = file.glanceUrl,
   ) {
     this.owner = file.identities.owner;
-    this.keystone = new BenchProxy(file.keystoneUrl);
-    this.glance = new BenchProxy(glanceTarget);
+    this.keystone = loopbackProxy(file.keystoneUrl);
+    this.glance = loopbackProxy(glanceTarget);
     this.driver = new GlanceDriver(file, this.owner);
   }
 
   async start(): Promise<void> {
     await this.keystone.start();
     await this.glance.start();
-    const keystoneBase = new URL(this.file.keystoneUrl).origin;
-    const glanceBase = new URL(this.file.glanceUrl).origin;
     // Keystone's answers (catalog, version documents) name Keystone and Glance: point them at
     // the proxies, so every client's later requests are counted too.
     this.keystone.rewrites = [
-      [keystoneBase, this.keystone.url],
-      [glanceBase, this.glance.url],
+      [new URL(this.file.keystoneUrl).origin, this.keystone.url],
+      [new URL(this.file.glanceUrl).origin, this.glance.url],
     ];
   }
 
@@ -48,10 +81,7 @@ export class Cloud {
     };
   }
 
-  /**
-   * The owner's credentials as `OS_*` variables, for the provider plugin (it reads no stack
-   * config). Keystone's catalog, rewritten by its proxy, sends it to Glance through the other.
-   */
+  /** The owner's credentials as `OS_*` variables (the provider plugin, OpenTofu). */
   ownerEnvironment(): Record<string, string> {
     return osEnvironmentOf(this.owner, this.authUrl);
   }
@@ -61,12 +91,15 @@ export class Cloud {
   }
 
   countsSince([g, k]: [number, number]) {
+    const auths = this.keystone.requests
+      .slice(k)
+      .filter((r) => r.method === "POST" && /\/auth\/tokens$/.test(r.path));
     return {
       glanceTotal: this.glance.requests.length - g,
-      glance: this.glance.summarize(g),
+      glance: requestKinds(this.glance, g),
       keystoneTotal: this.keystone.requests.length - k,
-      keystoneAuths: this.keystone.countSince(k, "POST", /\/auth\/tokens$/),
-      keystone: this.keystone.summarize(k),
+      keystoneAuths: auths.length,
+      keystone: requestKinds(this.keystone, k),
     };
   }
 

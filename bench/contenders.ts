@@ -1,83 +1,161 @@
-/** The stateful contenders bench/run.ts and bench/profile.ts measure, made the same way for both. */
+/**
+ * Every contender, in the order the README lists them: how the README and the targets name
+ * it, whether an engine runs it, and how it is made. bench/run.ts and bench/profile.ts make
+ * them here alike. A new contender: its name in `ContenderName` (bench/measure.ts), an entry
+ * here.
+ */
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../tests/support/childProcess";
 import { Cloud } from "./cloud";
-import { EngineContender, StatefulContender } from "./engine";
-import { log } from "./measure";
-import { makeMembersProject } from "./members";
-import { ContenderName } from "./options";
-import { pluginContender, yamlContender } from "./plugin";
-import { BridgedOutcome, makeBridgedProject, makePackageProject, packRepository } from "./projects";
+import { CliLoop, Floor } from "./direct";
+import { EngineContender, EngineContenderOptions } from "./engine";
+import { Contender, ContenderName, log } from "./measure";
+import {
+  BridgedOutcome,
+  makeBridgedProject,
+  makeMembersProject,
+  makePackageProject,
+  packRepository,
+  yamlProgram,
+} from "./projects";
 import { TofuContender } from "./tofu";
 
 /** Node.js's dynamic provider process, which runs this package's providers. */
-export const dynamicProviderPattern = /node\s+\S*cmd\/dynamic-provider(\/index\.js)?(\s|$)/;
+const dynamicProviderPattern = /node\s+\S*cmd\/dynamic-provider(\/index\.js)?(\s|$)/;
+/** The provider plugin's process, as the engine starts it (`node .../bin/pulumi-resource-imagemembers`). */
+const pluginProcessPattern = /pulumi-resource-imagemembers(\s|$)/;
 
-export interface MadeContenders {
-  contenders: Partial<Record<ContenderName, StatefulContender>>;
-  /** The packed version, when package or members was wanted. */
-  packageTarball?: string;
+/** What making a contender may need, and what it leaves for the report. */
+interface Making {
+  cloud: Cloud;
+  cliSample: number;
+  /** Records a folder to remove after the run; returns it. */
+  temp(dir: string): string;
+  /** This repository packed with `npm pack` (once per run). */
+  packed(): { tarball: string; version: string };
   bridged?: BridgedOutcome;
 }
 
-/** The wanted contenders, not yet initialised; folders to remove afterwards go to `tempDirs`. */
+interface ContenderKind {
+  /** How the README's headline and the targets name it. */
+  describe: string;
+  /** Run by an engine, Pulumi's or OpenTofu's: it has state, CPU and process figures. */
+  engine: boolean;
+  /** The contender, or undefined when it cannot run here (the reason logged). */
+  make(x: Making): Contender | undefined;
+}
+
+const engine = (
+  name: ContenderName,
+  dir: string,
+  x: Making,
+  options: EngineContenderOptions & { provider?: RegExp } = {},
+) => new EngineContender(name, dir, x.cloud, options.provider ?? dynamicProviderPattern, options);
+/** The provider plugin reads no stack config: the owner's credentials as `OS_*` variables. */
+const plugin = { provider: pluginProcessPattern, credentials: "environment" } as const;
+
+export const contenderKinds: Record<ContenderName, ContenderKind> = {
+  ours: {
+    describe: "provider from the repository",
+    engine: true,
+    make: (x) => engine("ours", path.join(projectRoot, "bench/program"), x),
+  },
+  package: {
+    describe: "provider installed as a package",
+    engine: true,
+    make: (x) => engine("package", x.temp(makePackageProject(x.packed().tarball)), x),
+  },
+  members: {
+    describe: "one ImageMembers per image, installed as a package",
+    engine: true,
+    make: (x) =>
+      engine("members", x.temp(makeMembersProject(x.packed().tarball)), x, {
+        resourcePerImage: true,
+      }),
+  },
+  plugin: {
+    describe: "the provider plugin's ImageMember from a Node.js program",
+    engine: true,
+    make: (x) => engine("plugin", path.join(projectRoot, "bench/program-plugin"), x, plugin),
+  },
+  yaml: {
+    describe: "the provider plugin's ImageMember from a YAML program",
+    engine: true,
+    make: (x) => {
+      const dir = x.temp(fs.mkdtempSync(path.join(os.tmpdir(), "pim-bench-yaml-")));
+      const write = (imageIds: string[], perImage: number) =>
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yamlProgram(imageIds, perImage));
+      write([], 0);
+      return engine("yaml", dir, x, {
+        ...plugin,
+        // The YAML language host runs the program itself.
+        programPattern: /pulumi-language-yaml(\s|$)/,
+        writeProgram: write,
+      });
+    },
+  },
+  floor: {
+    describe: "the same requests sent straight to Glance, the engine's concurrency",
+    engine: false,
+    make: (x) => new Floor(x.cloud),
+  },
+  cli: {
+    describe: "`openstack image add project` in a shell-style loop",
+    engine: false,
+    make: (x) => new CliLoop(x.cloud, x.cliSample),
+  },
+  bridged: {
+    describe: "the bridged @pulumi/openstack ImageAccess",
+    engine: true,
+    make: (x) => {
+      log("preparing the bridged provider (its plugin, npm install @pulumi/openstack)");
+      const bridged = (x.bridged = makeBridgedProject());
+      if (!bridged.available) return void log(`bridged provider unavailable: ${bridged.reason}`);
+      const provider = /pulumi-resource-openstack(\s|$)/;
+      return engine("bridged", x.temp(bridged.dir!), x, { provider, extraPath: bridged.binDir });
+    },
+  },
+  tofu: {
+    describe:
+      "OpenTofu with terraform-provider-openstack, openstack_images_image_access_v2 with count",
+    engine: true,
+    make: (x) => {
+      log("OpenTofu and terraform-provider-openstack (bash scripts/tofu.sh ensure; built once)");
+      return new TofuContender(x.cloud);
+    },
+  },
+};
+
+export const allContenders = Object.keys(contenderKinds) as ContenderName[];
+/** The contenders an engine runs (they have state, CPU and process figures). */
+export const engineContenders = allContenders.filter((c) => contenderKinds[c].engine);
+export const describe = (c: ContenderName): string => contenderKinds[c].describe;
+
+/** The wanted contenders that can run here, not yet initialised; their folders go to `tempDirs`. */
 export function makeContenders(
   wanted: readonly ContenderName[],
   cloud: Cloud,
   tempDirs: string[],
-): MadeContenders {
-  const want = (c: ContenderName) => wanted.includes(c);
-  const made: MadeContenders = { contenders: {} };
-  const contenders = made.contenders;
-  if (want("ours")) {
-    contenders.ours = new EngineContender(
-      "ours",
-      path.join(projectRoot, "bench/program"),
-      cloud,
-      dynamicProviderPattern,
-    );
-  }
-  if (want("plugin")) contenders.plugin = pluginContender(cloud);
-  if (want("yaml")) {
-    const yaml = yamlContender(cloud);
-    tempDirs.push(yaml.dir);
-    contenders.yaml = yaml.contender;
-  }
-  if (want("package") || want("members")) {
-    log("packing this repository and installing it into temporary projects");
-    const packed = packRepository();
-    tempDirs.push(packed.dir);
-    made.packageTarball = packed.version;
-    const installed: [ContenderName, () => string][] = [
-      ["package", () => makePackageProject(packed.tarball)],
-      ["members", () => makeMembersProject(packed.tarball)],
-    ];
-    for (const [c, make] of installed) {
-      if (!want(c)) continue;
-      const dir = make();
-      tempDirs.push(dir);
-      contenders[c] = new EngineContender(c, dir, cloud, dynamicProviderPattern);
-    }
-  }
-  if (want("bridged")) {
-    log("preparing the bridged provider (its plugin, npm install @pulumi/openstack)");
-    made.bridged = makeBridgedProject();
-    if (made.bridged.available) {
-      tempDirs.push(made.bridged.dir!);
-      contenders.bridged = new EngineContender(
-        "bridged",
-        made.bridged.dir!,
-        cloud,
-        /pulumi-resource-openstack(\s|$)/,
-        { extraPath: made.bridged.binDir },
-      );
-    } else {
-      log(`bridged provider unavailable: ${made.bridged.reason}`);
-    }
-  }
-  if (want("tofu")) {
-    log("OpenTofu and terraform-provider-openstack (bash scripts/tofu.sh ensure; built once)");
-    contenders.tofu = new TofuContender(cloud);
-  }
-  return made;
+  cliSample = 10,
+): { contenders: Contender[]; packageTarball?: string; bridged?: BridgedOutcome } {
+  let packed: { tarball: string; version: string } | undefined;
+  const making: Making = {
+    cloud,
+    cliSample,
+    temp: (dir) => (tempDirs.push(dir), dir),
+    packed: () => {
+      if (!packed) {
+        log("packing this repository and installing it into temporary projects");
+        packed = packRepository();
+        tempDirs.push(path.dirname(packed.tarball));
+      }
+      return packed;
+    },
+  };
+  const contenders = wanted
+    .map((c) => contenderKinds[c].make(making))
+    .filter((c): c is Contender => c !== undefined);
+  return { contenders, packageTarball: packed?.version, bridged: making.bridged };
 }

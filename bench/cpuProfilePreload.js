@@ -1,5 +1,5 @@
 /**
- * Loaded with `node --require` (bench/profile.ts puts it in NODE_OPTIONS): profiles the CPU of
+ * Loaded with `node --require` (bench/run.ts --env NODE_OPTIONS=...): profiles the CPU of
  * every Node.js process Pulumi starts (the program, the dynamic provider, the plugin) and
  * writes `<role>-<pid>.cpuprofile` into PIM_CPU_PROFILE_DIR. `--cpu-prof` alone loses the
  * provider's profile: the engine ends provider processes with a signal, and Node.js writes

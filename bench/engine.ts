@@ -1,12 +1,21 @@
 /** Contenders under the Pulumi engine: ours, package, members, plugin, yaml and bridged (one project each). */
 import * as os from "os";
 import { performance } from "perf_hooks";
-import { CommandResult, PulumiProject, pulumiBinDir } from "../tests/support/pulumiEngine";
+import { PulumiProject, pulumiBinDir } from "../tests/support/pulumiEngine";
 import { Cloud } from "./cloud";
-import { ContenderName, OpName } from "./options";
-import { OpSample, StateFigures, printedBytes, round, withoutStackTrace } from "./measure";
-import { membershipsOf } from "./members";
-import { ProcessWatch, cpuSecondsOf, peakRssMbOf } from "./procWatch";
+import {
+  Contender,
+  ContenderName,
+  OpName,
+  OpSample,
+  ProcessWatch,
+  StateFigures,
+  cpuSecondsOf,
+  peakRssMbOf,
+  printedBytes,
+  round,
+  withoutStackTrace,
+} from "./measure";
 
 export function changesOf(stdout: string): Record<string, number> {
   const out: Record<string, number> = {};
@@ -16,6 +25,38 @@ export function changesOf(stdout: string): Record<string, number> {
     out[m[2]] = Number(m[1]);
   }
   return out;
+}
+
+/**
+ * Times one engine command, watching the processes it starts (provider, program, engine) and
+ * counting the requests the cloud saw meanwhile; `changesOf` reads the engine's summary.
+ */
+export async function timedCommand(
+  cloud: Cloud,
+  watch: { provider: RegExp; program?: RegExp; engine: RegExp },
+  run: () => Promise<{ stdout: string }>,
+  changesOf: (stdout: string) => Record<string, number>,
+): Promise<OpSample> {
+  const [provider, program, engine] = [watch.provider, watch.program, watch.engine].map(
+    (pattern) => pattern && new ProcessWatch(pattern),
+  );
+  const marks = cloud.marks();
+  for (const w of [provider, program, engine]) w?.start();
+  const t0 = performance.now();
+  const result = await run();
+  const seconds = (performance.now() - t0) / 1000;
+  const providers = provider!.stop();
+  return {
+    seconds: round(seconds),
+    ...cloud.countsSince(marks),
+    providerProcesses: providers.length,
+    providerPeakRssMb: peakRssMbOf(providers),
+    providerCpuSeconds: cpuSecondsOf(providers),
+    programCpuSeconds: program && cpuSecondsOf(program.stop()),
+    engineCpuSeconds: cpuSecondsOf(engine!.stop()),
+    load1: round(os.loadavg()[0], 2),
+    changes: changesOf(result.stdout),
+  };
 }
 
 /** The Node.js program a language host runs (`@pulumi/pulumi`'s cmd/run). */
@@ -36,26 +77,11 @@ export interface EngineContenderOptions {
    * `membersPerImage` (a YAML program has no loop: it lists every resource).
    */
   writeProgram?: (imageIds: string[], perImage: number) => void;
+  /** One resource per image (`ImageMembers`), not one per member. */
+  resourcePerImage?: boolean;
 }
 
-/** What bench/run.ts does with a contender that keeps state: the Pulumi ones and `tofu`. */
-export interface StatefulContender {
-  readonly name: ContenderName;
-  /** Extra arguments of every operation (bench/settings.ts's `--parallel`, `-parallelism`). */
-  operationArgs: string[];
-  init(): Promise<void>;
-  /** Points the program (or configuration) at a scenario's images. */
-  configure(imageIds: string[], perImage: number): Promise<void>;
-  measure(op: OpName): Promise<OpSample>;
-  /** The state's figures, right after `up`, for `total` memberships. */
-  state(total: number): Promise<StateFigures>;
-  /** After a failed operation: removes what the stack holds, failures ignored. */
-  abandon(): Promise<void>;
-  /** Removes the contender's folders. */
-  cleanUp(): void;
-}
-
-export class EngineContender implements StatefulContender {
+export class EngineContender implements Contender {
   readonly project: PulumiProject;
   private configured = "";
 
@@ -78,6 +104,11 @@ export class EngineContender implements StatefulContender {
 
   set operationArgs(args: string[]) {
     this.project.operationArgs = args;
+  }
+
+  /** The engine's summary counts the stack resource too. */
+  changedResources(images: number, total: number): number {
+    return (this.options.resourcePerImage ? images : total) + 1;
   }
 
   async init(): Promise<void> {
@@ -103,43 +134,21 @@ export class EngineContender implements StatefulContender {
     this.configured = key;
   }
 
-  async measure(op: OpName): Promise<OpSample> {
-    const watch = new ProcessWatch(this.providerPattern);
-    // The Pulumi program (run by the language host) and the engine (the pulumi CLI itself).
-    const programWatch = new ProcessWatch(this.options.programPattern ?? nodeProgramPattern);
-    const engineWatch = new ProcessWatch(/^\S*pulumi (up|preview|refresh|destroy)\s/);
-    const marks = this.cloud.marks();
-    for (const w of [watch, programWatch, engineWatch]) w.start();
-    const t0 = performance.now();
-    let result: CommandResult;
-    switch (op) {
-      case "up":
-      case "noop":
-        result = await this.project.up();
-        break;
-      case "preview":
-        result = await this.project.preview();
-        break;
-      case "refresh":
-        result = await this.project.refresh();
-        break;
-      case "destroy":
-        result = await this.project.destroy();
-        break;
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    const processes = watch.stop();
-    return {
-      seconds: round(seconds),
-      ...this.cloud.countsSince(marks),
-      providerProcesses: processes.length,
-      providerPeakRssMb: peakRssMbOf(processes),
-      providerCpuSeconds: cpuSecondsOf(processes),
-      programCpuSeconds: cpuSecondsOf(programWatch.stop()),
-      engineCpuSeconds: cpuSecondsOf(engineWatch.stop()),
-      load1: round(os.loadavg()[0], 2),
-      changes: changesOf(result.stdout),
+  measure(op: OpName): Promise<OpSample> {
+    const commands = {
+      up: () => this.project.up(),
+      noop: () => this.project.up(),
+      preview: () => this.project.preview(),
+      refresh: () => this.project.refresh(),
+      destroy: () => this.project.destroy(),
     };
+    const watch = {
+      provider: this.providerPattern,
+      // The Pulumi program (run by the language host) and the engine (the pulumi CLI itself).
+      program: this.options.programPattern ?? nodeProgramPattern,
+      engine: /^\S*pulumi (up|preview|refresh|destroy)\s/,
+    };
+    return timedCommand(this.cloud, watch, commands[op], changesOf);
   }
 
   async state(total: number): Promise<StateFigures> {
@@ -220,4 +229,18 @@ export class EngineContender implements StatefulContender {
   cleanUp(): void {
     this.project.cleanUp();
   }
+}
+
+/**
+ * Memberships a state resource stands for: an `ImageMembers` holds a list (its outputs'
+ * `members`, else its inputs' `memberIds`), an `ImageMember` or `ImageAccess` one.
+ */
+function membershipsOf(resource: {
+  type: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}): number {
+  if (!/ImageMembers$/.test(resource.type)) return 1;
+  const list = resource.outputs?.members ?? resource.inputs?.memberIds;
+  return Array.isArray(list) ? list.length : 0;
 }

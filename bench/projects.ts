@@ -1,11 +1,16 @@
-/** Temporary projects: the package installed from `npm pack`, and the bridged provider. */
+/**
+ * The programs of the contenders that need one written for them, and their temporary
+ * projects: the package installed from `npm pack` (one `ImageMember` per member, or one
+ * `ImageMembers` per image), the bridged provider, and the provider plugin's YAML program.
+ */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../tests/support/childProcess";
+import { memberIdOf } from "./cloud";
 
-export function sh(cmd: string, args: string[], cwd: string, timeoutMs = 10 * 60_000): string {
+function sh(cmd: string, args: string[], cwd: string, timeoutMs = 10 * 60_000): string {
   return execFileSync(cmd, args, {
     cwd,
     encoding: "utf8",
@@ -15,16 +20,12 @@ export function sh(cmd: string, args: string[], cwd: string, timeoutMs = 10 * 60
   });
 }
 
-export function writeProject(dir: string, name: string, program: string): void {
+function writeProject(dir: string, name: string, program: string): void {
   fs.writeFileSync(
     path.join(dir, "Pulumi.yaml"),
     `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n`,
   );
   fs.writeFileSync(path.join(dir, "index.ts"), program);
-}
-
-export function benchProgram(): string {
-  return fs.readFileSync(path.join(projectRoot, "bench/program/index.ts"), "utf8");
 }
 
 /** `npm run build`, then `npm pack` of this repository into a temporary folder (once per run). */
@@ -72,37 +73,53 @@ function npmProject(name: string, packages: string[]): string {
 }
 
 /** A project elsewhere that installed this package from a tarball, as a user would. */
-export function installPackageProject(tarball: string, name: string, program: string): string {
+function installPackageProject(tarball: string, name: string, program: string): string {
   const dir = npmProject(name, [tarball]);
   writeProject(dir, `image-members-bench-${name}`, program);
   return dir;
 }
 
-/** The bench program (one ImageMember per member) importing the installed package. */
-export function makePackageProject(tarball: string): string {
-  const program = benchProgram().replace(`from "../../provider"`, `from "pulumi-image-members"`);
-  if (!program.includes(`from "pulumi-image-members"`)) {
-    throw new Error("bench/program/index.ts no longer imports ../../provider");
+/** bench/program (one ImageMember per member) with its import and resource line replaced. */
+function benchProgram(importLine: string, resource: string): string {
+  const from = [`import { ImageMember } from "../../provider";`, "new ImageMember("];
+  const program = fs.readFileSync(path.join(projectRoot, "bench/program/index.ts"), "utf8");
+  if (!from.every((line) => program.includes(line))) {
+    throw new Error(`bench/program/index.ts no longer holds ${from.join(" and ")}`);
   }
+  return program.replace(from[0], importLine).replace(from[1], `new ${resource}(`);
+}
+
+/** The bench program importing the installed package. */
+export function makePackageProject(tarball: string): string {
+  const program = benchProgram(
+    `import { ImageMember } from "pulumi-image-members";`,
+    "ImageMember",
+  );
   return installPackageProject(tarball, "package", program);
 }
 
-export const bridgedProgram = `import * as pulumi from "@pulumi/pulumi";
-import * as openstack from "@pulumi/openstack";
+/** The `members` contender's program: one `ImageMembers` per image holding all its member ids. */
+const membersProgram = `import * as pulumi from "@pulumi/pulumi";
+import { ImageMembers } from "pulumi-image-members";
 
 const config = new pulumi.Config();
 const imageIds = config.requireObject<string[]>("imageIds");
 const membersPerImage = config.requireNumber("membersPerImage");
 
 imageIds.forEach((imageId, i) => {
+  const memberIds: string[] = [];
   for (let m = 0; m < membersPerImage; m++) {
-    const memberId = \`bench-project-\${String(m).padStart(3, "0")}\`;
-    new openstack.images.ImageAccess(\`m-\${i}-\${m}\`, { imageId, memberId });
+    memberIds.push(\`bench-project-\${String(m).padStart(3, "0")}\`);
   }
+  new ImageMembers(\`ms-\${i}\`, { imageId, memberIds });
 });
 
 export const members = imageIds.length * membersPerImage;
 `;
+
+export function makeMembersProject(tarball: string): string {
+  return installPackageProject(tarball, "members", membersProgram);
+}
 
 export interface BridgedOutcome {
   available: boolean;
@@ -145,6 +162,40 @@ export function makeBridgedProject(): BridgedOutcome {
   const sdk = JSON.parse(
     fs.readFileSync(path.join(dir, "node_modules/@pulumi/openstack/package.json"), "utf8"),
   ).version;
-  writeProject(dir, "image-members-bench-bridged", bridgedProgram);
+  const program = benchProgram(
+    `import * as openstack from "@pulumi/openstack";`,
+    "openstack.images.ImageAccess",
+  );
+  writeProject(dir, "image-members-bench-bridged", program);
   return { available: true, pluginVersion, binDir, sdk: `@pulumi/openstack@${sdk}`, dir };
+}
+
+/**
+ * The `yaml` contender's program, sharing each image with `perImage` members as bench/program
+ * does: YAML has no loop, so it lists every member; the plugin is the repository's bin/.
+ */
+export function yamlProgram(imageIds: string[], perImage: number): string {
+  const lines = [
+    "name: image-members-bench-yaml",
+    "description: Benchmark program of pulumi-image-members (bench/run.ts), the provider plugin from YAML",
+    "runtime: yaml",
+    "plugins:",
+    "  providers:",
+    "    - name: imagemembers",
+    `      path: ${JSON.stringify(path.join(projectRoot, "bin"))}`,
+  ];
+  if (imageIds.length > 0 && perImage > 0) lines.push("resources:");
+  imageIds.forEach((imageId, i) => {
+    for (let m = 0; m < perImage; m++) {
+      lines.push(
+        `  m-${i}-${m}:`,
+        "    type: imagemembers:index:ImageMember",
+        "    properties:",
+        `      imageId: ${JSON.stringify(imageId)}`,
+        `      memberId: ${JSON.stringify(memberIdOf(m))}`,
+      );
+    }
+  });
+  lines.push("outputs:", `  members: ${imageIds.length * perImage}`, "");
+  return lines.join("\n");
 }

@@ -10,14 +10,10 @@
  * before planning by default), preview `tofu plan`, refresh `tofu apply -refresh-only`,
  * destroy `tofu destroy`.
  */
-import * as os from "os";
-import { performance } from "perf_hooks";
 import { openstackProvider, tofuInstallation, TofuWorkspace } from "../tests/support/openTofu";
 import { Cloud } from "./cloud";
-import { StatefulContender } from "./engine";
-import { OpSample, StateFigures, round } from "./measure";
-import { OpName } from "./options";
-import { ProcessWatch, cpuSecondsOf, peakRssMbOf } from "./procWatch";
+import { timedCommand } from "./engine";
+import { Contender, OpName, OpSample, StateFigures, round } from "./measure";
 
 /** The configuration: `image_ids` × `per_image` memberships, members named as bench/program names them. */
 export const tofuConfiguration = `${openstackProvider}
@@ -52,7 +48,7 @@ export function tofuChangesOf(stdout: string): Record<string, number> {
   return out;
 }
 
-export class TofuContender implements StatefulContender {
+export class TofuContender implements Contender {
   readonly name = "tofu" as const;
   private workspace?: TofuWorkspace;
   private configured = "";
@@ -60,6 +56,11 @@ export class TofuContender implements StatefulContender {
   operationArgs: string[] = [];
 
   constructor(readonly cloud: Cloud) {}
+
+  /** OpenTofu's summary counts the member resources only. */
+  changedResources(_images: number, total: number): number {
+    return total;
+  }
 
   private get tofu(): TofuWorkspace {
     if (!this.workspace) throw new Error("the tofu contender was not initialised");
@@ -82,7 +83,7 @@ export class TofuContender implements StatefulContender {
     this.configured = key;
   }
 
-  async measure(op: OpName): Promise<OpSample> {
+  measure(op: OpName): Promise<OpSample> {
     const args: Record<OpName, string[]> = {
       up: ["apply", "-auto-approve"],
       noop: ["apply", "-auto-approve"],
@@ -90,25 +91,12 @@ export class TofuContender implements StatefulContender {
       refresh: ["apply", "-refresh-only", "-auto-approve"],
       destroy: ["destroy", "-auto-approve"],
     };
-    const provider = new ProcessWatch(/terraform-provider-openstack(\s|$)/);
-    const engine = new ProcessWatch(/^\S*tofu (apply|plan|destroy)\s/);
-    const marks = this.cloud.marks();
-    provider.start();
-    engine.start();
-    const t0 = performance.now();
-    const result = await this.tofu.run([...args[op], ...this.operationArgs]);
-    const seconds = (performance.now() - t0) / 1000;
-    const providers = provider.stop();
-    return {
-      seconds: round(seconds),
-      ...this.cloud.countsSince(marks),
-      providerProcesses: providers.length,
-      providerPeakRssMb: peakRssMbOf(providers),
-      providerCpuSeconds: cpuSecondsOf(providers),
-      engineCpuSeconds: cpuSecondsOf(engine.stop()),
-      load1: round(os.loadavg()[0], 2),
-      changes: tofuChangesOf(result.stdout),
+    const watch = {
+      provider: /terraform-provider-openstack(\s|$)/,
+      engine: /^\S*tofu (apply|plan|destroy)\s/,
     };
+    const run = () => this.tofu.run([...args[op], ...this.operationArgs]);
+    return timedCommand(this.cloud, watch, run, tofuChangesOf);
   }
 
   /**

@@ -1,14 +1,20 @@
 /**
- * The benchmark's bookkeeping that needs no cloud: a smaller run merged into a summary
- * (--merge-into), the stack-trace-free size of a state resource, the YAML program of the
- * `yaml` contender, and the README rows drawn from both.
+ * The benchmark's bookkeeping that needs no cloud: the README drawn from a summary (one that
+ * merges runs too), the stack-trace-free size of a state resource, the YAML program of the
+ * `yaml` contender, OpenTofu's summary lines and issue 22's targets.
  */
 import * as yaml from "js-yaml";
-import { printedBytes, withoutStackTrace } from "../../bench/measure";
-import { yamlProgram } from "../../bench/plugin";
+import {
+  OpSample,
+  ScenarioResult,
+  StateFigures,
+  printedBytes,
+  withoutStackTrace,
+} from "../../bench/measure";
+import { yamlProgram } from "../../bench/projects";
+import { Report, Summary, readme, smokeLine } from "../../bench/report";
+import { evaluateTargets } from "../../bench/targets";
 import { tofuChangesOf } from "../../bench/tofu";
-import { readme } from "../../bench/readme";
-import { Summary, mergeSummaries } from "../../bench/summary";
 
 const machine = {
   nproc: 2,
@@ -77,61 +83,11 @@ function summary(
   };
 }
 
-describe("mergeSummaries (--merge-into)", () => {
-  const full = summary(
-    "full",
-    { ours: 3, package: 2, floor: 0.2 },
-    ["N=10", "N=100"],
-    "2026-11-27",
-  );
-  const later = summary("later", { package: 2.5, plugin: 1.5 }, ["N=10"], "2026-12-02");
-  const merged = mergeSummaries(full, later);
-
-  test("the later run's contenders replace theirs in every scenario; the others keep the full run's", () => {
-    const n10 = merged.results.find((r) => r.label === "N=10")!;
-    expect(n10.contenders.ours?.medians.up?.median).toBe(3);
-    expect(n10.contenders.floor?.medians.up?.median).toBe(0.2);
-    expect(n10.contenders.package?.medians.up?.median).toBe(2.5);
-    expect(n10.contenders.plugin?.medians.up?.median).toBe(1.5);
-    // A scenario the later run did not measure loses the replaced contender's old figures.
-    const n100 = merged.results.find((r) => r.label === "N=100")!;
-    expect(n100.contenders.package).toBeUndefined();
-    expect(n100.contenders.ours?.medians.up?.median).toBe(3);
-  });
-
-  test("targets the later run evaluated replace theirs; one it could not evaluate that compares a replaced contender says so", () => {
-    expect(merged.targets.find((t) => t.id === "requests")?.measured).toBe("full");
-    expect(merged.targets.find((t) => t.id === "state-package")?.measured).toBe("later");
-    expect(merged.targets.find((t) => t.id === "faster-than-bridged-package")).toEqual({
-      id: "faster-than-bridged-package",
-      target: "f",
-      met: null,
-      measured:
-        "not evaluated again: the figures of package now come from the run of 2026-12-02, which " +
-        "did not measure everything this compares (the run of 2026-11-27 measured: 2 s vs 3 s)",
-    });
-    expect(readme(merged)).toContain(
-      "- not evaluated again: f. The figures of package now come from the run of 2026-12-02",
-    );
-  });
-
-  test("the merged run is recorded with its contenders, and a later merge of the same contender takes it over", () => {
-    expect(merged.merged).toEqual([
-      expect.objectContaining({ command: "later", contenders: ["package", "plugin"] }),
-    ]);
-    const again = mergeSummaries(merged, summary("again", { plugin: 1.4 }, ["N=10"], "2026-12-03"));
-    expect(again.merged?.map((m) => [m.command, m.contenders])).toEqual([
-      ["later", ["package"]],
-      ["again", ["plugin"]],
-    ]);
-    // Staled twice, it still quotes what the full run measured, once.
-    const twice = mergeSummaries(
-      again,
-      summary("third", { package: 2.4 }, ["N=10"], "2026-12-04"),
-    ).targets.find((t) => t.id === "faster-than-bridged-package");
-    expect(twice?.measured).toMatch(/from the run of 2026-12-04, .*measured: 2 s vs 3 s\)$/);
-    expect(twice?.measured.match(/not evaluated again/g)).toHaveLength(1);
-  });
+describe("a summary of runs merged before issue 29 (docs/benchmarks/summary.json)", () => {
+  const merged: Summary = {
+    ...summary("full", { ours: 3, package: 2.5, plugin: 1.5, floor: 0.2 }, ["N=10"], "2026-11-27"),
+    merged: [{ ...summary("later", {}, [], "2026-12-02"), contenders: ["package", "plugin"] }],
+  };
 
   test("the README names the rows of the merged run and where they come from", () => {
     const text = readme(merged);
@@ -167,7 +123,17 @@ describe("the headline at N = 100", () => {
   });
 
   test("names the run OpenTofu's figures come from when a later run replaced them", () => {
-    const merged = mergeSummaries(full, summary("later", { tofu: 1.8 }, ["N=100"], "2026-12-02"));
+    const later = summary("later", { tofu: 1.8 }, ["N=100"], "2026-12-02");
+    const merged: Summary = {
+      ...full,
+      results: [
+        {
+          ...full.results[0],
+          contenders: { ...full.results[0].contenders, ...later.results[0].contenders },
+        },
+      ],
+      merged: [{ ...later, contenders: ["tofu"] }],
+    };
     expect(readme(merged)).toContain("than OpenTofu (1.80 s; measured 2026-12-02)");
   });
 });
@@ -238,34 +204,103 @@ test("OpenTofu's summary lines in the Pulumi engine's words, as the harness chec
 
 describe("issue 22's targets, on medians", () => {
   const labels = ["N=10", "N=100", "N=200"];
-  const full = summary(
-    "full",
-    { package: 2, plugin: 2, members: 1, tofu: 3, bridged: 4 },
-    labels,
-    "2026-11-27",
-  );
-  const find = (s: Summary, id: string) => s.targets.find((t) => t.id === id);
+  /** A run's results: one sample of `up` per contender and scenario, its median the same. */
+  const run = (ups: Record<string, number>): ScenarioResult[] =>
+    summary("run", ups, labels, "2026-12-02").results.map((r) => ({
+      ...r,
+      contenders: Object.fromEntries(
+        Object.entries(r.contenders).map(([c, s]) => [
+          c,
+          { ...s, samples: { up: [{ seconds: s!.medians.up!.median } as OpSample] } },
+        ]),
+      ),
+    }));
+  const find = (results: ScenarioResult[], id: string) =>
+    evaluateTargets(results, ["package", "plugin", "members", "tofu", "bridged"]).find(
+      (t) => t.id === id,
+    );
+  const full = { package: 2, plugin: 2, members: 1, tofu: 3, bridged: 4 };
 
-  test("evaluated again after a merge, naming the run of each figure compared", () => {
-    const later = summary("later", { package: 3.5, tofu: 3 }, labels, "2026-12-02");
-    const merged = mergeSummaries(full, later);
-    const tofu = find(merged, "speed-tofu-package")!;
+  test("evaluated on the run's medians, every size compared", () => {
+    const results = run({ ...full, package: 3.5 });
+    const tofu = find(results, "speed-tofu-package")!;
     expect(tofu.met).toBe(false); // 3.5 s against 3 s
     expect(tofu.measured).toContain("N=100: 3.50 s vs 3.00 s, 1.17× slower");
-    expect(tofu.measured).not.toContain("[runs:"); // both from the later run
-    const bridged = find(merged, "speed-bridged-package")!;
-    expect(bridged.met).toBe(true); // 3.5 s against 4 s
-    expect(bridged.measured).toContain("[runs: package 2026-12-02, bridged 2026-11-27]");
+    expect(find(results, "speed-bridged-package")!.met).toBe(true); // 3.5 s against 4 s
+    expect(find(run({ package: 2, tofu: 3 }), "speed-bridged-package")!.met).toBe(null);
   });
 
   test("ImageMembers' lead: met only at 1.9× every peer, unevaluated without them", () => {
-    const lead = (ups: Record<string, number>) =>
-      find(mergeSummaries(full, summary("later", ups, labels, "2026-12-02")), "members-lead")!;
-    expect(lead({ members: 1.5 }).met).toBe(true); // tofu 3 / 1.5 = 2.0, bridged 2.7
-    expect(lead({ members: 1.7 }).met).toBe(false); // tofu 3 / 1.7 = 1.76
-    const alone = summary("alone", { members: 1 }, labels, "2026-12-02");
-    expect(mergeSummaries(alone, alone).targets.find((t) => t.id === "members-lead")!.met).toBe(
-      null,
-    );
+    const lead = (members: number) => find(run({ ...full, members }), "members-lead")!;
+    expect(lead(1.5).met).toBe(true); // tofu 3 / 1.5 = 2.0, bridged 2.7
+    expect(lead(1.7).met).toBe(false); // tofu 3 / 1.7 = 1.76
+    expect(find(run({ members: 1 }), "members-lead")!.met).toBe(null);
   });
+});
+
+test("the smoke line CI prints: ours, the floor, the plugin and OpenTofu, in the columns it always had", () => {
+  const sample = (seconds: number, glanceTotal: number, peak?: number): OpSample => ({
+    seconds,
+    glanceTotal,
+    glance: {},
+    keystoneTotal: 2,
+    keystoneAuths: 1,
+    keystone: {},
+    providerProcesses: 1,
+    providerPeakRssMb: peak,
+  });
+  const opsOf = (base: number, glance: number[]) => ({
+    up: [sample(base, glance[0], 101.5)],
+    noop: [sample(base / 2, glance[1])],
+    preview: [sample(base / 3, glance[2])],
+    refresh: [sample(base / 4, glance[3])],
+    destroy: [sample(base / 5, glance[4])],
+  });
+  const state = {
+    bytesPerMember: 2603.4,
+    bytesPerMemberWithoutStackTraces: 1200.5,
+    providerBytes: 283,
+    memberResourceBytes: 1920.3,
+    memberResourceBytesWithoutStackTrace: 1145.3,
+  } as StateFigures;
+  const report = {
+    results: [
+      {
+        label: "N=10",
+        images: 1,
+        perImage: 10,
+        total: 10,
+        contenders: {
+          ours: { samples: opsOf(12.345, [10, 0, 0, 10, 10]), medians: {}, state },
+          floor: { samples: { up: [sample(0.25, 10)] }, medians: {} },
+          plugin: { samples: opsOf(4.5, [10, 0, 0, 10, 10]), medians: {}, state },
+          tofu: {
+            samples: opsOf(2.2, [10, 10, 10, 10, 10]),
+            medians: {},
+            state: { ...state, bytesPerMember: 387.2 },
+          },
+        },
+      },
+    ],
+    harnessProblems: [],
+  } as unknown as Report;
+  expect(smokeLine(report)).toBe(
+    "bench smoke N=10: up 12.3 s noop 6.17 s preview 4.12 s refresh 3.09 s destroy 2.47 s (floor up 0.25 s); " +
+      "Glance up/noop/preview/destroy 10/0/0/10; " +
+      "Keystone auths up 1; " +
+      "state 2603.4 B/member (1200.5 B without stack traces; " +
+      "__provider 283 B); " +
+      "provider peak 101.5 MB; " +
+      "plugin: up 4.50 s, noop 2.25 s, preview 1.50 s, refresh 1.13 s, destroy 0.90 s; " +
+      "Glance up/noop/preview/destroy 10/0/0/10; " +
+      "state 2603.4 B/member (1200.5 B without stack traces), one ImageMember 1920.3 B (1145.3 B without its stack trace); " +
+      "tofu: up 2.20 s, noop 1.10 s, preview 0.73 s, refresh 0.55 s, destroy 0.44 s; " +
+      "Glance 10/10/10/10/10; " +
+      "state 387.2 B/member; " +
+      "harness OK",
+  );
+  report.harnessProblems.push("N=10 tofu up: no provider process was seen");
+  expect(smokeLine(report)).toMatch(
+    /; HARNESS BROKEN: N=10 tofu up: no provider process was seen$/,
+  );
 });

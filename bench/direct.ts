@@ -1,0 +1,161 @@
+/**
+ * The contenders without an engine: the floor (the same requests sent straight to Glance, no
+ * Pulumi) and the CLI loop (`openstack image add project` / `remove project`, one per member).
+ */
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { performance } from "perf_hooks";
+import { createMember, deleteMember, getMember } from "../provider/glance";
+import { resolveCloudConfig } from "../provider/identity/resolve";
+import { KeystoneSession } from "../provider/identity/session";
+import { settingsFromStack } from "../provider/identity/settings";
+import { HttpClient } from "../provider/transport/http";
+import { projectRoot } from "../tests/support/childProcess";
+import { Cloud, pairsOf } from "./cloud";
+import { Contender, OpName, OpSample, engineParallelism, round, stats } from "./measure";
+
+export async function pool<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+}
+
+/** Neither contender keeps state: nothing to set up or to remove. */
+abstract class DirectContender {
+  protected pairs: [string, string][] = [];
+  async init(): Promise<void> {}
+  async configure(imageIds: string[], perImage: number): Promise<void> {
+    this.pairs = pairsOf(imageIds, perImage);
+  }
+  async abandon(): Promise<void> {}
+  cleanUp(): void {}
+}
+
+/**
+ * POST, GET or DELETE per member with the engine's default concurrency (4 × CPUs) and one
+ * token taken before timing, through the project's own HttpClient. No-op up and preview send
+ * nothing: 0 s by definition.
+ */
+export class Floor extends DirectContender implements Contender {
+  readonly name = "floor" as const;
+  readonly note = "no-op up and preview: nothing to send (0 s by definition)";
+  constructor(readonly cloud: Cloud) {
+    super();
+  }
+
+  async measure(op: OpName): Promise<OpSample> {
+    if (op === "noop" || op === "preview") {
+      const none = { glanceTotal: 0, glance: {}, keystoneTotal: 0, keystoneAuths: 0, keystone: {} };
+      return { seconds: 0, ...none, providerProcesses: 0 };
+    }
+    const stack: Record<string, string> = {
+      ...this.cloud.stackConfig(),
+      "openstack:password": this.cloud.owner.password,
+    };
+    const config = resolveCloudConfig({ stack: settingsFromStack((k) => stack[k]), env: {} });
+    const session = new KeystoneSession(new HttpClient(), config);
+    const glance = await session.imageService();
+    await session.projectId(); // authenticate outside the timing
+    const marks = this.cloud.marks();
+    const t0 = performance.now();
+    await pool(this.pairs, engineParallelism, async ([imageId, memberId]) => {
+      if (op === "up") await createMember(glance, imageId, memberId);
+      else if (op === "refresh") await getMember(glance, imageId, memberId);
+      else await deleteMember(glance, imageId, memberId);
+    });
+    return {
+      seconds: round((performance.now() - t0) / 1000),
+      ...this.cloud.countsSince(marks),
+      providerProcesses: 0,
+      load1: round(os.loadavg()[0], 2),
+    };
+  }
+}
+
+/**
+ * `openstack image add project` (up) or `remove project` (destroy) once per member, one after
+ * the other as a shell loop does, once per scenario. For N above the sample size only the
+ * first `sample` calls run, and the total is the median call time × N (marked as extrapolated),
+ * request counts scaled alike. Its "provider processes" are the CLI calls.
+ */
+export class CliLoop extends DirectContender implements Contender {
+  readonly name = "cli" as const;
+  readonly ops: OpName[] = ["up", "destroy"];
+  readonly once = true;
+  note?: string;
+  constructor(
+    readonly cloud: Cloud,
+    readonly sample: number,
+  ) {
+    super();
+  }
+
+  async measure(op: OpName): Promise<OpSample> {
+    const env = this.environment();
+    const chosen = this.pairs.slice(0, Math.min(this.sample, this.pairs.length));
+    const marks = this.cloud.marks();
+    const times: number[] = [];
+    for (const [imageId, memberId] of chosen) {
+      const t0 = performance.now();
+      await runCli(["image", op === "up" ? "add" : "remove", "project", imageId, memberId], env);
+      times.push((performance.now() - t0) / 1000);
+    }
+    const median = stats(times).median;
+    const counts = this.cloud.countsSince(marks);
+    const scale = this.pairs.length / chosen.length;
+    const scaled = (r: Record<string, number>) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v * scale, 1)]));
+    const extrapolated = chosen.length < this.pairs.length;
+    this.note = extrapolated
+      ? `extrapolated: median of ${chosen.length} calls × ${this.pairs.length}`
+      : `all ${chosen.length} calls timed`;
+    return {
+      seconds: round(extrapolated ? median * this.pairs.length : times.reduce((a, b) => a + b, 0)),
+      glanceTotal: round(counts.glanceTotal * scale, 1),
+      glance: scaled(counts.glance),
+      keystoneTotal: round(counts.keystoneTotal * scale, 1),
+      keystoneAuths: round(counts.keystoneAuths * scale, 1),
+      keystone: scaled(counts.keystone),
+      providerProcesses: chosen.length,
+    };
+  }
+
+  /** The owner's `OS_*` variables: the local cloud's owner.env if there is one, else the cloud file's. */
+  private environment(): NodeJS.ProcessEnv {
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith("OS_")),
+    );
+    const file = path.join(projectRoot, ".local-cloud/env/owner.env");
+    const vars: Record<string, string> = fs.existsSync(file)
+      ? {}
+      : {
+          ...this.cloud.ownerEnvironment(),
+          OS_IDENTITY_API_VERSION: "3",
+          OS_IMAGE_API_VERSION: "2",
+        };
+    for (const line of fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n") : []) {
+      const m = /^(?:export\s+)?(OS_[A-Z_]+)=(.*)$/.exec(line.trim());
+      if (m) vars[m[1]] = m[2].replace(/^["']|["']$/g, "");
+    }
+    return { ...clean, ...vars, OS_AUTH_URL: this.cloud.authUrl };
+  }
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) =>
+    execFile("openstack", args, { env, timeout: 120_000 }, (error, _stdout, stderr) =>
+      error
+        ? reject(new Error(`openstack ${args.join(" ")}: ${stderr || error.message}`))
+        : resolve(),
+    ),
+  );
+}

@@ -193,7 +193,6 @@ describe("the packed package", () => {
       "docs/resources.md",
       "docs/plugin.md",
       "docs/benchmarks/README.md",
-      "docs/benchmarks/chart.svg",
     ]) {
       expect(files).toContain(required);
     }
@@ -209,7 +208,6 @@ describe("the packed package", () => {
           "CONTRIBUTING.md",
           "bin/pulumi-resource-imagemembers",
           "dist/provider/plugin/schema.json",
-          "docs/benchmarks/chart.svg",
         ].includes(f),
     );
     expect(strays).toEqual([]);

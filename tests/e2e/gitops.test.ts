@@ -16,7 +16,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { gitopsSample, sampleBlock, shownBlock, writeSample } from "../support/docSamples";
-import { PipelineRepo, postgresBackendUrl } from "../support/pipelineRepo";
+import { PipelineRepo, stateBackend } from "../support/pipelineRepo";
 import { CloudFile, GlanceDriver, loadCloudFile, readOnlyCredential } from "../support/realCloud";
 
 jest.setTimeout(900_000);
@@ -38,7 +38,7 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     cloud = loadCloudFile();
     owner = new GlanceDriver(cloud, cloud.identities.owner);
     imageId = await owner.createImage();
-    repo = new PipelineRepo(postgresBackendUrl(), cloud.identities.owner, {
+    repo = new PipelineRepo(stateBackend(), cloud.identities.owner, {
       readOnly: readOnlyCredential().env,
     });
     repo.install();

@@ -363,6 +363,72 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     expect(await owner.memberIds(imageId)).toEqual(before);
     await repo.git("checkout", "-q", "main");
   });
+
+  test("12. the pull-request job's state role reads only: its preview works; up, refresh, stack rm and a state import are refused by PostgreSQL; state and Glance unchanged", async () => {
+    const { epsilon } = ids();
+    const members = await owner.memberIds(imageId);
+    expect(members).toContain(epsilon);
+    await repo.git("checkout", "-q", "-b", "read-only-state");
+    await repo.configRemove("images.golden.projects.epsilon");
+    await repo.commit("golden: epsilon no longer");
+    const stateNow = async () => ({
+      export: await repo.must("pulumi", ["stack", "export", "--stack", repo.stack]),
+      history: JSON.parse(
+        await repo.must("pulumi", ["stack", "history", "--json", "--stack", repo.stack]),
+      ).length as number,
+    });
+    const before = await stateNow();
+
+    // The job itself: a preview, and its saved plan, with nothing but SELECTs.
+    const job = await repo.job("pull-request", "read-only-state");
+    expect(job.code).toBe(0);
+    expect(repo.read("read-only-state", "review.md")).toContain(epsilon);
+
+    const pullRequest = repo.jobCredentials("pull-request");
+    const exportFile = repo.out("read-only-state", "export.json");
+    const exported = await repo.run(
+      "pulumi",
+      ["stack", "export", "--stack", repo.stack, "--file", exportFile],
+      {},
+      pullRequest,
+    );
+    expect(exported.code).toBe(0);
+    // The state role alone stops them, whatever cloud credential the job holds: the owner's
+    // too (the lock they take first is an INSERT).
+    const ownerCloud = {
+      ...repo.jobCredentials("main"),
+      PULUMI_BACKEND_URL: pullRequest.PULUMI_BACKEND_URL!,
+    };
+    const attempts: [string, string[], Record<string, string>][] = [
+      ["up", ["up", "--yes", "--skip-preview", "--stack", repo.stack], pullRequest],
+      [
+        "up, owner's cloud credential",
+        ["up", "--yes", "--skip-preview", "--stack", repo.stack],
+        ownerCloud,
+      ],
+      ["refresh", ["refresh", "--yes", "--skip-preview", "--stack", repo.stack], pullRequest],
+      ["stack rm", ["stack", "rm", "--yes", "--force", repo.stack], pullRequest],
+      [
+        "stack import",
+        ["stack", "import", "--stack", repo.stack, "--file", exportFile],
+        pullRequest,
+      ],
+    ];
+    for (const [what, args, credentials] of attempts) {
+      const attempt = await repo.run("pulumi", args, {}, credentials);
+      console.log(
+        `${what} with the pull-request job's state role: exit ${attempt.code}\n${attempt.output.trim().slice(-600)}`,
+      );
+      expect([what, attempt.code]).not.toEqual([what, 0]);
+      expect([what, attempt.output]).toEqual([
+        what,
+        expect.stringMatching(/permission denied for table pulumi_state/),
+      ]);
+    }
+    expect(await stateNow()).toEqual(before);
+    expect(await owner.memberIds(imageId)).toEqual(members);
+    await repo.git("checkout", "-q", "main");
+  });
 });
 
 /**

@@ -25,21 +25,21 @@ let owner: GlanceDriver;
 let file: string;
 let env: Record<string, string>;
 
-beforeAll(() => {
+beforeAll(async () => {
   cloud = loadCloudFile();
   owner = new GlanceDriver(cloud, cloud.identities.owner);
-  ({ file, env } = readOnlyCredential());
+  ({ file, env } = await readOnlyCredential());
 });
 afterAll(() => owner?.cleanUp());
 
-test("the credential file: an application credential, its secret kept to a 0600 file", () => {
+test("the credential file: an application credential, its secret kept to a 0600 file", async () => {
   expect(env.OS_AUTH_TYPE).toBe("v3applicationcredential");
   expect(env.OS_AUTH_URL).toBe(cloud.authUrl);
   expect(env.OS_APPLICATION_CREDENTIAL_ID).toMatch(/^[0-9a-f]{32}$/);
   expect(env.OS_APPLICATION_CREDENTIAL_SECRET?.length).toBeGreaterThan(20);
   expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   // Asked again, the credential that still works is kept: same id, the same file.
-  const again = readOnlyCredential();
+  const again = await readOnlyCredential();
   expect(again.file).toBe(file);
   expect(again.env.OS_APPLICATION_CREDENTIAL_ID).toBe(env.OS_APPLICATION_CREDENTIAL_ID);
 });

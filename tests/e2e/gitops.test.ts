@@ -39,7 +39,7 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     owner = new GlanceDriver(cloud, cloud.identities.owner);
     imageId = await owner.createImage();
     repo = new PipelineRepo(stateBackend(), cloud.identities.owner, {
-      readOnly: readOnlyCredential().env,
+      readOnly: (await readOnlyCredential()).env,
     });
     repo.install();
     const { alpha, beta, gamma, delta, epsilon } = ids();

@@ -80,7 +80,7 @@ describe("GitOps, YAML variant: the same jobs, review report and saved plan", ()
     // The pull-request and drift jobs hold a read-only credential, as the example's workflows do.
     repo = new PipelineRepo(stateBackend(), cloud.identities.owner, {
       programDir: "yaml",
-      readOnly: readOnlyCredential().env,
+      readOnly: (await readOnlyCredential()).env,
     });
     repo.install();
     const { alpha, beta, gamma, delta } = ids();

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { execFileSync } from "child_process";
+import { execFile } from "child_process";
 import { randomUUID } from "crypto";
 import { KeystoneSession } from "../../provider/identity/session";
 import { resolveCloudConfig } from "../../provider/identity/resolve";
@@ -257,32 +257,36 @@ const accessRulesNotEnforced = 3;
  * cloud whose Glance does not enforce access rules fails the test saying what to set; no other
  * cloud is ever asked.
  */
-export function readOnlyCredential(): ReadOnlyCredential {
+export async function readOnlyCredential(): Promise<ReadOnlyCredential> {
   const cloudJson = cloudJsonPath();
   const file = path.join(path.dirname(cloudJson), "owner-read-only.env");
   const script = path.join(projectRoot, "scripts/local-cloud/read-only-credential.py");
-  try {
-    execFileSync("python3", [script], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...process.env,
-        LC_CLOUD_JSON: cloudJson,
-        LC_IDENTITY: "owner",
-        LC_NAME: "owner-read-only",
-        LC_ENV_FILE: file,
-      },
-    });
-  } catch (error) {
-    const { status, stderr } = error as { status?: number; stderr?: string };
+  const env = {
+    ...process.env,
+    LC_CLOUD_JSON: cloudJson,
+    LC_IDENTITY: "owner",
+    LC_NAME: "owner-read-only",
+    LC_ENV_FILE: file,
+  };
+  const failed = await new Promise<{ status: number | null; stderr: string } | undefined>(
+    (resolve) =>
+      execFile("python3", [script], { env, timeout: 300_000 }, (error, _stdout, stderr) =>
+        resolve(
+          error
+            ? { status: typeof error.code === "number" ? error.code : null, stderr }
+            : undefined,
+        ),
+      ),
+  );
+  if (failed) {
     throw new Error(
-      status === accessRulesNotEnforced
-        ? `The cloud under test (${cloudJson}) cannot give the tests a read-only credential: ${String(stderr).trim()}`
+      failed.status === accessRulesNotEnforced
+        ? `The cloud under test (${cloudJson}) cannot give the tests a read-only credential: ${failed.stderr.trim()}`
         : `Could not make the owner's read-only application credential on the cloud under test (${cloudJson}) ` +
-            `with python3 ${path.relative(projectRoot, script)}: ${String(stderr ?? error).trim()}`,
+            `with python3 ${path.relative(projectRoot, script)} (exit ${failed.status}): ${failed.stderr.trim()}`,
     );
   }
-  const env = Object.fromEntries(
+  const values = Object.fromEntries(
     fs
       .readFileSync(file, "utf8")
       .split("\n")
@@ -292,5 +296,5 @@ export function readOnlyCredential(): ReadOnlyCredential {
         return [key, value.join("=")];
       }),
   );
-  return { file, env };
+  return { file, env: values };
 }

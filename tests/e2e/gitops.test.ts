@@ -10,7 +10,9 @@
  * granted by hand on an `exclusive` image: caught by the drift job, then removed. The
  * pull-request and drift jobs hold the owner's read-only application credential, as the
  * example's workflows give them: a pull request whose program shares the image itself, behind
- * the preview's back, is refused by Glance.
+ * the preview's back, is refused by Glance. They also hold the state database's read-only role:
+ * their previews and drift checks read the state, and an up, refresh, stack rm or stack import
+ * with it is refused by PostgreSQL, state and Glance unchanged.
  */
 import * as fs from "fs";
 import * as yaml from "js-yaml";

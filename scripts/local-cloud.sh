@@ -23,7 +23,8 @@ usage: scripts/local-cloud.sh COMMAND
                 PULUMI_BACKEND_URL. Starts the cloud first if needed. --read-only: the
                 URL of role pulumi_NAME_ro instead, which may only SELECT the state (a
                 preview, a drift check, stack export; no up, refresh, stack rm, import):
-                the pull-request and drift jobs' PULUMI_BACKEND_URL.
+                the pull-request and drift jobs' PULUMI_BACKEND_URL. Pulumi makes its
+                table on the owner's first login; until then the role cannot log in.
   read-only-credential [NAME]
                 an application credential of the owner that may only GET images and
                 their members (Keystone access rules, enforced by Glance): reused while

@@ -31,6 +31,8 @@ usage: scripts/local-cloud.sh COMMAND
                 it works, made again otherwise. Writes env/NAME.env (default NAME
                 owner-read-only; mode 0600, the secret is nowhere else) and prints its
                 path:  . "\$(scripts/local-cloud.sh read-only-credential)"
+                Exit 3 when Glance does not refuse what the rules forbid (the message
+                says what to set).
   reset         down, then delete the whole state folder.
 State folder: \${LOCAL_CLOUD_DIR:-<repo>/.local-cloud}: env/*.env, env/cloud.json,
 clouds.yaml + secure.yaml, log/, run/ (pid files), etc/ (configs), secrets/.

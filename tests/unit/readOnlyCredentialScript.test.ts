@@ -4,13 +4,16 @@
  * PIM_CLOUD_JSON describes, with the owner's own password through Keystone's API, and nowhere
  * else; a cloud whose Glance ignores access rules fails with what to set. Against a stand-in
  * Keystone + Glance (an HTTP server answering as they do) that records every request: what no
- * real cloud here can be made to do (ignore the rules) without reconfiguring it.
+ * real cloud here can be made to do (ignore the rules) without reconfiguring it. The GitOps
+ * tests' state database likewise: given, or the cloud under test's own when local-cloud.sh made
+ * it, never another's.
  */
 import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
+import { stateBackend } from "../support/pipelineRepo";
 import { readOnlyCredential } from "../support/realCloud";
 
 interface Seen {
@@ -161,4 +164,39 @@ test("a Glance that ignores access rules (404 to the forbidden POST): the test f
     "POST /v3/auth/tokens",
     expect.stringMatching(/^POST \/glance\/v2\/images\/[0-9a-f-]{36}\/members$/),
   ]);
+});
+
+describe("the GitOps tests' state database for a cloud local-cloud.sh did not make", () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const key of ["PIM_STATE_BACKEND_URL", "PIM_STATE_BACKEND_READ_ONLY_URL"]) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+  });
+
+  test("none given: fails saying what to set, asks no local cloud", () => {
+    delete process.env.PIM_STATE_BACKEND_URL;
+    delete process.env.PIM_STATE_BACKEND_READ_ONLY_URL;
+    expect(() => stateBackend()).toThrow(
+      `the cloud under test (${path.join(dir, "cloud.json")}) is not one of scripts/local-cloud.sh: ` +
+        "set PIM_STATE_BACKEND_URL (postgres://, the owner of a database for Pulumi's state) and " +
+        "PIM_STATE_BACKEND_READ_ONLY_URL",
+    );
+  });
+
+  test("one of the two given: fails asking for both", () => {
+    delete process.env.PIM_STATE_BACKEND_READ_ONLY_URL;
+    process.env.PIM_STATE_BACKEND_URL = "postgres://owner@db.example.invalid/state";
+    expect(() => stateBackend()).toThrow("Set both PIM_STATE_BACKEND_URL");
+  });
+
+  test("both given: those, as given", () => {
+    process.env.PIM_STATE_BACKEND_URL = "postgres://owner@db.example.invalid/state";
+    process.env.PIM_STATE_BACKEND_READ_ONLY_URL = "postgres://reader@db.example.invalid/state";
+    expect(stateBackend()).toEqual({
+      url: "postgres://owner@db.example.invalid/state",
+      readOnlyUrl: "postgres://reader@db.example.invalid/state",
+    });
+  });
 });

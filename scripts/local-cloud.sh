@@ -17,30 +17,41 @@ usage: scripts/local-cloud.sh COMMAND
                 start (or restart, if its options changed) a second glance-api on
                 127.0.0.1:PORT, same DB and store, with KEY=VALUE added to [DEFAULT];
                 not in the catalog. e.g.: glance-extra quota 19293 image_member_quota=2
-  state-backend NAME
+  state-backend NAME [--read-only]
                 a PostgreSQL database for Pulumi's state (role and database pulumi_NAME,
                 made once, password kept in secrets/); prints its postgres:// URL for
-                PULUMI_BACKEND_URL. Starts the cloud first if needed.
+                PULUMI_BACKEND_URL. Starts the cloud first if needed. --read-only: the
+                URL of role pulumi_NAME_ro instead, which may only SELECT the state (a
+                preview, a drift check, stack export; no up, refresh, stack rm, import):
+                the pull-request and drift jobs' PULUMI_BACKEND_URL. Pulumi makes its
+                table on the owner's first login; until then the role cannot log in.
   read-only-credential [NAME]
                 an application credential of the owner that may only GET images and
                 their members (Keystone access rules, enforced by Glance): reused while
                 it works, made again otherwise. Writes env/NAME.env (default NAME
                 owner-read-only; mode 0600, the secret is nowhere else) and prints its
                 path:  . "\$(scripts/local-cloud.sh read-only-credential)"
+                Exit 3 when Glance does not refuse what the rules forbid (the message
+                says what to set).
   reset         down, then delete the whole state folder.
 State folder: \${LOCAL_CLOUD_DIR:-<repo>/.local-cloud}: env/*.env, env/cloud.json,
 clouds.yaml + secure.yaml, log/, run/ (pid files), etc/ (configs), secrets/.
 Ports: \${LOCAL_CLOUD_KEYSTONE_PORT:-15000}, \${LOCAL_CLOUD_GLANCE_PORT:-19292},
-PostgreSQL (private cluster) \${LOCAL_CLOUD_PG_PORT:-15432}.
+PostgreSQL (private cluster) \${LOCAL_CLOUD_PG_PORT:-15432}; up keeps them in ports.env, read
+by later commands on that folder when not given again.
 EOF
 }
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 D=$(realpath -m "${LOCAL_CLOUD_DIR:-$HERE/../.local-cloud}")
-KS_PORT=${LOCAL_CLOUD_KEYSTONE_PORT:-15000}
-GL_PORT=${LOCAL_CLOUD_GLANCE_PORT:-19292}
-PG_PORT=${LOCAL_CLOUD_PG_PORT:-15432}
+# The ports `up` started this cloud with are kept in its folder (ports.env), so the later
+# commands on it (state-backend, read-only-credential, glance-extra, status) need only
+# LOCAL_CLOUD_DIR. Given again, LOCAL_CLOUD_*_PORT win.
+saved_port() { sed -n "s/^$1=//p" "$D/ports.env" 2>/dev/null || true; }
+KS_PORT=${LOCAL_CLOUD_KEYSTONE_PORT:-$(saved_port keystone)}; KS_PORT=${KS_PORT:-15000}
+GL_PORT=${LOCAL_CLOUD_GLANCE_PORT:-$(saved_port glance)}; GL_PORT=${GL_PORT:-19292}
+PG_PORT=${LOCAL_CLOUD_PG_PORT:-$(saved_port pg)}; PG_PORT=${PG_PORT:-15432}
 KS_URL=http://127.0.0.1:$KS_PORT
 GL_URL=http://127.0.0.1:$GL_PORT
 REGION=RegionOne
@@ -161,7 +172,8 @@ pg_pid() { # the server's own pid file starts with its pid; copy it to run/ for 
   if [ -e "$PGDATA/postmaster.pid" ]; then head -n 1 "$PGDATA/postmaster.pid" >"$D/run/postgres.pid"
   else rm -f "$D/run/postgres.pid"; fi
 }
-psql_su() { "${PG[@]}" psql -h "$PGDIR" -p "$PG_PORT" -U postgres -d postgres -qtAc "$1"; }
+psql_su() { psql_db postgres "$1"; }
+psql_db() { "${PG[@]}" psql -h "$PGDIR" -p "$PG_PORT" -U postgres -d "$1" -v ON_ERROR_STOP=1 -qtAc "$2"; }
 pg_setup() {
   if [ ! -e "$D/pg" ]; then
     mkdir -p "$D/pg"; chown postgres: "$D/pg"; chmod 700 "$D/pg"
@@ -295,6 +307,7 @@ glance_up() {
 cmd_up() {
   check_ports
   mkdir -p "$D"/{log,run,etc,state,keystone,images,images-staging,images-tasks,lock}
+  printf 'pg=%s\nkeystone=%s\nglance=%s\n' "$PG_PORT" "$KS_PORT" "$GL_PORT" >"$D/ports.env"
   install_packages
   secrets
   pg_setup
@@ -334,19 +347,41 @@ cmd_glance_extra() {
 }
 
 cmd_state_backend() {
-  [ $# -eq 1 ] && [[ $1 =~ ^[a-z0-9_]+$ ]] || die "usage: state-backend NAME ([a-z0-9_])"
+  local name=${1:-} ro=${2:-}
+  [ $# -le 2 ] && [[ $name =~ ^[a-z0-9_]+$ ]] && [[ $ro =~ ^(|--read-only)$ ]] ||
+    die "usage: state-backend NAME [--read-only] (NAME: [a-z0-9_])"
   pg_paths
   if ! pg_running; then cmd_up; fi
-  local role=pulumi_$1 f=$D/secrets/state-backend-$1.pw pw
+  local role=pulumi_$name
   mkdir -p "$D/secrets"
-  [ -s "$f" ] || (umask 077; od -An -tx1 -N16 /dev/urandom | tr -d ' \n' >"$f")
-  pw=$(cat "$f")
-  if psql_su "SELECT 1 FROM pg_roles WHERE rolname='$role'" | grep -q 1; then
-    psql_su "ALTER ROLE $role LOGIN PASSWORD '$pw'" >/dev/null
-  else psql_su "CREATE ROLE $role LOGIN PASSWORD '$pw'" >/dev/null; fi
+  pg_login "$role" "$D/secrets/state-backend-$name.pw"
   psql_su "SELECT 1 FROM pg_database WHERE datname='$role'" | grep -q 1 ||
     psql_su "CREATE DATABASE $role OWNER $role" >/dev/null
-  echo "postgres://$role:$pw@127.0.0.1:$PG_PORT/$role?sslmode=disable"
+  if [ -z "$ro" ]; then echo "postgres://$role:$PW@127.0.0.1:$PG_PORT/$role?sslmode=disable"; return; fi
+  # The read-only role: what `pulumi preview` (--refresh too) and `stack export` run is
+  # SELECTs on the state table (docs/guardrails.md, "The state: a read-only role"); a
+  # lock, a checkpoint, a history entry, `stack rm` or `stack import` need INSERT or DELETE,
+  # refused here. The table is made by Pulumi on the writer's first login, hence the default
+  # privileges; no one but the owner may CREATE in the database (where Pulumi would make the
+  # table if it did not see one) or connect to it otherwise.
+  local reader=${role}_ro
+  pg_login "$reader" "$D/secrets/state-backend-$name-ro.pw"
+  psql_db "$role" "REVOKE ALL ON DATABASE $role FROM PUBLIC;
+    GRANT CONNECT ON DATABASE $role TO $reader;
+    REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+    GRANT USAGE ON SCHEMA public TO $reader;
+    GRANT SELECT ON ALL TABLES IN SCHEMA public TO $reader;
+    ALTER DEFAULT PRIVILEGES FOR ROLE $role IN SCHEMA public GRANT SELECT ON TABLES TO $reader;" >/dev/null
+  echo "postgres://$reader:$PW@127.0.0.1:$PG_PORT/$role?sslmode=disable"
+}
+# pg_login ROLE PASSWORD_FILE: the login role, its password made once and kept in the file;
+# sets PW. Never more than LOGIN: no CREATEDB, no CREATEROLE, no superuser.
+pg_login() {
+  [ -s "$2" ] || (umask 077; od -An -tx1 -N16 /dev/urandom | tr -d ' \n' >"$2")
+  PW=$(cat "$2")
+  if psql_su "SELECT 1 FROM pg_roles WHERE rolname='$1'" | grep -q 1; then
+    psql_su "ALTER ROLE $1 LOGIN PASSWORD '$PW'" >/dev/null
+  else psql_su "CREATE ROLE $1 LOGIN PASSWORD '$PW'" >/dev/null; fi
 }
 
 cmd_read_only_credential() {
@@ -354,8 +389,10 @@ cmd_read_only_credential() {
   [[ $name =~ ^[a-z0-9_-]+$ ]] || die "bad NAME '$name' (use [a-z0-9_-])"
   case $name in admin | owner | consumer1 | consumer2 | glance) die "NAME '$name' is an identity's env file" ;; esac
   if ! alive keystone || ! alive glance; then cmd_up; fi
-  LC_DIR=$D LC_KEYSTONE_URL=$KS_URL LC_REGION=$REGION LC_NAME=$name \
-    $PY "$HERE/local-cloud/read-only-credential.py" || die "could not make the read-only credential"
+  local rc=0
+  LC_CLOUD_JSON=$D/env/cloud.json LC_NAME=$name LC_ENV_FILE=$D/env/$name.env \
+    $PY "$HERE/local-cloud/read-only-credential.py" || rc=$?
+  [ $rc = 0 ] || { say "error: could not make the read-only credential"; exit $rc; }
 }
 
 cmd_down() {

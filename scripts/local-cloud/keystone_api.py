@@ -53,3 +53,14 @@ def project_token(auth_url, name, password):
             "name": name, "domain": {"id": "default"}, "password": password}}},
         "scope": {"project": {"name": name, "domain": {"id": "default"}}}}})
     return headers["X-Subject-Token"]
+
+
+def identity_token(auth_url, identity):
+    """A project-scoped token of a cloud.json identity (names and domain names as given there)."""
+    _, _, headers = call(auth_url, "POST", "/auth/tokens?nocatalog", {"auth": {
+        "identity": {"methods": ["password"], "password": {"user": {
+            "name": identity["username"], "domain": {"name": identity["userDomainName"]},
+            "password": identity["password"]}}},
+        "scope": {"project": {"name": identity["projectName"],
+                              "domain": {"name": identity["projectDomainName"]}}}}})
+    return headers["X-Subject-Token"]

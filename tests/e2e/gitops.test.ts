@@ -10,13 +10,15 @@
  * granted by hand on an `exclusive` image: caught by the drift job, then removed. The
  * pull-request and drift jobs hold the owner's read-only application credential, as the
  * example's workflows give them: a pull request whose program shares the image itself, behind
- * the preview's back, is refused by Glance.
+ * the preview's back, is refused by Glance. They also hold the state database's read-only role:
+ * their previews and drift checks read the state, and an up, refresh, stack rm or stack import
+ * with it is refused by PostgreSQL, state and Glance unchanged.
  */
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { gitopsSample, sampleBlock, shownBlock, writeSample } from "../support/docSamples";
-import { PipelineRepo, postgresBackendUrl } from "../support/pipelineRepo";
+import { PipelineRepo, stateBackend } from "../support/pipelineRepo";
 import { CloudFile, GlanceDriver, loadCloudFile, readOnlyCredential } from "../support/realCloud";
 
 jest.setTimeout(900_000);
@@ -38,8 +40,8 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     cloud = loadCloudFile();
     owner = new GlanceDriver(cloud, cloud.identities.owner);
     imageId = await owner.createImage();
-    repo = new PipelineRepo(postgresBackendUrl(), cloud.identities.owner, {
-      readOnly: readOnlyCredential().env,
+    repo = new PipelineRepo(stateBackend(), cloud.identities.owner, {
+      readOnly: (await readOnlyCredential()).env,
     });
     repo.install();
     const { alpha, beta, gamma, delta, epsilon } = ids();
@@ -361,6 +363,72 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     // The program did authenticate with what the job holds, and its write was refused.
     expect(outcome).toMatch(/^application_credential: token 201, POST members 40[13]$/);
     expect(await owner.memberIds(imageId)).toEqual(before);
+    await repo.git("checkout", "-q", "main");
+  });
+
+  test("12. the pull-request job's state role reads only: its preview works; up, refresh, stack rm and a state import are refused by PostgreSQL; state and Glance unchanged", async () => {
+    const { epsilon } = ids();
+    const members = await owner.memberIds(imageId);
+    expect(members).toContain(epsilon);
+    await repo.git("checkout", "-q", "-b", "read-only-state");
+    await repo.configRemove("images.golden.projects.epsilon");
+    await repo.commit("golden: epsilon no longer");
+    const stateNow = async () => ({
+      export: await repo.must("pulumi", ["stack", "export", "--stack", repo.stack]),
+      history: JSON.parse(
+        await repo.must("pulumi", ["stack", "history", "--json", "--stack", repo.stack]),
+      ).length as number,
+    });
+    const before = await stateNow();
+
+    // The job itself: a preview, and its saved plan, with nothing but SELECTs.
+    const job = await repo.job("pull-request", "read-only-state");
+    expect(job.code).toBe(0);
+    expect(repo.read("read-only-state", "review.md")).toContain(epsilon);
+
+    const pullRequest = repo.jobCredentials("pull-request");
+    const exportFile = repo.out("read-only-state", "export.json");
+    const exported = await repo.run(
+      "pulumi",
+      ["stack", "export", "--stack", repo.stack, "--file", exportFile],
+      {},
+      pullRequest,
+    );
+    expect(exported.code).toBe(0);
+    // The state role alone stops them, whatever cloud credential the job holds: the owner's
+    // too (the lock they take first is an INSERT).
+    const ownerCloud = {
+      ...repo.jobCredentials("main"),
+      PULUMI_BACKEND_URL: pullRequest.PULUMI_BACKEND_URL!,
+    };
+    const attempts: [string, string[], Record<string, string>][] = [
+      ["up", ["up", "--yes", "--skip-preview", "--stack", repo.stack], pullRequest],
+      [
+        "up, owner's cloud credential",
+        ["up", "--yes", "--skip-preview", "--stack", repo.stack],
+        ownerCloud,
+      ],
+      ["refresh", ["refresh", "--yes", "--skip-preview", "--stack", repo.stack], pullRequest],
+      ["stack rm", ["stack", "rm", "--yes", "--force", repo.stack], pullRequest],
+      [
+        "stack import",
+        ["stack", "import", "--stack", repo.stack, "--file", exportFile],
+        pullRequest,
+      ],
+    ];
+    for (const [what, args, credentials] of attempts) {
+      const attempt = await repo.run("pulumi", args, {}, credentials);
+      console.log(
+        `${what} with the pull-request job's state role: exit ${attempt.code}\n${attempt.output.trim().slice(-600)}`,
+      );
+      expect([what, attempt.code]).not.toEqual([what, 0]);
+      expect([what, attempt.output]).toEqual([
+        what,
+        expect.stringMatching(/permission denied for table pulumi_state/),
+      ]);
+    }
+    expect(await stateNow()).toEqual(before);
+    expect(await owner.memberIds(imageId)).toEqual(members);
     await repo.git("checkout", "-q", "main");
   });
 });

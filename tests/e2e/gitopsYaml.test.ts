@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { gitopsSample, readSample } from "../support/docSamples";
-import { JobResult, PipelineRepo, postgresBackendUrl } from "../support/pipelineRepo";
+import { JobResult, PipelineRepo, stateBackend } from "../support/pipelineRepo";
 import { CloudFile, GlanceDriver, loadCloudFile, readOnlyCredential } from "../support/realCloud";
 
 jest.setTimeout(600_000);
@@ -78,9 +78,9 @@ describe("GitOps, YAML variant: the same jobs, review report and saved plan", ()
     owner = new GlanceDriver(cloud, cloud.identities.owner);
     imageId = await owner.createImage();
     // The pull-request and drift jobs hold a read-only credential, as the example's workflows do.
-    repo = new PipelineRepo(postgresBackendUrl(), cloud.identities.owner, {
+    repo = new PipelineRepo(stateBackend(), cloud.identities.owner, {
       programDir: "yaml",
-      readOnly: readOnlyCredential().env,
+      readOnly: (await readOnlyCredential()).env,
     });
     repo.install();
     const { alpha, beta, gamma, delta } = ids();

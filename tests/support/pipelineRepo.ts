@@ -1,8 +1,8 @@
 /**
  * A copy of examples/gitops as a platform team's repository: its own git history, the package
  * installed from a tarball packed from this checkout (as from the registry), Pulumi's
- * PostgreSQL state backend of the local cloud, and the job scripts run exactly as the
- * workflows run them.
+ * PostgreSQL state backend (stateBackend), and the job scripts run exactly as the workflows
+ * run them, each with the credentials the workflows give it.
  */
 import { execFile, execFileSync } from "child_process";
 import { randomUUID } from "crypto";
@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "./childProcess";
 import { pulumiBinDir } from "./pulumiEngine";
-import { osEnvironmentOf, type IdentityFile } from "./realCloud";
+import { cloudJsonPath, localCloudDirOf, osEnvironmentOf, type IdentityFile } from "./realCloud";
 
 export interface JobResult {
   code: number;
@@ -36,15 +36,50 @@ function packedPackage(): string {
   return packed;
 }
 
-/** The Pulumi PostgreSQL backend of the local cloud (a database made for these tests). */
-export function postgresBackendUrl(): string {
-  return execFileSync(
-    "bash",
-    [path.join(projectRoot, "scripts/local-cloud.sh"), "state-backend", "e2e"],
-    {
-      encoding: "utf8",
-    },
-  ).trim();
+/**
+ * Pulumi's PostgreSQL state backend of the GitOps tests: `url`, the owner of the database (the
+ * main job's, a laptop's), and `readOnlyUrl`, a role that may only SELECT the state (the
+ * pull-request and drift jobs').
+ */
+export interface StateBackend {
+  url: string;
+  readOnlyUrl: string;
+}
+
+/**
+ * The state backend on the cloud under test: PIM_STATE_BACKEND_URL and
+ * PIM_STATE_BACKEND_READ_ONLY_URL when given; otherwise, for a cloud of scripts/local-cloud.sh
+ * (the local one, or another started with its own LOCAL_CLOUD_DIR), a database of that cloud's
+ * PostgreSQL (`state-backend e2e [--read-only]`). A cloud of your own without them fails the
+ * test saying what to set; another cloud's PostgreSQL is never used.
+ */
+export function stateBackend(): StateBackend {
+  const given = process.env.PIM_STATE_BACKEND_URL;
+  const givenReadOnly = process.env.PIM_STATE_BACKEND_READ_ONLY_URL;
+  const howTo =
+    "PIM_STATE_BACKEND_URL (postgres://, the owner of a database for Pulumi's state) and " +
+    "PIM_STATE_BACKEND_READ_ONLY_URL (a role of that database that may only SELECT its state table: " +
+    'see docs/guardrails.md, "The state: a read-only role"; `bash scripts/local-cloud.sh state-backend ' +
+    "NAME` and `state-backend NAME --read-only` print both for a local cloud's PostgreSQL)";
+  if (given || givenReadOnly) {
+    if (!given || !givenReadOnly) throw new Error(`Set both ${howTo}.`);
+    return { url: given, readOnlyUrl: givenReadOnly };
+  }
+  const cloudJson = cloudJsonPath();
+  const dir = localCloudDirOf(cloudJson);
+  if (!dir) {
+    throw new Error(
+      `The GitOps tests keep Pulumi's state in PostgreSQL, and the cloud under test (${cloudJson}) is not one of ` +
+        `scripts/local-cloud.sh: set ${howTo}.`,
+    );
+  }
+  const url = (...readOnly: string[]) =>
+    execFileSync(
+      "bash",
+      [path.join(projectRoot, "scripts/local-cloud.sh"), "state-backend", "e2e", ...readOnly],
+      { encoding: "utf8", env: { ...process.env, LOCAL_CLOUD_DIR: dir } },
+    ).trim();
+  return { url: url(), readOnlyUrl: url("--read-only") };
 }
 
 export interface PipelineRepoOptions {
@@ -57,11 +92,12 @@ export interface PipelineRepoOptions {
    * The read-only credential's `OS_*` variables (realCloud's readOnlyCredential): given, the
    * pull-request and drift jobs run with it, as the example's workflows run them, and only the
    * main job (and the test's own pulumi commands, a laptop's) with the owner's write credential.
+   * Those jobs hold the read-only state role whether or not this is given.
    */
   readOnly?: Record<string, string>;
 }
 
-/** The jobs of the example that only read, and so hold the read-only credential. */
+/** The jobs of the example that only read, and so hold the read-only credentials. */
 const readOnlyJobs = new Set(["pull-request", "drift"]);
 
 export class PipelineRepo {
@@ -72,7 +108,7 @@ export class PipelineRepo {
   private readonly readOnly?: Record<string, string>;
 
   constructor(
-    private readonly backendUrl: string,
+    private readonly backend: StateBackend,
     private readonly owner: IdentityFile,
     options: PipelineRepoOptions = {},
   ) {
@@ -121,7 +157,7 @@ export class PipelineRepo {
       ...clean,
       PATH: `${pulumiBinDir()}:${process.env.PATH}`,
       PULUMI_HOME: this.home,
-      PULUMI_BACKEND_URL: this.backendUrl,
+      PULUMI_BACKEND_URL: this.backend.url,
       PULUMI_CONFIG_PASSPHRASE: "gitops-e2e-passphrase",
       PULUMI_STACK: this.stack,
       PULUMI_SKIP_UPDATE_CHECK: "true",
@@ -173,8 +209,25 @@ export class PipelineRepo {
    * credential the workflows give that job.
    */
   job(name: string, label: string, args: string[] = []): Promise<JobResult> {
-    const credential = this.readOnly && readOnlyJobs.has(name) ? this.readOnly : undefined;
-    return this.run("bash", [`ci/${name}.sh`, ...args], { OUT_DIR: this.out(label) }, credential);
+    return this.run(
+      "bash",
+      [`ci/${name}.sh`, ...args],
+      { OUT_DIR: this.out(label) },
+      this.jobCredentials(name),
+    );
+  }
+
+  /**
+   * What the workflows give job `name` beside the shared variables: for the pull-request and
+   * drift jobs the read-only state role and (when given) the read-only cloud credential; for
+   * the main job the owner's write credential and the state database's owner.
+   */
+  jobCredentials(name: string): Record<string, string> {
+    if (!readOnlyJobs.has(name)) return this.writeCredential();
+    return {
+      ...(this.readOnly ?? this.writeCredential()),
+      PULUMI_BACKEND_URL: this.backend.readOnlyUrl,
+    };
   }
 
   /** A pulumi command in the program's folder that must succeed. */

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { execFileSync } from "child_process";
+import { execFile } from "child_process";
 import { randomUUID } from "crypto";
 import { KeystoneSession } from "../../provider/identity/session";
 import { resolveCloudConfig } from "../../provider/identity/resolve";
@@ -37,8 +37,27 @@ export interface CloudFile {
 
 export const localCloudJson = path.join(projectRoot, ".local-cloud", "env", "cloud.json");
 
+/** The cloud.json of the cloud under test: PIM_CLOUD_JSON, or the local cloud's. */
+export function cloudJsonPath(): string {
+  return path.resolve(process.env.PIM_CLOUD_JSON ?? localCloudJson);
+}
+
+/**
+ * The state folder of the scripts/local-cloud.sh cloud the cloud.json belongs to (its
+ * `<folder>/env/cloud.json`, beside the folder's ports.env or secrets/), or undefined for a cloud
+ * of your own: what may be asked of local-cloud.sh (a state database) for the cloud under test.
+ */
+export function localCloudDirOf(cloudJson: string): string | undefined {
+  const dir = path.dirname(path.dirname(cloudJson));
+  const made =
+    path.basename(path.dirname(cloudJson)) === "env" &&
+    (fs.existsSync(path.join(dir, "ports.env")) ||
+      fs.existsSync(path.join(dir, "secrets", "passwords.env")));
+  return made ? dir : undefined;
+}
+
 export function loadCloudFile(): CloudFile {
-  const file = process.env.PIM_CLOUD_JSON ?? localCloudJson;
+  const file = cloudJsonPath();
   if (!fs.existsSync(file)) {
     throw new Error(
       `No cloud to test against (${file} is missing): run "sudo bash scripts/local-cloud.sh up" for the local ` +
@@ -226,26 +245,48 @@ export interface ReadOnlyCredential {
   env: Record<string, string>;
 }
 
+/** read-only-credential.py's exit status when the cloud's Glance ignores access rules. */
+const accessRulesNotEnforced = 3;
+
 /**
  * The owner's application credential that may only GET images and members (Keystone access
- * rules that Glance enforces), made or reused by `scripts/local-cloud.sh read-only-credential`.
+ * rules that Glance enforces), made or reused on the cloud under test (the one cloud.json
+ * describes) with the owner's own password, through Keystone's API
+ * (scripts/local-cloud/read-only-credential.py, the very code of `scripts/local-cloud.sh
+ * read-only-credential`). Kept in owner-read-only.env beside that cloud.json (mode 0600). A
+ * cloud whose Glance does not enforce access rules fails the test saying what to set; no other
+ * cloud is ever asked.
  */
-export function readOnlyCredential(): ReadOnlyCredential {
-  let file: string;
-  try {
-    file = execFileSync(
-      "bash",
-      [path.join(projectRoot, "scripts/local-cloud.sh"), "read-only-credential"],
-      { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-    ).trim();
-  } catch (error) {
+export async function readOnlyCredential(): Promise<ReadOnlyCredential> {
+  const cloudJson = cloudJsonPath();
+  const file = path.join(path.dirname(cloudJson), "owner-read-only.env");
+  const script = path.join(projectRoot, "scripts/local-cloud/read-only-credential.py");
+  const env = {
+    ...process.env,
+    LC_CLOUD_JSON: cloudJson,
+    LC_IDENTITY: "owner",
+    LC_NAME: "owner-read-only",
+    LC_ENV_FILE: file,
+  };
+  const failed = await new Promise<{ status: number | null; stderr: string } | undefined>(
+    (resolve) =>
+      execFile("python3", [script], { env, timeout: 300_000 }, (error, _stdout, stderr) =>
+        resolve(
+          error
+            ? { status: typeof error.code === "number" ? error.code : null, stderr }
+            : undefined,
+        ),
+      ),
+  );
+  if (failed) {
     throw new Error(
-      `"bash scripts/local-cloud.sh read-only-credential" failed, so there is no read-only credential ` +
-        `(it needs the local cloud: bash scripts/local-cloud.sh up): ` +
-        String((error as { stderr?: string }).stderr ?? error),
+      failed.status === accessRulesNotEnforced
+        ? `The cloud under test (${cloudJson}) cannot give the tests a read-only credential: ${failed.stderr.trim()}`
+        : `Could not make the owner's read-only application credential on the cloud under test (${cloudJson}) ` +
+            `with python3 ${path.relative(projectRoot, script)} (exit ${failed.status}): ${failed.stderr.trim()}`,
     );
   }
-  const env = Object.fromEntries(
+  const values = Object.fromEntries(
     fs
       .readFileSync(file, "utf8")
       .split("\n")
@@ -255,5 +296,5 @@ export function readOnlyCredential(): ReadOnlyCredential {
         return [key, value.join("=")];
       }),
   );
-  return { file, env };
+  return { file, env: values };
 }

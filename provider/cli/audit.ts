@@ -95,9 +95,8 @@ export const auditCommand: Command = {
     const audit = await import("../audit");
     const { connect } = await import("../resources/common/connection");
     const { checkCloud, withCloud } = await import("../resources/common/identity");
-    const { explainCommonFailure, fail, ProviderError } = await import(
-      "../resources/common/explain"
-    );
+    const { explainCommonFailure, fail, ProviderError } =
+      await import("../resources/common/explain");
 
     // Every export is read before the cloud is asked, so bad input costs no request.
     const declarations = audit.emptyDeclarations();

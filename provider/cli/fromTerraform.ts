@@ -34,7 +34,8 @@ export const fromTerraformCommand: Command = {
     tool: { type: "string" },
   },
   async run(line, output) {
-    if (line.positionals.length === 0) throw new UsageError(`give the state file (or "-" for standard input)`);
+    if (line.positionals.length === 0)
+      throw new UsageError(`give the state file (or "-" for standard input)`);
     if (line.positionals.length > 1) throw new UsageError("give one state file");
     const stateFile = line.positionals[0];
     const outDir = stringValue(line, "out") ?? "from-terraform";

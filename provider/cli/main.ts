@@ -43,14 +43,16 @@ export async function main(argv: string[], output: Output = processOutput): Prom
   const [first, ...rest] = argv;
   if (first === undefined) return usageError(output, undefined, "no command given");
   if (first === "-h" || first === "--help" || first === "help") {
-    const named = first === "help" ? commands.find((c) => c.name === rest[0]) : undefined;
-    if (first === "help" && rest.length > 0 && !named) {
+    // `help audit`, `--help audit`: that command's help.
+    const named = commands.find((command) => command.name === rest[0]);
+    if (rest.length > 0 && !named) {
       return usageError(output, undefined, `unknown command ${rest[0]}`);
     }
     output.out(`${named ? named.help : generalHelp()}\n`);
     return 0;
   }
   if (first === "--version") {
+    if (rest.length > 0) return usageError(output, undefined, "--version takes no argument");
     output.out(`${packageVersion()}\n`);
     return 0;
   }

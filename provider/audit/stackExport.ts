@@ -79,7 +79,8 @@ function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 function declare(into: Declarations, imageId: string, memberId: string, by: Declarer): void {
   let members = into.grants.get(imageId);
   if (!members) into.grants.set(imageId, (members = new Map()));
-  addTo(members, memberId, by);
+  // Once per resource, though its inputs and its members output may both name the project.
+  if (!members.get(memberId)?.includes(by)) addTo(members, memberId, by);
 }
 
 /** `<image>/<member>` (an `ImageMember`'s id, plain in state even when its inputs are secret). */

@@ -7,6 +7,8 @@
  * resource, and exits 4. Glance is a second glance-api of the local cloud with
  * `limit_param_default = 2` (scripts/local-cloud.sh glance-extra), behind a counting proxy: the
  * image list comes in Glance's own pages of 2, every page is read, and nothing but GETs is sent.
+ * Then the GitOps example's audit job (ci/audit.sh) as the scheduled pipeline runs it: the
+ * read-only credential, the stack's state in the PostgreSQL backend.
  */
 import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
@@ -14,8 +16,15 @@ import * as path from "path";
 import { projectRoot } from "../support/childProcess";
 import { runAll } from "../support/cleanup";
 import { CountingProxy } from "../support/countingProxy";
+import { PipelineRepo, postgresBackendUrl } from "../support/pipelineRepo";
 import { PulumiProject, pulumiBinDir } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, loadCloudFile, osEnvironmentOf } from "../support/realCloud";
+import {
+  CloudFile,
+  GlanceDriver,
+  loadCloudFile,
+  osEnvironmentOf,
+  readOnlyCredential,
+} from "../support/realCloud";
 
 jest.setTimeout(600_000);
 
@@ -32,7 +41,7 @@ const pageSize = 2;
  * glance-api with a small page size; another cloud given by PIM_CLOUD_JSON cannot, and the
  * test then asks for pages of 2 with --page-size instead.
  */
-function pagingGlanceUrl(cloud: CloudFile): string | undefined {
+function pagingGlanceUrl(): string | undefined {
   const localDir = process.env.LOCAL_CLOUD_DIR ?? path.join(projectRoot, ".local-cloud");
   const given = process.env.PIM_CLOUD_JSON;
   if (given && path.resolve(given) !== path.join(path.resolve(localDir), "env", "cloud.json")) {
@@ -50,7 +59,6 @@ function pagingGlanceUrl(cloud: CloudFile): string | undefined {
     ],
     { stdio: "inherit" },
   );
-  void cloud;
   return `http://127.0.0.1:${port}`;
 }
 
@@ -69,7 +77,7 @@ beforeAll(async () => {
   cloud = loadCloudFile();
   owner = new GlanceDriver(cloud, cloud.identities.owner);
   consumer1Glance = new GlanceDriver(cloud, cloud.identities.consumer1);
-  const paging = pagingGlanceUrl(cloud);
+  const paging = pagingGlanceUrl();
   serverPaging = paging !== undefined;
   glance = new CountingProxy(paging ?? cloud.glanceUrl);
   await glance.start();
@@ -272,4 +280,52 @@ test("grants shared by hand are named, managed ones marked with their stack; eve
   expect(lists.length).toBeGreaterThanOrEqual(Math.max(2, Math.ceil(summary.images / pageSize)));
   expect(summary.images).toBeGreaterThanOrEqual(3);
   expect(glance.requests.slice(before).every((r) => r.method === "GET")).toBe(true);
+});
+
+test("the GitOps example's audit job: a project granted by hand on the stack's exclusive image is named, exit 4", async () => {
+  const repo = new PipelineRepo(postgresBackendUrl(), cloud.identities.owner);
+  try {
+    repo.install();
+    const imageId = await owner.createImage("shared", `pim-audit-gitops-${process.pid}`);
+    fs.writeFileSync(
+      path.join(repo.dir, "allowed-projects.txt"),
+      `${consumer1()}\n${consumer2()}\n`,
+    );
+    await repo.must("pulumi", ["stack", "init", repo.stack]);
+    await repo.config("images.golden.imageId", imageId);
+    await repo.config("images.golden.projects.alpha", consumer1());
+    await repo.pulumi(["up", "--yes", "--skip-preview", "--stack", repo.stack]);
+    await owner.addMember(imageId, consumer2()); // by hand, outside the repository
+
+    const job = await repo.run(
+      "bash",
+      ["ci/audit.sh"],
+      { OUT_DIR: repo.out("audit"), PENDING_DAYS: "0" },
+      readOnlyCredential().env,
+    );
+    expect(job.output).toContain("ci: audit: grants no stack declares (see audit.md)");
+    expect(job.code).toBe(4);
+    const report = repo.read("audit", "audit.md");
+    const stack = `image-sharing/${repo.stack}`;
+    const undeclared = report.slice(
+      report.indexOf("### Not declared by any stack"),
+      report.indexOf("\n### ", report.indexOf("### Not declared by any stack") + 1),
+    );
+    expect(undeclared).toMatch(
+      new RegExp(
+        `\`${imageId}\` \\| \`${consumer2()}\` \\| pending \\| \\d{4}-\\d{2}-\\d{2} \\| ` +
+          `the next \`pulumi up\` of \`${stack}\`: ImageMembers \`golden\` \\(exclusive\\) removes it \\|`,
+      ),
+    );
+    expect(report.slice(report.indexOf("### Declared"))).toContain(
+      `\`${imageId}\` | \`${consumer1()}\` | pending | \`${stack}\`: ImageMembers \`golden\` |`,
+    );
+    const summary = JSON.parse(repo.read("audit", "audit.json"));
+    expect(summary.stacks).toEqual([{ name: stack, origin: `stack ${repo.stack}` }]);
+    expect(summary.pending.days).toBe(0);
+  } finally {
+    await repo.run("pulumi", ["destroy", "--yes", "--skip-preview", "--stack", repo.stack]);
+    await repo.run("pulumi", ["stack", "rm", "--yes", "--force", repo.stack]);
+    repo.cleanUp();
+  }
 });

@@ -124,7 +124,7 @@ function summaryLines(audit: Audit): string[] {
       : `Stacks read: ${audit.stacks
           .map(
             (stack) =>
-              `${code(stack.name)} (${plainText(stack.origin)}, ${plural(stack.resources, "resource", "resources")} that share images)`,
+              `${code(stack.name)} (${plainText(stack.origin)}, ${plural(stack.resources, "resource", "resources")} sharing images)`,
           )
           .join(", ")}.`;
   const lines = [

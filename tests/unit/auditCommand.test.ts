@@ -104,7 +104,7 @@ test("every page of the owner's shared images; undeclared grants first, declared
     `Project \`${id("owner")}\`: **6 grants on 5 shared images · 1 not declared by any stack**.`,
   );
   expect(result.stdout).toContain(
-    "Stacks read: `gitops/production` (production.json, 5 resources that share images).",
+    "Stacks read: `gitops/production` (production.json, 5 resources sharing images).",
   );
   const undeclaredAt = result.stdout.indexOf("### Not declared by any stack (1)");
   const declaredAt = result.stdout.indexOf("### Declared (5)");
@@ -226,7 +226,7 @@ test("--stack NAME runs pulumi stack export (in --cwd) and reads its output; a f
   const env = { ...credentials(), PATH: `${bin}:${process.env.PATH}` };
   const result = await audit(["--stack", "prod", "--cwd", "program"], env);
   expect([result.code, result.stderr]).toEqual([0, ""]);
-  expect(result.stdout).toContain("`gitops/prod` (stack prod, 1 resource that share images)");
+  expect(result.stdout).toContain("`gitops/prod` (stack prod, 1 resource sharing images)");
   expect(fs.readFileSync(path.join(workDir, "pulumi-args"), "utf8")).toBe(
     "stack export --stack prod --cwd program\n",
   );

@@ -15,6 +15,7 @@ import {
   renderAudit,
 } from "../../provider/audit";
 import type { Member } from "../../provider/glance";
+import { DocSample, readSample, writeSample } from "../support/docSamples";
 import {
   cipher,
   dynamicType,
@@ -420,4 +421,56 @@ describe("classify and the report", () => {
     const shown = (report.match(/^\| `/gm) ?? []).length;
     expect(report).toContain(`_${400 - shown} more rows`);
   });
+});
+
+/** docs/gitops.md's sample audit report. */
+const auditSample: DocSample = {
+  file: "docs/gitops.md",
+  begin: "<!-- audit-sample:begin (rendered by tests/unit/auditExports.test.ts) -->",
+  end: "<!-- audit-sample:end -->",
+};
+
+test("docs/gitops.md's sample is what the audit writes for two stacks, a grant by hand and a name for an id", () => {
+  const golden = "0c7d5a3e-5b1f-4f0e-8f7a-3e2d1c0b9a87";
+  const base = "9e8f7a6b-4c3d-4e2f-9a1b-0c9d8e7f6a54";
+  const [ops, qa, partner] = [
+    "4f1c2b7e9a8d4c3b8e2f1a0d9c8b7a65",
+    "8b2e4d6f1a3c4e5f9b7d2c1a0e8f6d43",
+    "d3a1f5e7c9b24d6e8f0a1b3c5d7e9f21",
+  ];
+  const into = declarationsOf(
+    stackExport("production", "image-sharing", [
+      {
+        type: dynamicType("ImageMembers"),
+        name: "golden",
+        inputs: { imageId: golden, projects: { ops, qa }, exclusive: true },
+      },
+    ]),
+    stackExport("production", "partners", [
+      {
+        type: pluginType("ImageMember"),
+        name: "partner-base",
+        inputs: { imageId: base, memberId: "partner" },
+      },
+    ]),
+  );
+  const cloud = inventory(
+    {
+      [golden]: [
+        member(golden, ops, "accepted", "2026-09-14T08:12:40Z"),
+        member(golden, qa, "accepted", "2026-09-14T08:12:41Z"),
+        member(golden, partner, "accepted", "2026-11-30T16:02:09Z"),
+      ],
+      [base]: [member(base, "partner", "pending", "2026-10-02T10:30:00Z")],
+    },
+    { [golden]: "golden-2026.11", [base]: "base-ubuntu-24.04" },
+  );
+  const report = renderAudit(
+    classify("3a08ce3f51a1421fb019f2f3774d91f9", cloud, into, {
+      pendingDays: 14,
+      now: new Date("2026-12-07T06:17:00Z"),
+    }),
+  );
+  if (process.env.PIM_UPDATE_DOCS === "true") writeSample(auditSample, report);
+  expect(readSample(auditSample)).toBe(report.trim());
 });

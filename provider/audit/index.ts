@@ -107,9 +107,7 @@ export function auditOutcome(audit: Audit, maxChars = defaultMaxChars): AuditOut
     messages.push(`audit: ${undeclared.length} grant(s) no stack given declares:`);
     for (const grant of undeclared) {
       const why = grant.state === "undetermined" ? " (cannot tell: a stack's list is secret)" : "";
-      messages.push(
-        `  image ${grant.imageId} → project ${grant.memberId} (${grant.status})${why}`,
-      );
+      messages.push(`  image ${grant.imageId} → project ${grant.memberId} (${grant.status})${why}`);
     }
   }
   if (stale.length > 0) {
@@ -117,7 +115,9 @@ export function auditOutcome(audit: Audit, maxChars = defaultMaxChars): AuditOut
       `audit: ${stale.length} member(s) pending for more than ${audit.pendingDays} day(s), never accepted: check the id:`,
     );
     for (const grant of stale) {
-      messages.push(`  image ${grant.imageId} → project ${grant.memberId} since ${grant.createdAt}`);
+      messages.push(
+        `  image ${grant.imageId} → project ${grant.memberId} since ${grant.createdAt}`,
+      );
     }
   }
   const exitCode =

@@ -2,7 +2,7 @@
 # Static checks of examples/gitops's pipelines, which no CI here can run: the GitHub Actions
 # workflows with actionlint (built once from Go modules into the cache, about 30 s), the shell
 # in them and the job scripts with shellcheck (Debian's package), and .gitlab-ci.yml parsed
-# with each of its three jobs calling its job script; and which jobs hold which credential.
+# with each of its jobs calling its job script; and which jobs hold which credential.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 example=examples/gitops
@@ -76,10 +76,24 @@ node -e '
 ' "$example/.github/workflows" "$example/.gitlab-ci.yml"
 # The jobs that only read must not write the state: no up, refresh (but --preview-only),
 # destroy, import or stack rm/import in their scripts (the drift check is a preview --refresh).
-for script in pull-request drift; do
+for script in pull-request drift audit; do
   if grep -nE '\bpulumi +(up|refresh|destroy|import|state|stack +(rm|import))\b' "$example/ci/$script.sh" |
     grep -v -- '--preview-only' | grep -vE '^\s*[0-9]+:\s*#'; then
     say "ci/$script.sh writes the state (above): its job holds the read-only state role"; exit 1
   fi
 done
+# The audit job: scheduled beside drift (in its workflow, so with its read-only credential),
+# running ci/audit.sh; on GitLab, extending .read-only-credential.
+node -e '
+  const fs = require("fs"), yaml = require("js-yaml");
+  const [drift, gitlab] = process.argv.slice(1);
+  const fail = (m) => { console.error(`lint-pipelines: ${m}`); process.exit(1); };
+  const job = (yaml.load(fs.readFileSync(drift, "utf8")).jobs || {}).audit;
+  if (!job) fail("drift.yml has no audit job");
+  if (!job.steps.some((s) => String(s.run || "").includes("ci/audit.sh"))) fail("drift.yml: the audit job does not run ci/audit.sh");
+  if (job.environment || /OS_APPLICATION_CREDENTIAL_/.test(JSON.stringify(job.env || {}))) fail("drift.yml: the audit job must not get another credential than the read-only one");
+  const ci = yaml.load(fs.readFileSync(gitlab, "utf8"));
+  if (!ci.audit || !(ci.audit.script || []).some((l) => String(l).includes("ci/audit.sh"))) fail(".gitlab-ci.yml job audit does not run ci/audit.sh");
+  if (ci.audit.extends !== ".read-only-credential") fail(".gitlab-ci.yml job audit does not extend .read-only-credential");
+' "$example/.github/workflows/drift.yml" "$example/.gitlab-ci.yml"
 say "workflows, job scripts and .gitlab-ci.yml: OK"

@@ -11,6 +11,8 @@ import { AddressInfo } from "net";
 export interface ProxiedRequest {
   method: string;
   path: string;
+  /** The query string, without its `?` ("" when none). */
+  query: string;
   status: number;
   /** Date.now() when the request reached the proxy, and when its answer was passed on. */
   arrivedAt: number;
@@ -50,6 +52,7 @@ export class CountingProxy {
         this.requests.push({
           method: req.method ?? "",
           path,
+          query: (req.url ?? "").split("?")[1] ?? "",
           status: answer.statusCode ?? 0,
           arrivedAt,
           answeredAt: Date.now(),

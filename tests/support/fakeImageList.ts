@@ -1,7 +1,7 @@
 /**
  * `GET /v2/images` of the fake Glance, as Glance 25's images API and its database query
- * answer a project that is not admin: the `visibility`, `member_status` (default `accepted`)
- * and `name` filters (`eq:`/`in:` operators), `limit` (default `limit_param_default`, capped by
+ * answer a project that is not admin: the `visibility`, `member_status` (default `accepted`),
+ * `owner` (a column filter: exact project id) and `name` filters (`eq:`/`in:` operators), `limit` (default `limit_param_default`, capped by
  * `api_limit_max`), `marker`, newest first, and a `next` link whenever a page is full.
  */
 
@@ -77,6 +77,7 @@ export function listImages(
   const nameParam = query.get("name");
   const byName = nameParam === null ? () => true : nameMatcher(nameParam);
   if (typeof byName === "string") return bad(byName);
+  const owner = query.get("owner");
 
   const selected = images
     .filter(
@@ -95,6 +96,7 @@ export function listImages(
         : image.owner === caller || image.visibility !== "community",
     )
     .filter((image) => byName(image.name))
+    .filter((image) => owner === null || image.owner === owner)
     .sort(compare);
 
   let start = 0;

@@ -36,6 +36,8 @@ export interface ListImagesOptions {
   memberStatus?: MemberStatus | "all";
   /** Exact name. */
   name?: string;
+  /** Only images of this project (Glance's `owner` filter, a project id). */
+  owner?: string;
   /** Images per page; the server's default (`limit_param_default`, capped by `api_limit_max`) otherwise. */
   limit?: number;
 }
@@ -75,6 +77,7 @@ export async function listImages(
   if (options.visibility) query.set("visibility", options.visibility);
   if (options.memberStatus) query.set("member_status", options.memberStatus);
   if (options.name !== undefined) query.set("name", nameFilterValue(options.name));
+  if (options.owner !== undefined) query.set("owner", options.owner);
   if (options.limit !== undefined) query.set("limit", String(options.limit));
   const search = query.toString();
   let url = `${imagesUrl(glance.endpoint)}${search ? `?${search}` : ""}`;

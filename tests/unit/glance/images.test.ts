@@ -154,6 +154,34 @@ describe("listImages", () => {
     server.expectServed();
   });
 
+  test("owner: Glance's column filter, kept in its next links (the audit's listing)", async () => {
+    // As Glance 25.1.0 answered ?visibility=shared&owner=<project>&limit=2 on the local cloud.
+    const server = await glanceFixtureServer([
+      {
+        request: { method: "GET", path: `/v2/images?visibility=shared&owner=${owner}&limit=2` },
+        response: {
+          status: 200,
+          body: `{"images": [${queuedImage}, ${activeImage}], "first": "/v2/images?visibility=shared&owner=${owner}&limit=2", "schema": "/v2/schemas/images", "next": "/v2/images?visibility=shared&owner=${owner}&limit=2&marker=064e70ea-87d2-4491-9ff0-1334e8a89a54"}`,
+        },
+      },
+      {
+        request: {
+          method: "GET",
+          path: `/v2/images?visibility=shared&owner=${owner}&limit=2&marker=064e70ea-87d2-4491-9ff0-1334e8a89a54`,
+        },
+        response: {
+          status: 200,
+          body: `{"images": [], "first": "/v2/images?visibility=shared&owner=${owner}&limit=2", "schema": "/v2/schemas/images"}`,
+        },
+      },
+    ]);
+
+    await expect(
+      listImages(server.glance, { visibility: "shared", owner, limit: 2 }),
+    ).resolves.toEqual([queuedListed, activeListed]);
+    server.expectServed();
+  });
+
   test("an image listed again on a later page (the listing changed) is kept once", async () => {
     const server = await glanceFixtureServer([
       {

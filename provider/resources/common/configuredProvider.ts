@@ -1,9 +1,18 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { Settings } from "../../identity/settings";
 import { connect, Connection, stackSettingsOf } from "./connection";
 import { describeIdentity, Identity } from "./identity";
 import { refuseProjectSwitch } from "./managingProject";
-import { LoadedRules, loadProjectRules, noRules, pulumiProjectDir } from "./allowedProjects";
+import {
+  LoadedRules,
+  loadProjectRules,
+  noRules,
+  pulumiProjectDir,
+  strictProjectIds,
+} from "./allowedProjects";
+import { checkProjectIdShapes, ProjectIdUse, ProjectIdWords } from "./projectIdShape";
+import { warn } from "./warnings";
 
 const hooks = ["diff", "create", "read", "update", "delete"] as const;
 
@@ -61,6 +70,28 @@ export abstract class ConfiguredProvider {
    */
   useProjectRules(rules: LoadedRules): void {
     this.projectRules = rules;
+  }
+
+  /**
+   * `check`'s shape rule for the project ids a resource takes (./projectIdShape.ts): the
+   * warnings are shown now, the failures (strict mode) returned.
+   * @internal
+   */
+  protected async checkProjectIdShapes(
+    resource: string,
+    imageId: unknown,
+    uses: ProjectIdUse[],
+    words?: (image: string) => ProjectIdWords,
+  ): Promise<CheckFailure[]> {
+    const findings = checkProjectIdShapes({
+      resource,
+      imageId,
+      uses,
+      strict: strictProjectIds(this.projectRules),
+      ...(words === undefined ? {} : { words }),
+    });
+    for (const warning of findings.warnings) await warn(warning);
+    return findings.failures;
   }
 
   /**

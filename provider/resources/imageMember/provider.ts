@@ -78,6 +78,9 @@ export class ImageMemberProvider
         ...checkGrants(this.projectRules, news.imageId, [
           { property: "memberId", memberId: news.memberId },
         ]),
+        ...(await this.checkProjectIdShapes("ImageMember", news.imageId, [
+          { property: "memberId", memberId: news.memberId },
+        ])),
       ),
     };
   }

@@ -80,6 +80,17 @@ export class ImageMemberAcceptanceProvider
           ? undefined
           : checkOneOf(news.statusOnDelete, "statusOnDelete", statusesOnDelete),
         checkCloud(news.cloud),
+        ...(news.memberId === undefined
+          ? []
+          : await this.checkProjectIdShapes(
+              "ImageMemberAcceptance",
+              news.imageId,
+              [{ property: "memberId", memberId: news.memberId }],
+              (image) => ({
+                role: `accepting (or rejecting) ${image}`,
+                consequence: `The image service would answer that ${image} has no such member`,
+              }),
+            )),
       ),
     };
   }

@@ -62,6 +62,7 @@ export class ImageMembersProvider
         checkOptionalBoolean(news.exclusive, "exclusive"),
         checkCloud(news.cloud),
         ...checkGrants(this.projectRules, news.imageId, grantedProjects(news)),
+        ...(await this.checkProjectIdShapes("ImageMembers", news.imageId, grantedProjects(news))),
       ),
     };
   }

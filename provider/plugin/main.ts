@@ -14,6 +14,10 @@ const version = (JSON.parse(schema) as { version: string }).version;
 
 // What the dynamic provider's `configure` does with the stack config, from the environment.
 const rules = projectRulesFromEngine(process.env);
-for (const implementation of Object.values(runtime)) implementation.useProjectRules(rules);
+for (const implementation of Object.values(runtime)) {
+  implementation.useProjectRules(rules);
+  // No stack config reaches the plugin: its credentials are OS_* and clouds.yaml, judged at check.
+  implementation.judgeCredentialsAtCheck();
+}
 
 void main(new ImageMembersPlugin(version, schema), process.argv.slice(2));

@@ -2,7 +2,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { Settings } from "../../identity/settings";
 import { connect, Connection, stackSettingsOf } from "./connection";
-import { describeIdentity, Identity } from "./identity";
+import { describeIdentity, Identity, missingStackCredentials } from "./identity";
 import { refuseProjectSwitch } from "./managingProject";
 import {
   LoadedRules,
@@ -13,6 +13,7 @@ import {
 } from "./allowedProjects";
 import { checkProjectIdShapes, ProjectIdUse, ProjectIdWords } from "./projectIdShape";
 import { warn } from "./warnings";
+import { unknownValue } from "./validation";
 
 const hooks = ["diff", "create", "read", "update", "delete"] as const;
 
@@ -58,9 +59,19 @@ export abstract class ConfiguredProvider {
     }
   }
 
+  /**
+   * Whether `check` judges the stack's credentials: set once the provider knows where they
+   * come from (the engine configures a dynamic provider before any check; the plugin, whose
+   * server hands it no config, says so in ./plugin/main.ts). A provider object used directly
+   * has no stack to judge.
+   * @internal
+   */
+  protected judgesCredentials = false;
+
   /** Called by the engine once per provider process with the stack config, before any other hook. */
   async configure(request: dynamic.ConfigureRequest): Promise<void> {
     this.stackSettings = stackSettingsOf(request);
+    this.judgesCredentials = true;
     this.useProjectRules(loadProjectRules((key) => request.config.get(key), pulumiProjectDir));
   }
 
@@ -70,6 +81,41 @@ export abstract class ConfiguredProvider {
    */
   useProjectRules(rules: LoadedRules): void {
     this.projectRules = rules;
+  }
+
+  /**
+   * For the plugin: `check` judges the credentials of its environment (`OS_*`, clouds.yaml).
+   * @internal
+   */
+  judgeCredentialsAtCheck(): void {
+    this.judgesCredentials = true;
+  }
+
+  /**
+   * `check`'s verdict on the stack's credentials, for a resource without a `cloud` input: with
+   * no source at all (no `openstack:*` credential, no `OS_*` variable, no clouds.yaml entry
+   * named), a failure naming the places looked at, so `pulumi preview` fails where `up`
+   * would; only a warning when the resource's inputs are unchanged, as nothing then needs the
+   * cloud (a no-op `up` sends no request).
+   * @internal
+   */
+  protected async checkStackCredentials(
+    resource: string,
+    olds: object,
+    news: { cloud?: unknown },
+  ): Promise<CheckFailure[]> {
+    if (!this.judgesCredentials || news.cloud === unknownValue) return [];
+    if (typeof news.cloud === "string" && news.cloud !== "") return [];
+    const missing = missingStackCredentials(this.stackSettings);
+    if (missing === undefined) return [];
+    if (sameInputs(olds, news)) {
+      await warn(
+        `${missing}. Nothing in this run needs the cloud yet, but any change, refresh or ` +
+          "destroy will fail.",
+      );
+      return [];
+    }
+    return [{ property: "cloud", reason: `${resource} cannot reach the cloud: ${missing}.` }];
   }
 
   /**
@@ -133,6 +179,17 @@ export abstract class ConfiguredProvider {
     });
     if (refused) throw refused;
   }
+}
+
+/** The same inputs, the engine's own (`__provider`, ...) left out: nothing would change. */
+function sameInputs(olds: object, news: object): boolean {
+  const own = (inputs: object) =>
+    JSON.stringify(
+      Object.entries(inputs)
+        .filter(([key]) => !key.startsWith("__"))
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
+  return Object.keys(olds).length > 0 && own(olds) === own(news);
 }
 
 function namingTheCloud(error: unknown, cloud: string | undefined, fromState: boolean): unknown {

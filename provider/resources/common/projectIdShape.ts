@@ -12,7 +12,7 @@
  */
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { rulesNamespace, ruleKeys } from "./allowedProjects";
-import { checkProjectId, unknownValue } from "./validation";
+import { checkImageId, checkProjectId, unknownValue } from "./validation";
 
 /** What every project id of Keystone, Huawei Cloud and Open Telekom Cloud looks like. */
 export const projectIdPattern = /^[0-9a-f]{32}$/;
@@ -48,14 +48,18 @@ export function projectIdShapeMistake(id: string): string | undefined {
           ? "cut short in copying, or a project name"
           : "characters added in copying";
     return (
-      `it has ${id.length} hexadecimal characters${upper}, ${off} ${fewer ? "fewer" : "more"} ` +
+      `it has ${characters(id.length, "hexadecimal ")}${upper}, ${off} ${fewer ? "fewer" : "more"} ` +
       `than the 32 of a project id: probably ${likely}`
     );
   }
   return (
-    `it has ${id.length} characters, not 32 lowercase hexadecimal ones: probably a project ` +
+    `it has ${characters(id.length)}, not 32 lowercase hexadecimal ones: probably a project ` +
     "name where its id belongs"
   );
+}
+
+function characters(count: number, kind = ""): string {
+  return `${count} ${kind}character${count === 1 ? "" : "s"}`;
 }
 
 /** One project id a resource grants (or accepts for), under its property. */
@@ -100,8 +104,11 @@ export function checkProjectIdShapes(options: {
   words?: (image: string) => ProjectIdWords;
 }): ShapeFindings {
   const { resource, uses, strict } = options;
+  // An image id refused by its own check (or not known yet) is not repeated here.
   const image =
-    typeof options.imageId === "string" && options.imageId !== unknownValue
+    typeof options.imageId === "string" &&
+    checkImageId(options.imageId) === undefined &&
+    options.imageId !== unknownValue
       ? `image ${options.imageId}`
       : "the image";
   const { role, consequence } = (options.words ?? grantWords)(image);

@@ -64,7 +64,7 @@ export class ImageMemberProvider
   implements dynamic.ResourceProvider<ImageMemberInputs, ImageMemberOutputs>
 {
   async check(
-    _olds: ImageMemberInputs,
+    olds: ImageMemberInputs,
     news: ImageMemberInputs,
   ): Promise<dynamic.CheckResult<ImageMemberInputs>> {
     return {
@@ -81,6 +81,7 @@ export class ImageMemberProvider
         ...(await this.checkProjectIdShapes("ImageMember", news.imageId, [
           { property: "memberId", memberId: news.memberId },
         ])),
+        ...(await this.checkStackCredentials("ImageMember", olds, news)),
       ),
     };
   }

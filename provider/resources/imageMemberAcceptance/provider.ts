@@ -65,7 +65,7 @@ export class ImageMemberAcceptanceProvider
   implements dynamic.ResourceProvider<ImageMemberAcceptanceInputs, ImageMemberAcceptanceOutputs>
 {
   async check(
-    _olds: ImageMemberAcceptanceInputs,
+    olds: ImageMemberAcceptanceInputs,
     news: ImageMemberAcceptanceInputs,
   ): Promise<dynamic.CheckResult<ImageMemberAcceptanceInputs>> {
     return {
@@ -91,6 +91,7 @@ export class ImageMemberAcceptanceProvider
                 consequence: `The image service would answer that ${image} has no such member`,
               }),
             )),
+        ...(await this.checkStackCredentials("ImageMemberAcceptance", olds, news)),
       ),
     };
   }

@@ -5,9 +5,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { main } from "@pulumi/pulumi/provider";
+import { warnOnOldNode } from "../nodeVersion";
 import * as runtime from "../serialization/runtime";
 import { projectRulesFromEngine } from "./config";
 import { ImageMembersPlugin } from "./provider";
+
+warnOnOldNode();
 
 const schema = fs.readFileSync(path.join(__dirname, "schema.json"), "utf8");
 const version = (JSON.parse(schema) as { version: string }).version;

@@ -400,7 +400,7 @@ test("secrets: state keeps the cloud's name only, and no password of secure.yaml
   const listed = await members.read(imageId, {
     imageId,
     cloud: "pim-owner",
-    members: [{ memberId: consumer1Id, status: "", createdAt: "", updatedAt: "" }],
+    members: [{ memberId: consumer1Id, status: "pending", createdAt: "", updatedAt: "" }],
   });
 
   // Outputs are Glance's fields, the cloud's name and the project it acts for; nothing else.

@@ -86,6 +86,8 @@ describe("no credential source at all", () => {
       { ...inputs, __provider: "new" } as never,
     );
     expect(result.failures).toEqual([]);
+    // A second unchanged resource: the same words are not said again (they concern the run).
+    await provider.check(inputs as never, inputs as never);
     expect(warnings).toEqual([
       expect.stringMatching(
         /^no credentials were found for the stack\. Looked at: .* Nothing in this run needs the cloud yet, but any change, refresh or destroy will fail\.$/,

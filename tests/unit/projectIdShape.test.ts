@@ -97,6 +97,12 @@ describe("check of the dynamic providers", () => {
     });
     expect([one.failures, many.failures, accept.failures]).toEqual([[], [], []]);
     expect(warnings).toHaveLength(3);
+    // Another resource earning the same words is warned about too: the id is not quoted, so
+    // two typos may read alike, and each must be seen.
+    await member.check({} as never, { imageId: image, memberId: "consumer" });
+    expect(warnings).toHaveLength(4);
+    expect(warnings[3]).toBe(warnings[0]);
+    warnings.pop();
     expect(warnings[0]).toMatch(
       new RegExp(
         `^ImageMember: memberId, the project image ${image} would be shared with, cannot be a project id: .*a project name where its id belongs\\.`,

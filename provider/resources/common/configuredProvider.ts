@@ -112,6 +112,7 @@ export abstract class ConfiguredProvider {
       await warn(
         `${missing}. Nothing in this run needs the cloud yet, but any change, refresh or ` +
           "destroy will fail.",
+        { oncePerProcess: true },
       );
       return [];
     }

@@ -6,7 +6,7 @@
  * address of its own host service as the first argument, whose `Log` call is what
  * `pulumi.log.warn` uses in a program. Without that address (a hook called directly, as the
  * unit tests do) or when the call fails, the warning goes to standard error, which the engine
- * also shows. Each warning is given once per process.
+ * also shows.
  */
 import { AsyncLocalStorage } from "async_hooks";
 import { createRequire } from "module";
@@ -33,12 +33,21 @@ export function useWarningSink(replacement: WarningSink | undefined): void {
   given.clear();
 }
 
-/** Shows `message` as a warning of the current resource, once per process. Never throws. */
-export async function warn(message: string): Promise<void> {
+/**
+ * Shows `message` as a warning of the current resource. Never throws. With `oncePerProcess`, a
+ * message given already (by any resource) is not given again: for what concerns the whole run,
+ * such as missing credentials. Others are given each time: the engine checks each resource once
+ * per run, and two resources may well earn the same words.
+ */
+export async function warn(
+  message: string,
+  options: { oncePerProcess?: boolean } = {},
+): Promise<void> {
   const urn = currentResource.getStore() ?? "";
-  const key = `${urn}\n${message}`;
-  if (given.has(key)) return;
-  given.add(key);
+  if (options.oncePerProcess) {
+    if (given.has(message)) return;
+    given.add(message);
+  }
   try {
     await (sink ?? toEngine)(message, urn);
   } catch {

@@ -167,6 +167,8 @@ describe("GitOps, YAML variant: the same jobs, review report and saved plan", ()
       .join("<golden image id>")
       .split(beta)
       .join("<beta id>")
+      .split(gamma)
+      .join("<gamma id>")
       .split(`ImageMembers \`${RESOURCE}\``)
       .join("ImageMembers `golden`");
     expect(named).toBe(typescriptReport());

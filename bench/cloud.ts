@@ -110,7 +110,7 @@ export class Cloud {
 }
 
 export function memberIdOf(m: number): string {
-  return `bench-project-${String(m).padStart(3, "0")}`;
+  return `bec4${"0".repeat(25)}${String(m).padStart(3, "0")}`;
 }
 
 export function pairsOf(imageIds: string[], perImage: number): [string, string][] {

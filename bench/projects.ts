@@ -109,7 +109,7 @@ const membersPerImage = config.requireNumber("membersPerImage");
 imageIds.forEach((imageId, i) => {
   const memberIds: string[] = [];
   for (let m = 0; m < membersPerImage; m++) {
-    memberIds.push(\`bench-project-\${String(m).padStart(3, "0")}\`);
+    memberIds.push(\`bec4${"0".repeat(25)}\${String(m).padStart(3, "0")}\`);
   }
   new ImageMembers(\`ms-\${i}\`, { imageId, memberIds });
 });

@@ -25,7 +25,7 @@ variable "per_image" { type = number }
 resource "openstack_images_image_access_v2" "member" {
   count     = length(var.image_ids) * var.per_image
   image_id  = var.image_ids[floor(count.index / var.per_image)]
-  member_id = format("bench-project-%03d", count.index % var.per_image)
+  member_id = format("bec4${"0".repeat(25)}%03d", count.index % var.per_image)
 }
 `;
 

@@ -1,3 +1,7 @@
+import { warnOnOldNode } from "./nodeVersion";
+
+warnOnOldNode();
+
 export { ImageMember } from "./resources/imageMember/resource";
 export type { ImageMemberArgs } from "./resources/imageMember/resource";
 export { ImageMemberProvider } from "./resources/imageMember/provider";

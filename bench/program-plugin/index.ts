@@ -19,7 +19,7 @@ const membersPerImage = config.requireNumber("membersPerImage");
 
 imageIds.forEach((imageId, i) => {
   for (let m = 0; m < membersPerImage; m++) {
-    const memberId = `bench-project-${String(m).padStart(3, "0")}`;
+    const memberId = `bec4${"0".repeat(25)}${String(m).padStart(3, "0")}`;
     new PluginImageMember(`m-${i}-${m}`, { imageId, memberId });
   }
 });

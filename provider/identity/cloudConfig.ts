@@ -12,6 +12,11 @@ export interface CloudConfig {
   /** Path of a PEM bundle to trust. */
   cacertFile?: string;
   insecure: boolean;
+  /**
+   * Where the credentials came from, for messages: the stack config, the `OS_*` variables,
+   * or which clouds.yaml entry of which file. Never a secret.
+   */
+  credentialSource?: string;
 }
 
 /** Huawei Cloud / Open Telekom Cloud access keys: every request is signed, no token. */

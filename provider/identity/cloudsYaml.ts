@@ -6,17 +6,48 @@ import { ConfigurationError } from "./configurationError";
 import { Settings } from "./settings";
 
 /** The usual search path of OpenStack clients, first file found wins. */
-function candidates(fileName: string, envOverride: string | undefined, cwd: string): string[] {
+function candidates(
+  fileName: string,
+  envOverride: string | undefined,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): string[] {
   return [
     envOverride,
     path.join(cwd, fileName),
-    path.join(os.homedir(), ".config", "openstack", fileName),
+    // "~" as OpenStack's clients expand it: HOME when set.
+    path.join(env.HOME || os.homedir(), ".config", "openstack", fileName),
     path.join("/etc", "openstack", fileName),
   ].filter((p): p is string => !!p);
 }
 
 function firstExisting(paths: string[]): string | undefined {
   return paths.find((p) => fs.existsSync(p));
+}
+
+/** The clouds.yaml OpenStack clients would read (`OS_CLIENT_CONFIG_FILE` first), if any. */
+export function cloudsYamlFile(
+  env: NodeJS.ProcessEnv,
+  cwd: string = process.cwd(),
+): string | undefined {
+  return firstExisting(candidates("clouds.yaml", env.OS_CLIENT_CONFIG_FILE, cwd, env));
+}
+
+/** Every place clouds.yaml is looked for, in order. */
+export function cloudsYamlCandidates(
+  env: NodeJS.ProcessEnv,
+  cwd: string = process.cwd(),
+): string[] {
+  return candidates("clouds.yaml", env.OS_CLIENT_CONFIG_FILE, cwd, env);
+}
+
+/** The names of the clouds a clouds.yaml defines; none when it cannot be read. */
+export function cloudNamesIn(file: string): string[] {
+  try {
+    return Object.keys(readClouds(file));
+  } catch {
+    return [];
+  }
 }
 
 type CloudEntry = Record<string, unknown> & { auth?: Record<string, unknown> };
@@ -69,7 +100,7 @@ export function settingsFromCloudsYaml(
   cwd: string = process.cwd(),
   askedBy = "OS_CLOUD or openstack:cloud",
 ): Settings {
-  const searched = candidates("clouds.yaml", env.OS_CLIENT_CONFIG_FILE, cwd);
+  const searched = candidates("clouds.yaml", env.OS_CLIENT_CONFIG_FILE, cwd, env);
   const file = firstExisting(searched);
   if (!file) {
     throw new ConfigurationError(
@@ -87,7 +118,7 @@ export function settingsFromCloudsYaml(
         `. Add it to that file, or name one of those.`,
     );
   }
-  const secureFile = firstExisting(candidates("secure.yaml", env.OS_CLIENT_SECURE_FILE, cwd));
+  const secureFile = firstExisting(candidates("secure.yaml", env.OS_CLIENT_SECURE_FILE, cwd, env));
   const merged = deepMerge(entry, secureFile ? readClouds(secureFile)[cloudName] : undefined);
   return toSettings(merged);
 }

@@ -1,6 +1,6 @@
 import { AkSkOptions, AuthMethod, AuthOptions, CloudConfig } from "./cloudConfig";
 import { ConfigurationError } from "./configurationError";
-import { settingsFromCloudsYaml } from "./cloudsYaml";
+import { cloudsYamlFile, settingsFromCloudsYaml } from "./cloudsYaml";
 import { Settings } from "./settings";
 
 /** The configuration sources, highest precedence first. */
@@ -11,6 +11,8 @@ export interface SettingsSources {
   env: Settings;
   /** Loads a named cloud from clouds.yaml (+ secure.yaml). */
   loadCloud?: (name: string) => Settings;
+  /** What chose the clouds.yaml entry, for messages; by default OS_CLOUD or openstack:cloud. */
+  cloudChosenBy?: string;
 }
 
 const credentialFields: (keyof Settings)[] = [
@@ -39,7 +41,9 @@ export function resolveCloudConfig(
   const credentialLayer = layers.find((layer) =>
     credentialFields.some((f) => layer[f] !== undefined),
   );
+  const credentialSource = describeSources(sources, layers, credentialLayer, cloudName, env);
   const common = {
+    credentialSource,
     region: merged.region,
     interface: parseInterface(merged.interface),
     imageEndpoint: merged.imageEndpoint,
@@ -51,6 +55,36 @@ export function resolveCloudConfig(
   }
   const method = chooseMethod(credentialLayer ?? {}, merged.authType);
   return { ...common, auth: buildAuth(method, merged) };
+}
+
+/**
+ * Where the credentials came from, in words a person can find them by: the source of the
+ * credential itself first, then any other source that gave settings.
+ */
+function describeSources(
+  sources: SettingsSources,
+  layers: Settings[],
+  credentialLayer: Settings | undefined,
+  cloudName: string | undefined,
+  env: NodeJS.ProcessEnv,
+): string {
+  const chosenBy =
+    sources.cloudChosenBy ?? (sources.stack.cloud !== undefined ? "openstack:cloud" : "OS_CLOUD");
+  const file = cloudName === undefined ? undefined : cloudsYamlFile(env);
+  const names = [
+    "the stack config (openstack:*)",
+    "the OS_* environment variables",
+    `clouds.yaml entry "${cloudName}"${file ? ` of ${file}` : ""} (chosen by ${chosenBy})`,
+  ];
+  const given = layers.flatMap((layer, i) =>
+    Object.keys(layer).some((key) => key !== "cloud") ? [i] : [],
+  );
+  const first = credentialLayer === undefined ? undefined : layers.indexOf(credentialLayer);
+  if (first === undefined) {
+    return given.length === 0 ? "no source" : given.map((i) => names[i]).join(" and ");
+  }
+  const others = given.filter((i) => i !== first).map((i) => names[i]);
+  return names[first] + (others.length > 0 ? `, other settings from ${others.join(" and ")}` : "");
 }
 
 function buildAkSk(s: Settings, imsCloud: string | undefined): AkSkOptions {

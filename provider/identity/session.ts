@@ -5,6 +5,7 @@ import { HttpClient, OutgoingRequest, RequestAuthorizer } from "../transport/htt
 import { RetryPolicy } from "../transport/retry";
 import { registerSecret } from "../transport/secrets";
 import { AkSkAuthorizer } from "../transport/akskSigner";
+import { ApiError } from "../transport/errors";
 import { AkSkOptions, CloudConfig, secretsOf } from "./cloudConfig";
 import { ConfigurationError } from "./configurationError";
 import { IssuedToken, findImageEndpoint, issueToken, normalizeImageEndpoint } from "./keystone";
@@ -79,11 +80,28 @@ export class KeystoneSession implements RequestAuthorizer, CloudSession {
         this.current = issued;
         return issued;
       })
+      .catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 401 && this.config.credentialSource) {
+          sourceOfRejected.set(error, this.config.credentialSource);
+        }
+        throw error;
+      })
       .finally(() => {
         this.pending = undefined;
       });
     return this.pending;
   }
+}
+
+/** Keystone's refusals of credentials, with where those credentials came from. */
+const sourceOfRejected = new WeakMap<object, string>();
+
+/**
+ * Where the credentials Keystone rejected with this error came from (stack config, `OS_*`
+ * variables, which clouds.yaml entry), when the error is such a refusal.
+ */
+export function credentialSourceOf(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null ? sourceOfRejected.get(error) : undefined;
 }
 
 /** Renew five minutes before expiry so a long deployment never sends an expired token. */

@@ -17,6 +17,7 @@ import type * as provider from "@pulumi/pulumi/provider";
 import * as runtime from "../serialization/runtime";
 import { packageName, PluginResourceName, pluginResources } from "./resources";
 import { revealed, withSecretsOf } from "./secrets";
+import { forResource } from "../resources/common/warnings";
 
 type Props = Record<string, unknown>;
 
@@ -72,7 +73,8 @@ export class ImageMembersPlugin implements provider.Provider {
 
   async check(urn: string, olds: Props, news: Props): Promise<provider.CheckResult> {
     const { provider, name } = implementationFor(urn);
-    const result = await provider.check!(revealed(olds), revealed(news));
+    // Warnings of the check (an id not shaped like a project id) are shown under this resource.
+    const result = await forResource(urn, () => provider.check!(revealed(olds), revealed(news)));
     return {
       inputs: withSecretsOf(result.inputs ?? revealed(news), news, name),
       failures: [...(result.failures ?? [])],

@@ -6,12 +6,16 @@ import { describeOffender, describeResource, Offender } from "./allowList";
 import type { AccessChange, Review } from "./changes";
 import type { Opacity, ProjectView } from "./resources";
 import { describeShown, describeStatus, knownKey, Shown } from "./values";
+import { projectIdShapeMistake } from "../resources/common/projectIdShape";
 
 /** GitHub refuses comments over 65,536 characters; stay well under. */
 export const defaultMaxChars = 60_000;
 
 /** Offenders named in the report itself; all of them go to standard error. */
 const offendersNamedInReport = 20;
+
+/** Grants to ids not shaped like project ids named in the summary (the rest are counted). */
+export const misshapenNamedInReport = 5;
 
 /** Options of `renderReport`. */
 export interface RenderOptions {
@@ -97,6 +101,7 @@ function renderSummary(
     );
   }
   lines.push("", ...attentionLines(review), `Everything else: ${otherSummary(review)}.`);
+  lines.push(...shapeLines(review));
   if (offenders) lines.push("", ...gateLines(offenders, listName));
   lines.push("");
   return lines.join("\n");
@@ -219,6 +224,35 @@ function renderImage(image: Shown, changes: AccessChange[]): string[] {
 
 function acceptedFirst(change: AccessChange): number {
   return change.type === "loss" && knownKey(change.status) === "accepted" ? 0 : 1;
+}
+
+/**
+ * Grants to known ids that cannot be project ids (a name, a character lost, upper case): no
+ * project could accept them. The provider warns about each at preview too (or refuses it with
+ * `imagemembers:strictProjectIds`); secret and not yet known ids cannot be judged here.
+ */
+function shapeLines(review: Review): string[] {
+  const misshapen = review.changes.flatMap((change) => {
+    const granted =
+      change.type === "gain" ? change.project : change.type === "swap" ? change.to : undefined;
+    const id = granted && knownKey(granted.id);
+    const mistake = id === undefined ? undefined : projectIdShapeMistake(id);
+    return granted && mistake ? [{ project: granted, change, mistake }] : [];
+  });
+  if (misshapen.length === 0) return [];
+  const lines = [
+    `**Not a project id shape:** ${plural(misshapen.length, "grant goes", "grants go")} to an id that is not 32 lowercase hexadecimal characters, which no project could accept (\`openstack project show NAME -f value -c id\` finds a project's id):`,
+    "",
+    ...misshapen
+      .slice(0, misshapenNamedInReport)
+      .map(
+        ({ project, change, mistake }) =>
+          `- ${describeProject(project)} (${describeResource(change.source)}): ${mistake.replace(/^it has /, "")}`,
+      ),
+  ];
+  const more = misshapen.length - misshapenNamedInReport;
+  if (more > 0) lines.push(`- … and ${plural(more, "more", "more")}`);
+  return ["", ...lines];
 }
 
 function describeProject(project: ProjectView, fallback = "unset"): string {

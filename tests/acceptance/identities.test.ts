@@ -361,8 +361,8 @@ test("nothing half-shared: an acceptance failing on a wrong secure.yaml password
   expect(failed.message).toMatch(
     new RegExp(
       `^Cannot set the status of image ${imageId} for project ${consumer1Id} to "accepted": ` +
-        `Keystone rejected the credentials\\. Check the user, password.*HTTP 401.*` +
-        `\\(Credentials used: cloud "pim-consumer1" \\(clouds.yaml\\), from the resource's cloud input\\.\\)$`,
+        `Keystone rejected the credentials from clouds\\.yaml entry "pim-consumer1" of /.*/clouds\\.yaml ` +
+        `\\(chosen by the resource's cloud input\\)\\. Check the user, password.*HTTP 401`,
     ),
   );
   // Not created: nothing for the engine to keep in state.
@@ -400,7 +400,7 @@ test("secrets: state keeps the cloud's name only, and no password of secure.yaml
   const listed = await members.read(imageId, {
     imageId,
     cloud: "pim-owner",
-    members: [{ memberId: consumer1Id, status: "", createdAt: "", updatedAt: "" }],
+    members: [{ memberId: consumer1Id, status: "pending", createdAt: "", updatedAt: "" }],
   });
 
   // Outputs are Glance's fields, the cloud's name and the project it acts for; nothing else.
@@ -447,10 +447,10 @@ test("secrets: state keeps the cloud's name only, and no password of secure.yaml
   ];
   expect(errors.map((e) => e.message)).toEqual([
     expect.stringMatching(
-      /Keystone rejected the credentials.*Credentials used: cloud "pim-consumer2"/,
+      /Keystone rejected the credentials from clouds\.yaml entry "pim-consumer2"/,
     ),
     expect.stringMatching(
-      /Keystone rejected the credentials.*Credentials used: cloud "pim-consumer2"/,
+      /Keystone rejected the credentials from clouds\.yaml entry "pim-consumer2"/,
     ),
     expect.stringMatching(/cloud "pim-consumer1" \(clouds.yaml\) would act for project/),
     expect.stringMatching(/cloud "pim-owner" \(clouds.yaml\) acts for project/),

@@ -156,8 +156,8 @@ test("a wrong password in secure.yaml: Keystone's 401 explained, naming the clou
   expect(created.message).toMatch(
     new RegExp(
       `^Cannot share image ${imageId} with project ${consumer1Id}: Keystone rejected the ` +
-        `credentials\\. Check the user, password.*HTTP 401.*\\(Credentials used: cloud ` +
-        `"pim-owner-badpw" \\(clouds.yaml\\), from the resource's cloud input\\.\\)$`,
+        `credentials from clouds\\.yaml entry "pim-owner-badpw" of /.*/clouds\\.yaml \\(chosen ` +
+        `by the resource's cloud input\\)\\. Check the user, password.*HTTP 401`,
     ),
   );
   expect((created as { id?: string }).id).toBeUndefined();
@@ -167,7 +167,7 @@ test("a wrong password in secure.yaml: Keystone's 401 explained, naming the clou
   expect(lookedUp.message).toMatch(
     new RegExp(
       `^Cannot list the members of image ${imageId} with cloud "pim-owner-badpw" \\(clouds.yaml\\): ` +
-        `Keystone rejected the credentials\\..*HTTP 401`,
+        `Keystone rejected the credentials from clouds\\.yaml entry "pim-owner-badpw".*HTTP 401`,
     ),
   );
   for (const error of [created, lookedUp]) expectNoSecret({ ...error, message: error.message });

@@ -31,9 +31,10 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
   const ids = () => ({
     alpha: cloud.identities.consumer1.projectId,
     beta: cloud.identities.consumer2.projectId,
-    gamma: "gitops-project-gamma",
-    delta: "gitops-project-delta",
-    epsilon: "gitops-project-epsilon",
+    // Projects no Keystone holds, shaped as project ids are (anything else draws a warning).
+    gamma: "9a3c0d1e5b7f4a2c8e6d0b1f3a5c7e9d",
+    delta: "d17a0c5e3b9f4d2a8c6e1b0f7a5d3c9e",
+    epsilon: "e2b8c4a6f0d14e3b9a7c5e1d3f8b6a04",
   });
 
   beforeAll(async () => {
@@ -111,7 +112,12 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
       swaps: 0,
       allowedProjects: { list: "allowed-projects.txt", passed: true, offenders: [] },
     });
-    showInReadme(report, { [imageId]: "golden image id", [alpha]: "alpha id", [beta]: "beta id" });
+    showInReadme(report, {
+      [imageId]: "golden image id",
+      [alpha]: "alpha id",
+      [beta]: "beta id",
+      [gamma]: "gamma id",
+    });
   });
 
   test("3. merged: main applies the reviewed plan, and Glance holds what the report said", async () => {

@@ -59,9 +59,9 @@ describe("GitOps, YAML variant: the same jobs, review report and saved plan", ()
   const ids = () => ({
     alpha: cloud.identities.consumer1.projectId,
     beta: cloud.identities.consumer2.projectId,
-    gamma: "gitops-project-gamma", // as in gitops.test.ts, whose report the README shows
+    gamma: "9a3c0d1e5b7f4a2c8e6d0b1f3a5c7e9d", // as in gitops.test.ts, whose report the README shows
     // Allowed, so that what refuses the unreviewed edit adding it is the plan, not the list.
-    delta: "gitops-project-delta",
+    delta: "d17a0c5e3b9f4d2a8c6e1b0f7a5d3c9e",
   });
 
   /** Edits the program's projects map as a pull request does, keeping the rest of the file. */
@@ -167,6 +167,8 @@ describe("GitOps, YAML variant: the same jobs, review report and saved plan", ()
       .join("<golden image id>")
       .split(beta)
       .join("<beta id>")
+      .split(gamma)
+      .join("<gamma id>")
       .split(`ImageMembers \`${RESOURCE}\``)
       .join("ImageMembers `golden`");
     expect(named).toBe(typescriptReport());

@@ -26,14 +26,17 @@ export class DynamicProviderServer {
 
   /**
    * The dynamic provider server, or with `plugin` the provider plugin's launcher (the engine
-   * runs it as an executable); `env` replaces the process's environment.
+   * runs it as an executable); `env` replaces the process's environment, `engineAddress` is
+   * the engine's host service the process is given (tests/support/fakeEngine.ts).
    */
   static async start(
-    options: { plugin?: boolean; env?: NodeJS.ProcessEnv } = {},
+    options: { plugin?: boolean; env?: NodeJS.ProcessEnv; engineAddress?: string } = {},
   ): Promise<DynamicProviderServer> {
+    // The engine's address (where warnings go, see fakeEngine.ts); nothing listens on port 1.
+    const engine = options.engineAddress ?? "127.0.0.1:1";
     const [command, args] = options.plugin
-      ? [path.join(projectRoot, "bin/pulumi-resource-imagemembers"), ["127.0.0.1:1"]]
-      : [process.execPath, [path.join(pulumiDir, "cmd/dynamic-provider/index.js"), "127.0.0.1:1"]];
+      ? [path.join(projectRoot, "bin/pulumi-resource-imagemembers"), [engine]]
+      : [process.execPath, [path.join(pulumiDir, "cmd/dynamic-provider/index.js"), engine]];
     const child = spawn(command, args, {
       cwd: projectRoot,
       env: { ...(options.env ?? process.env), PULUMI_NODEJS_PROJECT: "test-project" },

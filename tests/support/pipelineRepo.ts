@@ -98,7 +98,7 @@ export interface PipelineRepoOptions {
 }
 
 /** The jobs of the example that only read, and so hold the read-only credentials. */
-const readOnlyJobs = new Set(["pull-request", "drift"]);
+const readOnlyJobs = new Set(["pull-request", "drift", "audit"]);
 
 export class PipelineRepo {
   readonly dir: string;
@@ -218,8 +218,8 @@ export class PipelineRepo {
   }
 
   /**
-   * What the workflows give job `name` beside the shared variables: for the pull-request and
-   * drift jobs the read-only state role and (when given) the read-only cloud credential; for
+   * What the workflows give job `name` beside the shared variables: for the pull-request,
+   * drift and audit jobs the read-only state role and (when given) the read-only cloud credential; for
    * the main job the owner's write credential and the state database's owner.
    */
   jobCredentials(name: string): Record<string, string> {

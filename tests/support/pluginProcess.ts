@@ -34,6 +34,7 @@ export interface PluginProcess {
 export async function startPluginProcess(
   dirPrefix: string,
   env: (cloud: FakeCloud, dir: string) => NodeJS.ProcessEnv = () => ({}),
+  engineAddress?: string,
 ): Promise<PluginProcess> {
   assertFreshBuild(projectRoot);
   const cloud = new FakeCloud();
@@ -50,6 +51,7 @@ export async function startPluginProcess(
     dir = fs.mkdtempSync(path.join(os.tmpdir(), dirPrefix));
     server = await DynamicProviderServer.start({
       plugin: true,
+      ...(engineAddress === undefined ? {} : { engineAddress }),
       env: {
         PATH: process.env.PATH,
         HOME: dir,

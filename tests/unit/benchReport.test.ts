@@ -176,7 +176,7 @@ describe("the yaml contender's program", () => {
     expect(Object.keys(doc.resources)).toHaveLength(6);
     expect(doc.resources["m-1-2"]).toEqual({
       type: "imagemembers:index:ImageMember",
-      properties: { imageId: "img-b", memberId: "bench-project-002" },
+      properties: { imageId: "img-b", memberId: "bec40000000000000000000000000002" },
     });
   });
 

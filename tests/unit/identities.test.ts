@@ -247,7 +247,7 @@ describe("the cloud input", () => {
     await expect(
       provider.create({ imageId: image.id, status: "accepted", cloud: "c1-wrong" }),
     ).rejects.toThrow(
-      /Keystone rejected the credentials.*\(Credentials used: cloud "c1-wrong" \(clouds\.yaml\), from the resource's cloud input\.\)$/s,
+      /Keystone rejected the credentials from clouds\.yaml entry "c1-wrong" of \/.*\/clouds\.yaml \(chosen by the resource's cloud input\)\. Check the user, password/,
     );
     const consumer1 = cloud.project("consumer1").id;
     await expect(

@@ -59,7 +59,7 @@ describe("ImageMember provider against the fake cloud", () => {
     const olds = {
       imageId: "a",
       memberId: "b",
-      status: "pending",
+      status: "pending" as const,
       createdAt: "",
       updatedAt: "",
       schema: "",

@@ -80,7 +80,7 @@ describe("ImageMembers provider against the fake cloud", () => {
     const provider = await configured(cloud);
     const member = (memberId: string) => ({
       memberId,
-      status: "pending",
+      status: "pending" as const,
       createdAt: "",
       updatedAt: "",
     });
@@ -112,7 +112,10 @@ describe("ImageMembers provider against the fake cloud", () => {
     const extra = { imageId: "i", memberIds: ["a", "b"], adoptExisting: true, __provider: "x" };
     expect((await provider.diff("i", olds, extra as never)).changes).toBe(false);
     // A member that may or may not exist must be settled by an update.
-    const unsettled = { ...olds, members: [member("a"), { ...member("b"), status: "unknown" }] };
+    const unsettled = {
+      ...olds,
+      members: [member("a"), { ...member("b"), status: "unknown" as const }],
+    };
     expect(
       (await provider.diff("i", unsettled, { imageId: "i", memberIds: ["a", "b"] })).changes,
     ).toBe(true);

@@ -13,7 +13,7 @@ withoutOpenStackEnv();
 const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const member = (memberId: string, name?: string) => ({
   memberId,
-  status: "pending",
+  status: "pending" as const,
   createdAt: "2026-12-01T00:00:00Z",
   updatedAt: "2026-12-01T00:00:00Z",
   ...(name ? { name } : {}),

@@ -1,4 +1,5 @@
 import { defaultMaxChars, reviewText } from "../../provider/review";
+import { misshapenNamedInReport } from "../../provider/review/render";
 import { parseAllowList } from "../../provider/review/allowList";
 import {
   imageA,
@@ -103,6 +104,72 @@ describe("review: secrets", () => {
   });
 });
 
+describe("review: ids not shaped like project ids", () => {
+  const valid = "edc89b490d7d4392898e19b2deb34797";
+
+  test("grants to a name, a cut id or upper case are named in the summary with the likely mistake; valid, secret and revoked ids are not", () => {
+    const { report, exitCode } = reviewText(
+      preview([
+        {
+          op: "create",
+          urn: urnOf("ImageMember", "typo"),
+          newState: state("ImageMember", { imageId: imageA, memberId: "consumer" }),
+        },
+        {
+          op: "create",
+          urn: urnOf("ImageMember", "fine"),
+          newState: state("ImageMember", { imageId: imageA, memberId: valid }),
+        },
+        {
+          op: "create",
+          urn: urnOf("ImageMember", "hidden"),
+          newState: state("ImageMember", { imageId: imageA, memberId: "[secret]" }),
+        },
+        {
+          op: "update",
+          urn: urnOf("ImageMembers", "many"),
+          oldState: state("ImageMembers", { imageId: imageA, projects: { ops: "old-name" } }),
+          newState: state("ImageMembers", {
+            imageId: imageA,
+            projects: { ops: valid.slice(1), qa: valid.toUpperCase() },
+          }),
+        },
+        { op: "delete", urn: urnOf("ImageMember", "gone"), oldState: memberState("bygone") },
+      ]),
+    );
+    expect(exitCode).toBe(0);
+    const summary = summaryOf(report);
+    expect(summary).toContain(
+      "**Not a project id shape:** 3 grants go to an id that is not 32 lowercase hexadecimal characters, which no project could accept (`openstack project show NAME -f value -c id` finds a project's id):",
+    );
+    const named = summary.split("\n").filter((line) => line.startsWith("- `"));
+    expect(named).toEqual([
+      "- `consumer` (`typo`) (ImageMember `typo`): 8 characters, not 32 lowercase hexadecimal ones: probably a project name where its id belongs",
+      expect.stringMatching(
+        /^- `dc89b490d7d4392898e19b2deb34797` \(`ops`\) \(ImageMembers `many`\): 31 hexadecimal characters, 1 fewer than the 32 of a project id: probably a character lost in copying$/,
+      ),
+      expect.stringMatching(
+        /^- `EDC89B490D7D4392898E19B2DEB34797` \(`qa`\) \(ImageMembers `many`\): upper-case letters, and project ids are lower case/,
+      ),
+    ]);
+    expect(summary).not.toContain("bygone");
+    expect(summary).not.toContain("[secret]`:");
+  });
+
+  test("no such grant: no such section", () => {
+    const { report } = reviewText(
+      preview([
+        {
+          op: "create",
+          urn: urnOf("ImageMember", "fine"),
+          newState: state("ImageMember", { imageId: imageA, memberId: valid }),
+        },
+      ]),
+    );
+    expect(report).not.toContain("Not a project id shape");
+  });
+});
+
 describe("review: size budget", () => {
   const bigPreview = () => manyStepsPreview(10_000);
 
@@ -124,9 +191,11 @@ describe("review: size budget", () => {
         outcome.report,
       );
     expect(cut).not.toBeNull();
-    // Listed + cut = all, counting the 20 offenders named in the summary separately.
+    // Listed + cut = all, counting the 20 offenders named in the summary separately, and the
+    // ids not shaped like project ids ("project-1" is one) named there too.
     const notListed = Number(cut![1].replace(/,/g, ""));
-    expect(listed.length - 20 + notListed).toBe(10_000);
+    expect(summary).toContain("**Not a project id shape:** 6,666 grants go to an id");
+    expect(listed.length - 20 - misshapenNamedInReport + notListed).toBe(10_000);
     expect(outcome.messages).toHaveLength(6_667);
   });
 

@@ -25,4 +25,7 @@ export function mayHaveBeenCreated(error: unknown): boolean {
  * Status in state of a member whose POST may have reached Glance although no answer said so
  * (the next update or refresh settles it). One word for every resource that keeps such members.
  */
-export const unsettledStatus = "unknown";
+export const unsettledStatus: UnsettledStatus = "unknown";
+
+/** The type of `unsettledStatus`. */
+export type UnsettledStatus = "unknown";

@@ -24,6 +24,8 @@ export const ruleKeys = {
   allowed: "allowedProjects",
   allowedFile: "allowedProjectsFile",
   forbidden: "forbiddenProjects",
+  /** Member ids not shaped like a project id fail `check` instead of warning (./projectIdShape.ts). */
+  strict: "strictProjectIds",
 } as const;
 
 /** A set of project ids and where it came from, in words a person can find it by. */
@@ -36,6 +38,8 @@ export interface ProjectList {
 export interface ProjectRules {
   readonly allowed?: ProjectList;
   readonly forbidden?: ProjectList;
+  /** `imagemembers:strictProjectIds`: an id of another shape than a project id's is an error. */
+  readonly strictProjectIds?: boolean;
 }
 
 /** The rules as configured, or why they could not be read (then every grant is refused). */
@@ -71,7 +75,14 @@ export function loadProjectRules(
     const forbidden = isSet(forbiddenValue)
       ? listOf(forbiddenValue, key(ruleKeys.forbidden))
       : undefined;
-    return { rules: { ...(allowed ? { allowed } : {}), ...(forbidden ? { forbidden } : {}) } };
+    const strict = booleanOf(get(key(ruleKeys.strict)), key(ruleKeys.strict));
+    return {
+      rules: {
+        ...(allowed ? { allowed } : {}),
+        ...(forbidden ? { forbidden } : {}),
+        ...(strict ? { strictProjectIds: true } : {}),
+      },
+    };
   } catch (error) {
     if (error instanceof RulesError) return { broken: error.message };
     throw error;
@@ -82,6 +93,21 @@ class RulesError extends Error {}
 
 function isSet(value: unknown): boolean {
   return value !== undefined && value !== null;
+}
+
+/** true or false, as YAML or `pulumi config set` give it (the plugin gets the text). */
+function booleanOf(value: unknown, key: string): boolean {
+  if (!isSet(value) || value === false || value === "false") return false;
+  if (value === true || value === "true") return true;
+  throw new RulesError(`${key} must be true or false; got ${JSON.stringify(value)}`);
+}
+
+/**
+ * Whether ids not shaped like a project id are errors. Rules that cannot be read are not
+ * strict: they refuse every grant anyway (`refusalOf`), and the shape only warns then.
+ */
+export function strictProjectIds(loaded: LoadedRules): boolean {
+  return !("broken" in loaded) && loaded.rules.strictProjectIds === true;
 }
 
 /**

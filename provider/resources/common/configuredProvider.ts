@@ -1,9 +1,19 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { Settings } from "../../identity/settings";
 import { connect, Connection, stackSettingsOf } from "./connection";
-import { describeIdentity, Identity } from "./identity";
+import { describeIdentity, Identity, missingStackCredentials } from "./identity";
 import { refuseProjectSwitch } from "./managingProject";
-import { LoadedRules, loadProjectRules, noRules, pulumiProjectDir } from "./allowedProjects";
+import {
+  LoadedRules,
+  loadProjectRules,
+  noRules,
+  pulumiProjectDir,
+  strictProjectIds,
+} from "./allowedProjects";
+import { checkProjectIdShapes, ProjectIdUse, ProjectIdWords } from "./projectIdShape";
+import { warn } from "./warnings";
+import { unknownValue } from "./validation";
 
 const hooks = ["diff", "create", "read", "update", "delete"] as const;
 
@@ -49,9 +59,19 @@ export abstract class ConfiguredProvider {
     }
   }
 
+  /**
+   * Whether `check` judges the stack's credentials: set once the provider knows where they
+   * come from (the engine configures a dynamic provider before any check; the plugin, whose
+   * server hands it no config, says so in ./plugin/main.ts). A provider object used directly
+   * has no stack to judge.
+   * @internal
+   */
+  protected judgesCredentials = false;
+
   /** Called by the engine once per provider process with the stack config, before any other hook. */
   async configure(request: dynamic.ConfigureRequest): Promise<void> {
     this.stackSettings = stackSettingsOf(request);
+    this.judgesCredentials = true;
     this.useProjectRules(loadProjectRules((key) => request.config.get(key), pulumiProjectDir));
   }
 
@@ -61,6 +81,64 @@ export abstract class ConfiguredProvider {
    */
   useProjectRules(rules: LoadedRules): void {
     this.projectRules = rules;
+  }
+
+  /**
+   * For the plugin: `check` judges the credentials of its environment (`OS_*`, clouds.yaml).
+   * @internal
+   */
+  judgeCredentialsAtCheck(): void {
+    this.judgesCredentials = true;
+  }
+
+  /**
+   * `check`'s verdict on the stack's credentials, for a resource without a `cloud` input: with
+   * no source at all (no `openstack:*` credential, no `OS_*` variable, no clouds.yaml entry
+   * named), a failure naming the places looked at, so `pulumi preview` fails where `up`
+   * would; only a warning when the resource's inputs are unchanged, as nothing then needs the
+   * cloud (a no-op `up` sends no request).
+   * @internal
+   */
+  protected async checkStackCredentials(
+    resource: string,
+    olds: object,
+    news: { cloud?: unknown },
+  ): Promise<CheckFailure[]> {
+    if (!this.judgesCredentials || news.cloud === unknownValue) return [];
+    if (typeof news.cloud === "string" && news.cloud !== "") return [];
+    const missing = missingStackCredentials(this.stackSettings);
+    if (missing === undefined) return [];
+    if (sameInputs(olds, news)) {
+      await warn(
+        `${missing}. Nothing in this run needs the cloud yet, but any change, refresh or ` +
+          "destroy will fail.",
+        { oncePerProcess: true },
+      );
+      return [];
+    }
+    return [{ property: "cloud", reason: `${resource} cannot reach the cloud: ${missing}.` }];
+  }
+
+  /**
+   * `check`'s shape rule for the project ids a resource takes (./projectIdShape.ts): the
+   * warnings are shown now, the failures (strict mode) returned.
+   * @internal
+   */
+  protected async checkProjectIdShapes(
+    resource: string,
+    imageId: unknown,
+    uses: ProjectIdUse[],
+    words?: (image: string) => ProjectIdWords,
+  ): Promise<CheckFailure[]> {
+    const findings = checkProjectIdShapes({
+      resource,
+      imageId,
+      uses,
+      strict: strictProjectIds(this.projectRules),
+      ...(words === undefined ? {} : { words }),
+    });
+    for (const warning of findings.warnings) await warn(warning);
+    return findings.failures;
   }
 
   /**
@@ -102,6 +180,17 @@ export abstract class ConfiguredProvider {
     });
     if (refused) throw refused;
   }
+}
+
+/** The same inputs, the engine's own (`__provider`, ...) left out: nothing would change. */
+function sameInputs(olds: object, news: object): boolean {
+  const own = (inputs: object) =>
+    JSON.stringify(
+      Object.entries(inputs)
+        .filter(([key]) => !key.startsWith("__"))
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
+  return Object.keys(olds).length > 0 && own(olds) === own(news);
 }
 
 function namingTheCloud(error: unknown, cloud: string | undefined, fromState: boolean): unknown {

@@ -1,6 +1,7 @@
 import { getImage, ImageSummary } from "../../glance";
 import { ServiceConnection } from "../../transport/connection";
 import { ConfigurationError } from "../../identity/configurationError";
+import { credentialSourceOf } from "../../identity/session";
 import { ApiError, TransportError } from "../../transport/errors";
 import { retryableStatuses } from "../../transport/retry";
 import { redactSecrets } from "../../transport/secrets";
@@ -52,10 +53,12 @@ export function explainCommonFailure(error: unknown, headline: string): Provider
     return undefined;
   }
   if (error.request.target.endsWith("/auth/tokens")) {
+    const source = credentialSourceOf(error);
+    const from = source === undefined ? "" : ` from ${source}`;
     const what =
       error.status === 401
-        ? "Keystone rejected the credentials. Check the user, password or application credential, " +
-          "the domains, and the project they are scoped to"
+        ? `Keystone rejected the credentials${from}. Check the user, password or application ` +
+          `credential, the domains, and the project they are scoped to${source ? " there" : ""}`
         : error.status === 404 && /token/i.test(error.serverMessage)
           ? "Keystone does not recognise the token (expired, revoked or malformed); get a new one " +
             "(openstack token issue) or use a password or application credential"

@@ -1,9 +1,20 @@
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { CloudConfig } from "../../identity/cloudConfig";
-import { settingsFromCloudsYaml } from "../../identity/cloudsYaml";
+import {
+  cloudNamesIn,
+  cloudsYamlCandidates,
+  cloudsYamlFile,
+  settingsFromCloudsYaml,
+} from "../../identity/cloudsYaml";
 import { ConfigurationError } from "../../identity/configurationError";
 import { resolveCloudConfig } from "../../identity/resolve";
-import { Settings, settingsFromEnv } from "../../identity/settings";
+import {
+  SettingName,
+  Settings,
+  settingsFromEnv,
+  settingSources,
+  stackConfigNamespace,
+} from "../../identity/settings";
 import { unknownValue } from "./validation";
 
 /**
@@ -28,6 +39,7 @@ export function cloudConfigOf(identity: Identity): CloudConfig {
     return resolveCloudConfig({
       stack: { cloud: identity.cloud },
       env: {},
+      cloudChosenBy: "the resource's cloud input",
       loadCloud: (name) =>
         settingsFromCloudsYaml(name, process.env, process.cwd(), "the cloud input"),
     });
@@ -99,4 +111,55 @@ export function inCloudsYamlTerms(error: unknown, cloud: string): unknown {
 /** `` with cloud "ops" (clouds.yaml)`` for a headline when a cloud is named, else nothing. */
 export function withCloud(cloud: string | undefined): string {
   return cloud === undefined ? "" : ` with ${describeIdentity({ stack: undefined, cloud })}`;
+}
+
+/** The settings that make a source of credentials (a region alone does not). */
+const credentialSettings: SettingName[] = [
+  "cloud",
+  "authUrl",
+  "userId",
+  "username",
+  "password",
+  "token",
+  "applicationCredentialId",
+  "applicationCredentialName",
+  "applicationCredentialSecret",
+  "accessKey",
+  "secretKey",
+];
+
+/**
+ * When neither the stack config nor the environment holds any credential setting, nor names a
+ * clouds.yaml entry: the places looked at, in words; undefined when there is a source (whether
+ * its credentials work is for Keystone to say). Reads only the file names of clouds.yaml.
+ */
+export function missingStackCredentials(
+  stack: Settings | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): string | undefined {
+  const fromEnv = settingsFromEnv(env);
+  const holds = (settings: Settings) =>
+    credentialSettings.some((name) => settings[name] !== undefined);
+  if (holds(stack ?? {}) || holds(fromEnv)) return undefined;
+  const keys = credentialSettings.flatMap((name) =>
+    settingSources[name].stackKeys.slice(0, 1).map((key) => `${stackConfigNamespace}:${key}`),
+  );
+  const variables = credentialSettings.flatMap((name) => settingSources[name].envVars);
+  const file = cloudsYamlFile(env, cwd);
+  const clouds = file === undefined ? [] : cloudNamesIn(file);
+  const cloudsYaml =
+    file === undefined
+      ? `clouds.yaml (none in ${cloudsYamlCandidates(env, cwd).join(", ")})`
+      : `clouds.yaml (${file} defines ${
+          clouds.length > 0 ? clouds.map((name) => `"${name}"`).join(", ") : "no cloud"
+        }, but neither OS_CLOUD nor ${stackConfigNamespace}:cloud names one)`;
+  return (
+    `no credentials were found for the stack. Looked at: the stack config (none of ` +
+    `${keys.join(", ")} is set), the environment (none of ${variables.join(", ")} is set), ` +
+    `and ${cloudsYaml}. Set OS_CLOUD to an entry of clouds.yaml, export the OS_* variables ` +
+    `(an openrc file), or set ${stackConfigNamespace}:* in the stack config (pulumi config set ` +
+    `[--secret] ${stackConfigNamespace}:<key>); or name a clouds.yaml entry in the resource's ` +
+    `cloud input`
+  );
 }

@@ -1,7 +1,13 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ConfiguredProvider } from "../common/configuredProvider";
-import { adoptExistingForThisRun, mayHaveBeenCreated, unsettledStatus } from "../common/adoption";
+import {
+  adoptExistingForThisRun,
+  mayHaveBeenCreated,
+  unsettledStatus,
+  UnsettledStatus,
+} from "../common/adoption";
 import { createMember, getMember, deleteMember, Member } from "../../glance";
+import type { MemberStatus } from "../../glance/members/results";
 import { ServiceConnection } from "../../transport/connection";
 import { ApiError } from "../../transport/errors";
 import {
@@ -25,7 +31,7 @@ import { checkGrants, enforceGrants } from "../common/allowedProjects";
 export interface ImageMemberInputs {
   /** The image shared (a UUID). */
   imageId: string;
-  /** The project it is shared with. */
+  /** The ID of the project it is shared with (32 lowercase hexadecimal characters), not its name. */
   memberId: string;
   /** Region whose image service is used; the configured region when absent. */
   region?: string;
@@ -37,8 +43,12 @@ export interface ImageMemberInputs {
 
 /** What the provider returns for an `ImageMember` and Pulumi keeps in state. */
 export interface ImageMemberOutputs extends ImageMemberInputs {
-  /** `pending`, `accepted` or `rejected`, as Glance reports it. */
-  status: string;
+  /**
+   * `pending`, `accepted` or `rejected`, as Glance reports it; in state only, `unknown` for a
+   * membership whose creation was not confirmed (the next `pulumi up` settles it; a
+   * successful run's outputs never hold it).
+   */
+  status: MemberStatus | UnsettledStatus;
   /** When Glance created the membership (ISO 8601). */
   createdAt: string;
   /** When the membership last changed (ISO 8601). */
@@ -64,7 +74,7 @@ export class ImageMemberProvider
   implements dynamic.ResourceProvider<ImageMemberInputs, ImageMemberOutputs>
 {
   async check(
-    _olds: ImageMemberInputs,
+    olds: ImageMemberInputs,
     news: ImageMemberInputs,
   ): Promise<dynamic.CheckResult<ImageMemberInputs>> {
     return {
@@ -78,6 +88,10 @@ export class ImageMemberProvider
         ...checkGrants(this.projectRules, news.imageId, [
           { property: "memberId", memberId: news.memberId },
         ]),
+        ...(await this.checkProjectIdShapes("ImageMember", news.imageId, [
+          { property: "memberId", memberId: news.memberId },
+        ])),
+        ...(await this.checkStackCredentials("ImageMember", olds, news)),
       ),
     };
   }

@@ -3,12 +3,18 @@ import * as pulumi from "@pulumi/pulumi";
 import provider = require("../../serialization/imageMember");
 import { hidingServerRecords } from "../common/hiddenDiffs";
 import { ConciseDynamicResource } from "../common/dynamicResource";
+import type { MemberStatus } from "../../glance/members/results";
 
 /** The arguments of an {@link ImageMember}. */
 export interface ImageMemberArgs {
   /** The image to share (a UUID). The credentials must belong to its owner project. */
   imageId: pulumi.Input<string>;
-  /** The project to share it with. */
+  /**
+   * The project to share it with, by its project ID, not its name: 32 lowercase hexadecimal
+   * characters on Keystone, Huawei Cloud and Open Telekom Cloud (`openstack project show NAME
+   * -f value -c id` prints it). Another shape is warned about at preview, or refused with
+   * `imagemembers:strictProjectIds: true`.
+   */
   memberId: pulumi.Input<string>;
   /** Region whose image service to use; defaults to the configured region. */
   region?: pulumi.Input<string> | undefined;
@@ -32,14 +38,17 @@ export interface ImageMemberArgs {
 export class ImageMember extends ConciseDynamicResource {
   /** The image shared. */
   declare readonly imageId: pulumi.Output<string>;
-  /** The project it is shared with. */
+  /** The ID of the project it is shared with (32 lowercase hexadecimal characters). */
   declare readonly memberId: pulumi.Output<string>;
   /** The region given, if any. */
   declare readonly region: pulumi.Output<string | undefined>;
   /** The clouds.yaml entry given, if any. */
   declare readonly cloud: pulumi.Output<string | undefined>;
-  /** `pending` until the member project accepts (`accepted`) or rejects (`rejected`). */
-  declare readonly status: pulumi.Output<string>;
+  /**
+   * The member project's answer: `pending` until it accepts (`accepted`) or rejects
+   * (`rejected`) the image, as Glance reports it.
+   */
+  declare readonly status: pulumi.Output<MemberStatus>;
   /** When Glance created the membership (ISO 8601). */
   declare readonly createdAt: pulumi.Output<string>;
   /** When the membership last changed, for example when it was accepted (ISO 8601). */

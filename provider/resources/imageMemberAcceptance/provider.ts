@@ -65,7 +65,7 @@ export class ImageMemberAcceptanceProvider
   implements dynamic.ResourceProvider<ImageMemberAcceptanceInputs, ImageMemberAcceptanceOutputs>
 {
   async check(
-    _olds: ImageMemberAcceptanceInputs,
+    olds: ImageMemberAcceptanceInputs,
     news: ImageMemberAcceptanceInputs,
   ): Promise<dynamic.CheckResult<ImageMemberAcceptanceInputs>> {
     return {
@@ -80,6 +80,18 @@ export class ImageMemberAcceptanceProvider
           ? undefined
           : checkOneOf(news.statusOnDelete, "statusOnDelete", statusesOnDelete),
         checkCloud(news.cloud),
+        ...(news.memberId === undefined
+          ? []
+          : await this.checkProjectIdShapes(
+              "ImageMemberAcceptance",
+              news.imageId,
+              [{ property: "memberId", memberId: news.memberId }],
+              (image) => ({
+                role: `accepting (or rejecting) ${image}`,
+                consequence: `The image service would answer that ${image} has no such member`,
+              }),
+            )),
+        ...(await this.checkStackCredentials("ImageMemberAcceptance", olds, news)),
       ),
     };
   }

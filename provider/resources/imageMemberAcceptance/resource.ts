@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import provider = require("../../serialization/imageMemberAcceptance");
 import { hidingServerRecords } from "../common/hiddenDiffs";
 import { ConciseDynamicResource } from "../common/dynamicResource";
+import type { MemberStatus } from "../../glance/members/results";
 
 /** The arguments of an {@link ImageMemberAcceptance}. */
 export interface ImageMemberAcceptanceArgs {
@@ -10,7 +11,10 @@ export interface ImageMemberAcceptanceArgs {
   imageId: pulumi.Input<string>;
   /** `accepted`, `rejected` or `pending`. A change is an in-place update. */
   status: pulumi.Input<"accepted" | "rejected" | "pending">;
-  /** The member project; defaults to the project the credentials are scoped to. */
+  /**
+   * The member project, by its project ID, not its name (32 lowercase hexadecimal characters);
+   * defaults to the project the credentials are scoped to.
+   */
   memberId?: pulumi.Input<string> | undefined;
   /** Region whose image service to use; defaults to the configured region. */
   region?: pulumi.Input<string> | undefined;
@@ -32,10 +36,10 @@ export interface ImageMemberAcceptanceArgs {
 export class ImageMemberAcceptance extends ConciseDynamicResource {
   /** The image shared with this project. */
   declare readonly imageId: pulumi.Output<string>;
-  /** The member project (this one). */
+  /** The ID of the member project (this one; 32 lowercase hexadecimal characters). */
   declare readonly memberId: pulumi.Output<string>;
-  /** The member's status as Glance reports it. */
-  declare readonly status: pulumi.Output<string>;
+  /** The member's state as Glance reports it: `pending`, `accepted` or `rejected`. */
+  declare readonly status: pulumi.Output<MemberStatus>;
   /** The region given, if any. */
   declare readonly region: pulumi.Output<string | undefined>;
   /** The clouds.yaml entry given, if any. */

@@ -49,11 +49,12 @@ export class ImageMembersProvider
   implements dynamic.ResourceProvider<ImageMembersInputs, ImageMembersOutputs>
 {
   async check(
-    _olds: ImageMembersInputs,
+    olds: ImageMembersInputs,
     news: ImageMembersInputs,
   ): Promise<dynamic.CheckResult<ImageMembersInputs>> {
+    const inputs = normaliseInputs(news);
     return {
-      inputs: normaliseInputs(news),
+      inputs,
       failures: failures(
         checkImageId(news.imageId),
         ...checkProjects(news),
@@ -62,6 +63,9 @@ export class ImageMembersProvider
         checkOptionalBoolean(news.exclusive, "exclusive"),
         checkCloud(news.cloud),
         ...checkGrants(this.projectRules, news.imageId, grantedProjects(news)),
+        ...(await this.checkProjectIdShapes("ImageMembers", news.imageId, grantedProjects(news))),
+        // Old inputs are kept as check answered them: compared in that form.
+        ...(await this.checkStackCredentials("ImageMembers", olds, inputs)),
       ),
     };
   }

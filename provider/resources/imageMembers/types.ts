@@ -1,4 +1,6 @@
 /** The plain data of `ImageMembers`: its inputs and outputs as kept in state. */
+import type { MemberStatus } from "../../glance/members/results";
+import type { UnsettledStatus } from "../common/adoption";
 
 /**
  * The projects to share with, keyed by a label a reviewer reads (`{ ops: "<project id>" }`).
@@ -34,13 +36,15 @@ export interface ImageMembersInputs {
 
 /** One membership as kept in state: no schema, no image id (the resource has it), to stay small. */
 export interface ImageMembersMember {
-  /** The project the image is shared with. */
+  /** The ID of the project the image is shared with (32 lowercase hexadecimal characters). */
   memberId: string;
   /**
-   * `pending`, `accepted` or `rejected`; `unknown` for a member whose POST may have reached
-   * Glance although no answer said so (the next update or refresh settles it).
+   * The member project's answer: `pending`, `accepted` or `rejected`, as Glance reports it;
+   * in state only, `unknown` for a member whose POST may have reached Glance although no
+   * answer said so (the next update or refresh settles it; a successful run's outputs never
+   * hold it).
    */
-  status: string;
+  status: MemberStatus | UnsettledStatus;
   /** When Glance created the membership (ISO 8601). */
   createdAt: string;
   /** When the membership last changed (ISO 8601). */

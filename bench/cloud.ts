@@ -6,7 +6,16 @@
  * so that catalog-following clients reach Glance through the Glance proxy too.
  */
 import { CountingProxy } from "../tests/support/countingProxy";
-import { CloudFile, GlanceDriver, IdentityFile, osEnvironmentOf } from "../tests/support/realCloud";
+import * as fs from "fs";
+import * as path from "path";
+import {
+  CloudFile,
+  GlanceDriver,
+  IdentityFile,
+  cloudJsonPath,
+  localCloudDirOf,
+  osEnvironmentOf,
+} from "../tests/support/realCloud";
 
 function loopbackProxy(target: string): CountingProxy {
   const host = new URL(target).hostname;
@@ -37,11 +46,42 @@ function kindOf(path: string): string {
   return path;
 }
 
+/** Where the counts of an operation start: Glance and Keystone requests, Keystone's log bytes. */
+export type Marks = [number, number, number];
+
+/**
+ * Keystone's request log of the local cloud: the token validations Glance asks for (`GET
+ * /v3/auth/tokens`) go to Keystone directly, around the proxies, so only its log shows them.
+ */
+function keystoneLogOf(cloudJson: string): string | undefined {
+  const dir = localCloudDirOf(cloudJson);
+  const log = dir && path.join(dir, "log", "keystone.log");
+  return log && fs.existsSync(log) ? log : undefined;
+}
+
+function logSize(file: string | undefined): number {
+  return file ? fs.statSync(file).size : 0;
+}
+
+/** Lines of `GET /v3/auth/tokens` in the log from byte `since` on. */
+function validationsSince(file: string, since: number): number {
+  const fd = fs.openSync(file, "r");
+  try {
+    const length = fs.fstatSync(fd).size - since;
+    const buffer = Buffer.alloc(Math.max(0, length));
+    fs.readSync(fd, buffer, 0, buffer.length, since);
+    return buffer.toString("utf8").match(/GET \/v3\/auth\/tokens/g)?.length ?? 0;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export class Cloud {
   readonly keystone: CountingProxy;
   readonly glance: CountingProxy;
   readonly driver: GlanceDriver;
   readonly owner: IdentityFile;
+  private readonly keystoneLog = keystoneLogOf(cloudJsonPath());
 
   /** `glanceTarget`: the glance-api the proxy forwards to, when not the one in the catalog. */
   constructor(
@@ -86,11 +126,11 @@ export class Cloud {
     return osEnvironmentOf(this.owner, this.authUrl);
   }
 
-  marks(): [number, number] {
-    return [this.glance.requests.length, this.keystone.requests.length];
+  marks(): Marks {
+    return [this.glance.requests.length, this.keystone.requests.length, logSize(this.keystoneLog)];
   }
 
-  countsSince([g, k]: [number, number]) {
+  countsSince([g, k, log]: Marks) {
     const auths = this.keystone.requests
       .slice(k)
       .filter((r) => r.method === "POST" && /\/auth\/tokens$/.test(r.path));
@@ -100,6 +140,7 @@ export class Cloud {
       keystoneTotal: this.keystone.requests.length - k,
       keystoneAuths: auths.length,
       keystone: requestKinds(this.keystone, k),
+      ...(this.keystoneLog && { keystoneValidations: validationsSince(this.keystoneLog, log) }),
     };
   }
 

@@ -43,6 +43,11 @@ export interface OpSample {
   keystoneTotal: number;
   keystoneAuths: number;
   keystone: Record<string, number>;
+  /**
+   * The token validations Glance asked Keystone for (`GET /v3/auth/tokens` in Keystone's log;
+   * the local cloud only, and every client of that Keystone counts).
+   */
+  keystoneValidations?: number;
   providerProcesses: number;
   providerPeakRssMb?: number;
   /** CPU seconds (user + system) of the provider process(es) and of the Pulumi program. */

@@ -69,7 +69,10 @@ export interface ContenderSummary {
   medians: Partial<Record<OpName, Stats>>;
   /** Of the first run of each operation: Glance requests, token requests, all Keystone requests. */
   firstRequests: Partial<
-    Record<OpName, { glance: number; keystoneAuths: number; keystone: number }>
+    Record<
+      OpName,
+      { glance: number; keystoneAuths: number; keystone: number; validations?: number }
+    >
   >;
   /** `pulumi up` (create): medians of wall and CPU seconds; absent when `up` has no sample. */
   upCpu?: { wall?: number; provider?: number; program?: number; engine?: number };
@@ -123,6 +126,9 @@ export function summarize(report: Report): Summary {
             glance: first.glanceTotal,
             keystoneAuths: first.keystoneAuths,
             keystone: first.keystoneTotal,
+            ...(first.keystoneValidations !== undefined && {
+              validations: first.keystoneValidations,
+            }),
           };
       }
       const upCpu = upCpuOf(r);
@@ -374,13 +380,16 @@ export function readme(report: Summary): string {
     ({ upCpu: u }) => u && [dash(u.wall), dash(u.provider), dash(u.program), dash(u.engine)],
   );
   add("", "## Requests per operation (counted at the server side), first run", "");
-  add("Glance / Keystone token requests (POST /v3/auth/tokens) / all Keystone requests.");
+  add(
+    "Glance / Keystone token requests (POST /v3/auth/tokens) / all Keystone requests, and, where measured, / the token validations Glance asked Keystone for (GET /v3/auth/tokens in the local Keystone's log).",
+  );
   table(opColumns, allContenders, (r) =>
     r.error
       ? undefined
       : ops.map((op) => {
           const x = r.firstRequests[op];
-          return x ? `${x.glance} / ${x.keystoneAuths} / ${x.keystone}` : "–";
+          const validations = x?.validations === undefined ? "" : ` / ${x.validations}`;
+          return x ? `${x.glance} / ${x.keystoneAuths} / ${x.keystone}${validations}` : "–";
         }),
   );
   add("", "## State and memory", "");

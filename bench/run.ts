@@ -287,7 +287,7 @@ async function measureScenario(
       const sample = await c.measure(op);
       (entry.samples[op] ??= []).push(sample);
       log(
-        `  ${op}: ${sample.seconds.toFixed(2)} s, Glance ${sample.glanceTotal}, Keystone auths ${sample.keystoneAuths}, ` +
+        `  ${op}: ${sample.seconds.toFixed(2)} s, Glance ${sample.glanceTotal}, Keystone auths ${sample.keystoneAuths}, token validations ${sample.keystoneValidations ?? "–"}, ` +
           `provider processes ${sample.providerProcesses}, peak ${sample.providerPeakRssMb ?? "?"} MB, ` +
           `CPU provider ${sample.providerCpuSeconds ?? "–"} s program ${sample.programCpuSeconds ?? "–"} s engine ${sample.engineCpuSeconds ?? "–"} s, load ${sample.load1}`,
       );

@@ -26,6 +26,11 @@ export interface RequestAuthorizer {
    * obtained and one more attempt is worthwhile.
    */
   renewAfterUnauthorized(rejected: OutgoingRequest): Promise<boolean>;
+  /**
+   * Called once per attempt that `authorize` prepared, when it is over: answered (any
+   * status) or failed on the network.
+   */
+  attemptEnded?(request: OutgoingRequest): void;
 }
 
 export interface HttpRequest {
@@ -132,6 +137,7 @@ export class HttpClient {
       try {
         ({ response, text } = await this.send(outgoing));
       } catch (error) {
+        req.authorizer?.attemptEnded?.(outgoing);
         // The request may have been processed even though no answer came back, unless no
         // connection was ever made.
         if (!neverSent(error)) {
@@ -145,6 +151,7 @@ export class HttpClient {
         continue;
       }
 
+      req.authorizer?.attemptEnded?.(outgoing);
       const requestId =
         response.headers.get("x-openstack-request-id") ??
         response.headers.get("x-compute-request-id") ??

@@ -261,7 +261,7 @@ test("credentials Keystone refuses: exit 1, the reason in one message, no secret
   expect(result.code).toBe(1);
   expect(result.stdout).toBe("");
   expect(result.stderr).toMatch(
-    /^audit: Cannot audit the shared images: Keystone rejected the credentials\./,
+    /^audit: Cannot audit the shared images: Keystone rejected the credentials from the OS_\* environment variables\./,
   );
   expect(result.stderr).not.toContain("wrong-password-4711");
   expect(cloud.glanceRequests()).toEqual([]);

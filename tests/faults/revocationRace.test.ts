@@ -130,13 +130,30 @@ describe("scenario R: revocation racing the member's status change", () => {
       removals += imageIds.length;
       deletes += glance.count("DELETE", memberPath);
       reads += glance.count("GET", memberPath) + glance.count("GET", membersListPath);
-      const left = (await Promise.all(imageIds.map((id) => owner.memberIds(id)))).flat().length;
+      const remaining = await Promise.all(imageIds.map((id) => owner.memberIds(id)));
+      const left = remaining.flat().length;
+      // Even images are shared by an ImageMember, odd ones by an ImageMembers.
+      const leftBy = (parity: number) =>
+        remaining.filter((ids, i) => i % 2 === parity && ids.length > 0).length;
       const said = byDestroy ? /deleted/.test(revoked.stdout) : revoked.code === 0;
       console.log(
         `scenario R round ${round + 1}/${rounds} (${byDestroy ? "destroy" : "up"}): owner exit ` +
           `${revoked.code}, member exit ${statusSet.code}; ${pairs}/${imageIds.length} pairs ` +
-          `released together; ${left} member(s) left; requests: ${glance.summary()}`,
+          `released together; ${left} member(s) left (ImageMember ${leftBy(0)}, ImageMembers ` +
+          `${leftBy(1)}); requests: ${glance.summary()}`,
       );
+      if (left > 0) {
+        // What reached Glance for each member left, and when (ms after the round's first request).
+        const t0 = glance.requests[0]?.arrivedAt ?? 0;
+        const timeline = glance.requests
+          .filter((r) => remaining.some((ids, i) => ids.length > 0 && r.path.includes(imageIds[i])))
+          .map(
+            (r) =>
+              `${r.method} ${r.path.endsWith("/members") ? "list" : "member"} ` +
+              `${r.arrivedAt - t0}→${(r.upstreamAnsweredAt ?? 0) - t0} ms ${r.status}`,
+          );
+        console.log(`scenario R round ${round + 1}: ${timeline.join(", ")}`);
+      }
       if (revoked.code === 0 && said) {
         resurrected += left;
         if (left > 0) failures.push(`round ${round + 1}: ${left} member(s) back after "deleted"`);

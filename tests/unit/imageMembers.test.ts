@@ -149,7 +149,7 @@ describe("ImageMembers provider against the fake cloud", () => {
       memberIds: [...wanted].reverse(),
     });
     expect(same.outs).toEqual(updated.outs);
-    expect(cloud.glanceRequests().length).toBe(before + 3);
+    expect(cloud.glanceRequests().length).toBe(before + 4);
   });
 
   test("read: one GET for all members; one deleted out of band drops out; foreign members are not adopted", async () => {

@@ -6,6 +6,11 @@
  * (docs/failure-modes.md, "A revocation meets a status change"). So after its DELETEs a
  * removal reads Glance once, deletes again what is still listed, and gives up, naming image
  * and members, when they keep coming back: never a "deleted" for an access that still exists.
+ *
+ * The read waits as long as the slowest DELETE took: the racing PUT had read the member before
+ * the DELETE committed, and writes it back about one request's time later. Read at once, it
+ * can come before that write when Glance is slow (seen on the fault suite's busy machine:
+ * DELETE 460 ms, the list 2 ms after its answer, the PUT's write 50 ms after the list).
  */
 import { fail, ProviderError } from "./explain";
 import type { OwnerResource } from "./memberFailures";
@@ -22,7 +27,7 @@ export interface Revoker {
    * DELETEs the members: `deleted` those Glance answered 204 (to be confirmed), `failed` those
    * it did not; a 404 judged trustworthy (./notFound.ts) is neither: it was gone already.
    */
-  remove(memberIds: string[]): Promise<{ deleted: string[]; failed: RemovalFailure[] }>;
+  remove(memberIds: string[]): Promise<Removed>;
   /**
    * One read of Glance: which of these members, all deleted just now, it lists again, and
    * those it could not confirm (kept in state: the next run tries again). A 404 is "gone".
@@ -30,22 +35,33 @@ export interface Revoker {
   stillListed(memberIds: string[]): Promise<{ listed: string[]; failed: RemovalFailure[] }>;
 }
 
+export interface Removed {
+  deleted: string[];
+  failed: RemovalFailure[];
+  /** How long the slowest DELETE Glance answered 204 took, in ms. */
+  slowestMs: number;
+}
+
 export interface RevocationPolicy {
   /** DELETEs per member at most. */
   attempts: number;
   /** Wait before the DELETE of attempt n + 1 (index n - 1), so that a racing write has landed. */
   backoffMs: readonly number[];
+  /** The longest wait between the DELETEs and the read (the slowest DELETE's time otherwise). */
+  maxSettleMs: number;
 }
 
 /** Three DELETEs, a quarter and then a full second apart: a racing PUT is milliseconds long. */
-export const revocationPolicy: RevocationPolicy = { attempts: 3, backoffMs: [250, 1000] };
+export const revocationPolicy: RevocationPolicy = {
+  attempts: 3,
+  backoffMs: [250, 1000],
+  maxSettleMs: 2000,
+};
 
 export interface Revocation {
   failed: RemovalFailure[];
   /** Deleted `attempts` times and listed again each time. */
   cameBack: string[];
-  /** DELETEs made for members that came back (0 when none did). */
-  redeleted: number;
 }
 
 /** Removes the members, confirms they are gone, removes again what came back (bounded). */
@@ -57,27 +73,24 @@ export async function revoke(
 ): Promise<Revocation> {
   const failed: RemovalFailure[] = [];
   let pending = memberIds;
-  let redeleted = 0;
   for (let attempt = 1; pending.length > 0; attempt++) {
-    if (attempt > 1) {
-      redeleted += pending.length;
-    }
     const removed = await revoker.remove(pending);
     failed.push(...removed.failed);
     if (removed.deleted.length === 0) {
       break;
     }
+    await sleep(Math.min(removed.slowestMs, policy.maxSettleMs));
     const confirmed = await revoker.stillListed(removed.deleted);
     failed.push(...confirmed.failed);
     if (confirmed.listed.length > 0 && attempt >= policy.attempts) {
-      return { failed, cameBack: confirmed.listed, redeleted };
+      return { failed, cameBack: confirmed.listed };
     }
     pending = confirmed.listed;
     if (pending.length > 0) {
       await sleep(policy.backoffMs[Math.min(attempt, policy.backoffMs.length) - 1] ?? 0);
     }
   }
-  return { failed, cameBack: [], redeleted };
+  return { failed, cameBack: [] };
 }
 
 /** The error for members that kept coming back: which, why, and what to do. */

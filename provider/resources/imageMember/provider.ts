@@ -208,8 +208,18 @@ export class ImageMemberProvider
     // Deleted, then read back (one GET), deleted again while Glance lists it (../common/revocation.ts).
     const revoked = await revoke([ref.memberId], {
       remove: async () => {
-        const gone = await this.deleteOnce(connection, ref, headline, props.managingProjectId);
-        return { deleted: gone ? [] : [ref.memberId], failed: [] };
+        const started = Date.now();
+        const goneAlready = await this.deleteOnce(
+          connection,
+          ref,
+          headline,
+          props.managingProjectId,
+        );
+        return {
+          deleted: goneAlready ? [] : [ref.memberId],
+          failed: [],
+          slowestMs: Date.now() - started,
+        };
       },
       stillListed: async () => {
         try {

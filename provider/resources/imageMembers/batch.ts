@@ -5,6 +5,7 @@
  */
 import { mayHaveBeenCreated } from "../common/adoption";
 import { UntrustedNotFound } from "../common/notFound";
+import type { Removed } from "../common/revocation";
 import { createMember, deleteMember, getMember, listMembers, Member } from "../../glance";
 import { ServiceConnection } from "../../transport/connection";
 import { ApiError } from "../../transport/errors";
@@ -65,19 +66,23 @@ export async function addMembers(
  * DELETEs each member once, `memberConcurrency` at a time; a 404 means done unless `judge`
  * (../common/notFound.ts) says it cannot be believed. Another project's 404 is explained per
  * member; a hidden or unconfirmed one keeps its answer, which the caller explains for all.
- * `deleted`: those Glance answered 204, to be confirmed (../common/revocation.ts).
+ * `deleted`: those Glance answered 204, to be confirmed (../common/revocation.ts), and how
+ * long the slowest of them took.
  */
 export async function removeMembers(
   glance: ServiceConnection,
   imageId: string,
   memberIds: string[],
   judge: (memberId: string, notFound: ApiError) => Promise<UntrustedNotFound | undefined>,
-): Promise<{ deleted: string[]; failed: Failure[] }> {
+): Promise<Removed> {
   const deleted: string[] = [];
   const failed: Failure[] = [];
+  let slowestMs = 0;
   await forEachLimited(memberIds, memberConcurrency, async (memberId) => {
     try {
+      const started = Date.now();
       await deleteMember(glance, imageId, memberId);
+      slowestMs = Math.max(slowestMs, Date.now() - started);
       deleted.push(memberId);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
@@ -93,7 +98,7 @@ export async function removeMembers(
       failed.push({ memberId, error });
     }
   });
-  return { deleted, failed };
+  return { deleted, failed, slowestMs };
 }
 
 /**

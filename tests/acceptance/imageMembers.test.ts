@@ -27,7 +27,7 @@ afterAll(() => owner?.cleanUp());
 
 const sorted = (ids: string[]) => [...ids].sort();
 
-test("30 members: create, read, update (+2/-1) and delete, one Glance request per member changed", async () => {
+test("30 members: create, read, update (+2/-1) and delete, one Glance request per member changed, one list confirming the removals", async () => {
   const glance = new CountingProxy(cloud.glanceUrl);
   await glance.start();
   try {

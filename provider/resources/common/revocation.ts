@@ -10,7 +10,8 @@
  * The read waits as long as the slowest DELETE took: the racing PUT had read the member before
  * the DELETE committed, and writes it back about one request's time later. Read at once, it
  * can come before that write when Glance is slow (seen on the fault suite's busy machine:
- * DELETE 460 ms, the list 2 ms after its answer, the PUT's write 50 ms after the list).
+ * DELETE 460 ms, the list 2 ms after its answer and without the member, the PUT answered 50 ms
+ * after the list).
  */
 import { fail, ProviderError } from "./explain";
 import type { OwnerResource } from "./memberFailures";
@@ -51,7 +52,7 @@ export interface RevocationPolicy {
   maxSettleMs: number;
 }
 
-/** Three DELETEs, a quarter and then a full second apart: a racing PUT is milliseconds long. */
+/** Three DELETEs, a quarter and then a full second apart: a racing PUT is usually milliseconds long. */
 export const revocationPolicy: RevocationPolicy = {
   attempts: 3,
   backoffMs: [250, 1000],

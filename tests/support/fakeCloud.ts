@@ -54,6 +54,13 @@ export class FakeCloud {
    * credential secret, token), as some real gateways do, to prove they never reach the user.
    */
   echoCredentials = false;
+  /**
+   * Memberships (`<image>/<member>`) an owner's DELETE does not remove for good: the member
+   * project's status PUT, racing it, writes the row back (`deleted = False`) once the DELETE
+   * has answered 204, as the installed Glance does (docs/failure-modes.md); each DELETE undone
+   * counts one down. See `memberComesBack`.
+   */
+  private readonly comingBack = new Map<string, { times: number; status?: MemberRow["status"] }>();
   private server?: http.Server;
   url = "";
 
@@ -79,6 +86,20 @@ export class FakeCloud {
     this.images.set(image.id, image);
     this.members.set(image.id, []);
     return image;
+  }
+
+  /**
+   * The next `times` successful DELETEs of this membership are undone right after their 204,
+   * as by a status PUT that met them (with that status, if given); `Infinity`: a member
+   * project that keeps setting its status.
+   */
+  memberComesBack(
+    imageId: string,
+    memberId: string,
+    times = 1,
+    status?: MemberRow["status"],
+  ): void {
+    this.comingBack.set(`${imageId}/${memberId}`, { times, ...(status ? { status } : {}) });
   }
 
   revokeAllTokens(): void {
@@ -377,6 +398,14 @@ export class FakeCloud {
     if (method === "GET") return { status: 200, body: row };
     if (method === "DELETE") {
       rows.splice(rows.indexOf(row), 1);
+      const back = this.comingBack.get(`${image.id}/${memberId}`);
+      if (back && back.times > 0) {
+        back.times -= 1;
+        // The racing PUT's write: the same row, not deleted, its status set, after the 204.
+        setImmediate(() => {
+          rows.push({ ...row, status: back.status ?? row.status, updated_at: now() });
+        });
+      }
       return { status: 204 };
     }
     if (method === "PUT") {

@@ -62,7 +62,10 @@ describe("ImageMembers exclusive against the fake cloud", () => {
         .glanceRequests()
         .slice(sent)
         .map((r) => `${r.method} ${r.path}`),
-    ).toEqual([`DELETE /v2/images/${image.id}/members/p-stranger`]);
+    ).toEqual([
+      `DELETE /v2/images/${image.id}/members/p-stranger`,
+      `GET /v2/images/${image.id}/members`,
+    ]);
     expect(glanceIds(image.id)).toEqual(["p-ops"]);
     expect(glanceIds(other.id)).toEqual(["p-ops", "p-stranger"]);
   });

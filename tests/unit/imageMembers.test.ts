@@ -121,7 +121,7 @@ describe("ImageMembers provider against the fake cloud", () => {
     ).toBe(true);
   });
 
-  test("update adding 2 and removing 1 makes exactly 3 Glance requests; unchanged members cost none", async () => {
+  test("update adding 2 and removing 1 makes exactly 4 Glance requests (the removal read back once); unchanged members cost none", async () => {
     const image = cloud.addImage("owner");
     const provider = await configured(cloud);
     const created = await provider.create({ imageId: image.id, memberIds: projects(10) });
@@ -136,6 +136,7 @@ describe("ImageMembers provider against the fake cloud", () => {
     const requests = cloud.glanceRequests().slice(before);
     expect(requests.map((r) => `${r.method} ${r.status}`).sort()).toEqual([
       "DELETE 204",
+      "GET 200",
       "POST 200",
       "POST 200",
     ]);
@@ -151,7 +152,7 @@ describe("ImageMembers provider against the fake cloud", () => {
       memberIds: [...wanted].reverse(),
     });
     expect(same.outs).toEqual(updated.outs);
-    expect(cloud.glanceRequests().length).toBe(before + 3);
+    expect(cloud.glanceRequests().length).toBe(before + 4);
   });
 
   test("read: one GET for all members; one deleted out of band drops out; foreign members are not adopted", async () => {
@@ -445,7 +446,10 @@ describe("ImageMembers provider against the fake cloud", () => {
     expect(glanceIds(image.id)).toEqual([]);
     const requests = cloud.glanceRequests().slice(before);
     expect(requests.filter((r) => r.method === "DELETE")).toHaveLength(12);
-    // Two 404s: one look at the image confirms they are gone.
-    expect(requests.filter((r) => r.method === "GET")).toHaveLength(1);
+    // Two 404s: one look at the image confirms they are gone; the other ten, one list.
+    expect(requests.filter((r) => r.method === "GET").map((r) => r.path)).toEqual(
+      expect.arrayContaining([`/v2/images/${image.id}`, `/v2/images/${image.id}/members`]),
+    );
+    expect(requests.filter((r) => r.method === "GET")).toHaveLength(2);
   });
 });

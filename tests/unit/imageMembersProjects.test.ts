@@ -174,7 +174,7 @@ describe("ImageMembers projects against the fake cloud", () => {
         .slice(before)
         .map((r) => `${r.method} ${r.path.split("/").pop()}`)
         .sort(),
-    ).toEqual(["DELETE pb", "POST members"]);
+    ).toEqual(["DELETE pb", "GET members", "POST members"]);
     expect(updated.outs?.members.map((m) => `${m.name}=${m.memberId}`)).toEqual([
       "a=pa",
       "c=pc",

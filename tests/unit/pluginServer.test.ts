@@ -96,7 +96,7 @@ describe("the provider plugin process (bin/pulumi-resource-imagemembers)", () =>
     expect(cloud.log).toHaveLength(requestsBefore);
   });
 
-  test("ImageMember: create is one POST, read on import gives inputs, diff replaces, delete removes; one authentication", async () => {
+  test("ImageMember: create is one POST, read on import gives inputs, diff replaces, delete removes (again when the member comes back); one authentication", async () => {
     const image = cloud.addImage("owner");
     const memberId = cloud.project("consumer1").id;
     const type = urn("ImageMember", "share");
@@ -132,7 +132,17 @@ describe("the provider plugin process (bin/pulumi-resource-imagemembers)", () =>
       }),
     ).toEqual({ changes: 2 /* DIFF_SOME */, replaces: ["memberId"], deleteBeforeReplace: false });
 
+    // The member written back after its DELETE (the member project's PUT racing it), as the
+    // dynamic resource does: read back, deleted again.
+    cloud.memberComesBack(image.id, memberId, 1, "accepted");
+    const beforeDelete = cloud.glanceRequests().length;
     await server.delete(type, created.id, created.properties);
+    expect(
+      cloud
+        .glanceRequests()
+        .slice(beforeDelete)
+        .map((r) => `${r.method} ${r.status}`),
+    ).toEqual(["DELETE 204", "GET 200", "DELETE 204", "GET 404"]);
     expect(cloud.members.get(image.id)).toEqual([]);
     expect((await server.read(type, created.id, created.properties)).id).toBe("");
     expect(cloud.authentications()).toHaveLength(1);

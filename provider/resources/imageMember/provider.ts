@@ -26,6 +26,7 @@ import { checkCloud } from "../common/identity";
 import { Connection } from "../common/connection";
 import { nothingToImport } from "../common/importing";
 import { checkGrants, enforceGrants } from "../common/allowedProjects";
+import { cameBackError, revoke } from "../common/revocation";
 
 /** The inputs of an `ImageMember` as the engine hands them to the provider. */
 export interface ImageMemberInputs {
@@ -218,20 +219,67 @@ export class ImageMemberProvider
     const ref = memberRefOf(id, props, "ImageMember");
     const headline = `Cannot stop sharing image ${ref.imageId} with project ${ref.memberId}`;
     const connection = await this.connect(props, headline);
+    // Deleted, then read back (one GET), deleted again while Glance lists it (../common/revocation.ts).
+    const revoked = await revoke([ref.memberId], {
+      remove: async () => {
+        const started = Date.now();
+        const goneAlready = await this.deleteOnce(
+          connection,
+          ref,
+          headline,
+          props.managingProjectId,
+        );
+        return {
+          deleted: goneAlready ? [] : [ref.memberId],
+          failed: [],
+          slowestMs: Date.now() - started,
+        };
+      },
+      stillListed: async () => {
+        try {
+          await getMember(connection.glance, ref.imageId, ref.memberId);
+          return { listed: [ref.memberId], failed: [] };
+        } catch (error) {
+          // A 404 right after Glance answered the DELETE (which it does only while the image
+          // is shared) is the membership gone.
+          if (error instanceof ApiError && error.status === 404) {
+            return { listed: [], failed: [] };
+          }
+          const unconfirmed = `${headline} (deleted, but the read confirming it failed; kept in state, run pulumi again)`;
+          throw explainOtherFailure(error, unconfirmed, ref);
+        }
+      },
+    });
+    if (revoked.cameBack.length > 0) {
+      throw cameBackError("ImageMember", ref.imageId, revoked.cameBack);
+    }
+  }
+
+  /**
+   * One DELETE: false when Glance answered it, true when the membership was gone already (a
+   * 404 the not-found verdict trusts); an explained error otherwise.
+   */
+  private async deleteOnce(
+    connection: Connection,
+    ref: MemberRef,
+    headline: string,
+    managingProjectId: string | undefined,
+  ): Promise<boolean> {
     try {
       await deleteMember(connection.glance, ref.imageId, ref.memberId);
+      return false;
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
         const distrusted = await notFoundVerdict({
           connection,
-          recordedProjectId: props.managingProjectId,
+          recordedProjectId: managingProjectId,
           headline,
           subject: ref,
           notFound: error,
           hidden: { stillExisting: `the membership of project ${ref.memberId}` },
         });
         if (distrusted) throw distrusted;
-        return; // already gone: the goal of a delete
+        return true; // already gone: the goal of a delete
       }
       // Glance answers a delete on a no-longer-shared image with 403, a read with 404.
       if (error instanceof ApiError && error.status === 403) {

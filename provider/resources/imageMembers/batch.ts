@@ -5,7 +5,8 @@
  */
 import { mayHaveBeenCreated } from "../common/adoption";
 import { UntrustedNotFound } from "../common/notFound";
-import { createMember, deleteMember, getMember, Member } from "../../glance";
+import type { Removed } from "../common/revocation";
+import { createMember, deleteMember, getMember, listMembers, Member } from "../../glance";
 import { ServiceConnection } from "../../transport/connection";
 import { ApiError } from "../../transport/errors";
 import { ImageMembersMember, memberConcurrency, unsettledStatus } from "./types";
@@ -65,17 +66,24 @@ export async function addMembers(
  * DELETEs each member once, `memberConcurrency` at a time; a 404 means done unless `judge`
  * (../common/notFound.ts) says it cannot be believed. Another project's 404 is explained per
  * member; a hidden or unconfirmed one keeps its answer, which the caller explains for all.
+ * `deleted`: those Glance answered 204, to be confirmed (../common/revocation.ts), and how
+ * long the slowest of them took.
  */
 export async function removeMembers(
   glance: ServiceConnection,
   imageId: string,
   memberIds: string[],
   judge: (memberId: string, notFound: ApiError) => Promise<UntrustedNotFound | undefined>,
-): Promise<{ failed: Failure[] }> {
+): Promise<Removed> {
+  const deleted: string[] = [];
   const failed: Failure[] = [];
+  let slowestMs = 0;
   await forEachLimited(memberIds, memberConcurrency, async (memberId) => {
     try {
+      const started = Date.now();
       await deleteMember(glance, imageId, memberId);
+      slowestMs = Math.max(slowestMs, Date.now() - started);
+      deleted.push(memberId);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
         const untrusted = await judge(memberId, error);
@@ -90,7 +98,28 @@ export async function removeMembers(
       failed.push({ memberId, error });
     }
   });
-  return { failed };
+  return { deleted, failed, slowestMs };
+}
+
+/**
+ * One list of the image's members: which of `memberIds` (deleted just now) Glance lists
+ * again. A 404 is the image gone, with its members; any other failure leaves them all
+ * unconfirmed (a 403: the image is no longer shared, which hides members without deleting them).
+ */
+export async function listedAmong(
+  glance: ServiceConnection,
+  imageId: string,
+  memberIds: string[],
+): Promise<{ listed: string[]; failed: Failure[] }> {
+  try {
+    const listed = new Set((await listMembers(glance, imageId)).map((m) => m.memberId));
+    return { listed: memberIds.filter((m) => listed.has(m)), failed: [] };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      return { listed: [], failed: [] };
+    }
+    return { listed: [], failed: memberIds.map((memberId) => ({ memberId, error })) };
+  }
 }
 
 /** Runs `work` on every item, at most `limit` at a time; never rejects (work catches its own). */

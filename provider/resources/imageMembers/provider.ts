@@ -10,7 +10,8 @@ import { explainOtherFailure } from "../common/memberFailures";
 import { nothingToImport } from "../common/importing";
 import { notFoundVerdict } from "../common/notFound";
 import { keptInState } from "../common/partialFailure";
-import { addMembers, Failure, memberOf, removeMembers } from "./batch";
+import { addMembers, Failure, listedAmong, memberOf, removeMembers } from "./batch";
+import { cameBackError, Revocation, revoke } from "../common/revocation";
 import { checkCloud } from "../common/identity";
 import { checkGrants, enforceGrants } from "../common/allowedProjects";
 import {
@@ -229,15 +230,11 @@ export class ImageMembersProvider
     );
     const adopt = news.adoptExisting === true || adoptExistingForThisRun();
     const [removed, added] = await Promise.all([
-      removeMembers(
-        connection.glance,
-        imageId,
-        toRemove,
-        judgeRemovals(connection, managingProjectId, headline, imageId),
-      ),
+      revokeMembers(connection, imageId, toRemove, managingProjectId, headline),
       addMembers(connection.glance, imageId, toAdd, adopt, unsettled),
     ]);
-    const stillThere = had.filter((m) => removed.failed.some((f) => f.memberId === m.memberId));
+    const notRemoved = new Set([...removed.failed.map((f) => f.memberId), ...removed.cameBack]);
+    const stillThere = had.filter((m) => notRemoved.has(m.memberId));
     const outs = outputsOf(
       imageId,
       news,
@@ -245,19 +242,14 @@ export class ImageMembersProvider
       managingProjectId,
       labels,
     );
-    if (removed.failed.length === 0 && added.failed.length === 0) {
+    if (notRemoved.size === 0 && added.failed.length === 0) {
       return { outs };
     }
     const problems: ProviderError[] = [];
     if (added.failed.length > 0) {
       problems.push(await explainAdditions(connection, imageId, added.failed, toAdd.length));
     }
-    if (removed.failed.length > 0) {
-      problems.push(
-        distrustedNotFound(removed.failed) ??
-          (await explainRemovals(connection, imageId, removed.failed, toRemove.length)),
-      );
-    }
+    problems.push(...(await explainRevocation(connection, imageId, removed, toRemove.length)));
     const message = problems.map((p) => p.message).join("\n");
     throw keptInState(
       new ProviderError(message),
@@ -276,21 +268,60 @@ export class ImageMembersProvider
     }
     const headline = `Cannot stop sharing image ${imageId} with ${count(memberIds.length, "project")}`;
     const connection = await this.connect(props, headline);
-    const removed = await removeMembers(
-      connection.glance,
+    const removed = await revokeMembers(
+      connection,
       imageId,
       memberIds,
-      judgeRemovals(connection, props.managingProjectId, headline, imageId),
+      props.managingProjectId,
+      headline,
     );
-    if (removed.failed.length > 0) {
-      // Nothing is taken out of state on a failed delete: the next destroy tries them all again
-      // (those already gone answer 404, which is success).
-      throw (
-        distrustedNotFound(removed.failed) ??
-        (await explainRemovals(connection, imageId, removed.failed, memberIds.length))
-      );
+    // Nothing is taken out of state on a failed delete: the next destroy tries them all again
+    // (those already gone answer 404, which is success).
+    const problems = await explainRevocation(connection, imageId, removed, memberIds.length);
+    if (problems.length > 0) {
+      throw problems.length === 1
+        ? problems[0]
+        : new ProviderError(problems.map((p) => p.message).join("\n"));
     }
   }
+}
+
+/**
+ * Removes members for good (../common/revocation.ts): their DELETEs, then one list of the
+ * image, and DELETEs again of those it still lists, a bounded number of times.
+ */
+function revokeMembers(
+  connection: Connection,
+  imageId: string,
+  memberIds: string[],
+  recordedProjectId: string | undefined,
+  headline: string,
+): Promise<Revocation> {
+  const judge = judgeRemovals(connection, recordedProjectId, headline, imageId);
+  return revoke(memberIds, {
+    remove: (ids) => removeMembers(connection.glance, imageId, ids, judge),
+    stillListed: (ids) => listedAmong(connection.glance, imageId, ids),
+  });
+}
+
+/** The errors of a removal: members whose DELETE (or its confirmation) failed, members that came back. */
+async function explainRevocation(
+  connection: Connection,
+  imageId: string,
+  removed: Revocation,
+  attempted: number,
+): Promise<ProviderError[]> {
+  const problems: ProviderError[] = [];
+  if (removed.failed.length > 0) {
+    problems.push(
+      distrustedNotFound(removed.failed) ??
+        (await explainRemovals(connection, imageId, removed.failed, attempted)),
+    );
+  }
+  if (removed.cameBack.length > 0) {
+    problems.push(cameBackError("ImageMembers", imageId, removed.cameBack));
+  }
+  return problems;
 }
 
 /**

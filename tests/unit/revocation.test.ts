@@ -1,0 +1,251 @@
+/**
+ * A removal that sticks (issue 27, docs/failure-modes.md "A revocation meets a status
+ * change"): the installed Glance can write a membership back after answering its DELETE, when
+ * the member project's status PUT meets it. The fake cloud does the same on request
+ * (`memberComesBack`); every removal reads Glance back once, deletes again what it lists, and
+ * fails naming image and member when it keeps coming back.
+ */
+import type { ImageMembersOutputs } from "../../provider";
+import { FakeCloud } from "../support/fakeCloud";
+import {
+  configuredMembersProvider,
+  configuredProvider,
+  withoutOpenStackEnv,
+} from "../support/providerHarness";
+
+withoutOpenStackEnv();
+
+type KeptInState = Error & { properties?: ImageMembersOutputs };
+
+describe("revocation that sticks, against the fake cloud", () => {
+  let cloud: FakeCloud;
+
+  beforeEach(async () => {
+    cloud = new FakeCloud();
+    await cloud.start();
+  });
+  afterEach(() => cloud.stop());
+
+  const glanceIds = (imageId: string) =>
+    (cloud.members.get(imageId) ?? []).map((m) => m.member_id).sort();
+
+  /** Glance requests from `from` on, as "METHOD status last-path-segment". */
+  const requestsSince = (from: number) =>
+    cloud
+      .glanceRequests()
+      .slice(from)
+      .map((r) => `${r.method} ${r.status} ${r.path.split("/").pop()}`);
+
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
+
+  describe("ImageMember", () => {
+    test("a delete costs two requests: the DELETE and the read that confirms it", async () => {
+      const image = cloud.addImage("owner");
+      const provider = await configuredProvider(cloud);
+      const created = await provider.create({ imageId: image.id, memberId: "p-a" });
+      const before = cloud.glanceRequests().length;
+
+      await provider.delete(created.id, created.outs!);
+
+      expect(requestsSince(before)).toEqual(["DELETE 204 p-a", "GET 404 p-a"]);
+      expect(glanceIds(image.id)).toEqual([]);
+    });
+
+    test("a member written back after its DELETE is deleted again", async () => {
+      const image = cloud.addImage("owner");
+      const provider = await configuredProvider(cloud);
+      const created = await provider.create({ imageId: image.id, memberId: "p-a" });
+      cloud.memberComesBack(image.id, "p-a", 1, "accepted");
+      const before = cloud.glanceRequests().length;
+
+      await provider.delete(created.id, created.outs!);
+
+      expect(requestsSince(before)).toEqual([
+        "DELETE 204 p-a",
+        "GET 200 p-a",
+        "DELETE 204 p-a",
+        "GET 404 p-a",
+      ]);
+      expect(glanceIds(image.id)).toEqual([]);
+    });
+
+    test("a member that keeps coming back fails the delete, naming image and member", async () => {
+      const image = cloud.addImage("owner");
+      const provider = await configuredProvider(cloud);
+      const created = await provider.create({ imageId: image.id, memberId: "p-a" });
+      cloud.memberComesBack(image.id, "p-a", Infinity, "accepted");
+      const before = cloud.glanceRequests().length;
+
+      const failure = provider.delete(created.id, created.outs!);
+
+      await expect(failure).rejects.toThrow(
+        new RegExp(
+          `^Cannot stop sharing image ${escape(image.id)} with project p-a: the image service ` +
+            `answered each of 3 DELETEs as done, but listed the membership again every time`,
+        ),
+      );
+      await expect(failure).rejects.toThrow(/Stop what sets the status of project p-a/);
+      expect(requestsSince(before)).toEqual(
+        Array.from({ length: 3 }, () => ["DELETE 204 p-a", "GET 200 p-a"]).flat(),
+      );
+      expect(glanceIds(image.id)).toEqual(["p-a"]);
+    });
+
+    test("a confirming read that fails keeps the member in state (the delete fails)", async () => {
+      const image = cloud.addImage("owner");
+      const provider = await configuredProvider(cloud);
+      const created = await provider.create({ imageId: image.id, memberId: "p-a" });
+      cloud.memberComesBack(image.id, "p-a", 1);
+      cloud.faults.push({
+        match: (method, path) => method === "GET" && path.endsWith("/members/p-a"),
+        status: 403,
+        times: 1,
+      });
+
+      await expect(provider.delete(created.id, created.outs!)).rejects.toThrow(
+        /^Cannot stop sharing image \S+ with project p-a \(deleted, but the read confirming it failed; kept in state, run pulumi again\)/,
+      );
+      expect(glanceIds(image.id)).toEqual(["p-a"]);
+    });
+
+    test("a replacement's delete confirms too", async () => {
+      const image = cloud.addImage("owner");
+      const provider = await configuredProvider(cloud);
+      const old = await provider.create({ imageId: image.id, memberId: "p-old" });
+      cloud.memberComesBack(image.id, "p-old", 1);
+      const diff = await provider.diff(old.id, old.outs!, { imageId: image.id, memberId: "p-new" });
+      expect(diff.replaces).toEqual(["memberId"]);
+      await provider.create({ imageId: image.id, memberId: "p-new" });
+
+      await provider.delete(old.id, old.outs!);
+
+      expect(glanceIds(image.id)).toEqual(["p-new"]);
+    });
+  });
+
+  describe("ImageMembers", () => {
+    test("a delete costs one DELETE per member and one list of the image", async () => {
+      const image = cloud.addImage("owner");
+      const provider = await configuredMembersProvider(cloud);
+      const created = await provider.create({
+        imageId: image.id,
+        projects: { a: "p-a", b: "p-b", c: "p-c", d: "p-d" },
+      });
+      const before = cloud.glanceRequests().length;
+
+      await provider.delete(created.id, created.outs!);
+
+      const sent = requestsSince(before);
+      expect(sent.filter((r) => r.startsWith("DELETE 204"))).toHaveLength(4);
+      expect(sent.slice(4)).toEqual(["GET 200 members"]);
+      expect(glanceIds(image.id)).toEqual([]);
+    });
+
+    test("members written back after their DELETE are deleted again, with one more list", async () => {
+      const image = cloud.addImage("owner");
+      const provider = await configuredMembersProvider(cloud);
+      const created = await provider.create({
+        imageId: image.id,
+        projects: { a: "p-a", b: "p-b", c: "p-c", d: "p-d" },
+      });
+      cloud.memberComesBack(image.id, "p-b", 1, "accepted");
+      cloud.memberComesBack(image.id, "p-d", 1, "rejected");
+      const before = cloud.glanceRequests().length;
+
+      await provider.delete(created.id, created.outs!);
+
+      const sent = requestsSince(before);
+      expect(sent.slice(4)).toEqual([
+        "GET 200 members",
+        ...sent.slice(5, 7).sort(),
+        "GET 200 members",
+      ]);
+      expect(sent.slice(5, 7).sort()).toEqual(["DELETE 204 p-b", "DELETE 204 p-d"]);
+      expect(sent).toHaveLength(8);
+      expect(glanceIds(image.id)).toEqual([]);
+    });
+
+    test("a removal in an update deletes again what came back, and state drops it", async () => {
+      const image = cloud.addImage("owner");
+      const provider = await configuredMembersProvider(cloud);
+      const created = await provider.create({
+        imageId: image.id,
+        projects: { a: "p-a", b: "p-b", c: "p-c" },
+      });
+      cloud.memberComesBack(image.id, "p-b", 1, "accepted");
+      const before = cloud.glanceRequests().length;
+
+      const updated = await provider.update(created.id, created.outs!, {
+        imageId: image.id,
+        projects: { a: "p-a", c: "p-c" },
+      });
+
+      expect(requestsSince(before)).toEqual([
+        "DELETE 204 p-b",
+        "GET 200 members",
+        "DELETE 204 p-b",
+        "GET 200 members",
+      ]);
+      expect(updated.outs!.members.map((m) => m.memberId)).toEqual(["p-a", "p-c"]);
+      expect(glanceIds(image.id)).toEqual(["p-a", "p-c"]);
+    });
+
+    test("members that keep coming back fail the delete and the update, naming image and members, kept in state", async () => {
+      const image = cloud.addImage("owner");
+      const provider = await configuredMembersProvider(cloud);
+      const created = await provider.create({
+        imageId: image.id,
+        projects: { a: "p-a", b: "p-b", c: "p-c" },
+      });
+      cloud.memberComesBack(image.id, "p-b", Infinity, "accepted");
+      const before = cloud.glanceRequests().length;
+
+      const update = provider.update(created.id, created.outs!, {
+        imageId: image.id,
+        projects: { a: "p-a" },
+      });
+
+      await expect(update).rejects.toThrow(
+        new RegExp(
+          `Cannot stop sharing image ${escape(image.id)} with project p-b: the image service ` +
+            `answered each of 3 DELETEs as done, but listed the membership again every time`,
+        ),
+      );
+      const kept = (await update.catch((e: KeptInState) => e)) as KeptInState;
+      expect(kept.properties!.members.map((m) => m.memberId)).toEqual(["p-a", "p-b"]);
+      const sent = requestsSince(before);
+      expect(sent.filter((r) => r === "DELETE 204 p-b")).toHaveLength(3);
+      expect(sent.filter((r) => r === "DELETE 204 p-c")).toHaveLength(1);
+      expect(sent.filter((r) => r === "GET 200 members")).toHaveLength(3);
+      expect(glanceIds(image.id)).toEqual(["p-a", "p-b"]);
+
+      await expect(provider.delete(created.id, kept.properties!)).rejects.toThrow(
+        /with project p-b: the image service answered each of 3 DELETEs as done.*openstack image member list/,
+      );
+      expect(glanceIds(image.id)).toEqual(["p-b"]);
+    });
+
+    test("an image made private before the confirming list: the members stay in state", async () => {
+      const image = cloud.addImage("owner");
+      const provider = await configuredMembersProvider(cloud);
+      const created = await provider.create({
+        imageId: image.id,
+        projects: { a: "p-a", b: "p-b" },
+      });
+      cloud.memberComesBack(image.id, "p-a", 1);
+      // The owner makes the image private between the DELETEs and the list.
+      cloud.faults.push({
+        match: (method, path) => {
+          if (method === "GET" && path.endsWith("/members")) image.visibility = "private";
+          return false;
+        },
+        times: 1,
+      });
+
+      await expect(provider.delete(created.id, created.outs!)).rejects.toThrow(
+        /is now "private", so the image service hides its members, but they still exist/,
+      );
+      expect(glanceIds(image.id)).toEqual(["p-a"]);
+    });
+  });
+});

@@ -92,8 +92,8 @@ export function evaluateTargets(results: ScenarioResult[], selected: ContenderNa
     );
   }
 
-  // Issues 7 and 14: one Glance request per member created or deleted, none for no-op up and
-  // preview; one authentication per provider process that called Glance (the dynamic
+  // Issues 7 and 14: one Glance request per member created, two per member deleted (the DELETE
+  // and the read that confirms it stayed deleted, issue 27), none for no-op up and preview; one authentication per provider process that called Glance (the dynamic
   // provider), or per run that called Glance (the plugin: a YAML program's language host
   // starts a plugin process of its own to read the schema, which sends nothing).
   const requests = (contenders: ContenderName[], authsOf: (s: OpSample) => string | undefined) => {
@@ -105,7 +105,8 @@ export function evaluateTargets(results: ScenarioResult[], selected: ContenderNa
           for (const sample of s.contenders[c]?.samples[op] ?? []) {
             checked++;
             const where = contenders.length > 1 ? `${s.label} ${c} ${op}` : `${s.label} ${op}`;
-            const want = op === "up" || op === "destroy" ? s.total : op === "refresh" ? -1 : 0;
+            const want =
+              op === "up" ? s.total : op === "destroy" ? 2 * s.total : op === "refresh" ? -1 : 0;
             if (want >= 0 && sample.glanceTotal !== want) {
               bad.push(`${where}: ${sample.glanceTotal} Glance requests (want ${want})`);
             }
@@ -129,12 +130,12 @@ export function evaluateTargets(results: ScenarioResult[], selected: ContenderNa
   });
   add(
     "requests",
-    "exactly one Glance request per member created or deleted, zero for no-op up and preview, one Keystone authentication per provider process",
+    "exactly one Glance request per member created and two per member deleted (the DELETE and its confirming read), zero for no-op up and preview, one Keystone authentication per provider process",
     ours.met,
     ours.checked === 0
       ? "not measured"
       : ours.met
-        ? `all ${ours.checked} engine runs: up and destroy N Glance requests, no-op up and preview 0, 1 auth per provider process that called Glance (0 otherwise)`
+        ? `all ${ours.checked} engine runs: up N and destroy 2N Glance requests, no-op up and preview 0, 1 auth per provider process that called Glance (0 otherwise)`
         : ours.shown,
   );
   const plugin = requests(pluginContenders, (s) => {
@@ -145,12 +146,12 @@ export function evaluateTargets(results: ScenarioResult[], selected: ContenderNa
   });
   add(
     "requests-plugin",
-    "the provider plugin: exactly one Glance request per member created or deleted, zero for no-op up and preview, one Keystone authentication per run that calls Glance (issue 14)",
+    "the provider plugin: exactly one Glance request per member created and two per member deleted (the DELETE and its confirming read), zero for no-op up and preview, one Keystone authentication per run that calls Glance (issue 14)",
     plugin.met,
     plugin.checked === 0
       ? "not measured"
       : plugin.met
-        ? `all ${plugin.checked} engine runs: up and destroy N Glance requests, no-op up and preview 0, 1 auth when Glance was called (0 otherwise)`
+        ? `all ${plugin.checked} engine runs: up N and destroy 2N Glance requests, no-op up and preview 0, 1 auth when Glance was called (0 otherwise)`
         : plugin.shown,
   );
 

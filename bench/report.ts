@@ -25,15 +25,20 @@ import {
   Target,
   evaluateTargets,
   med,
+  ourShare,
   pluginStateTargetBytes,
   providerContenders,
+  pulumiFloorOf,
   ratioText,
+  shareOps,
+  shareText,
 } from "./targets";
 
 /** The run's options the report keeps. */
 export interface RunOptions {
   sizes: number[];
-  images?: { count: number; perImage: number };
+  /** The scale scenarios (`--images 5x100,10x100`); one object in summaries before issue 30. */
+  images?: { count: number; perImage: number }[] | { count: number; perImage: number };
   contenders: ContenderName[];
   repeats: number;
   cliSample: number;
@@ -327,7 +332,22 @@ export function readme(report: Summary): string {
     );
   }
 
-  add("", "## Targets (issues 7, 14 and 22)", "");
+  // Issue 30: what is ours once Pulumi's floor and the API's are taken off.
+  for (const [c, floor] of Object.entries(pulumiFloorOf) as [ContenderName, ContenderName][]) {
+    const parts = results.flatMap((s) => {
+      const known = shareOps.flatMap((op) => {
+        const x = ourShare(s, c, op);
+        return x ? [`${op} ${shareText(x)} of ${fmtS(x.total)} s`] : [];
+      });
+      return known.length ? [`${s.label}: ${known.join(", ")}`] : [];
+    });
+    if (parts.length)
+      add(
+        `- Our share, ${describe(c)} (its time less Pulumi's floor, ${floor}, and the API floor): ${parts.join("; ")}.`,
+      );
+  }
+
+  add("", "## Targets (issues 7, 14, 22 and 30)", "");
   for (const t of targets) {
     // Summaries merged before issue 29 hold targets a later run could not evaluate again.
     const again = /^not evaluated again: (.*)$/s.exec(t.measured);
@@ -348,13 +368,17 @@ export function readme(report: Summary): string {
   const table = (
     head: string[],
     contenders: ContenderName[],
-    row: (r: ContenderSummary) => (string | number)[] | undefined,
+    row: (
+      r: ContenderSummary,
+      s: ScenarioSummary,
+      c: ContenderName,
+    ) => (string | number)[] | undefined,
   ) => {
     add("", `| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`);
     for (const s of results) {
       for (const c of contenders) {
         const r = s.contenders[c];
-        const cells = r && row(r);
+        const cells = r && row(r, s, c);
         if (cells) add(`| ${[s.label, c, ...cells].join(" | ")} |`);
       }
     }
@@ -368,6 +392,24 @@ export function readme(report: Summary): string {
     r.error
       ? [`error: ${r.error.replace(/\|/g, "/").slice(0, 120)}`, "", "", "", ""]
       : ops.map((op) => fmtS(r.medians[op]?.median)),
+  );
+  add("", "## Pulumi's share + the API's + ours (median seconds)", "");
+  add(
+    `Each median as Pulumi's floor + the API floor + ours (ours as part of the row). Pulumi's floor is the empty program of the contender's language, or a no-op dynamic resource per member that sends no request (${Object.entries(
+      pulumiFloorOf,
+    )
+      .map(([c, f]) => `${c}: ${f}`)
+      .join(", ")}); the API floor is \`floor\`, the same requests sent straight to Glance.`,
+  );
+  table(opColumns, Object.keys(pulumiFloorOf) as ContenderName[], (r, s, c) =>
+    r.error
+      ? undefined
+      : ops.map((op) => {
+          const x = ourShare(s, c, op);
+          return x
+            ? `${fmtS(x.pulumi)} + ${fmtS(x.api)} + ${fmtS(x.ours)} (${Math.round(100 * x.part)} %)`
+            : "–";
+        }),
   );
   add("", "## Where the time goes: CPU seconds of `pulumi up` (create), medians", "");
   add(
@@ -460,7 +502,7 @@ export function readme(report: Summary): string {
     for (const m of merged) {
       const { sizes, images, repeats } = m.options;
       add(
-        `- ${m.contenders.join(", ")}: \`${m.command}\`, ${m.startedAt.slice(0, 16).replace("T", " ")} to ${m.finishedAt.slice(11, 16)} UTC; sizes ${sizes.join(", ")}${images ? `, ${images.count}x${images.perImage}` : ""}, ${plural(repeats, "repeat")}; ${m.machine.pulumiCli}, Node ${m.machine.node}, load average ${JSON.stringify(m.machine.loadAverageAtStart)} at the start, ${JSON.stringify(m.machine.loadAverageAtEnd)} at the end; Glance: ${m.glance}${m.packageTarball ? `; package ${m.packageTarball}` : ""}.`,
+        `- ${m.contenders.join(", ")}: \`${m.command}\`, ${m.startedAt.slice(0, 16).replace("T", " ")} to ${m.finishedAt.slice(11, 16)} UTC; sizes ${[...sizes, ...[images ?? []].flat().map((x) => `${x.count}x${x.perImage}`)].join(", ")}, ${plural(repeats, "repeat")}; ${m.machine.pulumiCli}, Node ${m.machine.node}, load average ${JSON.stringify(m.machine.loadAverageAtStart)} at the start, ${JSON.stringify(m.machine.loadAverageAtEnd)} at the end; Glance: ${m.glance}${m.packageTarball ? `; package ${m.packageTarball}` : ""}.`,
       );
     }
     add("");

@@ -58,6 +58,24 @@ const floorProgram = path.join(projectRoot, "bench/program-floor");
 /** The provider plugin reads no stack config: the owner's credentials as `OS_*` variables. */
 const plugin = { provider: pluginProcessPattern, credentials: "environment" } as const;
 
+/** A YAML program of the provider plugin, written for each scenario. */
+function yamlContender(name: ContenderName, x: Making, perImageResource: boolean) {
+  const dir = x.temp(fs.mkdtempSync(path.join(os.tmpdir(), `pim-bench-${name}-`)));
+  const write = (imageIds: string[], perImage: number) =>
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.yaml"),
+      yamlProgram(imageIds, perImage, perImageResource),
+    );
+  write([], 0);
+  return engine(name, dir, x, {
+    ...plugin,
+    // The YAML language host runs the program itself.
+    programPattern: /pulumi-language-yaml(\s|$)/,
+    writeProgram: write,
+    resourcePerImage: perImageResource,
+  });
+}
+
 export const contenderKinds: Record<ContenderName, ContenderKind> = {
   ours: {
     describe: "provider from the repository",
@@ -85,18 +103,12 @@ export const contenderKinds: Record<ContenderName, ContenderKind> = {
   yaml: {
     describe: "the provider plugin's ImageMember from a YAML program",
     engine: true,
-    make: (x) => {
-      const dir = x.temp(fs.mkdtempSync(path.join(os.tmpdir(), "pim-bench-yaml-")));
-      const write = (imageIds: string[], perImage: number) =>
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yamlProgram(imageIds, perImage));
-      write([], 0);
-      return engine("yaml", dir, x, {
-        ...plugin,
-        // The YAML language host runs the program itself.
-        programPattern: /pulumi-language-yaml(\s|$)/,
-        writeProgram: write,
-      });
-    },
+    make: (x) => yamlContender("yaml", x, false),
+  },
+  membersYaml: {
+    describe: "the provider plugin's ImageMembers, one per image, from a YAML program",
+    engine: true,
+    make: (x) => yamlContender("membersYaml", x, true),
   },
   floor: {
     describe: "the same requests sent straight to Glance, the engine's concurrency",

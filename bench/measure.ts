@@ -13,6 +13,7 @@ export type ContenderName =
   | "members"
   | "plugin"
   | "yaml"
+  | "membersYaml"
   | "floor"
   | "emptyTs"
   | "noopDynamic"

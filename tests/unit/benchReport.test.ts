@@ -180,6 +180,20 @@ describe("the yaml contender's program", () => {
     });
   });
 
+  test("membersYaml: one ImageMembers per image holding all its member ids", () => {
+    const doc = yaml.load(yamlProgram(["img-a", "img-b"], 3, true)) as {
+      resources: Record<string, { type: string; properties: Record<string, unknown> }>;
+    };
+    expect(Object.keys(doc.resources)).toEqual(["i-0", "i-1"]);
+    expect(doc.resources["i-1"]).toEqual({
+      type: "imagemembers:index:ImageMembers",
+      properties: {
+        imageId: "img-b",
+        memberIds: [0, 1, 2].map((m) => `bec4${"0".repeat(25)}00${m}`),
+      },
+    });
+  });
+
   test("with no member yet it declares no resource (the stack can be created before a scenario)", () => {
     expect((yaml.load(yamlProgram([], 0)) as Record<string, unknown>).resources).toBeUndefined();
   });
@@ -264,7 +278,7 @@ describe("issue 30: our share, a row less Pulumi's floor of its kind and the API
     expect(target({ members: 4.2 }).met).toBe(true); // 12 %
     const over = target({ members: 5 });
     expect(over.met).toBe(false); // 1.3 s of 5 s, 26 %
-    expect(over.measured).toBe("N=10 up: 1.30 s (26 %) of 5.00 s");
+    expect(over.measured).toBe("N=10 members up: 1.30 s (26 %) of 5.00 s");
     expect(target({ members: 4.2 }, { floor: 2 }).met).toBe(null); // no empty TypeScript program
   });
 

@@ -393,24 +393,27 @@ export function readme(report: Summary): string {
       ? [`error: ${r.error.replace(/\|/g, "/").slice(0, 120)}`, "", "", "", ""]
       : ops.map((op) => fmtS(r.medians[op]?.median)),
   );
-  add("", "## Pulumi's share + the API's + ours (median seconds)", "");
-  add(
-    `Each median as Pulumi's floor + the API floor + ours (ours as part of the row). Pulumi's floor is the empty program of the contender's language, or a no-op dynamic resource per member that sends no request (${Object.entries(
-      pulumiFloorOf,
-    )
-      .map(([c, f]) => `${c}: ${f}`)
-      .join(", ")}); the API floor is \`floor\`, the same requests sent straight to Glance.`,
-  );
-  table(opColumns, Object.keys(pulumiFloorOf) as ContenderName[], (r, s, c) =>
-    r.error
-      ? undefined
-      : ops.map((op) => {
+  const shareCells = (s: ScenarioSummary, c: ContenderName) =>
+    ops.map((op) => ourShare(s, c, op)).some(Boolean)
+      ? ops.map((op) => {
           const x = ourShare(s, c, op);
           return x
             ? `${fmtS(x.pulumi)} + ${fmtS(x.api)} + ${fmtS(x.ours)} (${Math.round(100 * x.part)} %)`
             : "–";
-        }),
-  );
+        })
+      : undefined;
+  const shared = Object.keys(pulumiFloorOf) as ContenderName[];
+  if (results.some((s) => shared.some((c) => shareCells(s, c)))) {
+    add("", "## Pulumi's share + the API's + ours (median seconds)", "");
+    add(
+      `Each median as Pulumi's floor + the API floor + ours (ours as part of the row). Pulumi's floor is the empty program of the contender's language, or a no-op dynamic resource per member that sends no request (${Object.entries(
+        pulumiFloorOf,
+      )
+        .map(([c, f]) => `${c}: ${f}`)
+        .join(", ")}); the API floor is \`floor\`, the same requests sent straight to Glance.`,
+    );
+    table(opColumns, shared, (r, s, c) => (r.error ? undefined : shareCells(s, c)));
+  }
   add("", "## Where the time goes: CPU seconds of `pulumi up` (create), medians", "");
   add(
     "The provider process, the Pulumi program (language host's Node.js) and the engine (the `pulumi` CLI, which also writes the checkpoint after every step: its cost grows with the state's size). On two shared cores the wall time is mostly these CPU seconds.",

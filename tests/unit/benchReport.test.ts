@@ -256,7 +256,7 @@ describe("issue 30: our share, a row less Pulumi's floor of its kind and the API
   const floors = { emptyTs: 1.7, emptyYaml: 1.2, noopDynamic: 2.7, floor: 2 };
   const scenario = (ups: Record<string, number>, base: Record<string, number> = floors) =>
     summary("run", { ...base, ...ups }, ["N=10"], "2026-12-06");
-  const target = (ups: Record<string, number>, base = floors) =>
+  const target = (ups: Record<string, number>, base: Record<string, number> = floors) =>
     evaluateTargets(scenario(ups, base).results as unknown as ScenarioResult[], [
       "members",
       "emptyTs",

@@ -264,11 +264,12 @@ describe("issue 30: our share, a row less Pulumi's floor of its kind and the API
     ]).find((t) => t.id === "our-share-members")!;
 
   test("each kind of row less its own floor: empty TypeScript, empty YAML, no-op dynamic resources", () => {
-    const s = scenario({ members: 4.2, yaml: 3.6, ours: 5.1 }).results[0];
+    const s = scenario({ members: 4.2, yaml: 3.6, membersYaml: 3.5, ours: 5.1 }).results[0];
     const members = ourShare(s, "members", "up")!;
     expect(members.ours).toBeCloseTo(0.5); // 4.2 − 1.7 − 2
     expect(members.part).toBeCloseTo(0.5 / 4.2);
     expect(ourShare(s, "yaml", "up")!.ours).toBeCloseTo(0.4); // 3.6 − 1.2 − 2
+    expect(ourShare(s, "membersYaml", "up")!.ours).toBeCloseTo(0.3); // 3.5 − 1.2 − 2
     expect(ourShare(s, "ours", "up")!.ours).toBeCloseTo(0.4); // 5.1 − 2.7 − 2
     expect(ourShare(s, "members", "destroy")).toBeUndefined(); // not measured
     expect(ourShare(s, "tofu", "up")).toBeUndefined(); // no Pulumi floor

@@ -53,8 +53,28 @@ const engine = (
   x: Making,
   options: EngineContenderOptions & { provider?: RegExp } = {},
 ) => new EngineContender(name, dir, x.cloud, options.provider ?? dynamicProviderPattern, options);
+/** Pulumi's floor programs (bench/program-floor): empty without config, no-op resources with. */
+const floorProgram = path.join(projectRoot, "bench/program-floor");
 /** The provider plugin reads no stack config: the owner's credentials as `OS_*` variables. */
 const plugin = { provider: pluginProcessPattern, credentials: "environment" } as const;
+
+/** A YAML program of the provider plugin, written for each scenario. */
+function yamlContender(name: ContenderName, x: Making, perImageResource: boolean) {
+  const dir = x.temp(fs.mkdtempSync(path.join(os.tmpdir(), `pim-bench-${name}-`)));
+  const write = (imageIds: string[], perImage: number) =>
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.yaml"),
+      yamlProgram(imageIds, perImage, perImageResource),
+    );
+  write([], 0);
+  return engine(name, dir, x, {
+    ...plugin,
+    // The YAML language host runs the program itself.
+    programPattern: /pulumi-language-yaml(\s|$)/,
+    writeProgram: write,
+    resourcePerImage: perImageResource,
+  });
+}
 
 export const contenderKinds: Record<ContenderName, ContenderKind> = {
   ours: {
@@ -83,23 +103,45 @@ export const contenderKinds: Record<ContenderName, ContenderKind> = {
   yaml: {
     describe: "the provider plugin's ImageMember from a YAML program",
     engine: true,
-    make: (x) => {
-      const dir = x.temp(fs.mkdtempSync(path.join(os.tmpdir(), "pim-bench-yaml-")));
-      const write = (imageIds: string[], perImage: number) =>
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yamlProgram(imageIds, perImage));
-      write([], 0);
-      return engine("yaml", dir, x, {
-        ...plugin,
-        // The YAML language host runs the program itself.
-        programPattern: /pulumi-language-yaml(\s|$)/,
-        writeProgram: write,
-      });
-    },
+    make: (x) => yamlContender("yaml", x, false),
+  },
+  membersYaml: {
+    describe: "the provider plugin's ImageMembers, one per image, from a YAML program",
+    engine: true,
+    make: (x) => yamlContender("membersYaml", x, true),
   },
   floor: {
     describe: "the same requests sent straight to Glance, the engine's concurrency",
     engine: false,
     make: (x) => new Floor(x.cloud),
+  },
+  emptyTs: {
+    describe: "Pulumi's floor: an empty TypeScript program",
+    engine: true,
+    make: (x) =>
+      engine("emptyTs", floorProgram, x, { pulumiFloor: "empty", writeProgram: () => undefined }),
+  },
+  noopDynamic: {
+    describe: "Pulumi's floor: a no-op dynamic resource per member (no request)",
+    engine: true,
+    make: (x) => engine("noopDynamic", floorProgram, x, { pulumiFloor: "perMember" }),
+  },
+  emptyYaml: {
+    describe: "Pulumi's floor: an empty YAML program",
+    engine: true,
+    make: (x) => {
+      const dir = x.temp(fs.mkdtempSync(path.join(os.tmpdir(), "pim-bench-empty-yaml-")));
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.yaml"),
+        "name: image-members-bench-empty\nruntime: yaml\n",
+      );
+      const programPattern = /pulumi-language-yaml(\s|$)/;
+      return engine("emptyYaml", dir, x, {
+        pulumiFloor: "empty",
+        programPattern,
+        writeProgram: () => undefined,
+      });
+    },
   },
   cli: {
     describe: "`openstack image add project` in a shell-style loop",

@@ -1,4 +1,4 @@
-/** Contenders under the Pulumi engine: ours, package, members, plugin, yaml and bridged (one project each). */
+/** Contenders under the Pulumi engine: ours, package, members, plugin, yaml, bridged and Pulumi's floors (one project each). */
 import * as os from "os";
 import { performance } from "perf_hooks";
 import { PulumiProject, pulumiBinDir } from "../tests/support/pulumiEngine";
@@ -79,6 +79,8 @@ export interface EngineContenderOptions {
   writeProgram?: (imageIds: string[], perImage: number) => void;
   /** One resource per image (`ImageMembers`), not one per member. */
   resourcePerImage?: boolean;
+  /** Pulumi's own floor (issue 30): an empty program, or no-op resources, one per member. */
+  pulumiFloor?: "empty" | "perMember";
 }
 
 export class EngineContender implements Contender {
@@ -106,8 +108,13 @@ export class EngineContender implements Contender {
     this.project.operationArgs = args;
   }
 
+  get pulumiOnly(): boolean {
+    return this.options.pulumiFloor !== undefined;
+  }
+
   /** The engine's summary counts the stack resource too. */
   changedResources(images: number, total: number): number {
+    if (this.options.pulumiFloor === "empty") return 1;
     return (this.options.resourcePerImage ? images : total) + 1;
   }
 

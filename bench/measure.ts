@@ -8,7 +8,19 @@ import * as os from "os";
 
 /** Every contender; bench/contenders.ts says how each is made and named. */
 export type ContenderName =
-  "ours" | "package" | "members" | "plugin" | "yaml" | "floor" | "cli" | "bridged" | "tofu";
+  | "ours"
+  | "package"
+  | "members"
+  | "plugin"
+  | "yaml"
+  | "membersYaml"
+  | "floor"
+  | "emptyTs"
+  | "noopDynamic"
+  | "emptyYaml"
+  | "cli"
+  | "bridged"
+  | "tofu";
 export type OpName = "up" | "noop" | "preview" | "refresh" | "destroy";
 export const ops: OpName[] = ["up", "noop", "preview", "refresh", "destroy"];
 
@@ -17,6 +29,11 @@ export interface Contender {
   readonly name: ContenderName;
   /** The operations it measures, in this order (default: all). */
   readonly ops?: readonly OpName[];
+  /**
+   * Pulumi's own floor (issue 30): runs nothing of ours and sends no request, so it has no
+   * member state and may start no provider process.
+   */
+  readonly pulumiOnly?: boolean;
   /** Measured once per scenario, whatever --repeats (the CLI loop). */
   readonly once?: boolean;
   /** Extra arguments of every engine operation (bench/settings.ts's `--parallel`). */

@@ -174,7 +174,11 @@ export function makeBridgedProject(): BridgedOutcome {
  * The `yaml` contender's program, sharing each image with `perImage` members as bench/program
  * does: YAML has no loop, so it lists every member; the plugin is the repository's bin/.
  */
-export function yamlProgram(imageIds: string[], perImage: number): string {
+export function yamlProgram(
+  imageIds: string[],
+  perImage: number,
+  perImageResource = false,
+): string {
   const lines = [
     "name: image-members-bench-yaml",
     "description: Benchmark program of pulumi-image-members (bench/run.ts), the provider plugin from YAML",
@@ -186,6 +190,16 @@ export function yamlProgram(imageIds: string[], perImage: number): string {
   ];
   if (imageIds.length > 0 && perImage > 0) lines.push("resources:");
   imageIds.forEach((imageId, i) => {
+    if (perImageResource) {
+      // One ImageMembers per image holding all its member ids (`membersYaml`, issue 30).
+      const ids = Array.from({ length: perImage }, (_, m) => JSON.stringify(memberIdOf(m)));
+      lines.push(`  i-${i}:`, "    type: imagemembers:index:ImageMembers", "    properties:");
+      lines.push(
+        `      imageId: ${JSON.stringify(imageId)}`,
+        `      memberIds: [${ids.join(", ")}]`,
+      );
+      return;
+    }
     for (let m = 0; m < perImage; m++) {
       lines.push(
         `  m-${i}-${m}:`,

@@ -25,15 +25,20 @@ import {
   Target,
   evaluateTargets,
   med,
+  ourShare,
   pluginStateTargetBytes,
   providerContenders,
+  pulumiFloorOf,
   ratioText,
+  shareOps,
+  shareText,
 } from "./targets";
 
 /** The run's options the report keeps. */
 export interface RunOptions {
   sizes: number[];
-  images?: { count: number; perImage: number };
+  /** The scale scenarios (`--images 5x100,10x100`); one object in summaries before issue 30. */
+  images?: { count: number; perImage: number }[] | { count: number; perImage: number };
   contenders: ContenderName[];
   repeats: number;
   cliSample: number;
@@ -327,7 +332,22 @@ export function readme(report: Summary): string {
     );
   }
 
-  add("", "## Targets (issues 7, 14 and 22)", "");
+  // Issue 30: what is ours once Pulumi's floor and the API's are taken off.
+  for (const [c, floor] of Object.entries(pulumiFloorOf) as [ContenderName, ContenderName][]) {
+    const parts = results.flatMap((s) => {
+      const known = shareOps.flatMap((op) => {
+        const x = ourShare(s, c, op);
+        return x ? [`${op} ${shareText(x)} of ${fmtS(x.total)} s`] : [];
+      });
+      return known.length ? [`${s.label}: ${known.join(", ")}`] : [];
+    });
+    if (parts.length)
+      add(
+        `- Our share, ${describe(c)} (its time less Pulumi's floor, ${floor}, and the API floor): ${parts.join("; ")}.`,
+      );
+  }
+
+  add("", "## Targets (issues 7, 14, 22 and 30)", "");
   for (const t of targets) {
     // Summaries merged before issue 29 hold targets a later run could not evaluate again.
     const again = /^not evaluated again: (.*)$/s.exec(t.measured);
@@ -348,13 +368,17 @@ export function readme(report: Summary): string {
   const table = (
     head: string[],
     contenders: ContenderName[],
-    row: (r: ContenderSummary) => (string | number)[] | undefined,
+    row: (
+      r: ContenderSummary,
+      s: ScenarioSummary,
+      c: ContenderName,
+    ) => (string | number)[] | undefined,
   ) => {
     add("", `| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`);
     for (const s of results) {
       for (const c of contenders) {
         const r = s.contenders[c];
-        const cells = r && row(r);
+        const cells = r && row(r, s, c);
         if (cells) add(`| ${[s.label, c, ...cells].join(" | ")} |`);
       }
     }
@@ -369,6 +393,27 @@ export function readme(report: Summary): string {
       ? [`error: ${r.error.replace(/\|/g, "/").slice(0, 120)}`, "", "", "", ""]
       : ops.map((op) => fmtS(r.medians[op]?.median)),
   );
+  const shareCells = (s: ScenarioSummary, c: ContenderName) =>
+    ops.map((op) => ourShare(s, c, op)).some(Boolean)
+      ? ops.map((op) => {
+          const x = ourShare(s, c, op);
+          return x
+            ? `${fmtS(x.pulumi)} + ${fmtS(x.api)} + ${fmtS(x.ours)} (${Math.round(100 * x.part)} %)`
+            : "–";
+        })
+      : undefined;
+  const shared = Object.keys(pulumiFloorOf) as ContenderName[];
+  if (results.some((s) => shared.some((c) => shareCells(s, c)))) {
+    add("", "## Pulumi's share + the API's + ours (median seconds)", "");
+    add(
+      `Each median as Pulumi's floor + the API floor + ours (ours as part of the row). Pulumi's floor is the empty program of the contender's language, or a no-op dynamic resource per member that sends no request (${Object.entries(
+        pulumiFloorOf,
+      )
+        .map(([c, f]) => `${c}: ${f}`)
+        .join(", ")}); the API floor is \`floor\`, the same requests sent straight to Glance.`,
+    );
+    table(opColumns, shared, (r, s, c) => (r.error ? undefined : shareCells(s, c)));
+  }
   add("", "## Where the time goes: CPU seconds of `pulumi up` (create), medians", "");
   add(
     "The provider process, the Pulumi program (language host's Node.js) and the engine (the `pulumi` CLI, which also writes the checkpoint after every step: its cost grows with the state's size). On two shared cores the wall time is mostly these CPU seconds.",
@@ -460,7 +505,7 @@ export function readme(report: Summary): string {
     for (const m of merged) {
       const { sizes, images, repeats } = m.options;
       add(
-        `- ${m.contenders.join(", ")}: \`${m.command}\`, ${m.startedAt.slice(0, 16).replace("T", " ")} to ${m.finishedAt.slice(11, 16)} UTC; sizes ${sizes.join(", ")}${images ? `, ${images.count}x${images.perImage}` : ""}, ${plural(repeats, "repeat")}; ${m.machine.pulumiCli}, Node ${m.machine.node}, load average ${JSON.stringify(m.machine.loadAverageAtStart)} at the start, ${JSON.stringify(m.machine.loadAverageAtEnd)} at the end; Glance: ${m.glance}${m.packageTarball ? `; package ${m.packageTarball}` : ""}.`,
+        `- ${m.contenders.join(", ")}: \`${m.command}\`, ${m.startedAt.slice(0, 16).replace("T", " ")} to ${m.finishedAt.slice(11, 16)} UTC; sizes ${[...sizes, ...[images ?? []].flat().map((x) => `${x.count}x${x.perImage}`)].join(", ")}, ${plural(repeats, "repeat")}; ${m.machine.pulumiCli}, Node ${m.machine.node}, load average ${JSON.stringify(m.machine.loadAverageAtStart)} at the start, ${JSON.stringify(m.machine.loadAverageAtEnd)} at the end; Glance: ${m.glance}${m.packageTarball ? `; package ${m.packageTarball}` : ""}.`,
       );
     }
     add("");
@@ -495,5 +540,6 @@ const notes = [
   "`plugin` and `yaml` run the provider plugin `imagemembers` from the repository's `bin/` and `dist/` (the files the package ships), found through `plugins.providers` in the program's Pulumi.yaml, with the owner's credentials as `OS_*` variables (the plugin reads no stack config): `plugin` is a Node.js program declaring `imagemembers:index:ImageMember` by type token (bench/program-plugin), `yaml` a `runtime: yaml` program listing every member; its 'program CPU' is the YAML language host's, which also starts a plugin process of its own to read the schema it checks the program against (so `up`, no-op `up` and `preview` show two plugin processes; that one sends no request, and the CPU column adds both).",
   "The repository figures load the provider from TypeScript sources (ts-node) and serialize it by value; the package figures are what a user of the published package gets.",
   "`members` is the installed package with one `ImageMembers` per image holding all its member ids (one engine step and one state entry per image); its 'one member resource' column is one ImageMembers resource.",
+  "Pulumi's floor (issue 30): `emptyTs` is bench/program-floor without config (a TypeScript program declaring nothing: `up` and `destroy` of the stack alone), `noopDynamic` the same program declaring one no-op dynamic resource per member (its provider answers create and delete at once and sends no request), `emptyYaml` a `runtime: yaml` program declaring nothing. `membersYaml` is the provider plugin's ImageMembers, one per image, from YAML. Our share is a row less its floor and the API floor; the ImageMembers rows' floor is the empty program, so the start of the provider process they need (from YAML also the one its host starts to read the schema) is counted in our share.",
   "The machine is shared with other work: each sample records the 1-minute load average (`load1` in the run's results file).",
 ];

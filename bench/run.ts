@@ -3,7 +3,7 @@
  * requests it costs and how much state it leaves, side by side with what a user would do
  * instead, in one run on the same local cloud (scripts/local-cloud.sh).
  *
- *   node -r ts-node/register/transpile-only bench/run.ts [--sizes 10,100,200] [--images 20x10]
+ *   node -r ts-node/register/transpile-only bench/run.ts [--sizes 10,100,200] [--images 20x10,5x100]
  *       [--contenders ours,package,...] [--repeats 3] [--cli-sample 10] [--out docs/benchmarks]
  *       [--raw bench/out/results.json] [--env KEY=VALUE]... [--engine-args "--parallel 2"] [--smoke]
  *   node -r ts-node/register/transpile-only bench/run.ts --from-results FILE [--out docs/benchmarks]
@@ -47,6 +47,7 @@ import { Machine, Report, RunOptions, smokeLine, summaryFile, writeReport } from
 import { evaluateTargets } from "./targets";
 
 interface Options extends RunOptions {
+  images: { count: number; perImage: number }[];
   /** Where the docs go (README.md, summary.json); for --smoke a temporary folder. */
   out: string;
   /** The run's results file, every sample: git-ignored bench/out/results.json (smoke: in `out`). */
@@ -68,7 +69,9 @@ function parseOptions(argv: string[]): Options {
     return i >= 0 ? argv[i + 1] : smoke ? smokeFallback : fallback;
   };
   const sizes = value("--sizes", "10,100,200", "10").split(",").filter(Boolean).map(Number);
-  const images = /^(\d+)x(\d+)$/.exec(value("--images", "20x10", "none"));
+  const imageArg = value("--images", "20x10", "none");
+  const images = imageArg === "none" ? [] : imageArg.split(",").map((x) => /^(\d+)x(\d+)$/.exec(x));
+  if (images.some((m) => !m)) throw new Error(`--images takes MxN[,MxN...], not ${imageArg}`);
   const contenders = value("--contenders", allContenders.join(","), "ours,plugin,floor,tofu")
     .split(",")
     .filter(Boolean) as ContenderName[];
@@ -87,7 +90,7 @@ function parseOptions(argv: string[]): Options {
   );
   return {
     sizes,
-    images: images ? { count: Number(images[1]), perImage: Number(images[2]) } : undefined,
+    images: images.map((m) => ({ count: Number(m![1]), perImage: Number(m![2]) })),
     contenders,
     repeats: Number(value("--repeats", "3", "1")),
     cliSample: Number(value("--cli-sample", "10")),
@@ -145,7 +148,7 @@ function describeMachine(): Machine {
  * database and store, workers as the main one) without that limit serves the whole run.
  */
 function glanceFor(options: Options, glanceUrl: string): { target: string; note: string } {
-  const most = Math.max(...options.sizes, options.images?.perImage ?? 0);
+  const most = Math.max(...options.sizes, ...options.images.map((x) => x.perImage));
   if (most <= options.memberLimit)
     return { target: glanceUrl, note: `the local cloud's glance-api (${glanceUrl})` };
   if (process.env.PIM_CLOUD_JSON) {
@@ -221,8 +224,7 @@ async function main(): Promise<number> {
     }
 
     const scenarios = options.sizes.map((n) => ({ label: `N=${n}`, images: 1, perImage: n }));
-    if (options.images) {
-      const { count, perImage } = options.images;
+    for (const { count, perImage } of options.images) {
       scenarios.push({ label: `${count}x${perImage}`, images: count, perImage });
     }
     for (const sc of scenarios) {
@@ -291,10 +293,12 @@ async function measureScenario(
           `provider processes ${sample.providerProcesses}, peak ${sample.providerPeakRssMb ?? "?"} MB, ` +
           `CPU provider ${sample.providerCpuSeconds ?? "–"} s program ${sample.programCpuSeconds ?? "–"} s engine ${sample.engineCpuSeconds ?? "–"} s, load ${sample.load1}`,
       );
-      if (op === "up" && rep === 0 && c.state) entry.state = await c.state(result.total);
+      if (op === "up" && rep === 0 && c.state && !c.pulumiOnly)
+        entry.state = await c.state(result.total);
       if (c.changedResources) {
         const changed = c.changedResources(result.images, result.total);
-        checkHarness(`${result.label} ${c.name} ${op}`, op, sample, changed, problems);
+        const where = `${result.label} ${c.name} ${op}`;
+        checkHarness(where, op, sample, changed, problems, c.pulumiOnly);
       }
     }
     if (c.note) entry.note = c.note;
@@ -318,9 +322,14 @@ function checkHarness(
   sample: OpSample,
   changedResources: number,
   problems: string[],
+  pulumiOnly = false,
 ): void {
-  if (sample.providerProcesses === 0) problems.push(`${where}: no provider process was seen`);
-  if ((op === "up" || op === "destroy") && sample.glanceTotal === 0) {
+  if (pulumiOnly) {
+    if (sample.glanceTotal > 0) problems.push(`${where}: Pulumi's floor sent Glance requests`);
+  } else if (sample.providerProcesses === 0) {
+    problems.push(`${where}: no provider process was seen`);
+  }
+  if (!pulumiOnly && (op === "up" || op === "destroy") && sample.glanceTotal === 0) {
     problems.push(`${where}: the Glance proxy saw no request (is the provider going around it?)`);
   }
   const changed =

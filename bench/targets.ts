@@ -31,16 +31,57 @@ export const pluginStateTargetBytes = 1536;
 const perMember: ContenderName[] = ["package", "plugin"];
 const peers: ContenderName[] = ["tofu", "bridged"];
 
+/** A scenario of a run's results or of its summary: what the medians are read from. */
+type Medians =
+  | { contenders: Partial<Record<ContenderName, { medians: Partial<Record<OpName, Stats>> }>> }
+  | undefined;
+
 /** A scenario's median seconds of an operation, from a run's results or from its summary. */
-export function med(
-  s:
-    | { contenders: Partial<Record<ContenderName, { medians: Partial<Record<OpName, Stats>> }>> }
-    | undefined,
-  c: ContenderName,
-  op: OpName,
-): number | undefined {
+export function med(s: Medians, c: ContenderName, op: OpName): number | undefined {
   return s?.contenders[c]?.medians[op]?.median;
 }
+
+/**
+ * Pulumi's own floor for each contender our share is taken of (issue 30): the empty program of
+ * its language, or as many no-op dynamic resources for one dynamic resource per member. The
+ * ImageMembers rows' floor is the empty program: one dynamic provider's start stays in our share.
+ */
+export const pulumiFloorOf: Partial<Record<ContenderName, ContenderName>> = {
+  members: "emptyTs",
+  yaml: "emptyYaml",
+  membersYaml: "emptyYaml",
+  ours: "noopDynamic",
+  package: "noopDynamic",
+  plugin: "emptyTs",
+};
+/** The ImageMembers rows, which issue 30's target is about. */
+const imageMembersRows: ContenderName[] = ["members", "membersYaml"];
+/** The operations the headline and the target take our share of. */
+export const shareOps: OpName[] = ["up", "destroy"];
+/** Issue 30: our share at most this part of every ImageMembers row. */
+export const ourShareTarget = 0.15;
+
+export interface Share {
+  total: number;
+  pulumi: number;
+  api: number;
+  /** What is left: the total less Pulumi's floor and the API's (seconds, and its part of the total). */
+  ours: number;
+  part: number;
+}
+
+/** A contender's median split into Pulumi's floor, the API's (the direct floor) and ours. */
+export function ourShare(s: Medians, c: ContenderName, op: OpName): Share | undefined {
+  const floor = pulumiFloorOf[c];
+  const [total, pulumi, api] = [med(s, c, op), floor && med(s, floor, op), med(s, "floor", op)];
+  if (total === undefined || pulumi === undefined || api === undefined) return undefined;
+  const ours = total - pulumi - api;
+  return { total, pulumi, api, ours, part: total > 0 ? ours / total : 0 };
+}
+
+/** "0.42 s (10 %)": our share, in seconds and as part of the row. */
+export const shareText = (x: Share): string =>
+  `${x.ours.toFixed(2)} s (${Math.round(100 * x.part)} %)`;
 
 /** "3.2× faster" or "1.2× slower": how `ours` seconds compare with `theirs`. */
 export function ratioText(ours: number, theirs: number): string {
@@ -291,6 +332,26 @@ export function evaluateTargets(results: ScenarioResult[], selected: ContenderNa
         : `${a.toFixed(2)} s vs ${tofu.toFixed(2)} s: ${(a / tofu).toFixed(1)}×`,
     );
   }
+
+  // Issue 30: our share (time less Pulumi's floor and the API's) of every ImageMembers row.
+  const shares = results.flatMap((s) =>
+    imageMembersRows.flatMap((c) =>
+      shareOps.flatMap((op) => {
+        const x = ourShare(s, c, op);
+        return x ? [{ where: `${s.label} ${c} ${op}`, x }] : [];
+      }),
+    ),
+  );
+  add(
+    "our-share-members",
+    `our share (time less Pulumi's floor, the empty program of its language, and the API floor) ≤ ${100 * ourShareTarget} % of every ImageMembers row, pulumi up and destroy (issue 30)`,
+    shares.length === 0 ? null : shares.every(({ x }) => x.part <= ourShareTarget),
+    shares.length === 0
+      ? "not measured (needs members and emptyTs, or membersYaml and emptyYaml, and floor)"
+      : shares
+          .map(({ where, x }) => `${where}: ${shareText(x)} of ${x.total.toFixed(2)} s`)
+          .join("; "),
+  );
 
   // Issue 22: ImageMembers keeps its lead, at least 1.9× faster than every peer at N = 100.
   const members = up(s100, "members");

@@ -13,7 +13,7 @@ import {
 } from "../../bench/measure";
 import { yamlProgram } from "../../bench/projects";
 import { Report, Summary, readme, smokeLine } from "../../bench/report";
-import { evaluateTargets } from "../../bench/targets";
+import { evaluateTargets, ourShare } from "../../bench/targets";
 import { tofuChangesOf } from "../../bench/tofu";
 
 const machine = {
@@ -180,6 +180,20 @@ describe("the yaml contender's program", () => {
     });
   });
 
+  test("membersYaml: one ImageMembers per image holding all its member ids", () => {
+    const doc = yaml.load(yamlProgram(["img-a", "img-b"], 3, true)) as {
+      resources: Record<string, { type: string; properties: Record<string, unknown> }>;
+    };
+    expect(Object.keys(doc.resources)).toEqual(["i-0", "i-1"]);
+    expect(doc.resources["i-1"]).toEqual({
+      type: "imagemembers:index:ImageMembers",
+      properties: {
+        imageId: "img-b",
+        memberIds: [0, 1, 2].map((m) => `bec4${"0".repeat(25)}00${m}`),
+      },
+    });
+  });
+
   test("with no member yet it declares no resource (the stack can be created before a scenario)", () => {
     expect((yaml.load(yamlProgram([], 0)) as Record<string, unknown>).resources).toBeUndefined();
   });
@@ -235,6 +249,46 @@ describe("issue 22's targets, on medians", () => {
     expect(lead(1.5).met).toBe(true); // tofu 3 / 1.5 = 2.0, bridged 2.7
     expect(lead(1.7).met).toBe(false); // tofu 3 / 1.7 = 1.76
     expect(find(run({ members: 1 }), "members-lead")!.met).toBe(null);
+  });
+});
+
+describe("issue 30: our share, a row less Pulumi's floor of its kind and the API floor", () => {
+  const floors = { emptyTs: 1.7, emptyYaml: 1.2, noopDynamic: 2.7, floor: 2 };
+  const scenario = (ups: Record<string, number>, base: Record<string, number> = floors) =>
+    summary("run", { ...base, ...ups }, ["N=10"], "2026-12-06");
+  const target = (ups: Record<string, number>, base: Record<string, number> = floors) =>
+    evaluateTargets(scenario(ups, base).results as unknown as ScenarioResult[], [
+      "members",
+      "emptyTs",
+      "floor",
+    ]).find((t) => t.id === "our-share-members")!;
+
+  test("each kind of row less its own floor: empty TypeScript, empty YAML, no-op dynamic resources", () => {
+    const s = scenario({ members: 4.2, yaml: 3.6, membersYaml: 3.5, ours: 5.1 }).results[0];
+    const members = ourShare(s, "members", "up")!;
+    expect(members.ours).toBeCloseTo(0.5); // 4.2 − 1.7 − 2
+    expect(members.part).toBeCloseTo(0.5 / 4.2);
+    expect(ourShare(s, "yaml", "up")!.ours).toBeCloseTo(0.4); // 3.6 − 1.2 − 2
+    expect(ourShare(s, "membersYaml", "up")!.ours).toBeCloseTo(0.3); // 3.5 − 1.2 − 2
+    expect(ourShare(s, "ours", "up")!.ours).toBeCloseTo(0.4); // 5.1 − 2.7 − 2
+    expect(ourShare(s, "members", "destroy")).toBeUndefined(); // not measured
+    expect(ourShare(s, "tofu", "up")).toBeUndefined(); // no Pulumi floor
+  });
+
+  test("the ImageMembers target: met at 15 %, not met with the figure, not evaluated without the floors", () => {
+    expect(target({ members: 4.2 }).met).toBe(true); // 12 %
+    const over = target({ members: 5 });
+    expect(over.met).toBe(false); // 1.3 s of 5 s, 26 %
+    expect(over.measured).toBe("N=10 members up: 1.30 s (26 %) of 5.00 s");
+    expect(target({ members: 4.2 }, { floor: 2 }).met).toBe(null); // no empty TypeScript program
+  });
+
+  test("the README gives our share in the headline and splits every row three ways", () => {
+    const text = readme(scenario({ members: 4.2 }));
+    expect(text).toContain(
+      "- Our share, one ImageMembers per image, installed as a package (its time less Pulumi's floor, emptyTs, and the API floor): N=10: up 0.50 s (12 %) of 4.20 s.",
+    );
+    expect(text).toMatch(/\| N=10 +\| members +\| 1\.70 \+ 2\.00 \+ 0\.50 \(12 %\) +\| – /);
   });
 });
 

@@ -184,6 +184,70 @@ describe("the providers obey them", () => {
     ).toEqual([]);
   });
 
+  test("forbiddenProjects alone (no allowed list): ImageMember refused in check and again in create, before any request", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await member({ "imagemembers:forbiddenProjects": "p-bad" });
+    const checked = await provider.check({} as never, { imageId: image.id, memberId: "p-bad" });
+    expect(checked.failures).toEqual([
+      {
+        property: "memberId",
+        reason:
+          `image ${image.id} cannot be shared with project p-bad: project p-bad is forbidden by ` +
+          `imagemembers:forbiddenProjects (stack config); remove the grant from the program, or ` +
+          `have the list changed (a reviewed change of the stack configuration). Nothing was sent.`,
+      },
+    ]);
+    expect(cloud.log).toEqual([]); // configure and check ask nothing
+    await expect(provider.create({ imageId: image.id, memberId: "p-bad" })).rejects.toThrow(
+      `Cannot share image ${image.id}: project p-bad is forbidden by imagemembers:forbiddenProjects (stack config). Nothing was sent`,
+    );
+    expect(cloud.glanceRequests()).toEqual([]);
+    expect(cloud.members.get(image.id) ?? []).toEqual([]);
+  });
+
+  test("forbiddenProjects alone (no allowed list): ImageMembers refused in check, create and update, before any request", async () => {
+    const image = cloud.addImage("owner");
+    const created = await (
+      await members({})
+    ).create({
+      imageId: image.id,
+      projects: { ops: "p-ok" },
+    });
+    const provider = await members({ "imagemembers:forbiddenProjects": '["p-bad"]' });
+    const byLabel = await provider.check({} as never, {
+      imageId: image.id,
+      projects: { ops: "p-ok", bad: "p-bad" },
+    });
+    expect(byLabel.failures).toEqual([
+      {
+        property: "projects.bad",
+        reason: expect.stringContaining(
+          `image ${image.id} cannot be shared with project p-bad: project p-bad is forbidden by imagemembers:forbiddenProjects (stack config)`,
+        ),
+      },
+    ]);
+    const byList = await provider.check({} as never, {
+      imageId: image.id,
+      memberIds: ["p-ok", "p-bad"],
+    });
+    expect(byList.failures!.map((f) => f.property)).toEqual(["memberIds[1]"]);
+
+    const sent = cloud.glanceRequests().length;
+    const refused =
+      /project p-bad is forbidden by imagemembers:forbiddenProjects \(stack config\)\. Nothing was sent/;
+    await expect(
+      provider.create({ imageId: image.id, projects: { ops: "p-ok", bad: "p-bad" } }),
+    ).rejects.toThrow(refused);
+    await expect(
+      provider.update(image.id, created.outs!, {
+        imageId: image.id,
+        projects: { ops: "p-ok", bad: "p-bad" },
+      }),
+    ).rejects.toThrow(refused);
+    expect(cloud.glanceRequests()).toHaveLength(sent);
+    expect(cloud.members.get(image.id)!.map((m) => m.member_id)).toEqual(["p-ok"]);
+  });
+
   test("a list that cannot be read refuses every grant, in check and in create; removals still go through", async () => {
     const image = cloud.addImage("owner");
     const broken = { "imagemembers:allowedProjectsFile": path.join(dir, "gone.txt") };

@@ -419,6 +419,32 @@ const refused: [string, string, string][] = [
       "opentelekomcloud_images_image_access_v2, opentelekomcloud_images_image_access_accept_v2, " +
       "huaweicloud_images_image_share, huaweicloud_images_image_share_accepter",
   ],
+  // Both ids go into the import id <image>/<member>: a "/" or white space would make it
+  // ambiguous (and no OpenStack id holds either).
+  [
+    "a member id holding a /",
+    rewritten((r) => {
+      if (r.name === "b") r.instances[0].attributes.member_id = `${consumer1}/extra`;
+    }),
+    `openstack_images_image_access_v2.b["ops"]: member id "${consumer1}/extra" cannot be an ` +
+      `OpenStack id (it holds "/" or white space)`,
+  ],
+  [
+    "an image id holding a space",
+    rewritten((r) => {
+      if (r.name === "b") r.instances[0].attributes.image_id = "4eb575f8 aa80";
+    }),
+    `openstack_images_image_access_v2.b["ops"]: image id "4eb575f8 aa80" cannot be an ` +
+      `OpenStack id (it holds "/" or white space)`,
+  ],
+  [
+    "a member id holding a line break",
+    rewritten((r) => {
+      if (r.name === "b") r.instances[0].attributes.member_id = `${consumer1}\nevil`;
+    }),
+    `openstack_images_image_access_v2.b["ops"]: member id "${consumer1}\\nevil" cannot be an ` +
+      `OpenStack id (it holds "/" or white space)`,
+  ],
   [
     "one membership managed by two resources",
     rewritten((r) => {

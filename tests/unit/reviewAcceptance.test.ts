@@ -1,7 +1,8 @@
 /**
  * The review of ImageMemberAcceptance plans, change by change: starts managing, a status
  * change in place, one that had not reached Glance yet (the old side read from its outputs),
- * and a move to another image or project (the old one reset, the new one set).
+ * and a move to another image or project (the old one reset, the new one set); and a secret
+ * project on both sides of an ImageMembers update, which cannot be shown as unchanged.
  */
 import { reviewPreview } from "../../provider/review/changes";
 import { parsePreview } from "../../provider/review/preview";
@@ -58,5 +59,25 @@ test.each([
   ).toEqual([
     ["delete", known(imageA), known("p-me"), known("accepted"), known("rejected")],
     ["create", known(imageId), known(memberId), absent, known("accepted")],
+  ]);
+});
+
+test("ImageMembers: a secret project on both sides cannot be shown unchanged: a swap of `[secret]` for `[secret]`", () => {
+  const members = urnOf("ImageMembers", "all");
+  const inputs = { imageId: imageA, projects: { ops: "p-ops", vip: "[secret]" } };
+  const found = reviewPreview(
+    parsePreview(
+      preview([
+        {
+          op: "update",
+          urn: members,
+          oldState: state("ImageMembers", inputs),
+          newState: state("ImageMembers", inputs),
+        },
+      ]),
+    ),
+  ).changes;
+  expect(found.map((c) => (c.type === "swap" ? [c.type, c.from.id, c.to.id] : [c.type]))).toEqual([
+    ["swap", { kind: "secret" }, { kind: "secret" }],
   ]);
 });

@@ -231,6 +231,18 @@ function rewritten(edit: (r: RecordedState["resources"][number]) => void): strin
   return JSON.stringify(copy);
 }
 
+test('an empty attribute is no value: an empty region is left out, not written as ""', () => {
+  const noRegion = rewritten((r) => {
+    for (const i of r.instances) i.attributes.region = "";
+  });
+  const entries = importOf(fromTerraform(noRegion, { origin: "x" }).files);
+  expect(entries.length).toBeGreaterThan(0);
+  for (const entry of entries) {
+    expect(entry.inputs).not.toHaveProperty("region");
+    expect(entry.outputs).not.toHaveProperty("region");
+  }
+});
+
 test("Open Telekom Cloud's resources: the same, updated_at read from its update_at", () => {
   const otc = rewritten((r) => {
     r.type = r.type.replace(/^openstack_/, "opentelekomcloud_");

@@ -352,7 +352,8 @@ describe("ImageMember provider against the fake cloud", () => {
       `reports the membership of project p1 in image ${image.id} as not found, but these ` +
         `credentials are for project ${strangerId}, and the membership was made with the ` +
         `credentials of project ${ownerId} \\(recorded in state\\).*nothing was changed in state. ` +
-        `Run again with project ${ownerId}'s credentials.*HTTP 404`,
+        `Run again with project ${ownerId}'s credentials; if the membership is really gone, ` +
+        `remove the resource from state with pulumi state delete. \\(server said: HTTP 404`,
     );
     await expect(stranger.read(created.id, created.outs!)).rejects.toThrow(foreign);
     await expect(stranger.delete(created.id, created.outs!)).rejects.toThrow(foreign);

@@ -81,3 +81,30 @@ test("ImageMembers: a secret project on both sides cannot be shown unchanged: a 
     ["swap", { kind: "secret" }, { kind: "secret" }],
   ]);
 });
+
+test("secret image ids or statuses on both sides cannot be shown unchanged", () => {
+  const secretImage = acceptance("[secret]", "p-me", "accepted");
+  expect(changes([{ op: "update", urn, oldState: secretImage, newState: secretImage }])).toEqual([
+    ["delete", { kind: "secret" }, known("p-me"), known("accepted"), known("rejected")],
+    ["create", { kind: "secret" }, known("p-me"), absent, known("accepted")],
+  ]);
+  const secretStatus = acceptance(imageA, "p-me", "[secret]");
+  expect(changes([{ op: "update", urn, oldState: secretStatus, newState: secretStatus }])).toEqual([
+    ["update", known(imageA), known("p-me"), { kind: "secret" }, { kind: "secret" }],
+  ]);
+  const members = urnOf("ImageMembers", "all");
+  const inputs = { imageId: "[secret]", memberIds: ["p-ops"] };
+  const found = reviewPreview(
+    parsePreview(
+      preview([
+        {
+          op: "update",
+          urn: members,
+          oldState: state("ImageMembers", inputs),
+          newState: state("ImageMembers", inputs),
+        },
+      ]),
+    ),
+  ).changes;
+  expect(found.map((c) => c.type)).toEqual(["swap"]);
+});

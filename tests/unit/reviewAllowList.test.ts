@@ -35,6 +35,7 @@ test.each([
     `${who} on image \`img-1\` (ImageMembers \`all\`)`,
   ]);
   expect(offenders[0].refusedList).toBe(what === "refused" ? true : undefined);
+  expect(offenders[0].project.id).toEqual({ kind: what === "refused" ? "absent" : what });
 });
 
 test("the list's comments: a # at the start of a line or after white space", () => {

@@ -129,14 +129,21 @@ describe("review of a refresh: ImageMemberAcceptance and ImageMembers", () => {
     }
   });
 
-  test("ImageMembers: one deleted, one rejected, one granted by hand (an exclusive refresh), one unchanged", () => {
+  test("ImageMembers: deleted, rejected, granted by hand (an exclusive refresh) or unchanged, the state's members read, not the program's", () => {
     const urn = urnOf("ImageMembers", "all");
     const before = state(
       "ImageMembers",
       { imageId: imageA, memberIds: ["p-a", "p-b", "p-c"] },
       {
         imageId: imageA,
-        members: membersOutput({ "p-a": "accepted", "p-b": "accepted", "p-c": "pending" }),
+        // p-d and p-e: found by an earlier exclusive refresh, so in the state but not the program.
+        members: membersOutput({
+          "p-a": "accepted",
+          "p-b": "accepted",
+          "p-c": "pending",
+          "p-d": "pending",
+          "p-e": "accepted",
+        }),
       },
     );
     const after = state(
@@ -144,13 +151,19 @@ describe("review of a refresh: ImageMemberAcceptance and ImageMembers", () => {
       { imageId: imageA, memberIds: ["p-a", "p-b", "p-c"] },
       {
         imageId: imageA,
-        members: membersOutput({ "p-b": "rejected", "p-c": "pending", "p-x": "pending" }),
+        members: membersOutput({
+          "p-b": "rejected",
+          "p-c": "pending",
+          "p-d": "pending",
+          "p-x": "pending",
+        }),
       },
     );
     const found = review([{ op: "update", urn, oldState: before, newState: after }]);
     expect(drifts(found.changes)).toEqual([
       ["deleted", known("p-a"), known("accepted"), absent, "all"],
       ["status", known("p-b"), known("accepted"), known("rejected"), "all"],
+      ["deleted", known("p-e"), known("accepted"), absent, "all"],
       ["granted", known("p-x"), absent, known("pending"), "all"],
     ]);
     const gone = review([{ op: "delete", urn, oldState: before }]);
@@ -158,6 +171,8 @@ describe("review of a refresh: ImageMemberAcceptance and ImageMembers", () => {
       ["deleted", known("p-a")],
       ["deleted", known("p-b")],
       ["deleted", known("p-c")],
+      ["deleted", known("p-d")],
+      ["deleted", known("p-e")],
     ]);
   });
 });

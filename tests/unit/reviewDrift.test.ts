@@ -177,6 +177,21 @@ describe("review of a refresh: ImageMemberAcceptance and ImageMembers", () => {
   });
 });
 
+test("ImageMembers: a member read back without a status is no status change", () => {
+  const urn = urnOf("ImageMembers", "all");
+  const before = state(
+    "ImageMembers",
+    { imageId: imageA, memberIds: ["p-a"] },
+    { imageId: imageA, members: membersOutput({ "p-a": "accepted" }) },
+  );
+  const after = state(
+    "ImageMembers",
+    { imageId: imageA, memberIds: ["p-a"] },
+    { imageId: imageA, members: [{ memberId: "p-a" }] },
+  );
+  expect(review([{ op: "update", urn, oldState: before, newState: after }]).changes).toEqual([]);
+});
+
 describe("which resources are the package's", () => {
   test("a URN of another type whose state is one of ours counts; a type named like Object's own properties does not", () => {
     const found = reviewPreview(

@@ -10,6 +10,9 @@ export default tseslint.config(
       ".pulumi-state/",
       "coverage/",
       "docs/api/",
+      // npm run mutate's sandboxes and reports
+      ".stryker-tmp/",
+      "reports/",
     ],
   },
   js.configs.recommended,

@@ -3,6 +3,8 @@ const common = {
   preset: "ts-jest",
   testEnvironment: "node",
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: { warnOnly: false } }] },
+  // npm run mutate's sandboxes: copies of the whole repository while it runs.
+  modulePathIgnorePatterns: ["<rootDir>/.stryker-tmp/"],
 };
 
 module.exports = {

@@ -237,6 +237,37 @@ test("drift: a member deleted out of band is gone for read; a member hidden by a
   });
 });
 
+// Glance hides the members of any image that is not "shared", not only of a private one. An
+// owner may make its image "community"; "public" takes an admin (Glance's publicize_image).
+test.each(["community", "public"] as const)(
+  "a member hidden by a %s image is kept by read (refresh) and delete",
+  async (visibility) => {
+    const imageId = await owner.createImage();
+    const provider = await providerAs("owner");
+    const created = await provider.create({ imageId, memberId: consumer1Id });
+    const setter =
+      visibility === "public" ? new GlanceDriver(cloud, cloud.identities.admin) : owner;
+    await setter.setVisibility(imageId, visibility);
+    try {
+      await expect(provider.read(created.id, created.outs!)).rejects.toThrow(
+        new RegExp(
+          `image ${imageId} is now "${visibility}", so the image service hides its members, but ` +
+            `the membership of project ${consumer1Id} still exists and is kept in state`,
+        ),
+      );
+      await expect(provider.delete(created.id, created.outs!)).rejects.toThrow(
+        `is now "${visibility}"`,
+      );
+    } finally {
+      await setter.setVisibility(imageId, "shared");
+    }
+    expect(await owner.memberIds(imageId)).toEqual([consumer1Id]);
+    expect((await provider.read(created.id, created.outs!)).props).toMatchObject({
+      memberId: consumer1Id,
+    });
+  },
+);
+
 test("another project's credentials: Glance's 404 neither drops the member on read nor passes for a delete", async () => {
   const ownerId = cloud.identities.owner.projectId;
   const hidden = await owner.createImage(); // shared with consumer1 only: consumer2 cannot see it

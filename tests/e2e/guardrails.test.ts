@@ -3,8 +3,9 @@
  * Glance: a laptop-style `pulumi up` (preview, then update) of a program granting a project
  * outside `imagemembers:allowedProjects(File)` is refused at preview, and nothing reaches
  * Keystone or Glance (counted by proxies in front of both), for the dynamic `ImageMember`,
- * the dynamic `ImageMembers` and the plugin's `ImageMember` from YAML. A member id known only
- * after apply is refused before its request; without the setting the same program applies.
+ * the dynamic `ImageMembers` and the plugin's `ImageMember` from YAML; the same for a project on
+ * `imagemembers:forbiddenProjects` with no allowed list at all. A member id known only after
+ * apply is refused before its request; without the setting the same program applies.
  *
  * Each program lives in a folder of its own, as a user's project: the allowed-projects file
  * beside its Pulumi.yaml (read relative to it), the package installed (examples/node_modules).
@@ -106,17 +107,17 @@ async function counted<T>(run: () => Promise<T>): Promise<{ result: T; sent: str
  * A user's project in a folder of its own, a new image, and a stack acting as the image's owner
  * (through the proxies) whose provider reads allowed-projects.txt beside Pulumi.yaml.
  */
-async function laptopProject(files: Record<string, string>, config: Record<string, string>) {
+async function laptopProject(
+  files: Record<string, string>,
+  config: Record<string, string>,
+  rules: Record<string, string> = { "imagemembers:allowedProjectsFile": "allowed-projects.txt" },
+) {
   const imageId = await owner.createImage();
   const dir = projectFolder(files);
   folders.push(dir);
   const project = new PulumiProject(dir, "laptop");
   project.env = writeCloudsYaml(throughKeystone(cloud, keystone.url), project.workDir)("owner");
-  await project.init({
-    imageId,
-    ...config,
-    "imagemembers:allowedProjectsFile": "allowed-projects.txt",
-  });
+  await project.init({ imageId, ...config, ...rules });
   return { project, dir, imageId };
 }
 
@@ -214,6 +215,61 @@ describe("the dynamic resources (TypeScript)", () => {
     const up = await laptopUp(project);
     expect(up.code).toBe(0);
     expect(await owner.memberIds(imageId)).toEqual([allowed(), stranger()].sort());
+  });
+});
+
+describe("the deny-list alone (imagemembers:forbiddenProjects, no allowed list)", () => {
+  let project: PulumiProject;
+  let imageId: string;
+
+  beforeAll(async () => {
+    ({ project, imageId } = await laptopProject(
+      {
+        "Pulumi.yaml":
+          "name: guardrails-deny\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n",
+        "index.ts": typescriptProgram,
+        "package.json": JSON.stringify({ name: "guardrails-deny", private: true }),
+      },
+      { single: stranger() },
+      { "imagemembers:forbiddenProjects": stranger() },
+    ));
+  });
+
+  afterAll(() =>
+    runAll([() => project?.destroy({ allowFailure: true }), () => project?.cleanUp()]),
+  );
+
+  test("ImageMember and ImageMembers granting a forbidden project: refused at preview; nothing sent, Glance unchanged", async () => {
+    const single = await counted(() => laptopUp(project));
+    const singleOutput = single.result.stdout + single.result.stderr;
+    console.log(`refused by the deny-list:\n${singleOutput.slice(-1500)}`);
+    expect(single.result.code).not.toBe(0);
+    expect(singleOutput).toContain("resource 'single': property memberId value");
+    expect(singleOutput).toContain(
+      `image ${imageId} cannot be shared with project ${stranger()}: project ${stranger()} is ` +
+        `forbidden by imagemembers:forbiddenProjects (stack config)`,
+    );
+    expect(singleOutput).not.toMatch(/Updating \(|Update duration/);
+    expect(single.sent).toEqual([]);
+
+    await project.removeConfig("single");
+    await project.setConfig("many", JSON.stringify({ ops: allowed(), stranger: stranger() }));
+    const many = await counted(() => laptopUp(project));
+    const manyOutput = many.result.stdout + many.result.stderr;
+    expect(many.result.code).not.toBe(0);
+    expect(manyOutput).toContain("resource 'many': property projects.stranger value");
+    expect(manyOutput).toContain(
+      `project ${stranger()} is forbidden by imagemembers:forbiddenProjects (stack config)`,
+    );
+    expect(many.sent).toEqual([]);
+    expect(await owner.memberIds(imageId)).toEqual([]);
+  });
+
+  test("a project off the deny-list applies: the refusal came from it", async () => {
+    await project.setConfig("many", JSON.stringify({ ops: allowed() }));
+    const up = await laptopUp(project);
+    expect(up.code).toBe(0);
+    expect(await owner.memberIds(imageId)).toEqual([allowed()]);
   });
 });
 

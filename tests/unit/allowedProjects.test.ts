@@ -8,6 +8,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
+  checkGrants,
+  enforceGrants,
   loadProjectRules,
   pulumiProjectDir,
 } from "../../provider/resources/common/allowedProjects";
@@ -102,6 +104,63 @@ describe("reading the rules", () => {
     expect(noProject).toEqual({ broken: expect.stringContaining("no Pulumi.yaml in") });
   });
 
+  test("ids are trimmed, a list may start after white space, and a null setting is no setting", () => {
+    const allowed = (value: unknown) =>
+      fromConfig({ "imagemembers:allowedProjects": value }) as {
+        rules: { allowed?: { ids: Set<string> } };
+      };
+    expect(allowed('  ["p-a", "p-b"]').rules.allowed!.ids).toEqual(new Set(["p-a", "p-b"]));
+    expect(allowed([" p-a ", "p-b\t"]).rules.allowed!.ids).toEqual(new Set(["p-a", "p-b"]));
+    expect(allowed('[" p-a"]').rules.allowed!.ids).toEqual(new Set(["p-a"]));
+    expect(fromConfig({ "imagemembers:allowedProjects": null })).toEqual({ rules: {} });
+    expect(fromConfig({ "imagemembers:forbiddenProjects": null })).toEqual({ rules: {} });
+  });
+
+  test("a list holding anything but non-blank strings is broken, whole", () => {
+    for (const value of [["p-a", 1], ["p-a", " "], '["p-a", ""]', ["p-a", null]]) {
+      expect(fromConfig({ "imagemembers:allowedProjects": value })).toEqual({
+        broken: "imagemembers:allowedProjects must be a list of project ids (strings)",
+      });
+    }
+  });
+
+  test("malformed JSON is quoted, cut at 80 characters", () => {
+    const text = `[${"p-".repeat(50)}`;
+    expect(fromConfig({ "imagemembers:allowedProjects": text })).toEqual({
+      broken: `imagemembers:allowedProjects is not a valid JSON list of project ids: ${text.slice(0, 80)}`,
+    });
+  });
+
+  test("allowedProjectsFile: a blank or non-string value, and an unreadable file's exact message", () => {
+    for (const value of [" ", 42, ""]) {
+      expect(fromConfig({ "imagemembers:allowedProjectsFile": value })).toEqual({
+        broken: "imagemembers:allowedProjectsFile must be the path of a file of project ids",
+      });
+    }
+    const absolute = path.join(dir, "absent.txt");
+    expect(fromConfig({ "imagemembers:allowedProjectsFile": absolute })).toEqual({
+      broken:
+        `imagemembers:allowedProjectsFile names ${absolute}, which cannot be read (ENOENT); ` +
+        `fix the path or remove the setting`,
+    });
+    expect(fromConfig({ "imagemembers:allowedProjectsFile": "absent.txt" })).toEqual({
+      broken:
+        `imagemembers:allowedProjectsFile names ${absolute}, which cannot be read (ENOENT); ` +
+        `fix the path (relative to the Pulumi project's folder ${dir}) or remove the setting`,
+    });
+  });
+
+  test("an error that is not about the settings is not passed off as one", () => {
+    const failing = () =>
+      loadProjectRules(
+        () => {
+          throw new TypeError("a bug, not a setting");
+        },
+        () => dir,
+      );
+    expect(failing).toThrow(new TypeError("a bug, not a setting"));
+  });
+
   test("the plugin reads the same settings from the engine's PULUMI_CONFIG (namespace dropped, values as strings)", () => {
     const env = {
       PULUMI_CONFIG: JSON.stringify({
@@ -184,6 +243,70 @@ describe("the providers obey them", () => {
     ).toEqual([]);
   });
 
+  test("forbiddenProjects alone (no allowed list): ImageMember refused in check and again in create, before any request", async () => {
+    const image = cloud.addImage("owner");
+    const provider = await member({ "imagemembers:forbiddenProjects": "p-bad" });
+    const checked = await provider.check({} as never, { imageId: image.id, memberId: "p-bad" });
+    expect(checked.failures).toEqual([
+      {
+        property: "memberId",
+        reason:
+          `image ${image.id} cannot be shared with project p-bad: project p-bad is forbidden by ` +
+          `imagemembers:forbiddenProjects (stack config); remove the grant from the program, or ` +
+          `have the list changed (a reviewed change of the stack configuration). Nothing was sent.`,
+      },
+    ]);
+    expect(cloud.log).toEqual([]); // configure and check ask nothing
+    await expect(provider.create({ imageId: image.id, memberId: "p-bad" })).rejects.toThrow(
+      `Cannot share image ${image.id}: project p-bad is forbidden by imagemembers:forbiddenProjects (stack config). Nothing was sent`,
+    );
+    expect(cloud.glanceRequests()).toEqual([]);
+    expect(cloud.members.get(image.id) ?? []).toEqual([]);
+  });
+
+  test("forbiddenProjects alone (no allowed list): ImageMembers refused in check, create and update, before any request", async () => {
+    const image = cloud.addImage("owner");
+    const created = await (
+      await members({})
+    ).create({
+      imageId: image.id,
+      projects: { ops: "p-ok" },
+    });
+    const provider = await members({ "imagemembers:forbiddenProjects": '["p-bad"]' });
+    const byLabel = await provider.check({} as never, {
+      imageId: image.id,
+      projects: { ops: "p-ok", bad: "p-bad" },
+    });
+    expect(byLabel.failures).toEqual([
+      {
+        property: "projects.bad",
+        reason: expect.stringContaining(
+          `image ${image.id} cannot be shared with project p-bad: project p-bad is forbidden by imagemembers:forbiddenProjects (stack config)`,
+        ),
+      },
+    ]);
+    const byList = await provider.check({} as never, {
+      imageId: image.id,
+      memberIds: ["p-ok", "p-bad"],
+    });
+    expect(byList.failures!.map((f) => f.property)).toEqual(["memberIds[1]"]);
+
+    const sent = cloud.glanceRequests().length;
+    const refused =
+      /project p-bad is forbidden by imagemembers:forbiddenProjects \(stack config\)\. Nothing was sent/;
+    await expect(
+      provider.create({ imageId: image.id, projects: { ops: "p-ok", bad: "p-bad" } }),
+    ).rejects.toThrow(refused);
+    await expect(
+      provider.update(image.id, created.outs!, {
+        imageId: image.id,
+        projects: { ops: "p-ok", bad: "p-bad" },
+      }),
+    ).rejects.toThrow(refused);
+    expect(cloud.glanceRequests()).toHaveLength(sent);
+    expect(cloud.members.get(image.id)!.map((m) => m.member_id)).toEqual(["p-ok"]);
+  });
+
   test("a list that cannot be read refuses every grant, in check and in create; removals still go through", async () => {
     const image = cloud.addImage("owner");
     const broken = { "imagemembers:allowedProjectsFile": path.join(dir, "gone.txt") };
@@ -218,6 +341,39 @@ describe("the providers obey them", () => {
       `Cannot share image ${image.id}: project p-late is not on the allowed list, imagemembers:allowedProjects (stack config). Nothing was sent`,
     );
     expect(cloud.log).toHaveLength(sent);
+  });
+
+  test("check: an image id not known yet (or not a string) is left out of the reason; a member id that is not a string is check's other rules' business", () => {
+    const rules = fromConfig({ "imagemembers:allowedProjects": "p-ok" });
+    const reason = (imageId: unknown) =>
+      checkGrants(rules, imageId, [{ property: "memberId", memberId: "p-evil" }]).map(
+        (f) => f.reason.split(":")[0],
+      );
+    expect(reason(unknownValue)).toEqual(["image cannot be shared with project p-evil"]);
+    expect(reason(undefined)).toEqual(["image cannot be shared with project p-evil"]);
+    expect(reason("img-1")).toEqual(["image img-1 cannot be shared with project p-evil"]);
+    expect(
+      checkGrants(rules, "img-1", [
+        { property: "memberId", memberId: 42 },
+        { property: "memberIds[0]", memberId: undefined },
+        { property: "memberIds[1]", memberId: unknownValue },
+      ]),
+    ).toEqual([]);
+  });
+
+  test("create: every refused project in one message, in order, with what to do", () => {
+    const rules = fromConfig({
+      "imagemembers:allowedProjects": "p-ok",
+      "imagemembers:forbiddenProjects": "p-bad",
+    });
+    expect(() => enforceGrants(rules, "img-1", ["p-ok"])).not.toThrow();
+    expect(() => enforceGrants(rules, "img-1", ["p-bad", "p-ok", "p-evil"])).toThrow(
+      "Cannot share image img-1: project p-bad is forbidden by imagemembers:forbiddenProjects " +
+        "(stack config); project p-evil is not on the allowed list, imagemembers:allowedProjects " +
+        "(stack config). Nothing was sent (no project of this resource was granted access); " +
+        "remove the grant from the program, or have the list changed (a reviewed change of the " +
+        "stack configuration).",
+    );
   });
 
   test("ImageMembers: check names each refused project by its label (or its place in memberIds)", async () => {

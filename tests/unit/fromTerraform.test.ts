@@ -231,6 +231,18 @@ function rewritten(edit: (r: RecordedState["resources"][number]) => void): strin
   return JSON.stringify(copy);
 }
 
+test('an empty attribute is no value: an empty region is left out, not written as ""', () => {
+  const noRegion = rewritten((r) => {
+    for (const i of r.instances) i.attributes.region = "";
+  });
+  const entries = importOf(fromTerraform(noRegion, { origin: "x" }).files);
+  expect(entries.length).toBeGreaterThan(0);
+  for (const entry of entries) {
+    expect(entry.inputs).not.toHaveProperty("region");
+    expect(entry.outputs).not.toHaveProperty("region");
+  }
+});
+
 test("Open Telekom Cloud's resources: the same, updated_at read from its update_at", () => {
   const otc = rewritten((r) => {
     r.type = r.type.replace(/^openstack_/, "opentelekomcloud_");
@@ -302,6 +314,33 @@ describe("Huawei Cloud's resources", () => {
         ],
       },
     ],
+  });
+
+  test.each([
+    ["not a list", '"p-1"'],
+    ["a list holding an empty id", '["p-1", ""]'],
+    ["a list holding a number", '["p-1", 7]'],
+  ])("target_project_ids %s: refused, naming the instance", (_, ids) => {
+    const bad = huawei.replace(
+      `"target_project_ids":["${consumer2}","${consumer1}"]`,
+      `"target_project_ids":${ids}`,
+    );
+    expect(bad).not.toBe(huawei);
+    expect(() => fromTerraform(bad, { origin: "hw.tfstate", acceptingProject: consumer1 })).toThrow(
+      new TerraformInputError(
+        "huaweicloud_images_image_share.share: target_project_ids is not a list of ids",
+      ),
+    );
+  });
+
+  test("the accepter's vault id, when it has one, is kept", () => {
+    const withVault = huawei.replace('"vault_id":""', '"vault_id":"vault-1"');
+    expect(withVault).not.toBe(huawei);
+    const handover = fromTerraform(withVault, {
+      origin: "hw.tfstate",
+      acceptingProject: consumer1,
+    });
+    expect(importOf(handover.files)[2].inputs).toMatchObject({ vaultId: "vault-1" });
   });
 
   test("one share of many projects: one ImageMember each; the accepter's project must be given", () => {
@@ -418,6 +457,111 @@ const refused: [string, string, string][] = [
       "openstack_images_image_access_v2, openstack_images_image_access_accept_v2, " +
       "opentelekomcloud_images_image_access_v2, opentelekomcloud_images_image_access_accept_v2, " +
       "huaweicloud_images_image_share, huaweicloud_images_image_share_accepter",
+  ],
+  [
+    "an instance without its image id",
+    rewritten((r) => {
+      if (r.name === "b") delete r.instances[0].attributes.image_id;
+    }),
+    'openstack_images_image_access_v2.b["ops"] has no image_id',
+  ],
+  [
+    "an instance whose image id is empty",
+    rewritten((r) => {
+      if (r.name === "b") r.instances[0].attributes.image_id = "";
+    }),
+    'openstack_images_image_access_v2.b["ops"] has no image_id',
+  ],
+  [
+    "an instance whose image id is not a string",
+    rewritten((r) => {
+      if (r.name === "b") (r.instances[0].attributes as Record<string, unknown>).image_id = 42;
+    }),
+    'openstack_images_image_access_v2.b["ops"] has no image_id',
+  ],
+  [
+    "an instance without its member id",
+    rewritten((r) => {
+      if (r.name === "b") delete r.instances[0].attributes.member_id;
+    }),
+    'openstack_images_image_access_v2.b["ops"] has no member_id',
+  ],
+  [
+    "one acceptance managed by two resources",
+    (() => {
+      const copy = JSON.parse(stateText) as RecordedState;
+      const accept = copy.resources.find(
+        (r) => r.type === "openstack_images_image_access_accept_v2",
+      )!;
+      copy.resources.push({ ...accept, name: "again" });
+      return JSON.stringify(copy);
+    })(),
+    `the acceptance of project ${consumer1} in image ${imageA} is managed twice, by ` +
+      `openstack_images_image_access_accept_v2.a and openstack_images_image_access_accept_v2.again: remove one from Terraform first`,
+  ],
+  [
+    "a state of six other types: sorted, the first five named",
+    JSON.stringify({
+      version: 4,
+      terraform_version: "1.10.6",
+      resources: ["f", "e", "d", "c", "b", "a"].map((letter) => ({
+        mode: "managed",
+        type: `other_${letter}`,
+        name: "x",
+        provider: 'provider["registry.terraform.io/x/x"]',
+        instances: [{ attributes: { id: letter } }],
+      })),
+    }),
+    "no image memberships in this state: it manages 6 resource instance(s) of other types " +
+      "(other_a, other_b, other_c, other_d, other_e, ...); looked for " +
+      "openstack_images_image_access_v2, openstack_images_image_access_accept_v2, " +
+      "opentelekomcloud_images_image_access_v2, opentelekomcloud_images_image_access_accept_v2, " +
+      "huaweicloud_images_image_share, huaweicloud_images_image_share_accepter",
+  ],
+  [
+    "a state of five other types: all named",
+    JSON.stringify({
+      version: 4,
+      terraform_version: "1.10.6",
+      resources: ["e", "d", "c", "b", "a"].map((letter) => ({
+        mode: "managed",
+        type: `other_${letter}`,
+        name: "x",
+        provider: 'provider["registry.terraform.io/x/x"]',
+        instances: [{ attributes: { id: letter } }],
+      })),
+    }),
+    "no image memberships in this state: it manages 5 resource instance(s) of other types " +
+      "(other_a, other_b, other_c, other_d, other_e); looked for " +
+      "openstack_images_image_access_v2, openstack_images_image_access_accept_v2, " +
+      "opentelekomcloud_images_image_access_v2, opentelekomcloud_images_image_access_accept_v2, " +
+      "huaweicloud_images_image_share, huaweicloud_images_image_share_accepter",
+  ],
+  // Both ids go into the import id <image>/<member>: a "/" or white space would make it
+  // ambiguous (and no OpenStack id holds either).
+  [
+    "a member id holding a /",
+    rewritten((r) => {
+      if (r.name === "b") r.instances[0].attributes.member_id = `${consumer1}/extra`;
+    }),
+    `openstack_images_image_access_v2.b["ops"]: member id "${consumer1}/extra" cannot be an ` +
+      `OpenStack id (it holds "/" or white space)`,
+  ],
+  [
+    "an image id holding a space",
+    rewritten((r) => {
+      if (r.name === "b") r.instances[0].attributes.image_id = "4eb575f8 aa80";
+    }),
+    `openstack_images_image_access_v2.b["ops"]: image id "4eb575f8 aa80" cannot be an ` +
+      `OpenStack id (it holds "/" or white space)`,
+  ],
+  [
+    "a member id holding a line break",
+    rewritten((r) => {
+      if (r.name === "b") r.instances[0].attributes.member_id = `${consumer1}\nevil`;
+    }),
+    `openstack_images_image_access_v2.b["ops"]: member id "${consumer1}\\nevil" cannot be an ` +
+      `OpenStack id (it holds "/" or white space)`,
   ],
   [
     "one membership managed by two resources",

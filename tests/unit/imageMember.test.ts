@@ -301,20 +301,34 @@ describe("ImageMember provider against the fake cloud", () => {
     await expect(provider.delete(created.id, created.outs!)).resolves.toBeUndefined();
   });
 
-  test("read and delete never drop a member hidden by a private image", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configuredProvider(cloud);
-    const created = await provider.create({ imageId: image.id, memberId: "p1" });
-    image.visibility = "private";
+  // Glance hides the members of every image that is not "shared" (404 for one, 403 for the
+  // list or a delete), and keeps them: shared again, the image is open to them again.
+  test.each(["private", "public", "community"] as const)(
+    "read (refresh) and delete never drop a member hidden by a %s image",
+    async (visibility) => {
+      const image = cloud.addImage("owner");
+      const provider = await configuredProvider(cloud);
+      const created = await provider.create({ imageId: image.id, memberId: "p1" });
+      image.visibility = visibility;
 
-    await expect(provider.read(created.id, created.outs!)).rejects.toThrow(
-      new RegExp(
-        `image ${image.id} is now "private".*membership of project p1 still exists and is kept in state`,
-      ),
-    );
-    await expect(provider.delete(created.id, created.outs!)).rejects.toThrow(/is now "private"/);
-    expect(cloud.members.get(image.id)?.length).toBe(1);
-  });
+      await expect(provider.read(created.id, created.outs!)).rejects.toThrow(
+        new RegExp(
+          `image ${image.id} is now "${visibility}".*membership of project p1 still exists and is ` +
+            `kept in state. Make the image shared again \\(openstack image set --shared ${image.id}\\)`,
+        ),
+      );
+      await expect(provider.delete(created.id, created.outs!)).rejects.toThrow(
+        `is now "${visibility}"`,
+      );
+      expect(cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual(["p1"]);
+
+      // Shared again: the member was there all along, and the same provider reads it.
+      image.visibility = "shared";
+      expect((await provider.read(created.id, created.outs!)).props).toMatchObject({
+        memberId: "p1",
+      });
+    },
+  );
 
   test("read of a member whose image was deleted reports it gone", async () => {
     const image = cloud.addImage("owner");
@@ -338,7 +352,8 @@ describe("ImageMember provider against the fake cloud", () => {
       `reports the membership of project p1 in image ${image.id} as not found, but these ` +
         `credentials are for project ${strangerId}, and the membership was made with the ` +
         `credentials of project ${ownerId} \\(recorded in state\\).*nothing was changed in state. ` +
-        `Run again with project ${ownerId}'s credentials.*HTTP 404`,
+        `Run again with project ${ownerId}'s credentials; if the membership is really gone, ` +
+        `remove the resource from state with pulumi state delete. \\(server said: HTTP 404`,
     );
     await expect(stranger.read(created.id, created.outs!)).rejects.toThrow(foreign);
     await expect(stranger.delete(created.id, created.outs!)).rejects.toThrow(foreign);

@@ -196,26 +196,36 @@ describe("ImageMembers provider against the fake cloud", () => {
     expect(await provider.read(created.id, created.outs!)).toEqual({});
   });
 
-  test("read and delete fail, keeping every member, when the image was made private", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configured(cloud);
-    const created = await provider.create({ imageId: image.id, memberIds: projects(3) });
-    image.visibility = "private";
+  test.each(["private", "public", "community"] as const)(
+    "read (refresh) and delete fail, keeping every member, when the image was made %s",
+    async (visibility) => {
+      const image = cloud.addImage("owner");
+      const provider = await configured(cloud);
+      const created = await provider.create({ imageId: image.id, memberIds: projects(3) });
+      image.visibility = visibility;
 
-    await expect(provider.read(created.id, created.outs!)).rejects.toThrow(
-      new RegExp(
-        `Cannot read the members of image ${image.id}: image ${image.id} is now "private".*` +
-          `projects project-000, project-001, project-002 still exist and are kept in state.*` +
-          `openstack image set --shared ${image.id}.*HTTP 403`,
-      ),
-    );
-    await expect(provider.delete(created.id, created.outs!)).rejects.toThrow(
-      new RegExp(
-        `Cannot stop sharing image ${image.id} with 3 projects of the 3 to remove.*is now "private"`,
-      ),
-    );
-    expect(glanceIds(image.id)).toEqual(projects(3));
-  });
+      await expect(provider.read(created.id, created.outs!)).rejects.toThrow(
+        new RegExp(
+          `Cannot read the members of image ${image.id}: image ${image.id} is now "${visibility}".*` +
+            `projects project-000, project-001, project-002 still exist and are kept in state.*` +
+            `openstack image set --shared ${image.id}.*HTTP 403`,
+        ),
+      );
+      await expect(provider.delete(created.id, created.outs!)).rejects.toThrow(
+        new RegExp(
+          `Cannot stop sharing image ${image.id} with 3 projects of the 3 to remove.*is now "${visibility}"`,
+        ),
+      );
+      expect(glanceIds(image.id)).toEqual(projects(3));
+
+      // Shared again: every member was kept, and the same provider reads them all.
+      image.visibility = "shared";
+      const read = await provider.read(created.id, created.outs!);
+      expect(
+        (read.props as { members: { memberId: string }[] }).members.map((m) => m.memberId),
+      ).toEqual(projects(3));
+    },
+  );
 
   test("another project's credentials: a 404 drops nothing from state on read, update or delete", async () => {
     const image = cloud.addImage("owner");

@@ -57,3 +57,58 @@ describe("the plugin process with PULUMI_CONFIG", () => {
     expect(allowed.id).toBe(`${image.id}/p-ok`);
   });
 });
+
+describe("the plugin process with only imagemembers:forbiddenProjects (no allowed list)", () => {
+  let plugin: PluginProcess | undefined;
+  let cloud: FakeCloud;
+  let server: DynamicProviderServer;
+
+  beforeAll(async () => {
+    plugin = await startPluginProcess("pim-plugin-deny-", () => ({
+      PULUMI_CONFIG: JSON.stringify({ forbiddenProjects: '["p-no"]' }),
+    }));
+    ({ cloud, server } = plugin);
+  }, 60_000);
+
+  afterAll(() => plugin?.stop());
+
+  test("the deny-list alone refuses in check, and again in create and update before any request", async () => {
+    const image = cloud.addImage("owner");
+    const forbidden = "project p-no is forbidden by imagemembers:forbiddenProjects (stack config)";
+    const member = await server.check(
+      urn("ImageMember", "denied"),
+      {},
+      { imageId: image.id, memberId: "p-no" },
+    );
+    expect(member.failures).toEqual([
+      { property: "memberId", reason: expect.stringContaining(forbidden) },
+    ]);
+    const members = await server.check(
+      urn("ImageMembers", "all"),
+      {},
+      { imageId: image.id, projects: { ops: "p-ok", no: "p-no" } },
+    );
+    expect(members.failures).toEqual([
+      { property: "projects.no", reason: expect.stringContaining(forbidden) },
+    ]);
+    expect(cloud.log).toEqual([]);
+
+    // A project off the deny-list is granted: nothing else refuses.
+    const created = await server.create(urn("ImageMembers", "all"), {
+      imageId: image.id,
+      projects: { ops: "p-ok" },
+    });
+    const sent = cloud.glanceRequests().length;
+    await expect(
+      server.create(urn("ImageMember", "denied"), { imageId: image.id, memberId: "p-no" }),
+    ).rejects.toThrow(forbidden);
+    await expect(
+      server.update(urn("ImageMembers", "all"), created.id, created.properties, {
+        imageId: image.id,
+        projects: { ops: "p-ok", no: "p-no" },
+      }),
+    ).rejects.toThrow(forbidden);
+    expect(cloud.glanceRequests()).toHaveLength(sent);
+    expect(cloud.members.get(image.id)!.map((m) => m.member_id)).toEqual(["p-ok"]);
+  });
+});

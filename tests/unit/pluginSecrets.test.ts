@@ -47,6 +47,27 @@ describe("plugin secrets: the two functions", () => {
     });
     expect(containsSecret(fromList.imageId)).toBe(false);
   });
+
+  test("null, missing and non-object values pass through: nothing secret, nothing thrown", () => {
+    // Pulumi properties may be null, and a resource's hook may answer none at all.
+    expect(containsSecret({ a: null, list: [null, 1, "x"] })).toBe(false);
+    expect(containsSecret(null)).toBe(false);
+    expect(revealed({ a: null, b: [null, secret(null)] })).toEqual({ a: null, b: [null, null] });
+    expect(withSecretsOf({ a: null, b: "x" }, { a: null, b: null })).toEqual({ a: null, b: "x" });
+    expect(withSecretsOf(undefined, { memberIds: [secret("b")] })).toBeUndefined();
+    expect(withSecretsOf({ memberIds: ["b"] }, undefined, "ImageMembers")).toEqual({
+      memberIds: ["b"],
+    });
+    expect(withSecretsOf(["b"], { memberIds: [secret("b")] })).toEqual(["b"]);
+    // A plain list: what is made from it stays plain (every source looked at, none secret).
+    expect(
+      withSecretsOf(
+        { projects: { b: "b" }, members: [{ memberId: "b" }] },
+        { memberIds: ["b"] },
+        "ImageMembers",
+      ),
+    ).toEqual({ projects: { b: "b" }, members: [{ memberId: "b" }] });
+  });
 });
 
 describe("plugin secrets: each hook", () => {

@@ -99,6 +99,31 @@ test("--allowed-projects: exit 3 naming the offender, the report still printed",
   expect(passed.stdout).toContain("**Allowed projects: passed.**");
 });
 
+test("a secret OLD project list against a plain new one: cannot tell, exit 3 even with every new project allowed", () => {
+  const allowed = writeFile("allowed-ops.txt", "p-ops\n");
+  const wasSecret = preview([
+    {
+      op: "update",
+      urn: urnOf("ImageMembers", "was-secret"),
+      oldState: state(
+        "ImageMembers",
+        { imageId: imageA, projects: "[secret]" },
+        { imageId: imageA, members: "[secret]" },
+      ),
+      newState: state("ImageMembers", { imageId: imageA, projects: { ops: "p-ops" } }),
+    },
+  ]);
+  const result = run(["review", "--allowed-projects", allowed], wasSecret);
+  expect(result.code).toBe(3);
+  expect(result.stdout).toContain(
+    "- the project list is `[secret]`: who gains or loses access cannot be shown — ImageMembers `was-secret`",
+  );
+  expect(result.stderr).toBe(
+    "review: 1 grant(s) to projects not on the allowed list:\n" +
+      `  a \`[secret]\` project, which cannot be checked, on image \`${imageA}\` (ImageMembers \`was-secret\`)\n`,
+  );
+});
+
 describe("unreadable input: exit 2, one clear message, no stack trace, nothing on stdout", () => {
   const cases: [string, string, string][] = [
     [

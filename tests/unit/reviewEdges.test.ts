@@ -43,6 +43,41 @@ describe("review: the allow-list gate on a secret project list", () => {
   });
 });
 
+describe("review: a secret OLD project list against a plain new one", () => {
+  // The state recorded the list as a secret; the program now gives it in the clear. Diffing
+  // the new list against nothing would show every project as a new gain and hide the losses.
+  const secretBefore = (newInputs: Record<string, unknown>) =>
+    preview([
+      {
+        op: "update",
+        urn: urnOf("ImageMembers", "was-secret"),
+        oldState: state(
+          "ImageMembers",
+          { imageId: imageA, projects: "[secret]" },
+          { imageId: imageA, members: "[secret]" },
+        ),
+        newState: state("ImageMembers", { imageId: imageA, ...newInputs }),
+      },
+    ]);
+
+  test.each([
+    ["projects", { projects: { ops: "p-ops" } }],
+    ["memberIds", { memberIds: ["p-ops"] }],
+  ])("a plain new %s: cannot tell, and the allow-list gate fails (exit 3)", (_, inputs) => {
+    const outcome = reviewText(secretBefore(inputs), { allowList: "p-ops\n" });
+    expect(bullets(outcome.report.slice(outcome.report.indexOf("### Image")))).toEqual([
+      "- the project list is `[secret]`: who gains or loses access cannot be shown — ImageMembers `was-secret`",
+    ]);
+    expect(outcome.report).toContain("**0 projects gain access · 0 lose access");
+    expect(outcome.report).not.toContain("`p-ops`");
+    expect(outcome.exitCode).toBe(3);
+    expect(outcome.messages).toEqual([
+      "review: 1 grant(s) to projects not on the allowed list:",
+      `  a \`[secret]\` project, which cannot be checked, on image \`${imageA}\` (ImageMembers \`was-secret\`)`,
+    ]);
+  });
+});
+
 describe("review: how steps are grouped", () => {
   test("a plan that deletes the stack is a plan, not a refresh: its deletions lose access", () => {
     const member = urnOf("ImageMember", "share-with-qa");

@@ -5,6 +5,7 @@
  * given number of days.
  */
 import type { MemberStatus } from "../glance";
+import { projectIdPattern } from "../identity/projectId";
 import type { Inventory, SkippedImage } from "./inventory";
 import type { Declarations, Declarer } from "./stackExport";
 
@@ -44,12 +45,6 @@ export interface Audit {
   /** The `--pending-days` threshold, when given. */
   pendingDays?: number;
 }
-
-/**
- * Keystone (and Huawei Cloud, Open Telekom Cloud) project ids. A local rule for the audit's
- * note only; the provider's own check of member ids is elsewhere.
- */
-const projectIdShape = /^[0-9a-f]{32}$/;
 
 const dayMs = 24 * 3600_000;
 
@@ -94,7 +89,7 @@ export function classify(
         opaqueBy: state === "undetermined" ? opaque : [],
         exclusiveBy: state === "managed" ? [] : (declarations.exclusive.get(image.id) ?? []),
         ...(stale ? { pendingForDays: Math.floor(pendingMs / dayMs) } : {}),
-        looksLikeProjectId: projectIdShape.test(member.memberId),
+        looksLikeProjectId: projectIdPattern.test(member.memberId),
       });
     }
   }

@@ -13,9 +13,7 @@
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { rulesNamespace, ruleKeys } from "./allowedProjects";
 import { checkImageId, checkProjectId, unknownValue } from "./validation";
-
-/** What every project id of Keystone, Huawei Cloud and Open Telekom Cloud looks like. */
-export const projectIdPattern = /^[0-9a-f]{32}$/;
+import { projectIdPattern } from "../../identity/projectId";
 
 /** The command that gives the id of a project known by its name. */
 export const findProjectIdCommand = "openstack project show NAME -f value -c id";

@@ -139,3 +139,14 @@ test("a renewed token ramps up again from one request", async () => {
     expect(later.arrived).toBeGreaterThanOrEqual(first.answered!);
   }
 });
+
+test("PIM_TOKEN_RAMP=off sends every request at once (for tests that hold requests back)", async () => {
+  process.env.PIM_TOKEN_RAMP = "off";
+  try {
+    await burst(session(), 10);
+  } finally {
+    delete process.env.PIM_TOKEN_RAMP;
+  }
+  expect(glance.requests).toHaveLength(10);
+  expect(glance.maxInFlight).toBe(10);
+});

@@ -8,7 +8,7 @@ export { ImageMemberProvider } from "./resources/imageMember/provider";
 export type { ImageMemberInputs, ImageMemberOutputs } from "./resources/imageMember/provider";
 export { ImageMemberAcceptance } from "./resources/imageMemberAcceptance/resource";
 export type { ImageMemberAcceptanceArgs } from "./resources/imageMemberAcceptance/resource";
-export type { MemberAcceptanceArgs } from "./resources/imageMemberAcceptance/forShare";
+export type { MemberAcceptanceArgs } from "./resources/imageMemberAcceptance/shareAcceptances";
 export { ImageMemberAcceptanceProvider } from "./resources/imageMemberAcceptance/provider";
 export type {
   ImageMemberAcceptanceInputs,
@@ -27,7 +27,7 @@ export { ImageShare } from "./resources/imageShare/component";
 export type { ImageShareArgs, SharedMember } from "./resources/imageShare/component";
 export type { MemberStatus } from "./glance/members/results";
 export { ConfigurationError } from "./identity/configurationError";
-export { ProviderError } from "./resources/common/explain";
+export { ProviderError } from "./core/explain";
 export { getImageMembers, getImageMembersOutput } from "./functions/getImageMembers";
 export type {
   GetImageMembersArgs,

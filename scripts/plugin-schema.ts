@@ -2,7 +2,7 @@
  * Generates the Pulumi package schema of the provider plugin `imagemembers` from the
  * TypeScript sources, so the plugin and the TypeScript classes have one set of descriptions:
  *
- * - a resource per entry of provider/plugin/resources.ts, described by the doc comment of the
+ * - a resource per entry of provider/plugin/typeTokens.ts, described by the doc comment of the
  *   class of that name exported by provider/index.ts;
  * - its inputs: the properties of `<Name>Args` typed `pulumi.Input<...>`, with their doc
  *   comments (a property of another type, such as `ImageMembers`' `accept`, is used by the
@@ -17,7 +17,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
-import { packageName, pluginResources, typeToken } from "../provider/plugin/resources";
+import { packageName, pluginResources, typeToken } from "../provider/plugin/typeTokens";
 
 const root = path.resolve(__dirname, "..");
 

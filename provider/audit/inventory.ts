@@ -4,7 +4,7 @@
  * Reads only, through the Glance client; never builds a URL itself.
  */
 import { ListedImage, listImages, listMembers, Member } from "../glance";
-import { ServiceConnection } from "../transport/connection";
+import { ServiceConnection } from "../transport/serviceConnection";
 import { ApiError } from "../transport/errors";
 
 /** A shared image and its members, as Glance lists them now. */

@@ -4,7 +4,7 @@
  * and of the plugin, recognised by the type tokens the access review knows. Plain data only:
  * nothing from `@pulumi/pulumi`, no request.
  */
-import { projectsInForce } from "../resources/common/projectsForm";
+import { projectsInForce } from "../core/projectsForm";
 import { resourceKinds, resourceRefOf } from "../review/resources";
 import { parseUrn } from "../review/urn";
 import { isObject, JsonObject } from "../review/values";

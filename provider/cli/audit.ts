@@ -93,10 +93,9 @@ export const auditCommand: Command = {
     }
     // Loaded here: the Glance client and the credential sources, not needed for --help.
     const audit = await import("../audit");
-    const { connect } = await import("../resources/common/connection");
-    const { checkCloud, withCloud } = await import("../resources/common/identity");
-    const { explainCommonFailure, fail, ProviderError } =
-      await import("../resources/common/explain");
+    const { connect } = await import("../core/connect");
+    const { checkCloud, withCloud } = await import("../core/cloudIdentity");
+    const { explainCommonFailure, fail, ProviderError } = await import("../core/explain");
 
     // Every export is read before the cloud is asked, so bad input costs no request.
     const declarations = audit.emptyDeclarations();

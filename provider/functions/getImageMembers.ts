@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { listMembers, MemberStatus } from "../glance";
 import { ApiError } from "../transport/errors";
-import { fail, serverEvidence } from "../resources/common/explain";
-import { checkImageId } from "../resources/common/validation";
-import { withCloud } from "../resources/common/identity";
-import { connectForLookup, explainLookupFailure } from "./session";
+import { fail, serverEvidence } from "../core/explain";
+import { checkImageId } from "../core/validation";
+import { withCloud } from "../core/cloudIdentity";
+import { connectForLookup, explainLookupFailure } from "./lookupConnection";
 
 /** The arguments of {@link getImageMembers}. */
 export interface GetImageMembersArgs {

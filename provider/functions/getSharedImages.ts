@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getMember, listImages, ListedImage, MemberStatus, memberStatuses } from "../glance";
 import { ApiError } from "../transport/errors";
-import { fail, serverEvidence } from "../resources/common/explain";
-import { withCloud } from "../resources/common/identity";
-import { connectForLookup, explainLookupFailure } from "./session";
+import { fail, serverEvidence } from "../core/explain";
+import { withCloud } from "../core/cloudIdentity";
+import { connectForLookup, explainLookupFailure } from "./lookupConnection";
 
 /** Which memberships {@link getSharedImages} lists: one status, or `all`. */
 export type SharedImageStatus = MemberStatus | "all";

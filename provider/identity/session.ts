@@ -1,9 +1,9 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
-import { ServiceConnection } from "../transport/connection";
+import { ServiceConnection } from "../transport/serviceConnection";
 import { HttpClient, OutgoingRequest, RequestAuthorizer } from "../transport/http";
 import { RetryPolicy } from "../transport/retry";
-import { registerSecret } from "../transport/secrets";
+import { registerSecret } from "../transport/redaction";
 import { AkSkAuthorizer } from "../transport/akskSigner";
 import { ApiError } from "../transport/errors";
 import { AkSkOptions, CloudConfig, secretsOf } from "./cloudConfig";

@@ -3,8 +3,8 @@
  * YAML program declaring the same resources under the same names, so that `pulumi preview`
  * after the import has nothing to do.
  */
-import { typeToken } from "../plugin/resources";
-import { resourceId } from "../resources/common/memberRef";
+import { typeToken } from "../plugin/typeTokens";
+import { resourceId } from "../core/memberRef";
 import { cloudOf, inputsOf, outputsOf, resourceOf, shareOf } from "./declarations";
 import type { NamedMembership } from "./names";
 

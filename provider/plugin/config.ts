@@ -4,14 +4,14 @@
  * engine starts every resource plugin with `PULUMI_CONFIG` in its environment: a JSON object
  * of the stack config in the plugin's own namespace (`imagemembers:*`), the namespace dropped
  * from the keys, each value a string (lists as JSON text). That is where the project rules
- * come from (../resources/common/allowedProjects.ts).
+ * come from (../core/allowedProjects.ts).
  */
 import {
   LoadedRules,
   loadProjectRules,
   pulumiProjectDir,
   rulesNamespace,
-} from "../resources/common/allowedProjects";
+} from "../core/allowedProjects";
 
 /** The project rules of the stack the engine runs this plugin for. */
 export function projectRulesFromEngine(env: NodeJS.ProcessEnv): LoadedRules {

@@ -15,9 +15,9 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type * as provider from "@pulumi/pulumi/provider";
 import * as runtime from "../serialization/runtime";
-import { packageName, PluginResourceName, pluginResources } from "./resources";
+import { packageName, PluginResourceName, pluginResources } from "./typeTokens";
 import { revealed, withSecretsOf } from "./secrets";
-import { forResource } from "../resources/common/warnings";
+import { forResource } from "../core/warnings";
 
 type Props = Record<string, unknown>;
 

@@ -3,7 +3,8 @@
  * report, the allow-list verdict and the exit code. No I/O here, and nothing from
  * `@pulumi/pulumi`: the command starts fast and needs no engine.
  */
-import { describeOffender, findOffenders, parseAllowList } from "./allowList";
+import { parseAllowList } from "../core/allowedProjects";
+import { describeOffender, findOffenders } from "./offenders";
 import { Review, reviewPreview } from "./changes";
 import { parsePreview, Preview, ReviewInputError } from "./preview";
 import { stackType } from "./steps";

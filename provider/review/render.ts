@@ -2,11 +2,11 @@
  * The Markdown report: a summary that is always printed whole, then the detail per image,
  * cut (and the cut said) so the whole stays under the size budget of a pull-request comment.
  */
-import { describeOffender, describeResource, Offender } from "./allowList";
+import { describeOffender, describeResource, Offender } from "./offenders";
 import type { AccessChange, Review } from "./changes";
 import type { Opacity, ProjectView } from "./resources";
 import { describeShown, describeStatus, knownKey, Shown } from "./values";
-import { projectIdShapeMistake } from "../resources/common/projectIdShape";
+import { projectIdShapeMistake } from "../core/projectIdShape";
 
 /** GitHub refuses comments over 65,536 characters; stay well under. */
 export const defaultMaxChars = 60_000;

@@ -3,7 +3,7 @@
  * inputs) of a preview step. Project names are what the program gave: an `ImageMember`'s
  * resource name, an `ImageMembers` map label.
  */
-import { projectsInForce } from "../resources/common/projectsForm";
+import { projectsInForce } from "../core/projectsForm";
 import type { ResourceState } from "./preview";
 import type { ParsedUrn } from "./urn";
 import { isObject, isSecret, isUnknown, knownKey, readShown, Shown } from "./values";
@@ -101,7 +101,7 @@ function imageMemberGrants(ref: ResourceRef, state: ResourceState): GrantSide {
 
 /**
  * `ImageMembers` inputs: the new `projects` map (label → id) or the old `memberIds` list,
- * whichever the provider itself reads (the one decision in ../resources/common/projectsForm.ts).
+ * whichever the provider itself reads (the one decision in ../core/projectsForm.ts).
  */
 function declaredProjects(inputs: Record<string, unknown>): {
   entries: { slot: string; id: Shown; label?: string }[];

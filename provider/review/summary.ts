@@ -3,8 +3,8 @@
  * report's summary line gives, and the offenders of the allow-list gate, so a workflow can
  * label a pull request or route it without reading Markdown.
  */
-import type { Offender } from "./allowList";
-import { describeResource } from "./allowList";
+import type { Offender } from "./offenders";
+import { describeResource } from "./offenders";
 import type { AccessChange, Review } from "./changes";
 import { knownKey, Shown } from "./values";
 

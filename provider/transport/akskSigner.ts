@@ -1,6 +1,6 @@
 import { createHash, createHmac } from "crypto";
 import { OutgoingRequest, RequestAuthorizer } from "./http";
-import { registerSecret } from "./secrets";
+import { registerSecret } from "./redaction";
 
 /**
  * AK/SK signing (`SDK-HMAC-SHA256`) of Huawei Cloud and Open Telekom Cloud. It gives the same

@@ -1,4 +1,4 @@
-import { redactSecrets } from "./secrets";
+import { redactSecrets } from "./redaction";
 
 /** What every transport error tells about the request that failed. */
 export interface RequestDescription {

@@ -1,6 +1,6 @@
 /**
  * The engine's host service as far as provider processes use it: `Log`, where a provider's
- * warnings go (provider/resources/common/warnings.ts). Its address is what the engine passes
+ * warnings go (provider/core/warnings.ts). Its address is what the engine passes
  * a provider process as its first argument; every request is recorded.
  */
 import * as path from "path";

@@ -7,7 +7,7 @@
  */
 import * as http from "http";
 import { AddressInfo } from "net";
-import { ServiceConnection } from "../../provider/transport/connection";
+import { ServiceConnection } from "../../provider/transport/serviceConnection";
 import { HttpClient, RequestAuthorizer } from "../../provider/transport/http";
 import { closeAfterEachTest } from "./cleanup";
 

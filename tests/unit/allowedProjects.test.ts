@@ -12,8 +12,8 @@ import {
   enforceGrants,
   loadProjectRules,
   pulumiProjectDir,
-} from "../../provider/resources/common/allowedProjects";
-import { unknownValue } from "../../provider/resources/common/validation";
+} from "../../provider/core/allowedProjects";
+import { unknownValue } from "../../provider/core/validation";
 import { projectRulesFromEngine } from "../../provider/plugin/config";
 import { FakeCloud } from "../support/fakeCloud";
 import {

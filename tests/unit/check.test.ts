@@ -1,5 +1,5 @@
 import { ImageMemberProvider } from "../../provider";
-import { unknownValue } from "../../provider/resources/common/validation";
+import { unknownValue } from "../../provider/core/validation";
 
 const image = "d164b5df-1bc3-4c3f-893e-3e471fd16e64";
 const provider = new ImageMemberProvider();

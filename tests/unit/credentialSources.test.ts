@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { ImageMemberProvider, ImageMembersProvider } from "../../provider";
-import { useWarningSink } from "../../provider/resources/common/warnings";
+import { useWarningSink } from "../../provider/core/warnings";
 import { FakeCloud } from "../support/fakeCloud";
 import { pluginUrn, startPluginProcess } from "../support/pluginProcess";
 import {

@@ -17,7 +17,7 @@ import {
   stateRmCommands,
   TerraformInputError,
 } from "../../provider/migrate";
-import { memberRefOf } from "../../provider/resources/common/memberRef";
+import { memberRefOf } from "../../provider/core/memberRef";
 import { projectRoot } from "../support/childProcess";
 
 const MEMBER = "imagemembers:index:ImageMember";
@@ -74,7 +74,7 @@ describe("a state OpenTofu recorded (count, for_each, an acceptance by provider 
       [MEMBER, "b-ops", `${imageB}/${consumer1}`],
       [ACCEPTANCE, "a", `${imageA}/${consumer1}`],
     ]);
-    // The plugin's read takes an imported id apart (provider/resources/common/memberRef.ts).
+    // The plugin's read takes an imported id apart (provider/core/memberRef.ts).
     for (const e of entries) {
       expect(memberRefOf(e.id, {}, "ImageMember")).toEqual({
         imageId: e.inputs.imageId,

@@ -9,7 +9,7 @@ import { KeystoneSession } from "../../provider/identity/session";
 import { settingsFromEnv, settingsFromStack } from "../../provider/identity/settings";
 import { HttpClient } from "../../provider/transport/http";
 import { ConfigurationError } from "../../provider/identity/configurationError";
-import { inCloudsYamlTerms } from "../../provider/resources/common/identity";
+import { inCloudsYamlTerms } from "../../provider/core/cloudIdentity";
 import { FakeCloud } from "../support/fakeCloud";
 
 // The real parser, counted: clouds.yaml is parsed once per text.

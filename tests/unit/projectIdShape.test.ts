@@ -14,12 +14,9 @@ import {
   ImageMemberProvider,
   ImageMembersProvider,
 } from "../../provider";
-import { loadProjectRules } from "../../provider/resources/common/allowedProjects";
-import {
-  findProjectIdCommand,
-  projectIdShapeMistake,
-} from "../../provider/resources/common/projectIdShape";
-import { useWarningSink } from "../../provider/resources/common/warnings";
+import { loadProjectRules } from "../../provider/core/allowedProjects";
+import { findProjectIdCommand, projectIdShapeMistake } from "../../provider/core/projectIdShape";
+import { useWarningSink } from "../../provider/core/warnings";
 import { assertFreshBuild } from "../support/buildFreshness";
 import { projectRoot, runTypeScript } from "../support/childProcess";
 import { runAll } from "../support/cleanup";

@@ -1,6 +1,6 @@
 /**
  * `ImageMembers` takes its projects as a `projects` map or a `memberIds` list. Which one is in
- * force is decided once (provider/resources/common/projectsForm.ts), for `check`, for the
+ * force is decided once (provider/core/projectsForm.ts), for `check`, for the
  * hooks that share, and for the access review: `projects: null` beside a list must neither
  * share with the list behind the review's back nor pass the allow-list gate.
  */

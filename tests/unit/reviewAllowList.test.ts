@@ -3,7 +3,8 @@
  * side of a swap, a gain, and a project list that cannot be read (secret, known only after
  * apply, or refused by the provider), which can never pass.
  */
-import { describeOffender, findOffenders, parseAllowList } from "../../provider/review/allowList";
+import { parseAllowList } from "../../provider/core/allowedProjects";
+import { describeOffender, findOffenders } from "../../provider/review/offenders";
 import type { AccessChange } from "../../provider/review/changes";
 
 const image = { kind: "known", value: "img-1" } as const;

@@ -1,6 +1,6 @@
 import { defaultMaxChars, reviewText } from "../../provider/review";
 import { misshapenNamedInReport } from "../../provider/review/render";
-import { parseAllowList } from "../../provider/review/allowList";
+import { parseAllowList } from "../../provider/core/allowedProjects";
 import {
   imageA,
   manyStepsPreview,

@@ -2,7 +2,7 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import { ApiError, TransportError } from "../../provider/transport/errors";
 import { HttpClient, OutgoingRequest, RequestAuthorizer } from "../../provider/transport/http";
-import { registerSecret } from "../../provider/transport/secrets";
+import { registerSecret } from "../../provider/transport/redaction";
 import { closeAfterEachTest } from "../support/cleanup";
 
 /** Every server is closed after its test, also when an assertion failed (else jest hangs). */

@@ -3,7 +3,7 @@
  * where, so every serialized copy of the provider shares them), and how `Retry-After` is read.
  */
 import { parseRetryAfterMs } from "../../provider/transport/retry";
-import { redactSecrets, registerSecret } from "../../provider/transport/secrets";
+import { redactSecrets, registerSecret } from "../../provider/transport/redaction";
 
 describe("redaction", () => {
   test("a secret of four characters or more is redacted everywhere, from the process-wide list", () => {

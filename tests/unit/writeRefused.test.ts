@@ -3,7 +3,7 @@
  * good but may not write (a read-only application credential, whose access rules Glance
  * enforces), and the message says so; on a read it stays the token problem it was.
  */
-import { explainCommonFailure } from "../../provider/resources/common/explain";
+import { explainCommonFailure } from "../../provider/core/explain";
 import { ApiError } from "../../provider/transport/errors";
 
 const refused = (method: string) =>

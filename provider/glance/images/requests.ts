@@ -1,4 +1,4 @@
-import { ServiceConnection } from "../../transport/connection";
+import { ServiceConnection } from "../../transport/serviceConnection";
 import { MemberStatus } from "../members/results";
 import { ImagePage, ListedImage, parseImagePage, UnexpectedImageListAnswer } from "./results";
 import { imagesUrl, imageUrl } from "./urls";

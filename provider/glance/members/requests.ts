@@ -1,4 +1,4 @@
-import { ServiceConnection } from "../../transport/connection";
+import { ServiceConnection } from "../../transport/serviceConnection";
 import { Member, MemberStatus, parseMember, parseMemberList } from "./results";
 import { memberUrl, membersUrl } from "./urls";
 

@@ -1,8 +1,8 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { Settings } from "../../identity/settings";
-import { connect, Connection, stackSettingsOf } from "./connection";
-import { describeIdentity, Identity, missingStackCredentials } from "./identity";
+import { connect, Connection, stackSettingsOf } from "../../core/connect";
+import { describeIdentity, Identity, missingStackCredentials } from "../../core/cloudIdentity";
 import { refuseProjectSwitch } from "./managingProject";
 import {
   LoadedRules,
@@ -10,10 +10,10 @@ import {
   noRules,
   pulumiProjectDir,
   strictProjectIds,
-} from "./allowedProjects";
-import { checkProjectIdShapes, ProjectIdUse, ProjectIdWords } from "./projectIdShape";
-import { warn } from "./warnings";
-import { unknownValue } from "./validation";
+} from "../../core/allowedProjects";
+import { checkProjectIdShapes, ProjectIdUse, ProjectIdWords } from "../../core/projectIdShape";
+import { warn } from "../../core/warnings";
+import { unknownValue } from "../../core/validation";
 
 const hooks = ["diff", "create", "read", "update", "delete"] as const;
 
@@ -31,7 +31,7 @@ export abstract class ConfiguredProvider {
   protected stackSettings?: Settings;
 
   /**
-   * The `imagemembers:*` project rules every grant obeys (./allowedProjects.ts), set by
+   * The `imagemembers:*` project rules every grant obeys (../../core/allowedProjects.ts), set by
    * `configure` (or, in the plugin, by `useProjectRules`).
    * @internal
    */
@@ -120,7 +120,7 @@ export abstract class ConfiguredProvider {
   }
 
   /**
-   * `check`'s shape rule for the project ids a resource takes (./projectIdShape.ts): the
+   * `check`'s shape rule for the project ids a resource takes (../../core/projectIdShape.ts): the
    * warnings are shown now, the failures (strict mode) returned.
    * @internal
    */

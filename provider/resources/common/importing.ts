@@ -7,8 +7,8 @@
  * missing and how to list what exists.
  */
 import { ApiError } from "../../transport/errors";
-import { Connection } from "./connection";
-import { fail, imageForDiagnosis, ProviderError, serverEvidence } from "./explain";
+import { Connection } from "../../core/connect";
+import { fail, imageForDiagnosis, ProviderError, serverEvidence } from "../../core/explain";
 
 /** What an import asked for. */
 export interface ImportSubject {

@@ -3,9 +3,9 @@
  * a "not found" from any other project is not believed (./notFound.ts), and a `cloud` input
  * may change only to another name for that same project (below).
  */
-import { openSession } from "./connection";
-import { explainCommonFailure, fail, ProviderError } from "./explain";
-import { describeIdentity, Identity } from "./identity";
+import { openSession } from "../../core/connect";
+import { explainCommonFailure, fail, ProviderError } from "../../core/explain";
+import { describeIdentity, Identity } from "../../core/cloudIdentity";
 
 /** What `diff` needs to judge a changed `cloud` input. */
 export interface CloudSwitch {

@@ -4,15 +4,15 @@
  */
 import { ImageSummary } from "../../glance";
 import { ApiError } from "../../transport/errors";
-import { Connection } from "./connection";
+import { Connection } from "../../core/connect";
 import {
   explainCommonFailure,
   fail,
   imageForDiagnosis,
   ProviderError,
   serverEvidence,
-} from "./explain";
-import { MemberRef } from "./memberRef";
+} from "../../core/explain";
+import { MemberRef } from "../../core/memberRef";
 
 /** The resources whose messages name themselves. */
 export type OwnerResource = "ImageMember" | "ImageMembers";

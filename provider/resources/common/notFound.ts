@@ -1,7 +1,7 @@
 import { ImageSummary } from "../../glance";
 import { ApiError } from "../../transport/errors";
-import { Connection } from "./connection";
-import { fail, imageForDiagnosis, ProviderError, serverEvidence } from "./explain";
+import { Connection } from "../../core/connect";
+import { fail, imageForDiagnosis, ProviderError, serverEvidence } from "../../core/explain";
 
 /** What a "not found" from Glance was about. */
 export interface NotFoundQuestion {

@@ -13,7 +13,7 @@
  * DELETE 460 ms, the list 2 ms after its answer and without the member, the PUT answered 50 ms
  * after the list).
  */
-import { fail, ProviderError } from "./explain";
+import { fail, ProviderError } from "../../core/explain";
 import type { OwnerResource } from "./memberFailures";
 
 /** A member whose removal failed, with why (explained by the resource). */

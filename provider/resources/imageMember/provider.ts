@@ -8,7 +8,7 @@ import {
 } from "../common/adoption";
 import { createMember, getMember, deleteMember, Member } from "../../glance";
 import type { MemberStatus } from "../../glance/members/results";
-import { ServiceConnection } from "../../transport/connection";
+import { ServiceConnection } from "../../transport/serviceConnection";
 import { ApiError } from "../../transport/errors";
 import {
   checkImageId,
@@ -16,16 +16,16 @@ import {
   checkProjectId,
   checkRegion,
   failures,
-} from "../common/validation";
+} from "../../core/validation";
 import { explainCreateFailure, explainOtherFailure } from "../common/memberFailures";
-import { imageForDiagnosis, ProviderError } from "../common/explain";
+import { imageForDiagnosis, ProviderError } from "../../core/explain";
 import { hiddenByVisibility, notFoundVerdict } from "../common/notFound";
 import { keptInState } from "../common/partialFailure";
-import { MemberRef, memberRefOf, resourceId } from "../common/memberRef";
-import { checkCloud } from "../common/identity";
-import { Connection } from "../common/connection";
+import { MemberRef, memberRefOf, resourceId } from "../../core/memberRef";
+import { checkCloud } from "../../core/cloudIdentity";
+import { Connection } from "../../core/connect";
 import { nothingToImport } from "../common/importing";
-import { checkGrants, enforceGrants } from "../common/allowedProjects";
+import { checkGrants, enforceGrants } from "../../core/allowedProjects";
 import { cameBackError, revoke } from "../common/revocation";
 
 /** The inputs of an `ImageMember` as the engine hands them to the provider. */

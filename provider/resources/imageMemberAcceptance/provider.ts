@@ -3,12 +3,12 @@ import { nothingToImport } from "../common/importing";
 import { ConfiguredProvider } from "../common/configuredProvider";
 import { getMember, Member, MemberStatus, updateMemberStatus } from "../../glance";
 import { ApiError } from "../../transport/errors";
-import { Connection } from "../common/connection";
-import { fail } from "../common/explain";
-import { checkCloud } from "../common/identity";
-import { memberRefOf, resourceId } from "../common/memberRef";
+import { Connection } from "../../core/connect";
+import { fail } from "../../core/explain";
+import { checkCloud } from "../../core/cloudIdentity";
+import { memberRefOf, resourceId } from "../../core/memberRef";
 import { notFoundVerdict } from "../common/notFound";
-import { explainStatusFailure, MembershipMissing, otherProjectsCloud } from "./explain";
+import { explainStatusFailure, MembershipMissing, otherProjectsCloud } from "./statusFailure";
 import {
   checkImageId,
   checkOneOf,
@@ -16,7 +16,7 @@ import {
   checkProjectId,
   checkRegion,
   failures,
-} from "../common/validation";
+} from "../../core/validation";
 
 /** The inputs of an `ImageMemberAcceptance` as the engine hands them to the provider. */
 export interface ImageMemberAcceptanceInputs {

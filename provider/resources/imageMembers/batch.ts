@@ -7,7 +7,7 @@ import { mayHaveBeenCreated } from "../common/adoption";
 import { UntrustedNotFound } from "../common/notFound";
 import type { Removed } from "../common/revocation";
 import { createMember, deleteMember, getMember, listMembers, Member } from "../../glance";
-import { ServiceConnection } from "../../transport/connection";
+import { ServiceConnection } from "../../transport/serviceConnection";
 import { ApiError } from "../../transport/errors";
 import { ImageMembersMember, memberConcurrency, unsettledStatus } from "./types";
 

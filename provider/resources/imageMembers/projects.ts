@@ -3,9 +3,9 @@
  * labels that travel with them into state (so that `read` can give back inputs in the same
  * shape the program uses, and a refresh shows no false drift).
  */
-import { projectsInForce } from "../common/projectsForm";
-import { unknownValue } from "../common/validation";
-import { checkMemberIds } from "./validation";
+import { projectsInForce } from "../../core/projectsForm";
+import { unknownValue } from "../../core/validation";
+import { checkMemberIds } from "./checkProjects";
 import { ImageMembersInputs, ImageMembersMember, ProjectsByLabel } from "./types";
 
 /**

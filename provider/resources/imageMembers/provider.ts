@@ -3,31 +3,31 @@ import { ConfiguredProvider } from "../common/configuredProvider";
 import { adoptExistingForThisRun } from "../common/adoption";
 import { listMembers, Member } from "../../glance";
 import { ApiError } from "../../transport/errors";
-import { Connection } from "../common/connection";
-import { imageForDiagnosis, ProviderError } from "../common/explain";
-import { checkImageId, checkOptionalBoolean, checkRegion, failures } from "../common/validation";
+import { Connection } from "../../core/connect";
+import { imageForDiagnosis, ProviderError } from "../../core/explain";
+import { checkImageId, checkOptionalBoolean, checkRegion, failures } from "../../core/validation";
 import { explainOtherFailure } from "../common/memberFailures";
 import { nothingToImport } from "../common/importing";
 import { notFoundVerdict } from "../common/notFound";
 import { keptInState } from "../common/partialFailure";
 import { addMembers, Failure, listedAmong, memberOf, removeMembers } from "./batch";
 import { cameBackError, Revocation, revoke } from "../common/revocation";
-import { checkCloud } from "../common/identity";
-import { checkGrants, enforceGrants } from "../common/allowedProjects";
+import { checkCloud } from "../../core/cloudIdentity";
+import { checkGrants, enforceGrants } from "../../core/allowedProjects";
 import {
   count,
   describeIds,
   explainAdditions,
   explainHiddenMembers,
   explainRemovals,
-} from "./explain";
+} from "./failedMembers";
 import {
   ImageMembersInputs,
   ImageMembersMember,
   ImageMembersOutputs,
   unsettledStatus,
 } from "./types";
-import { checkProjects } from "./validation";
+import { checkProjects } from "./checkProjects";
 import {
   grantedProjects,
   labelled,

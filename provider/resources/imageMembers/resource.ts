@@ -7,7 +7,7 @@ import {
   checkAccept,
   declareAcceptances,
   MemberAcceptanceArgs,
-} from "../imageMemberAcceptance/forShare";
+} from "../imageMemberAcceptance/shareAcceptances";
 import type { ImageMemberAcceptance } from "../imageMemberAcceptance/resource";
 import { ConciseDynamicResource } from "../common/dynamicResource";
 

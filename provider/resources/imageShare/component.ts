@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { checkMemberIds } from "../imageMembers/validation";
+import { checkMemberIds } from "../imageMembers/checkProjects";
 import { ImageMember } from "../imageMember/resource";
 import {
   checkAccept,
   declareAcceptances,
   MemberAcceptanceArgs,
-} from "../imageMemberAcceptance/forShare";
+} from "../imageMemberAcceptance/shareAcceptances";
 import type { ImageMemberAcceptance } from "../imageMemberAcceptance/resource";
 import { conciseStackTraceUntilRestored } from "../common/stackTrace";
 

@@ -10,7 +10,7 @@ import {
 } from "../../../provider/glance/members/requests";
 import { UnexpectedMemberAnswer } from "../../../provider/glance/members/results";
 import { ApiError } from "../../../provider/transport/errors";
-import { ServiceConnection } from "../../../provider/transport/connection";
+import { ServiceConnection } from "../../../provider/transport/serviceConnection";
 import { FixtureRequest, glanceFixtureServer } from "../../support/glanceFixtureServer";
 
 const imageId = "ce97b3db-f751-4fa5-a99d-fb203e722f5c";

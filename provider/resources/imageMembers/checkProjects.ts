@@ -1,13 +1,13 @@
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
-import { projectsInForce } from "../common/projectsForm";
-import { checkProjectId, invisibleCharacter, unknownValue } from "../common/validation";
+import { projectsInForce } from "../../core/projectsForm";
+import { checkProjectId, invisibleCharacter, unknownValue } from "../../core/validation";
 
 /** Labels are names for a reviewer, kept short enough to read in a diff. */
 const maxLabelLength = 128;
 
 /**
  * Either `projects` (label to project id) or the older `memberIds` list, not both, and neither
- * null (../common/projectsForm.ts decides); each project listed once. Values not known yet
+ * null (../../core/projectsForm.ts decides); each project listed once. Values not known yet
  * (during a preview) pass and are checked once known.
  */
 export function checkProjects(inputs: { projects?: unknown; memberIds?: unknown }): CheckFailure[] {

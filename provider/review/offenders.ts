@@ -16,16 +16,6 @@ export interface Offender {
   refusedList?: true;
 }
 
-/** Reads an allow-list file: one project id per line, `#` starts a comment, blanks ignored. */
-export function parseAllowList(text: string): Set<string> {
-  const allowed = new Set<string>();
-  for (const line of text.split(/\r?\n/)) {
-    const id = line.replace(/(^|\s)#.*$/, "").trim();
-    if (id !== "") allowed.add(id);
-  }
-  return allowed;
-}
-
 /** The grants (new access, or the new side of a swap) of projects not on the list. */
 export function findOffenders(changes: AccessChange[], allowed: Set<string>): Offender[] {
   const offenders: Offender[] = [];

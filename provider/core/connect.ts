@@ -1,9 +1,9 @@
 import type { ConfigureRequest } from "@pulumi/pulumi/dynamic";
-import { CloudSession, sessionFor } from "../../identity/session";
-import { Settings, settingsFromStack } from "../../identity/settings";
-import { ServiceConnection } from "../../transport/connection";
+import { CloudSession, sessionFor } from "../identity/session";
+import { Settings, settingsFromStack } from "../identity/settings";
+import { ServiceConnection } from "../transport/serviceConnection";
 import { explainCommonFailure, fail } from "./explain";
-import { cloudConfigOf, Identity, inCloudsYamlTerms } from "./identity";
+import { cloudConfigOf, Identity, inCloudsYamlTerms } from "./cloudIdentity";
 
 /**
  * Reads the `openstack:*` stack config handed to `configure`. Secrets set with

@@ -1,20 +1,20 @@
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
-import { CloudConfig } from "../../identity/cloudConfig";
+import { CloudConfig } from "../identity/cloudConfig";
 import {
   cloudNamesIn,
   cloudsYamlCandidates,
   cloudsYamlFile,
   settingsFromCloudsYaml,
-} from "../../identity/cloudsYaml";
-import { ConfigurationError } from "../../identity/configurationError";
-import { resolveCloudConfig } from "../../identity/resolve";
+} from "../identity/cloudsYaml";
+import { ConfigurationError } from "../identity/configurationError";
+import { resolveCloudConfig } from "../identity/resolve";
 import {
   SettingName,
   Settings,
   settingsFromEnv,
   settingSources,
   stackConfigNamespace,
-} from "../../identity/settings";
+} from "../identity/settings";
 import { unknownValue } from "./validation";
 
 /**

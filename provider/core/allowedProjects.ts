@@ -12,7 +12,6 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
-import { parseAllowList } from "../../review/allowList";
 import { ProviderError } from "./explain";
 import { unknownValue } from "./validation";
 
@@ -47,6 +46,16 @@ export type LoadedRules = { readonly rules: ProjectRules } | { readonly broken: 
 
 /** No list configured: what a provider that was never configured also means. */
 export const noRules: LoadedRules = { rules: {} };
+
+/** Reads an allow-list file: one project id per line, `#` starts a comment, blanks ignored. */
+export function parseAllowList(text: string): Set<string> {
+  const allowed = new Set<string>();
+  for (const line of text.split(/\r?\n/)) {
+    const id = line.replace(/(^|\s)#.*$/, "").trim();
+    if (id !== "") allowed.add(id);
+  }
+  return allowed;
+}
 
 /**
  * Reads the rules from the stack config (`get` takes a namespaced key, as `configure`'s

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Settings, settingsFromStack, stackConfigNamespace } from "../identity/settings";
-import { explainCommonFailure, fail, ProviderError } from "../resources/common/explain";
-import { checkCloud, Identity } from "../resources/common/identity";
-import { connect, Connection } from "../resources/common/connection";
+import { explainCommonFailure, fail, ProviderError } from "../core/explain";
+import { checkCloud, Identity } from "../core/cloudIdentity";
+import { connect, Connection } from "../core/connect";
 
 /**
  * The `openstack:*` stack config of the running Pulumi program (nothing outside one). Look-ups

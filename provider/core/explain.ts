@@ -1,10 +1,10 @@
-import { getImage, ImageSummary } from "../../glance";
-import { ServiceConnection } from "../../transport/connection";
-import { ConfigurationError } from "../../identity/configurationError";
-import { credentialSourceOf } from "../../identity/session";
-import { ApiError, TransportError } from "../../transport/errors";
-import { retryableStatuses } from "../../transport/retry";
-import { redactSecrets } from "../../transport/secrets";
+import { getImage, ImageSummary } from "../glance";
+import { ServiceConnection } from "../transport/serviceConnection";
+import { ConfigurationError } from "../identity/configurationError";
+import { credentialSourceOf } from "../identity/session";
+import { ApiError, TransportError } from "../transport/errors";
+import { retryableStatuses } from "../transport/retry";
+import { redactSecrets } from "../transport/redaction";
 
 /** A failure explained for a person: what was attempted, what went wrong, what to do. */
 export class ProviderError extends Error {

@@ -1,6 +1,6 @@
 /** Messages for an `ImageMembers` change that failed for some members: which, why, what next. */
-import { Connection } from "../common/connection";
-import { ProviderError, explainCommonFailure, imageForDiagnosis } from "../common/explain";
+import { Connection } from "../../core/connect";
+import { ProviderError, explainCommonFailure, imageForDiagnosis } from "../../core/explain";
 import { explainCreateFailure, explainOtherFailure } from "../common/memberFailures";
 import { hiddenByVisibility, unconfirmedNotFound } from "../common/notFound";
 import { ApiError, TransportError } from "../../transport/errors";

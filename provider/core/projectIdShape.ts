@@ -13,7 +13,7 @@
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { rulesNamespace, ruleKeys } from "./allowedProjects";
 import { checkImageId, checkProjectId, unknownValue } from "./validation";
-import { projectIdPattern } from "../../identity/projectId";
+import { projectIdPattern } from "../identity/projectId";
 
 /** The command that gives the id of a project known by its name. */
 export const findProjectIdCommand = "openstack project show NAME -f value -c id";

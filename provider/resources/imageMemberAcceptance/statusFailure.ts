@@ -1,8 +1,8 @@
 /** How a failed status change is explained: the member project's side of a share. */
 import { ApiError } from "../../transport/errors";
-import { Connection } from "../common/connection";
-import { explainCommonFailure, fail, ProviderError, serverEvidence } from "../common/explain";
-import { describeIdentity } from "../common/identity";
+import { Connection } from "../../core/connect";
+import { explainCommonFailure, fail, ProviderError, serverEvidence } from "../../core/explain";
+import { describeIdentity } from "../../core/cloudIdentity";
 
 /**
  * A named cloud of another project than the member's meets 404 (it cannot see the image) or

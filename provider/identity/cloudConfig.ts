@@ -30,9 +30,12 @@ export interface AkSkOptions {
 
 export type AuthMethod = "password" | "application_credential" | "token";
 
-export interface AuthOptions {
-  method: AuthMethod;
-  authUrl: string;
+/**
+ * Keystone's own fields: who authenticates (a user, an application credential or a token)
+ * and the project to scope to. Written here once: the configuration sources give them
+ * (identity/settings.ts) and authentication takes them.
+ */
+export interface KeystoneFields {
   userId?: string;
   username?: string;
   password?: string;
@@ -46,6 +49,11 @@ export interface AuthOptions {
   applicationCredentialName?: string;
   applicationCredentialSecret?: string;
   token?: string;
+}
+
+export interface AuthOptions extends KeystoneFields {
+  method: AuthMethod;
+  authUrl: string;
 }
 
 /** The secret parts of a configuration, so they can be kept out of every message. */

@@ -1,24 +1,13 @@
+import type { KeystoneFields } from "./cloudConfig";
+
 /**
  * One flat bag of connection settings, as each configuration source gives them; the sources
  * are merged field by field (see `resolveCloudConfig`).
  */
-export interface Settings {
+export interface Settings extends KeystoneFields {
   cloud?: string;
   authUrl?: string;
   authType?: string;
-  userId?: string;
-  username?: string;
-  password?: string;
-  userDomainId?: string;
-  userDomainName?: string;
-  projectId?: string;
-  projectName?: string;
-  projectDomainId?: string;
-  projectDomainName?: string;
-  applicationCredentialId?: string;
-  applicationCredentialName?: string;
-  applicationCredentialSecret?: string;
-  token?: string;
   region?: string;
   interface?: string;
   imageEndpoint?: string;

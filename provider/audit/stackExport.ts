@@ -4,7 +4,7 @@
  * and of the plugin, recognised by the type tokens the access review knows. Plain data only:
  * nothing from `@pulumi/pulumi`, no request.
  */
-import { projectsInForce } from "../core/projectsForm";
+import { declaredProjects, listedProjects } from "../core/projectsForm";
 import { resourceKinds, resourceRefOf } from "../review/resources";
 import { parseUrn } from "../review/urn";
 import { isObject, JsonObject } from "../review/values";
@@ -111,16 +111,13 @@ function readImageMember(resource: ExportedResource, by: Declarer, into: Declara
 
 /** The project ids an `ImageMembers`' inputs declare; `hidden` among them when some are secret. */
 function declaredIds(inputs: JsonObject): (string | typeof hidden)[] {
-  const inForce = projectsInForce({
-    projects: reveal(inputs.projects),
-    memberIds: reveal(inputs.memberIds),
-  });
-  if (inForce.form === "none" || inForce.form === "refused") return [];
-  const value = inForce.value;
-  if (value === hidden) return [hidden];
-  const entries = Array.isArray(value) ? value : isObject(value) ? Object.values(value) : [];
-  return entries
-    .map((entry) => (entry === hidden ? hidden : text(entry)))
+  const declared = declaredProjects(
+    { projects: reveal(inputs.projects), memberIds: reveal(inputs.memberIds) },
+    { opacityOf: (value) => (value === hidden ? "secret" : undefined), anyShape: true },
+  );
+  if ("opaque" in declared) return [hidden];
+  return listedProjects(declared)
+    .map(({ memberId }) => (memberId === hidden ? hidden : text(memberId)))
     .filter((entry): entry is string | typeof hidden => entry !== undefined);
 }
 

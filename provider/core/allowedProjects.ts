@@ -216,7 +216,7 @@ const remedy =
 export function checkGrants(
   loaded: LoadedRules,
   imageId: unknown,
-  grants: { property: string; memberId: unknown }[],
+  grants: readonly { property: string; memberId: unknown }[],
 ): CheckFailure[] {
   const image = typeof imageId === "string" && imageId !== unknownValue ? ` ${imageId}` : "";
   return grants.flatMap(({ property, memberId }) => {

@@ -97,7 +97,7 @@ export function grantWords(image: string): ProjectIdWords {
 export function checkProjectIdShapes(options: {
   resource: string;
   imageId: unknown;
-  uses: ProjectIdUse[];
+  uses: readonly ProjectIdUse[];
   strict: boolean;
   words?: (image: string) => ProjectIdWords;
 }): ShapeFindings {

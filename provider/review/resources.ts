@@ -3,7 +3,7 @@
  * inputs) of a preview step. Project names are what the program gave: an `ImageMember`'s
  * resource name, an `ImageMembers` map label.
  */
-import { projectsInForce } from "../core/projectsForm";
+import { declaredProjects, listedProjects } from "../core/projectsForm";
 import type { ResourceState } from "./preview";
 import type { ParsedUrn } from "./urn";
 import { isObject, isSecret, isUnknown, knownKey, readShown, Shown } from "./values";
@@ -101,34 +101,26 @@ function imageMemberGrants(ref: ResourceRef, state: ResourceState): GrantSide {
 
 /**
  * `ImageMembers` inputs: the new `projects` map (label → id) or the old `memberIds` list,
- * whichever the provider itself reads (the one decision in ../core/projectsForm.ts).
+ * whichever the provider itself reads (the one derivation in ../core/projectsForm.ts).
  */
-function declaredProjects(inputs: Record<string, unknown>): {
+function declaredGrants(inputs: Record<string, unknown>): {
   entries: { slot: string; id: Shown; label?: string }[];
   opaque?: Opacity;
 } {
-  const inForce = projectsInForce(inputs);
-  if (inForce.form === "refused") return { entries: [], opaque: "refused" };
-  const source = inForce.form === "none" ? undefined : inForce.value;
-  if (isSecret(source)) return { entries: [], opaque: "secret" };
-  if (isUnknown(source)) return { entries: [], opaque: "unknown" };
-  if (Array.isArray(source)) {
-    return {
-      entries: source.map((value, index) => {
-        const id = readShown(value);
-        return { slot: knownKey(id) ?? `#${index}`, id };
-      }),
-    };
-  }
-  if (isObject(source)) {
-    return {
-      entries: Object.entries(source).map(([label, value]) => {
-        const id = readShown(value);
-        return { slot: label, id, label: label === knownKey(id) ? undefined : label };
-      }),
-    };
-  }
-  return { entries: [] };
+  const declared = declaredProjects(inputs, {
+    opacityOf: (value) => (isSecret(value) ? "secret" : isUnknown(value) ? "unknown" : undefined),
+    anyShape: true,
+  });
+  if (declared.form === "refused") return { entries: [], opaque: "refused" };
+  if ("opaque" in declared) return { entries: [], opaque: declared.opaque };
+  return {
+    entries: listedProjects(declared).map(({ label, memberId }, index) => {
+      const id = readShown(memberId);
+      return label === undefined
+        ? { slot: knownKey(id) ?? `#${index}`, id }
+        : { slot: label, id, label: label === knownKey(id) ? undefined : label };
+    }),
+  };
 }
 
 /** The `members` output: what Glance held for the resource, by project id. */
@@ -144,7 +136,7 @@ function recordedMembers(outputs: Record<string, unknown>): Map<string, Record<s
 
 function imageMembersGrants(state: ResourceState, side: "old" | "new"): GrantSide {
   const image = readShown(firstPresent(state.inputs.imageId, state.outputs.imageId));
-  const declared = declaredProjects(state.inputs);
+  const declared = declaredGrants(state.inputs);
   const recorded = recordedMembers(state.outputs);
   if (side === "old" && Array.isArray(state.outputs.members)) {
     // What the state says exists (a refreshed state may lack a member the inputs still list).

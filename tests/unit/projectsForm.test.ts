@@ -7,6 +7,7 @@
 import { ImageMembersProvider } from "../../provider";
 import type { ImageMembersInputs } from "../../provider";
 import { reviewText } from "../../provider/review";
+import { declaredProjects } from "../../provider/core/projectsForm";
 import { wantedProjects } from "../../provider/resources/imageMembers/projects";
 import { FakeCloud } from "../support/fakeCloud";
 import { imageA, preview, state, urnOf } from "../support/previewSteps";
@@ -56,7 +57,7 @@ describe("ImageMembers: which project list is in force", () => {
       await configured.configure(passwordConfig(cloud, "owner"));
       const inputs = { imageId: image.id, projects: null, memberIds: ["intruder"] };
       // The engine stops at check's failures; had it not, create must not share either.
-      expect(wantedProjects(inputs as unknown as ImageMembersInputs)).toEqual(new Map());
+      expect(wantedProjects(declaredProjects(inputs))).toEqual(new Map());
       await configured.create(inputs as unknown as ImageMembersInputs).catch(() => undefined);
       expect(cloud.members.get(image.id)).toEqual([]);
     } finally {
@@ -81,9 +82,7 @@ describe("ImageMembers: which project list is in force", () => {
   ])(
     "the review grants exactly what the provider shares with: %j",
     (given, expected: string[] | undefined) => {
-      const shared = [
-        ...(wantedProjects({ imageId, ...given } as unknown as ImageMembersInputs)?.keys() ?? []),
-      ];
+      const shared = [...(wantedProjects(declaredProjects(given))?.keys() ?? [])];
       const outcome = reviewed(given);
       const granted = [
         ...outcome.report.matchAll(/^- `([^`]+)`(?: \(`[^`]*`\))? — ImageMembers/gm),

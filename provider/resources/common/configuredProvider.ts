@@ -127,7 +127,7 @@ export abstract class ConfiguredProvider {
   protected async checkProjectIdShapes(
     resource: string,
     imageId: unknown,
-    uses: ProjectIdUse[],
+    uses: readonly ProjectIdUse[],
     words?: (image: string) => ProjectIdWords,
   ): Promise<CheckFailure[]> {
     const findings = checkProjectIdShapes({

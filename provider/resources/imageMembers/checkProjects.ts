@@ -1,5 +1,5 @@
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
-import { projectsInForce } from "../../core/projectsForm";
+import type { DeclaredProjects } from "../../core/projectsForm";
 import { checkProjectId, invisibleCharacter, unknownValue } from "../../core/validation";
 
 /** Labels are names for a reviewer, kept short enough to read in a diff. */
@@ -10,26 +10,27 @@ const maxLabelLength = 128;
  * null (../../core/projectsForm.ts decides); each project listed once. Values not known yet
  * (during a preview) pass and are checked once known.
  */
-export function checkProjects(inputs: { projects?: unknown; memberIds?: unknown }): CheckFailure[] {
-  const inForce = projectsInForce(inputs);
-  switch (inForce.form) {
-    case "refused":
-      return [{ property: inForce.property, reason: inForce.reason }];
-    case "none":
-      return [missing()];
-    case "memberIds":
-      return checkMemberIds(inForce.value);
+export function checkProjects(declared: DeclaredProjects): CheckFailure[] {
+  if (declared.form === "refused") {
+    return [{ property: declared.property, reason: declared.reason }];
   }
-  const projects = inForce.value;
-  if (projects === unknownValue) {
-    return [];
+  if (declared.form === "none") {
+    return [missing()];
   }
-  if (typeof projects !== "object" || projects === null || Array.isArray(projects)) {
-    return [missing(projects)];
+  if ("opaque" in declared) {
+    return []; // known once applied
+  }
+  if (declared.form === "memberIds") {
+    return checkMemberIds(
+      "listed" in declared ? declared.listed.map((p) => p.memberId) : declared.malformed,
+    );
+  }
+  if ("malformed" in declared) {
+    return [missing(declared.malformed)];
   }
   const results: CheckFailure[] = [];
   const labelOf = new Map<unknown, string>();
-  for (const [label, id] of Object.entries(projects)) {
+  for (const { label = "", memberId: id } of declared.listed) {
     const labelProblem = checkLabel(label);
     if (labelProblem) results.push(labelProblem);
     const idProblem = checkProjectId(id, `projects.${label}`);

@@ -1,9 +1,10 @@
 /**
- * The wanted projects of an `ImageMembers`, whichever form the program gave them in, and the
- * labels that travel with them into state (so that `read` can give back inputs in the same
- * shape the program uses, and a refresh shows no false drift).
+ * What the hooks of an `ImageMembers` read from its project list, derived once per hook from
+ * its inputs (`declaredProjects`, ../../core/projectsForm.ts), and the labels that travel with
+ * the projects into state (so that `read` can give back inputs in the same shape the program
+ * uses, and a refresh shows no false drift).
  */
-import { projectsInForce } from "../../core/projectsForm";
+import { DeclaredProject, DeclaredProjects, declaredProjects } from "../../core/projectsForm";
 import { unknownValue } from "../../core/validation";
 import { checkMemberIds } from "./checkProjects";
 import { ImageMembersInputs, ImageMembersMember, ProjectsByLabel } from "./types";
@@ -13,16 +14,18 @@ import { ImageMembersInputs, ImageMembersMember, ProjectsByLabel } from "./types
  * every later diff compares maps key by key. A list holding values not known yet stays as it
  * is until they are known.
  */
-export function normaliseInputs(news: ImageMembersInputs): ImageMembersInputs {
-  const inForce = projectsInForce(news);
-  const ids = inForce.form === "memberIds" ? inForce.value : undefined;
-  if (!Array.isArray(ids) || ids.includes(unknownValue)) {
+export function normaliseInputs(
+  news: ImageMembersInputs,
+  declared: DeclaredProjects,
+): ImageMembersInputs {
+  if (
+    declared.form !== "memberIds" ||
+    !("listed" in declared) ||
+    declared.listed.some((project) => project.memberId === unknownValue)
+  ) {
     return news;
   }
-  const upgraded: ImageMembersInputs = {
-    ...news,
-    projects: eachItsOwnLabel(ids),
-  };
+  const upgraded: ImageMembersInputs = { ...news, projects: projectsMapOf(declared.listed) };
   delete upgraded.memberIds;
   return upgraded;
 }
@@ -30,33 +33,17 @@ export function normaliseInputs(news: ImageMembersInputs): ImageMembersInputs {
 /**
  * Project id to label, or `undefined` while some of them are not known yet (a preview of a
  * program whose ids come from resources not created yet). Inputs `check` refuses (both forms,
- * or null) want no project at all: nothing is shared from an ambiguous list.
+ * or null, or neither a map nor a list) want no project at all: nothing is shared from an
+ * ambiguous list.
  */
-export function wantedProjects(inputs: ImageMembersInputs): Map<string, string> | undefined {
-  const inForce = projectsInForce(inputs);
-  if (inForce.form !== "projects" && inForce.form !== "memberIds") {
-    return new Map();
-  }
-  const given = inForce.value;
-  if (given === unknownValue) {
-    return undefined;
-  }
-  const pairs: [string, string][] =
-    inForce.form === "projects"
-      ? isMap(given)
-        ? Object.entries(given as ProjectsByLabel).map(([label, id]) => [id, label])
-        : []
-      : Array.isArray(given)
-        ? given.map((id: string) => [id, id])
-        : [];
+export function wantedProjects(declared: DeclaredProjects): Map<string, string> | undefined {
+  if ("opaque" in declared) return undefined;
+  if (!("listed" in declared)) return new Map();
+  const pairs = declared.listed.map(({ memberId, label }) => [memberId, label ?? memberId]);
   if (pairs.some(([id, label]) => id === unknownValue || label === unknownValue)) {
     return undefined;
   }
-  return new Map(pairs);
-}
-
-function isMap(value: unknown): boolean {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return new Map(pairs as [string, string][]);
 }
 
 /** A member as state keeps it: with its label only when the label says more than the id. */
@@ -91,32 +78,17 @@ export function listAsProjects(name: string, ids: unknown): Record<string, strin
       `ImageMembers ${name}: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
     );
   }
-  return eachItsOwnLabel(ids as string[]);
-}
-
-function eachItsOwnLabel(ids: string[]): ProjectsByLabel {
-  return Object.fromEntries(ids.map((id) => [id, id]));
+  const declared = declaredProjects({ memberIds: ids });
+  return projectsMapOf("listed" in declared ? declared.listed : []);
 }
 
 /**
- * Each project the inputs grant access to, under the property `check` names it by: from the
- * form in force (projectsForm.ts), so the allowed-projects rule reads exactly the list the
- * provider acts on. A refused or missing form grants nothing (check refuses it anyway).
+ * The one place a project list becomes a `projects` map: each project under its label, a
+ * `memberIds` entry under its own id. Used by `check` and, for a list holding outputs, by the
+ * program (./resource.ts), so both make the same map.
  */
-export function grantedProjects(
-  inputs: ImageMembersInputs,
-): { property: string; memberId: unknown }[] {
-  const inForce = projectsInForce(inputs);
-  if (inForce.form === "projects") {
-    const projects = inForce.value;
-    if (projects === null || typeof projects !== "object" || Array.isArray(projects)) return [];
-    return Object.entries(projects).map(([label, id]) => ({
-      property: `projects.${label}`,
-      memberId: id,
-    }));
-  }
-  if (inForce.form === "memberIds" && Array.isArray(inForce.value)) {
-    return inForce.value.map((id, index) => ({ property: `memberIds[${index}]`, memberId: id }));
-  }
-  return [];
+function projectsMapOf(listed: readonly DeclaredProject[]): ProjectsByLabel {
+  return Object.fromEntries(
+    listed.map(({ label, memberId }) => [label ?? String(memberId), memberId as string]),
+  );
 }

@@ -28,14 +28,8 @@ import {
   unsettledStatus,
 } from "./types";
 import { checkProjects } from "./checkProjects";
-import {
-  grantedProjects,
-  labelled,
-  normaliseInputs,
-  projectsOf,
-  sameLabels,
-  wantedProjects,
-} from "./projects";
+import { declaredProjects, listedProjects } from "../../core/projectsForm";
+import { labelled, normaliseInputs, projectsOf, sameLabels, wantedProjects } from "./projects";
 
 export type { ImageMembersInputs, ImageMembersMember, ImageMembersOutputs } from "./types";
 export { memberConcurrency, unsettledStatus } from "./types";
@@ -53,18 +47,23 @@ export class ImageMembersProvider
     olds: ImageMembersInputs,
     news: ImageMembersInputs,
   ): Promise<dynamic.CheckResult<ImageMembersInputs>> {
-    const inputs = normaliseInputs(news);
+    const declared = declaredProjects(news);
+    const inputs = normaliseInputs(news, declared);
     return {
       inputs,
       failures: failures(
         checkImageId(news.imageId),
-        ...checkProjects(news),
+        ...checkProjects(declared),
         checkRegion(news.region),
         checkOptionalBoolean(news.adoptExisting, "adoptExisting"),
         checkOptionalBoolean(news.exclusive, "exclusive"),
         checkCloud(news.cloud),
-        ...checkGrants(this.projectRules, news.imageId, grantedProjects(news)),
-        ...(await this.checkProjectIdShapes("ImageMembers", news.imageId, grantedProjects(news))),
+        ...checkGrants(this.projectRules, news.imageId, listedProjects(declared)),
+        ...(await this.checkProjectIdShapes(
+          "ImageMembers",
+          news.imageId,
+          listedProjects(declared),
+        )),
         // Old inputs are kept as check answered them: compared in that form.
         ...(await this.checkStackCredentials("ImageMembers", olds, inputs)),
       ),
@@ -90,7 +89,7 @@ export class ImageMembersProvider
         "Only the image's owner project can add or remove its members, so with the other " +
         "project's credentials this resource could not be updated or deleted.",
     });
-    const wanted = wantedProjects(news);
+    const wanted = wantedProjects(declaredProjects(news));
     if (wanted === undefined) {
       return { changes: true, replaces: [], deleteBeforeReplace: false }; // known once applied
     }
@@ -114,7 +113,7 @@ export class ImageMembersProvider
 
   async create(inputs: ImageMembersInputs): Promise<dynamic.CreateResult<ImageMembersOutputs>> {
     const imageId = inputs.imageId;
-    const labels = wantedProjects(inputs) ?? new Map<string, string>();
+    const labels = wantedProjects(declaredProjects(inputs)) ?? new Map<string, string>();
     const wanted = [...labels.keys()];
     enforceGrants(this.projectRules, imageId, wanted);
     const headline = `Cannot share image ${imageId} with ${count(wanted.length, "project")}`;
@@ -210,7 +209,7 @@ export class ImageMembersProvider
     news: ImageMembersInputs,
   ): Promise<dynamic.UpdateResult<ImageMembersOutputs>> {
     const imageId = news.imageId ?? olds.imageId ?? id;
-    const labels = wantedProjects(news) ?? new Map<string, string>();
+    const labels = wantedProjects(declaredProjects(news)) ?? new Map<string, string>();
     const wanted = [...labels.keys()];
     const wantedSet = new Set(wanted);
     const had = olds.members ?? [];

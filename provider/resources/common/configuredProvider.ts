@@ -15,8 +15,6 @@ import { checkProjectIdShapes, ProjectIdUse, ProjectIdWords } from "../../core/p
 import { warn } from "../../core/warnings";
 import { unknownValue } from "../../core/validation";
 
-const hooks = ["diff", "create", "read", "update", "delete"] as const;
-
 /**
  * What every provider here shares: the `openstack:*` stack config handed to `configure`, and
  * the identity each resource acts with. The providers are loaded from the package at run time
@@ -37,25 +35,24 @@ export abstract class ConfiguredProvider {
    */
   protected projectRules: LoadedRules = noRules;
 
-  constructor() {
-    // Every failure of a resource that names a `cloud` says whose credentials were used, in
-    // one place rather than in each of the many headlines.
-    for (const hook of hooks) {
-      const own = (this as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[
-        hook
-      ];
-      if (typeof own !== "function") continue;
-      Object.defineProperty(this, hook, {
-        value: async (...args: unknown[]) => {
-          try {
-            return await own.apply(this, args);
-          } catch (error) {
-            const last = args[args.length - 1] as { cloud?: unknown } | undefined;
-            const cloud = typeof last?.cloud === "string" ? last.cloud : undefined;
-            throw namingTheCloud(error, cloud, hook === "read" || hook === "delete");
-          }
-        },
-      });
+  /**
+   * Runs a hook so that its failure, for a resource that names a `cloud`, says whose
+   * credentials were used: in one place rather than in each of the many headlines. Every
+   * hook but `check` and `configure` runs inside it. `from` says where `cloud` was read:
+   * the program's inputs, or the `state` of `read` and `delete`, which may hold a name the
+   * program has since changed.
+   * @internal
+   */
+  protected async namingTheCloud<T>(
+    from: "inputs" | "state",
+    where: { cloud?: unknown } | undefined,
+    hook: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await hook();
+    } catch (error) {
+      const cloud = typeof where?.cloud === "string" ? where.cloud : undefined;
+      throw withTheCloudNamed(error, cloud, from === "state");
     }
   }
 
@@ -193,7 +190,7 @@ function sameInputs(olds: object, news: object): boolean {
   return Object.keys(olds).length > 0 && own(olds) === own(news);
 }
 
-function namingTheCloud(error: unknown, cloud: string | undefined, fromState: boolean): unknown {
+function withTheCloudNamed(error: unknown, cloud: string | undefined, fromState: boolean): unknown {
   if (cloud === undefined || !(error instanceof Error)) {
     return error;
   }

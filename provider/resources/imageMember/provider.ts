@@ -102,94 +102,104 @@ export class ImageMemberProvider
     olds: ImageMemberOutputs,
     news: ImageMemberInputs,
   ): Promise<dynamic.DiffResult> {
-    const replaces = identifyingInputs.filter(
-      (key) => (olds[key] ?? undefined) !== (news[key] ?? undefined),
-    );
-    // The same membership in a region now named differently: the old one must go first, or
-    // the new one would meet it as a duplicate.
-    const samePair = olds.imageId === news.imageId && olds.memberId === news.memberId;
-    if (replaces.length === 0) {
-      await this.refuseCloudChange(olds, news, {
-        headline: `Cannot change the cloud of the membership of project ${news.memberId} in image ${news.imageId}`,
-        consequence:
-          "Only the image's owner project can remove its members, so with the other project's " +
-          "credentials this resource could not be deleted or refreshed.",
-      });
-    }
-    return {
-      changes: replaces.length > 0,
-      replaces,
-      deleteBeforeReplace: replaces.length > 0 && samePair,
-    };
+    return this.namingTheCloud("inputs", news, async () => {
+      const replaces = identifyingInputs.filter(
+        (key) => (olds[key] ?? undefined) !== (news[key] ?? undefined),
+      );
+      // The same membership in a region now named differently: the old one must go first, or
+      // the new one would meet it as a duplicate.
+      const samePair = olds.imageId === news.imageId && olds.memberId === news.memberId;
+      if (replaces.length === 0) {
+        await this.refuseCloudChange(olds, news, {
+          headline: `Cannot change the cloud of the membership of project ${news.memberId} in image ${news.imageId}`,
+          consequence:
+            "Only the image's owner project can remove its members, so with the other project's " +
+            "credentials this resource could not be deleted or refreshed.",
+        });
+      }
+      return {
+        changes: replaces.length > 0,
+        replaces,
+        deleteBeforeReplace: replaces.length > 0 && samePair,
+      };
+    });
   }
 
   async create(inputs: ImageMemberInputs): Promise<dynamic.CreateResult<ImageMemberOutputs>> {
-    const ref = refOf(inputs);
-    enforceGrants(this.projectRules, ref.imageId, [ref.memberId]);
-    const connection = await this.connect(
-      inputs,
-      `Cannot share image ${ref.imageId} with project ${ref.memberId}`,
-    );
-    try {
-      const member = await this.createOrAdopt(
-        connection.glance,
-        ref,
-        inputs.adoptExisting === true || adoptExistingForThisRun(),
-      );
-      const managingProjectId = await connection.projectId();
-      return { id: resourceId(ref), outs: outputsOf(member, inputs, managingProjectId) };
-    } catch (error) {
-      const exists = error instanceof ExistingMemberUnread;
-      if (!exists && !mayHaveBeenCreated(error)) {
-        throw await explainCreateFailure(error, ref, connection, "ImageMember");
-      }
-      // The member exists (a 409 said so, its read failed), or a POST may have created it
-      // although no answer said so: kept in state (see ../common/partialFailure.ts). Without
-      // this, the next run's POST meets 409 in a process that cannot know the member is its
-      // own. The managing project is recorded now: update keeps the one in state.
-      const explained = exists
-        ? existingMemberUnreadError(error, ref)
-        : await explainCreateFailure(error, ref, connection, "ImageMember");
-      if (!exists) {
-        explained.message +=
-          ` The membership may exist: it is kept in state with status "${unsettledStatus}", and ` +
-          `the next pulumi up reads it (or creates it if it is absent).`;
-      }
-      const managingProjectId = await connection.projectId();
-      throw keptInState(
-        explained,
-        resourceId(ref),
-        { ...inputs, status: unsettledStatus, ...(managingProjectId ? { managingProjectId } : {}) },
+    return this.namingTheCloud("inputs", inputs, async () => {
+      const ref = refOf(inputs);
+      enforceGrants(this.projectRules, ref.imageId, [ref.memberId]);
+      const connection = await this.connect(
         inputs,
+        `Cannot share image ${ref.imageId} with project ${ref.memberId}`,
       );
-    }
+      try {
+        const member = await this.createOrAdopt(
+          connection.glance,
+          ref,
+          inputs.adoptExisting === true || adoptExistingForThisRun(),
+        );
+        const managingProjectId = await connection.projectId();
+        return { id: resourceId(ref), outs: outputsOf(member, inputs, managingProjectId) };
+      } catch (error) {
+        const exists = error instanceof ExistingMemberUnread;
+        if (!exists && !mayHaveBeenCreated(error)) {
+          throw await explainCreateFailure(error, ref, connection, "ImageMember");
+        }
+        // The member exists (a 409 said so, its read failed), or a POST may have created it
+        // although no answer said so: kept in state (see ../common/partialFailure.ts). Without
+        // this, the next run's POST meets 409 in a process that cannot know the member is its
+        // own. The managing project is recorded now: update keeps the one in state.
+        const explained = exists
+          ? existingMemberUnreadError(error, ref)
+          : await explainCreateFailure(error, ref, connection, "ImageMember");
+        if (!exists) {
+          explained.message +=
+            ` The membership may exist: it is kept in state with status "${unsettledStatus}", and ` +
+            `the next pulumi up reads it (or creates it if it is absent).`;
+        }
+        const managingProjectId = await connection.projectId();
+        throw keptInState(
+          explained,
+          resourceId(ref),
+          {
+            ...inputs,
+            status: unsettledStatus,
+            ...(managingProjectId ? { managingProjectId } : {}),
+          },
+          inputs,
+        );
+      }
+    });
   }
 
   async read(
     id: string,
     props: Partial<ImageMemberOutputs> = {},
   ): Promise<dynamic.ReadResult<ImageMemberOutputs>> {
-    const ref = memberRefOf(id, props, "ImageMember");
-    const member = await this.fetch(
-      ref,
-      props,
-      `Cannot read the membership of project ${ref.memberId} in image ${ref.imageId}`,
-      props.managingProjectId,
-    );
-    if (member instanceof NotFound) {
-      // No state: an import (see ../common/importing.ts); with state, a refresh drops it.
-      if (!(props.imageId && props.memberId)) {
-        throw await nothingToImport(
-          member.connection,
-          { kind: "ImageMember", id, ...ref, side: "owner" },
-          member.error,
-        );
+    return this.namingTheCloud("state", props, async () => {
+      const ref = memberRefOf(id, props, "ImageMember");
+      const member = await this.fetch(
+        ref,
+        props,
+        `Cannot read the membership of project ${ref.memberId} in image ${ref.imageId}`,
+        props.managingProjectId,
+      );
+      if (member instanceof NotFound) {
+        // No state: an import (see ../common/importing.ts); with state, a refresh drops it.
+        if (!(props.imageId && props.memberId)) {
+          throw await nothingToImport(
+            member.connection,
+            { kind: "ImageMember", id, ...ref, side: "owner" },
+            member.error,
+          );
+        }
+        return {};
       }
-      return {};
-    }
-    const outs = outputsOf(member, props, props.managingProjectId);
-    // Inputs taken from what exists make an imported or refreshed member diff cleanly.
-    return { id: resourceId(ref), props: outs, inputs: inputsOf(outs) as ImageMemberOutputs };
+      const outs = outputsOf(member, props, props.managingProjectId);
+      // Inputs taken from what exists make an imported or refreshed member diff cleanly.
+      return { id: resourceId(ref), props: outs, inputs: inputsOf(outs) as ImageMemberOutputs };
+    });
   }
 
   async update(
@@ -197,62 +207,66 @@ export class ImageMemberProvider
     olds: ImageMemberOutputs,
     news: ImageMemberInputs,
   ): Promise<dynamic.UpdateResult<ImageMemberOutputs>> {
-    // Every input identifies the membership, so there is nothing to change in place; still
-    // answer with full outputs, or the engine would drop them (pulumi/pulumi#13983).
-    const ref = refOf(news);
-    const member = await this.fetch(
-      ref,
-      news,
-      `Cannot refresh the membership ${id}`,
-      olds.managingProjectId,
-    );
-    if (!(member instanceof NotFound)) {
-      return { outs: outputsOf(member, news, olds.managingProjectId) };
-    }
-    // Every input change is a replacement, so only a resource left "failed to initialise" by
-    // a create whose POST may not have landed gets here: finish creating it.
-    const created = await this.create(news);
-    return { outs: created.outs };
+    return this.namingTheCloud("inputs", news, async () => {
+      // Every input identifies the membership, so there is nothing to change in place; still
+      // answer with full outputs, or the engine would drop them (pulumi/pulumi#13983).
+      const ref = refOf(news);
+      const member = await this.fetch(
+        ref,
+        news,
+        `Cannot refresh the membership ${id}`,
+        olds.managingProjectId,
+      );
+      if (!(member instanceof NotFound)) {
+        return { outs: outputsOf(member, news, olds.managingProjectId) };
+      }
+      // Every input change is a replacement, so only a resource left "failed to initialise" by
+      // a create whose POST may not have landed gets here: finish creating it.
+      const created = await this.create(news);
+      return { outs: created.outs };
+    });
   }
 
   async delete(id: string, props: ImageMemberOutputs): Promise<void> {
-    const ref = memberRefOf(id, props, "ImageMember");
-    const headline = `Cannot stop sharing image ${ref.imageId} with project ${ref.memberId}`;
-    const connection = await this.connect(props, headline);
-    // Deleted, then read back (one GET), deleted again while Glance lists it (../common/revocation.ts).
-    const revoked = await revoke([ref.memberId], {
-      remove: async () => {
-        const started = Date.now();
-        const goneAlready = await this.deleteOnce(
-          connection,
-          ref,
-          headline,
-          props.managingProjectId,
-        );
-        return {
-          deleted: goneAlready ? [] : [ref.memberId],
-          failed: [],
-          slowestMs: Date.now() - started,
-        };
-      },
-      stillListed: async () => {
-        try {
-          await getMember(connection.glance, ref.imageId, ref.memberId);
-          return { listed: [ref.memberId], failed: [] };
-        } catch (error) {
-          // A 404 right after Glance answered the DELETE (which it does only while the image
-          // is shared) is the membership gone.
-          if (error instanceof ApiError && error.status === 404) {
-            return { listed: [], failed: [] };
+    return this.namingTheCloud("state", props, async () => {
+      const ref = memberRefOf(id, props, "ImageMember");
+      const headline = `Cannot stop sharing image ${ref.imageId} with project ${ref.memberId}`;
+      const connection = await this.connect(props, headline);
+      // Deleted, then read back (one GET), deleted again while Glance lists it (../common/revocation.ts).
+      const revoked = await revoke([ref.memberId], {
+        remove: async () => {
+          const started = Date.now();
+          const goneAlready = await this.deleteOnce(
+            connection,
+            ref,
+            headline,
+            props.managingProjectId,
+          );
+          return {
+            deleted: goneAlready ? [] : [ref.memberId],
+            failed: [],
+            slowestMs: Date.now() - started,
+          };
+        },
+        stillListed: async () => {
+          try {
+            await getMember(connection.glance, ref.imageId, ref.memberId);
+            return { listed: [ref.memberId], failed: [] };
+          } catch (error) {
+            // A 404 right after Glance answered the DELETE (which it does only while the image
+            // is shared) is the membership gone.
+            if (error instanceof ApiError && error.status === 404) {
+              return { listed: [], failed: [] };
+            }
+            const unconfirmed = `${headline} (deleted, but the read confirming it failed; kept in state, run pulumi again)`;
+            throw explainOtherFailure(error, unconfirmed, ref);
           }
-          const unconfirmed = `${headline} (deleted, but the read confirming it failed; kept in state, run pulumi again)`;
-          throw explainOtherFailure(error, unconfirmed, ref);
-        }
-      },
+        },
+      });
+      if (revoked.cameBack.length > 0) {
+        throw cameBackError("ImageMember", ref.imageId, revoked.cameBack);
+      }
     });
-    if (revoked.cameBack.length > 0) {
-      throw cameBackError("ImageMember", ref.imageId, revoked.cameBack);
-    }
   }
 
   /**

@@ -101,45 +101,49 @@ export class ImageMemberAcceptanceProvider
     olds: ImageMemberAcceptanceOutputs,
     news: ImageMemberAcceptanceInputs,
   ): Promise<dynamic.DiffResult> {
-    const replaces: string[] = [];
-    if (olds.imageId !== news.imageId) replaces.push("imageId");
-    // Without an explicit memberId the member is "whoever the credentials are": no diff.
-    if (news.memberId !== undefined && news.memberId !== olds.memberId) replaces.push("memberId");
-    if ((olds.region ?? undefined) !== (news.region ?? undefined)) replaces.push("region");
-    const updates =
-      olds.status !== news.status ||
-      (olds.vaultId ?? undefined) !== (news.vaultId ?? undefined) ||
-      (olds.statusOnDelete ?? "rejected") !== (news.statusOnDelete ?? "rejected");
-    // The same membership in a region now named differently (undefined to "RegionOne", say):
-    // created first, the new resource would set the status and the old one's delete would then
-    // reset it (statusOnDelete) on that very membership. The old one must go first.
-    const samePair =
-      olds.imageId === news.imageId &&
-      (news.memberId === undefined || news.memberId === olds.memberId);
-    if (replaces.length === 0) {
-      await this.refuseCloudChange(olds, news, {
-        headline: `Cannot change the cloud of the acceptance of image ${news.imageId} by project ${olds.memberId}`,
-        consequence:
-          `Only the member project ${olds.memberId} can accept or reject its membership, so ` +
-          `with the other project's credentials this resource could not be updated or reset.`,
-      });
-    }
-    return {
-      changes: replaces.length > 0 || updates,
-      replaces,
-      deleteBeforeReplace: replaces.length > 0 && samePair,
-    };
+    return this.namingTheCloud("inputs", news, async () => {
+      const replaces: string[] = [];
+      if (olds.imageId !== news.imageId) replaces.push("imageId");
+      // Without an explicit memberId the member is "whoever the credentials are": no diff.
+      if (news.memberId !== undefined && news.memberId !== olds.memberId) replaces.push("memberId");
+      if ((olds.region ?? undefined) !== (news.region ?? undefined)) replaces.push("region");
+      const updates =
+        olds.status !== news.status ||
+        (olds.vaultId ?? undefined) !== (news.vaultId ?? undefined) ||
+        (olds.statusOnDelete ?? "rejected") !== (news.statusOnDelete ?? "rejected");
+      // The same membership in a region now named differently (undefined to "RegionOne", say):
+      // created first, the new resource would set the status and the old one's delete would then
+      // reset it (statusOnDelete) on that very membership. The old one must go first.
+      const samePair =
+        olds.imageId === news.imageId &&
+        (news.memberId === undefined || news.memberId === olds.memberId);
+      if (replaces.length === 0) {
+        await this.refuseCloudChange(olds, news, {
+          headline: `Cannot change the cloud of the acceptance of image ${news.imageId} by project ${olds.memberId}`,
+          consequence:
+            `Only the member project ${olds.memberId} can accept or reject its membership, so ` +
+            `with the other project's credentials this resource could not be updated or reset.`,
+        });
+      }
+      return {
+        changes: replaces.length > 0 || updates,
+        replaces,
+        deleteBeforeReplace: replaces.length > 0 && samePair,
+      };
+    });
   }
 
   async create(
     inputs: ImageMemberAcceptanceInputs,
   ): Promise<dynamic.CreateResult<ImageMemberAcceptanceOutputs>> {
-    const memberId = inputs.memberId ?? (await this.ownProjectId(inputs));
-    const { member, connection } = await this.setStatus(inputs, memberId, inputs.status);
-    return {
-      id: resourceId({ imageId: inputs.imageId, memberId }),
-      outs: outputsOf(member, inputs, await connection.projectId()),
-    };
+    return this.namingTheCloud("inputs", inputs, async () => {
+      const memberId = inputs.memberId ?? (await this.ownProjectId(inputs));
+      const { member, connection } = await this.setStatus(inputs, memberId, inputs.status);
+      return {
+        id: resourceId({ imageId: inputs.imageId, memberId }),
+        outs: outputsOf(member, inputs, await connection.projectId()),
+      };
+    });
   }
 
   async update(
@@ -147,72 +151,78 @@ export class ImageMemberAcceptanceProvider
     olds: ImageMemberAcceptanceOutputs,
     news: ImageMemberAcceptanceInputs,
   ): Promise<dynamic.UpdateResult<ImageMemberAcceptanceOutputs>> {
-    const { member } = await this.setStatus(news, olds.memberId, news.status);
-    return { outs: outputsOf(member, news, olds.managingProjectId) };
+    return this.namingTheCloud("inputs", news, async () => {
+      const { member } = await this.setStatus(news, olds.memberId, news.status);
+      return { outs: outputsOf(member, news, olds.managingProjectId) };
+    });
   }
 
   async read(
     id: string,
     props: Partial<ImageMemberAcceptanceOutputs> = {},
   ): Promise<dynamic.ReadResult<ImageMemberAcceptanceOutputs>> {
-    const { imageId, memberId } = memberRefOf(id, props, "ImageMemberAcceptance");
-    const headline = `Cannot read the status of image ${imageId} for project ${memberId}`;
-    const connection = await this.connect(props, headline);
-    let member: Member;
-    try {
-      member = await getMember(connection.glance, imageId, memberId);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) {
-        const distrusted = await notFoundVerdict({
-          connection,
-          recordedProjectId: props.managingProjectId,
-          headline,
-          subject: { imageId, memberId },
-          notFound: error,
-        });
-        if (distrusted) throw distrusted;
-        if (!(props.imageId && props.memberId)) {
-          // No state: an import (see ../common/importing.ts).
-          throw await nothingToImport(
+    return this.namingTheCloud("state", props, async () => {
+      const { imageId, memberId } = memberRefOf(id, props, "ImageMemberAcceptance");
+      const headline = `Cannot read the status of image ${imageId} for project ${memberId}`;
+      const connection = await this.connect(props, headline);
+      let member: Member;
+      try {
+        member = await getMember(connection.glance, imageId, memberId);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) {
+          const distrusted = await notFoundVerdict({
             connection,
-            { kind: "ImageMemberAcceptance", id, imageId, memberId, side: "member" },
-            error,
-          );
+            recordedProjectId: props.managingProjectId,
+            headline,
+            subject: { imageId, memberId },
+            notFound: error,
+          });
+          if (distrusted) throw distrusted;
+          if (!(props.imageId && props.memberId)) {
+            // No state: an import (see ../common/importing.ts).
+            throw await nothingToImport(
+              connection,
+              { kind: "ImageMemberAcceptance", id, imageId, memberId, side: "member" },
+              error,
+            );
+          }
+          return {}; // no longer shared with this project
         }
-        return {}; // no longer shared with this project
+        throw explainStatusFailure(error, headline, imageId, memberId);
       }
-      throw explainStatusFailure(error, headline, imageId, memberId);
-    }
-    const settings: ImageMemberAcceptanceInputs = {
-      ...props,
-      imageId,
-      status: member.status,
-    } as ImageMemberAcceptanceInputs;
-    const outs = outputsOf(member, settings, props.managingProjectId);
-    // The status read becomes the input too, so a preview shows `status: "rejected" => "accepted"`.
-    const inputs = { ...outs };
-    delete inputs.managingProjectId; // an output only
-    return { id: resourceId({ imageId, memberId }), props: outs, inputs };
+      const settings: ImageMemberAcceptanceInputs = {
+        ...props,
+        imageId,
+        status: member.status,
+      } as ImageMemberAcceptanceInputs;
+      const outs = outputsOf(member, settings, props.managingProjectId);
+      // The status read becomes the input too, so a preview shows `status: "rejected" => "accepted"`.
+      const inputs = { ...outs };
+      delete inputs.managingProjectId; // an output only
+      return { id: resourceId({ imageId, memberId }), props: outs, inputs };
+    });
   }
 
   async delete(_id: string, props: ImageMemberAcceptanceOutputs): Promise<void> {
-    const statusOnDelete = props.statusOnDelete ?? "rejected";
-    try {
-      await this.setStatus(props, props.memberId, statusOnDelete);
-    } catch (error) {
-      if (!(error instanceof MembershipMissing)) throw error;
-      const headline = `Cannot reset the status of image ${props.imageId} for project ${props.memberId}`;
-      // The member project cannot tell a private image from a removed membership: no look.
-      const distrusted = await notFoundVerdict({
-        connection: await this.connect(props, headline), // the same session: no new login
-        recordedProjectId: props.managingProjectId,
-        headline,
-        subject: props,
-        notFound: error.notFound,
-      });
-      if (distrusted) throw distrusted;
-      // the owner already unshared the image: nothing to reset
-    }
+    return this.namingTheCloud("state", props, async () => {
+      const statusOnDelete = props.statusOnDelete ?? "rejected";
+      try {
+        await this.setStatus(props, props.memberId, statusOnDelete);
+      } catch (error) {
+        if (!(error instanceof MembershipMissing)) throw error;
+        const headline = `Cannot reset the status of image ${props.imageId} for project ${props.memberId}`;
+        // The member project cannot tell a private image from a removed membership: no look.
+        const distrusted = await notFoundVerdict({
+          connection: await this.connect(props, headline), // the same session: no new login
+          recordedProjectId: props.managingProjectId,
+          headline,
+          subject: props,
+          notFound: error.notFound,
+        });
+        if (distrusted) throw distrusted;
+        // the owner already unshared the image: nothing to reset
+      }
+    });
   }
 
   private async ownProjectId(inputs: ImageMemberAcceptanceInputs): Promise<string> {

@@ -75,126 +75,132 @@ export class ImageMembersProvider
     olds: ImageMembersOutputs,
     news: ImageMembersInputs,
   ): Promise<dynamic.DiffResult> {
-    const replaces = (["imageId", "region"] as const).filter(
-      (key) => (olds[key] ?? undefined) !== (news[key] ?? undefined),
-    );
-    if (replaces.length > 0) {
-      // The same image in a region now named differently: its members must go first, or the
-      // new resource's POSTs would meet them as duplicates.
-      return { changes: true, replaces, deleteBeforeReplace: olds.imageId === news.imageId };
-    }
-    await this.refuseCloudChange(olds, news, {
-      headline: `Cannot change the cloud of the members of image ${news.imageId}`,
-      consequence:
-        "Only the image's owner project can add or remove its members, so with the other " +
-        "project's credentials this resource could not be updated or deleted.",
+    return this.namingTheCloud("inputs", news, async () => {
+      const replaces = (["imageId", "region"] as const).filter(
+        (key) => (olds[key] ?? undefined) !== (news[key] ?? undefined),
+      );
+      if (replaces.length > 0) {
+        // The same image in a region now named differently: its members must go first, or the
+        // new resource's POSTs would meet them as duplicates.
+        return { changes: true, replaces, deleteBeforeReplace: olds.imageId === news.imageId };
+      }
+      await this.refuseCloudChange(olds, news, {
+        headline: `Cannot change the cloud of the members of image ${news.imageId}`,
+        consequence:
+          "Only the image's owner project can add or remove its members, so with the other " +
+          "project's credentials this resource could not be updated or deleted.",
+      });
+      const wanted = wantedProjects(declaredProjects(news));
+      if (wanted === undefined) {
+        return { changes: true, replaces: [], deleteBeforeReplace: false }; // known once applied
+      }
+      const had = olds.members ?? [];
+      const settled = had.every((m) => m.status !== unsettledStatus);
+      return {
+        // A new label for a project already shared is a change too (shown, and recorded in state
+        // without any request), so that what state says is what the program says.
+        changes:
+          !settled ||
+          !sameSet(
+            had.map((m) => m.memberId),
+            [...wanted.keys()],
+          ) ||
+          !sameLabels(had, wanted) ||
+          (olds.exclusive === true) !== (news.exclusive === true),
+        replaces: [],
+        deleteBeforeReplace: false,
+      };
     });
-    const wanted = wantedProjects(declaredProjects(news));
-    if (wanted === undefined) {
-      return { changes: true, replaces: [], deleteBeforeReplace: false }; // known once applied
-    }
-    const had = olds.members ?? [];
-    const settled = had.every((m) => m.status !== unsettledStatus);
-    return {
-      // A new label for a project already shared is a change too (shown, and recorded in state
-      // without any request), so that what state says is what the program says.
-      changes:
-        !settled ||
-        !sameSet(
-          had.map((m) => m.memberId),
-          [...wanted.keys()],
-        ) ||
-        !sameLabels(had, wanted) ||
-        (olds.exclusive === true) !== (news.exclusive === true),
-      replaces: [],
-      deleteBeforeReplace: false,
-    };
   }
 
   async create(inputs: ImageMembersInputs): Promise<dynamic.CreateResult<ImageMembersOutputs>> {
-    const imageId = inputs.imageId;
-    const labels = wantedProjects(declaredProjects(inputs)) ?? new Map<string, string>();
-    const wanted = [...labels.keys()];
-    enforceGrants(this.projectRules, imageId, wanted);
-    const headline = `Cannot share image ${imageId} with ${count(wanted.length, "project")}`;
-    const connection = await this.connect(inputs, headline);
-    const adopt = inputs.adoptExisting === true || adoptExistingForThisRun();
-    const added = await addMembers(connection.glance, imageId, wanted, adopt);
-    const managingProjectId = await connection.projectId();
-    const outs = outputsOf(imageId, inputs, added.members, managingProjectId, labels);
-    if (added.failed.length === 0) {
-      return { id: imageId, outs };
-    }
-    const error = await explainAdditions(connection, imageId, added.failed, wanted.length);
-    if (outs.members.length === 0) {
-      throw error; // nothing exists: an ordinary failed create
-    }
-    // Some members exist (or may): kept in state; the next pulumi up adds the rest.
-    throw keptInState(error, imageId, outs, inputs);
+    return this.namingTheCloud("inputs", inputs, async () => {
+      const imageId = inputs.imageId;
+      const labels = wantedProjects(declaredProjects(inputs)) ?? new Map<string, string>();
+      const wanted = [...labels.keys()];
+      enforceGrants(this.projectRules, imageId, wanted);
+      const headline = `Cannot share image ${imageId} with ${count(wanted.length, "project")}`;
+      const connection = await this.connect(inputs, headline);
+      const adopt = inputs.adoptExisting === true || adoptExistingForThisRun();
+      const added = await addMembers(connection.glance, imageId, wanted, adopt);
+      const managingProjectId = await connection.projectId();
+      const outs = outputsOf(imageId, inputs, added.members, managingProjectId, labels);
+      if (added.failed.length === 0) {
+        return { id: imageId, outs };
+      }
+      const error = await explainAdditions(connection, imageId, added.failed, wanted.length);
+      if (outs.members.length === 0) {
+        throw error; // nothing exists: an ordinary failed create
+      }
+      // Some members exist (or may): kept in state; the next pulumi up adds the rest.
+      throw keptInState(error, imageId, outs, inputs);
+    });
   }
 
   async read(
     id: string,
     props: Partial<ImageMembersOutputs> = {},
   ): Promise<dynamic.ReadResult<ImageMembersOutputs>> {
-    const imageId = props.imageId ?? id;
-    const had = props.members ?? [];
-    const headline = `Cannot read the members of image ${imageId}`;
-    const connection = await this.connect(props, headline);
-    let listed: Member[];
-    try {
-      listed = await listMembers(connection.glance, imageId);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) {
-        // The list answers 404 only for a missing image (a private one answers 403).
-        const distrusted = await notFoundVerdict({
-          connection,
-          recordedProjectId: props.managingProjectId,
-          headline,
-          subject: { imageId },
-          notFound: error,
-        });
-        if (distrusted) throw distrusted;
-        if (props.members === undefined) {
-          // No state: an import (see ../common/importing.ts).
-          throw await nothingToImport(
+    return this.namingTheCloud("state", props, async () => {
+      const imageId = props.imageId ?? id;
+      const had = props.members ?? [];
+      const headline = `Cannot read the members of image ${imageId}`;
+      const connection = await this.connect(props, headline);
+      let listed: Member[];
+      try {
+        listed = await listMembers(connection.glance, imageId);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) {
+          // The list answers 404 only for a missing image (a private one answers 403).
+          const distrusted = await notFoundVerdict({
             connection,
-            { kind: "ImageMembers", id, imageId, side: "owner" },
-            error,
-          );
+            recordedProjectId: props.managingProjectId,
+            headline,
+            subject: { imageId },
+            notFound: error,
+          });
+          if (distrusted) throw distrusted;
+          if (props.members === undefined) {
+            // No state: an import (see ../common/importing.ts).
+            throw await nothingToImport(
+              connection,
+              { kind: "ImageMembers", id, imageId, side: "owner" },
+              error,
+            );
+          }
+          return {}; // the image is gone, and its members with it
         }
-        return {}; // the image is gone, and its members with it
+        if (error instanceof ApiError && error.status === 403) {
+          throw await explainHiddenMembers(connection, imageId, had, headline, error);
+        }
+        throw explainOtherFailure(error, headline, { imageId, memberId: describeIds(had) });
       }
-      if (error instanceof ApiError && error.status === 403) {
-        throw await explainHiddenMembers(connection, imageId, had, headline, error);
-      }
-      throw explainOtherFailure(error, headline, { imageId, memberId: describeIds(had) });
-    }
-    // Members in Glance that state does not have are not ours (another stack's, made by hand):
-    // they are neither adopted nor reported as drift, unless the resource is `exclusive`: then
-    // they are, and the next update removes them. An import (`pulumi import` of the plugin's
-    // resource: no state at all yet) takes every member the image has.
-    const everyMember = props.members === undefined || props.exclusive === true;
-    const ours = new Set(had.map((m) => m.memberId));
-    const outs = outputsOf(
-      imageId,
-      props,
-      listed.filter((m) => everyMember || ours.has(m.memberId)).map(memberOf),
-      props.managingProjectId,
-      new Map(had.map((m) => [m.memberId, m.name ?? m.memberId])),
-    );
-    return {
-      id: imageId,
-      props: outs,
-      // Inputs from what exists: a member deleted out of band shows as drift in the next preview.
-      inputs: {
+      // Members in Glance that state does not have are not ours (another stack's, made by hand):
+      // they are neither adopted nor reported as drift, unless the resource is `exclusive`: then
+      // they are, and the next update removes them. An import (`pulumi import` of the plugin's
+      // resource: no state at all yet) takes every member the image has.
+      const everyMember = props.members === undefined || props.exclusive === true;
+      const ours = new Set(had.map((m) => m.memberId));
+      const outs = outputsOf(
         imageId,
-        projects: projectsOf(outs.members),
-        ...(outs.region ? { region: outs.region } : {}),
-        ...(outs.cloud ? { cloud: outs.cloud } : {}),
-        ...(outs.exclusive ? { exclusive: true } : {}),
-      } as unknown as ImageMembersOutputs,
-    };
+        props,
+        listed.filter((m) => everyMember || ours.has(m.memberId)).map(memberOf),
+        props.managingProjectId,
+        new Map(had.map((m) => [m.memberId, m.name ?? m.memberId])),
+      );
+      return {
+        id: imageId,
+        props: outs,
+        // Inputs from what exists: a member deleted out of band shows as drift in the next preview.
+        inputs: {
+          imageId,
+          projects: projectsOf(outs.members),
+          ...(outs.region ? { region: outs.region } : {}),
+          ...(outs.cloud ? { cloud: outs.cloud } : {}),
+          ...(outs.exclusive ? { exclusive: true } : {}),
+        } as unknown as ImageMembersOutputs,
+      };
+    });
   }
 
   /**
@@ -208,80 +214,84 @@ export class ImageMembersProvider
     olds: ImageMembersOutputs,
     news: ImageMembersInputs,
   ): Promise<dynamic.UpdateResult<ImageMembersOutputs>> {
-    const imageId = news.imageId ?? olds.imageId ?? id;
-    const labels = wantedProjects(declaredProjects(news)) ?? new Map<string, string>();
-    const wanted = [...labels.keys()];
-    const wantedSet = new Set(wanted);
-    const had = olds.members ?? [];
-    const kept = had.filter((m) => wantedSet.has(m.memberId) && m.status !== unsettledStatus);
-    const keptIds = new Set(kept.map((m) => m.memberId));
-    const toRemove = had.filter((m) => !wantedSet.has(m.memberId)).map((m) => m.memberId);
-    const toAdd = wanted.filter((m) => !keptIds.has(m));
-    enforceGrants(this.projectRules, imageId, toAdd);
-    const managingProjectId = olds.managingProjectId;
-    if (toRemove.length === 0 && toAdd.length === 0) {
-      return { outs: outputsOf(imageId, news, kept, managingProjectId, labels) };
-    }
-    const headline = `Cannot change the members of image ${imageId}`;
-    const connection = await this.connect(news, headline);
-    const unsettled = new Set(
-      had.filter((m) => m.status === unsettledStatus).map((m) => m.memberId),
-    );
-    const adopt = news.adoptExisting === true || adoptExistingForThisRun();
-    const [removed, added] = await Promise.all([
-      revokeMembers(connection, imageId, toRemove, managingProjectId, headline),
-      addMembers(connection.glance, imageId, toAdd, adopt, unsettled),
-    ]);
-    const notRemoved = new Set([...removed.failed.map((f) => f.memberId), ...removed.cameBack]);
-    const stillThere = had.filter((m) => notRemoved.has(m.memberId));
-    const outs = outputsOf(
-      imageId,
-      news,
-      [...kept, ...added.members, ...stillThere],
-      managingProjectId,
-      labels,
-    );
-    if (notRemoved.size === 0 && added.failed.length === 0) {
-      return { outs };
-    }
-    const problems: ProviderError[] = [];
-    if (added.failed.length > 0) {
-      problems.push(await explainAdditions(connection, imageId, added.failed, toAdd.length));
-    }
-    problems.push(...(await explainRevocation(connection, imageId, removed, toRemove.length)));
-    const message = problems.map((p) => p.message).join("\n");
-    throw keptInState(
-      new ProviderError(message),
-      imageId,
-      outs,
-      news,
-      problems.map((p) => p.message),
-    );
+    return this.namingTheCloud("inputs", news, async () => {
+      const imageId = news.imageId ?? olds.imageId ?? id;
+      const labels = wantedProjects(declaredProjects(news)) ?? new Map<string, string>();
+      const wanted = [...labels.keys()];
+      const wantedSet = new Set(wanted);
+      const had = olds.members ?? [];
+      const kept = had.filter((m) => wantedSet.has(m.memberId) && m.status !== unsettledStatus);
+      const keptIds = new Set(kept.map((m) => m.memberId));
+      const toRemove = had.filter((m) => !wantedSet.has(m.memberId)).map((m) => m.memberId);
+      const toAdd = wanted.filter((m) => !keptIds.has(m));
+      enforceGrants(this.projectRules, imageId, toAdd);
+      const managingProjectId = olds.managingProjectId;
+      if (toRemove.length === 0 && toAdd.length === 0) {
+        return { outs: outputsOf(imageId, news, kept, managingProjectId, labels) };
+      }
+      const headline = `Cannot change the members of image ${imageId}`;
+      const connection = await this.connect(news, headline);
+      const unsettled = new Set(
+        had.filter((m) => m.status === unsettledStatus).map((m) => m.memberId),
+      );
+      const adopt = news.adoptExisting === true || adoptExistingForThisRun();
+      const [removed, added] = await Promise.all([
+        revokeMembers(connection, imageId, toRemove, managingProjectId, headline),
+        addMembers(connection.glance, imageId, toAdd, adopt, unsettled),
+      ]);
+      const notRemoved = new Set([...removed.failed.map((f) => f.memberId), ...removed.cameBack]);
+      const stillThere = had.filter((m) => notRemoved.has(m.memberId));
+      const outs = outputsOf(
+        imageId,
+        news,
+        [...kept, ...added.members, ...stillThere],
+        managingProjectId,
+        labels,
+      );
+      if (notRemoved.size === 0 && added.failed.length === 0) {
+        return { outs };
+      }
+      const problems: ProviderError[] = [];
+      if (added.failed.length > 0) {
+        problems.push(await explainAdditions(connection, imageId, added.failed, toAdd.length));
+      }
+      problems.push(...(await explainRevocation(connection, imageId, removed, toRemove.length)));
+      const message = problems.map((p) => p.message).join("\n");
+      throw keptInState(
+        new ProviderError(message),
+        imageId,
+        outs,
+        news,
+        problems.map((p) => p.message),
+      );
+    });
   }
 
   async delete(id: string, props: ImageMembersOutputs): Promise<void> {
-    const imageId = props.imageId ?? id;
-    const memberIds = (props.members ?? []).map((m) => m.memberId);
-    if (memberIds.length === 0) {
-      return;
-    }
-    const headline = `Cannot stop sharing image ${imageId} with ${count(memberIds.length, "project")}`;
-    const connection = await this.connect(props, headline);
-    const removed = await revokeMembers(
-      connection,
-      imageId,
-      memberIds,
-      props.managingProjectId,
-      headline,
-    );
-    // Nothing is taken out of state on a failed delete: the next destroy tries them all again
-    // (those already gone answer 404, which is success).
-    const problems = await explainRevocation(connection, imageId, removed, memberIds.length);
-    if (problems.length > 0) {
-      throw problems.length === 1
-        ? problems[0]
-        : new ProviderError(problems.map((p) => p.message).join("\n"));
-    }
+    return this.namingTheCloud("state", props, async () => {
+      const imageId = props.imageId ?? id;
+      const memberIds = (props.members ?? []).map((m) => m.memberId);
+      if (memberIds.length === 0) {
+        return;
+      }
+      const headline = `Cannot stop sharing image ${imageId} with ${count(memberIds.length, "project")}`;
+      const connection = await this.connect(props, headline);
+      const removed = await revokeMembers(
+        connection,
+        imageId,
+        memberIds,
+        props.managingProjectId,
+        headline,
+      );
+      // Nothing is taken out of state on a failed delete: the next destroy tries them all again
+      // (those already gone answer 404, which is success).
+      const problems = await explainRevocation(connection, imageId, removed, memberIds.length);
+      if (problems.length > 0) {
+        throw problems.length === 1
+          ? problems[0]
+          : new ProviderError(problems.map((p) => p.message).join("\n"));
+      }
+    });
   }
 }
 

@@ -128,7 +128,8 @@ test("state as 0.2.0 wrote it: no drift, no change, and destroy removes every me
   // `pulumi refresh --expect-no-changes` counts a member as changed when the provider's diff
   // says so, or, with the legacy refresh diff (older CLIs, or this variable), when its outputs
   // differ at all: both ways nothing changed.
-  for (const env of [{ PULUMI_ENABLE_LEGACY_REFRESH_DIFF: "true" }, {}]) {
+  const legacyRefreshDiff: Record<string, string> = { PULUMI_ENABLE_LEGACY_REFRESH_DIFF: "true" };
+  for (const env of [legacyRefreshDiff, {}]) {
     const refreshed = await project.run(
       ["refresh", "--yes", "--skip-preview", "--expect-no-changes", ...stackArgs],
       { allowFailure: true, env },

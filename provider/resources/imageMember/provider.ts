@@ -401,8 +401,8 @@ function refOf(inputs: ImageMemberInputs): MemberRef {
  * The outputs kept in state, each a byte paid at every checkpoint. `recorded`, the outputs in
  * state when refreshing, keeps `schema` where an earlier version recorded it: with the legacy
  * refresh diff (older CLIs, `PULUMI_ENABLE_LEGACY_REFRESH_DIFF`), which compares outputs, a
- * refresh that dropped it would report every such member as changed, and drift detection
- * (`pulumi preview --refresh --expect-no-changes`) would fail once after an upgrade.
+ * refresh that dropped it would report every such member as updated once after an upgrade
+ * (and `pulumi refresh --expect-no-changes` fail).
  */
 function outputsOf(
   member: Member,

@@ -4,6 +4,7 @@ import * as path from "path";
 import { assertFreshBuild } from "../support/buildFreshness";
 import { projectRoot, runTypeScript } from "../support/childProcess";
 import { FakeCloud } from "../support/fakeCloud";
+import { isInstalled, requireText } from "../../provider/serialization/providerText";
 
 // These tests run the build (dist/), which must not be older than the sources.
 beforeAll(() => assertFreshBuild(projectRoot));
@@ -81,8 +82,8 @@ describe("the provider as Pulumi serializes it into state", () => {
   }, 60_000);
 });
 
-describe("the provider serialized from an installed package", () => {
-  test("is a require() of the package, a few hundred bytes, and runs from another project's node_modules", async () => {
+describe("the provider an installed package records", () => {
+  test("is one line requiring the package's stand-in, and runs from another project's node_modules", async () => {
     const { execFileSync } = await import("child_process");
     const root = path.resolve(__dirname, "../..");
     const project = fs.mkdtempSync(path.join(os.tmpdir(), "installed-"));
@@ -94,14 +95,28 @@ describe("the provider serialized from an installed package", () => {
       fs.cpSync(path.join(root, "dist", "provider"), path.join(installed, "dist", "provider"), {
         recursive: true,
       });
+      // The __provider an ImageMember of the installed package registers (what the engine
+      // keeps in its inputs and outputs), loaded as the engine's dynamic-provider process does.
+      // And the text 0.2.0 recorded (the SDK's closure of the same stand-in), still loadable.
       const script = `
         const pulumi = require("@pulumi/pulumi");
+        const requireFromString = require("require-from-string");
+        let recorded;
+        pulumi.runtime.setMocks({
+          newResource: (args) => { recorded = args.inputs.__provider; return { id: "i", state: args.inputs }; },
+          call: () => ({}),
+        }, "project", "stack");
         const { ImageMember } = require("pulumi-image-members");
-        const provider = require("pulumi-image-members/serialized/imageMember");
-        pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true }).then(async (s) => {
-          const loaded = require("require-from-string")(s.text).handler();
-          const checked = await loaded.check({}, { imageId: "nope", memberId: "p" });
-          console.log(JSON.stringify({ text: s.text, failures: checked.failures, resource: typeof ImageMember }));
+        const member = new ImageMember("m", { imageId: "nope", memberId: "p" });
+        member.urn.apply(async () => {
+          const provider = require("pulumi-image-members/serialized/imageMember");
+          const legacy = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+          const result = { text: recorded, legacyText: legacy.text };
+          for (const [key, text] of Object.entries({ failures: recorded, legacyFailures: legacy.text })) {
+            const loaded = requireFromString(text).handler();
+            result[key] = (await loaded.check({}, { imageId: "nope", memberId: "p" })).failures;
+          }
+          console.log(JSON.stringify(result));
         });`;
       const out = execFileSync(process.execPath, ["-e", script], {
         cwd: project,
@@ -115,13 +130,26 @@ describe("the provider serialized from an installed package", () => {
         encoding: "utf8",
       });
       const result = JSON.parse(out);
-      console.log(`serialized provider from an installed package: ${result.text.length} bytes`);
-      expect(result.text).toContain('require("pulumi-image-members/serialized/imageMember")');
-      expect(result.text.length).toBeLessThan(400);
-      expect(result.failures.map((f: { property: string }) => f.property)).toEqual(["imageId"]);
-      expect(result.resource).toBe("function");
+      console.log(
+        `__provider of an installed package: ${result.text.length} bytes (0.2.0: ${result.legacyText.length})`,
+      );
+      expect(result.text).toBe(requireText("imageMember"));
+      expect(result.text).toBe(
+        'exports.handler=()=>require("pulumi-image-members/serialized/imageMember")',
+      );
+      expect(result.legacyText).toContain('require("pulumi-image-members/serialized/imageMember")');
+      for (const failures of [result.failures, result.legacyFailures]) {
+        expect(failures.map((f: { property: string }) => f.property)).toEqual(["imageId"]);
+      }
     } finally {
       fs.rmSync(project, { recursive: true, force: true });
     }
   }, 60_000);
+
+  test("a module counts as installed by a node_modules folder in its path, as the SDK's rule", () => {
+    expect(isInstalled("/p/node_modules/pulumi-image-members/dist/provider/x.js")).toBe(true);
+    expect(isInstalled("C:\\p\\node_modules\\pulumi-image-members\\x.js")).toBe(true);
+    expect(isInstalled("/work/pulumi-image-members/provider/serialization/x.ts")).toBe(false);
+    expect(isInstalled("/work/my_node_modules/x.js")).toBe(false);
+  });
 });

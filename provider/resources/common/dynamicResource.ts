@@ -1,14 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { conciseStackTraceUntilRestored } from "./stackTrace";
+import { ProviderKind, providerText } from "../../serialization/providerText";
 
 /**
- * The base of this package's dynamic resources: the SDK's constructor runs with the concise
- * stack traces of ./stackTrace.ts, so the engine records the program's line and frames, and no
+ * The base of this package's dynamic resources. What `pulumi.dynamic.Resource` does (the type
+ * `pulumi-nodejs:dynamic/<module>:<type>`, served by the engine's dynamic-provider process, and
+ * the provider in the `__provider` property), with a shorter `__provider`: see
+ * ../../serialization/providerText.ts. The constructor runs with the concise stack traces of
+ * ./stackTrace.ts, so the engine records the program's line and frames, and no
  * promise-debugging stack is formatted (one place for the three resource classes).
  */
-export abstract class ConciseDynamicResource extends pulumi.dynamic.Resource {
+export abstract class ConciseDynamicResource extends pulumi.CustomResource {
   constructor(
-    provider: pulumi.dynamic.ResourceProvider,
+    kind: ProviderKind,
+    standIn: object,
     name: string,
     props: pulumi.Inputs,
     opts: pulumi.CustomResourceOptions | undefined,
@@ -17,7 +22,12 @@ export abstract class ConciseDynamicResource extends pulumi.dynamic.Resource {
   ) {
     const restoreStackTraces = conciseStackTraceUntilRestored();
     try {
-      super(provider, name, props, opts, module, type);
+      super(
+        `pulumi-nodejs:dynamic/${module}:${type}`,
+        name,
+        { ...props, __provider: providerText(kind, standIn) },
+        opts,
+      );
     } finally {
       restoreStackTraces();
     }

@@ -9,9 +9,16 @@ import type * as pulumi from "@pulumi/pulumi";
  */
 export const serverRecordedOutputs = ["createdAt", "updatedAt", "schema", "managingProjectId"];
 
-/** The resource options with the server-recorded outputs added to `hideDiffs`. */
+/**
+ * An `ImageMember`'s: it no longer records `schema`, and each hidden path is kept in state
+ * (`hideDiff`), paid at every checkpoint like its outputs.
+ */
+export const imageMemberRecords = serverRecordedOutputs.filter((name) => name !== "schema");
+
+/** The resource options with the server-recorded outputs (`recorded`) added to `hideDiffs`. */
 export function hidingServerRecords(
   opts: pulumi.CustomResourceOptions | undefined,
+  recorded: readonly string[] = serverRecordedOutputs,
 ): pulumi.CustomResourceOptions {
-  return { ...opts, hideDiffs: [...(opts?.hideDiffs ?? []), ...serverRecordedOutputs] };
+  return { ...opts, hideDiffs: [...(opts?.hideDiffs ?? []), ...recorded] };
 }

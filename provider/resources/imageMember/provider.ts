@@ -54,8 +54,12 @@ export interface ImageMemberOutputs extends ImageMemberInputs {
   createdAt: string;
   /** When the membership last changed (ISO 8601). */
   updatedAt: string;
-  /** Glance's schema path for members. */
-  schema: string;
+  /**
+   * Glance's schema path for members, the same for every member: no longer recorded (it was
+   * paid in every checkpoint), but state written before keeps it through a refresh
+   * (see `outputsOf`).
+   */
+  schema?: string;
   /**
    * The project whose credentials made the membership. A "not found" from any other project
    * does not take the membership out of state (see ../common/managingProject.ts).
@@ -196,7 +200,7 @@ export class ImageMemberProvider
         }
         return {};
       }
-      const outs = outputsOf(member, props, props.managingProjectId);
+      const outs = outputsOf(member, props, props.managingProjectId, props);
       // Inputs taken from what exists make an imported or refreshed member diff cleanly.
       return { id: resourceId(ref), props: outs, inputs: inputsOf(outs) as ImageMemberOutputs };
     });
@@ -407,10 +411,18 @@ function refOf(inputs: ImageMemberInputs): MemberRef {
   return { imageId: inputs.imageId, memberId: inputs.memberId };
 }
 
+/**
+ * The outputs kept in state, each a byte paid at every checkpoint. `recorded`, the outputs in
+ * state when refreshing, keeps `schema` where an earlier version recorded it: with the legacy
+ * refresh diff (older CLIs, `PULUMI_ENABLE_LEGACY_REFRESH_DIFF`), which compares outputs, a
+ * refresh that dropped it would report every such member as updated once after an upgrade
+ * (and `pulumi refresh --expect-no-changes` fail).
+ */
 function outputsOf(
   member: Member,
   { region, cloud }: { region?: string; cloud?: string },
   managingProjectId: string | undefined,
+  recorded: Partial<ImageMemberOutputs> = {},
 ): ImageMemberOutputs {
   return {
     imageId: member.imageId,
@@ -420,7 +432,7 @@ function outputsOf(
     status: member.status,
     createdAt: member.createdAt,
     updatedAt: member.updatedAt,
-    schema: member.schema,
+    ...(recorded.schema !== undefined ? { schema: member.schema } : {}),
     ...(managingProjectId ? { managingProjectId } : {}),
   };
 }

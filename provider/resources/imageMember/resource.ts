@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- module.exports is the provider (see there)
 import provider = require("../../serialization/imageMember");
-import { hidingServerRecords } from "../common/hiddenDiffs";
+import { hidingServerRecords, imageMemberRecords } from "../common/hiddenDiffs";
 import { ConciseDynamicResource } from "../common/dynamicResource";
 import type { MemberStatus } from "../../glance/members/results";
 
@@ -53,8 +53,6 @@ export class ImageMember extends ConciseDynamicResource {
   declare readonly createdAt: pulumi.Output<string>;
   /** When the membership last changed, for example when it was accepted (ISO 8601). */
   declare readonly updatedAt: pulumi.Output<string>;
-  /** Glance's schema path for members. */
-  declare readonly schema: pulumi.Output<string>;
   /**
    * The project whose credentials created the membership. A "not found" seen with another
    * project's credentials never takes the membership out of state.
@@ -63,6 +61,7 @@ export class ImageMember extends ConciseDynamicResource {
 
   constructor(name: string, args: ImageMemberArgs, opts?: pulumi.CustomResourceOptions) {
     super(
+      "imageMember",
       provider,
       name,
       {
@@ -74,10 +73,9 @@ export class ImageMember extends ConciseDynamicResource {
         status: undefined,
         createdAt: undefined,
         updatedAt: undefined,
-        schema: undefined,
         managingProjectId: undefined,
       },
-      hidingServerRecords(opts),
+      hidingServerRecords(opts, imageMemberRecords),
       "images",
       "ImageMember",
     );

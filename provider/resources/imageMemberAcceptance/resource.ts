@@ -56,6 +56,7 @@ export class ImageMemberAcceptance extends ConciseDynamicResource {
 
   constructor(name: string, args: ImageMemberAcceptanceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
+      "imageMemberAcceptance",
       provider,
       name,
       {

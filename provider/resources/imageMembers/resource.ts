@@ -104,6 +104,7 @@ export class ImageMembers extends ConciseDynamicResource {
       args.memberIds !== null &&
       !isPlainData(args.memberIds);
     super(
+      "imageMembers",
       provider,
       name,
       {

@@ -6,9 +6,6 @@
  * authentications are counted at Keystone, a cloud switch is judged at diff, and a failed
  * acceptance leaves the share whole. Bad input and faults: identitiesBadInput.test.ts.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { randomUUID } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -18,73 +15,33 @@ import {
   ImageMemberProvider,
   ImageMembersProvider,
 } from "../../provider";
-import {
-  addCloudEntries,
-  setSecurePassword,
-  useCloudsYaml,
-  writeCloudsYaml,
-} from "../support/cloudsYaml";
+import { addCloudEntries, setSecurePassword, writeCloudsYaml } from "../support/cloudsYaml";
+import { identitiesOnRealCloud } from "../support/acceptanceSuite";
 import { CountingProxy } from "../support/countingProxy";
-import { closeAfterEachTest } from "../support/cleanup";
-import { withoutOpenStackEnv } from "../support/providerHarness";
 import {
   CloudFile,
   configured,
   failure,
   GlanceDriver,
-  identityPasswords,
-  loadCloudFile,
   secretsShownIn,
   stackConfigOf,
 } from "../support/realCloud";
 
-withoutOpenStackEnv();
-jest.setTimeout(180_000);
-pulumi.runtime.setMocks(
-  { newResource: (args) => ({ id: args.name, state: args.inputs }), call: () => ({}) },
-  "project",
-  "stack",
-);
-const closeAfterTest = closeAfterEachTest();
-
+const suite = identitiesOnRealCloud("pim-identities-");
+const { wrongPassword, closeAfterTest, expectNoSecret } = suite;
 let cloud: CloudFile;
 let owner: GlanceDriver;
 let consumer1: GlanceDriver;
 let ownerId: string;
 let consumer1Id: string;
 let consumer2Id: string;
-/** This test's clouds.yaml + secure.yaml folder, which OS_CLIENT_*_FILE point at. */
-let dir: string;
-const wrongPassword = `wrong-${randomUUID()}`;
 let secrets: Record<string, string>;
-
-beforeAll(() => {
-  cloud = loadCloudFile();
-  owner = new GlanceDriver(cloud, cloud.identities.owner);
-  consumer1 = new GlanceDriver(cloud, cloud.identities.consumer1);
-  ownerId = cloud.identities.owner.projectId;
-  consumer1Id = cloud.identities.consumer1.projectId;
-  consumer2Id = cloud.identities.consumer2.projectId;
-  secrets = { ...identityPasswords(cloud), "the wrong password": wrongPassword };
-});
-afterAll(() => owner?.cleanUp());
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-identities-"));
-  writeCloudsYaml(cloud, dir);
-  const restore = useCloudsYaml(dir);
-  closeAfterTest(() => {
-    restore();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-});
+beforeAll(() => ({ cloud, owner, consumer1, ownerId, consumer1Id, consumer2Id, secrets } = suite));
 
 /** Everything a failure carries to the engine and the user: its message and own properties. */
 function shown(error: Error): unknown {
   return { ...error, message: error.message };
 }
-
-const expectNoSecret = (value: unknown) => expect(secretsShownIn(value, secrets)).toEqual([]);
 
 test("no stack credentials: ImageMember with cloud pim-owner shares, ImageMemberAcceptance with cloud pim-consumer1 accepts, delete resets then unshares", async () => {
   const imageId = await owner.createImage();
@@ -183,7 +140,7 @@ test("one Keystone authentication per identity: 3 resources with pim-owner, 3 wi
       ]),
     ) as CloudFile["identities"],
   };
-  writeCloudsYaml(viaProxy, dir);
+  writeCloudsYaml(viaProxy, suite.dir);
   // The stack's own credentials (owner's, through the proxy too) are never needed.
   const stack = stackConfigOf(viaProxy.identities.owner);
   pulumi.runtime.setAllConfig(stack, ["openstack:password"]);
@@ -261,7 +218,7 @@ test("one Keystone authentication per identity: 3 resources with pim-owner, 3 wi
 });
 
 test("diff: another clouds.yaml name for the same project is no change; another project's cloud stops the preview, naming both, and nothing changes", async () => {
-  addCloudEntries(dir, {
+  addCloudEntries(suite.dir, {
     "pim-owner-alias": { like: "pim-owner" },
     "pim-consumer1-alias": { like: "pim-consumer1" },
   });
@@ -342,7 +299,7 @@ test("diff: another clouds.yaml name for the same project is no change; another 
 });
 
 test("nothing half-shared: an acceptance failing on a wrong secure.yaml password leaves the share in Glance and state; fixed, the next create accepts", async () => {
-  setSecurePassword(dir, "pim-consumer1", wrongPassword);
+  setSecurePassword(suite.dir, "pim-consumer1", wrongPassword);
   const imageId = await owner.createImage();
   const share = await configured(new ImageMemberProvider());
   const accept = await configured(new ImageMemberAcceptanceProvider());
@@ -379,7 +336,7 @@ test("nothing half-shared: an acceptance failing on a wrong secure.yaml password
   });
 
   // The password fixed, the next pulumi up creates the acceptance.
-  setSecurePassword(dir, "pim-consumer1", cloud.identities.consumer1.password);
+  setSecurePassword(suite.dir, "pim-consumer1", cloud.identities.consumer1.password);
   const accepted = await accept.create(acceptInputs);
   expect(accepted.outs).toMatchObject({ status: "accepted", managingProjectId: consumer1Id });
   expect(await consumer1.memberStatus(imageId, consumer1Id)).toBe("accepted");
@@ -390,7 +347,7 @@ test("nothing half-shared: an acceptance failing on a wrong secure.yaml password
 });
 
 test("secrets: state keeps the cloud's name only, and no password of secure.yaml is in outs, reads or errors", async () => {
-  setSecurePassword(dir, "pim-consumer2", wrongPassword);
+  setSecurePassword(suite.dir, "pim-consumer2", wrongPassword);
   const imageId = await owner.createImage();
   const share = await configured(new ImageMemberProvider());
   const accept = await configured(new ImageMemberAcceptanceProvider());

@@ -5,11 +5,11 @@
 import * as path from "path";
 import { projectRoot } from "../support/childProcess";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
-
-jest.setTimeout(600_000);
+import { initAs, underTheEngine } from "../support/engineSuite";
+import { CloudFile, GlanceDriver } from "../support/realCloud";
 
 describe("adopting an existing membership (examples/adopt-existing)", () => {
+  const engine = underTheEngine();
   let cloud: CloudFile;
   let owner: GlanceDriver;
   let project: PulumiProject;
@@ -17,8 +17,7 @@ describe("adopting an existing membership (examples/adopt-existing)", () => {
   let memberId: string;
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
+    ({ cloud, owner } = engine);
     imageId = await owner.createImage();
     memberId = cloud.identities.consumer1.projectId;
     await owner.addMember(imageId, memberId);
@@ -27,25 +26,10 @@ describe("adopting an existing membership (examples/adopt-existing)", () => {
       memberId,
       "accepted",
     );
-    const o = cloud.identities.owner;
     project = new PulumiProject(path.join(projectRoot, "examples/adopt-existing"), "adopt");
-    await project.init(
-      {
-        "openstack:authUrl": o.authUrl,
-        "openstack:userName": o.username,
-        "openstack:tenantName": o.projectName,
-        imageId,
-        memberId,
-      },
-      { "openstack:password": o.password },
-    );
+    await initAs(project, cloud.identities.owner, { imageId, memberId });
   });
-
-  afterAll(async () => {
-    await project?.destroy({ allowFailure: true });
-    project?.cleanUp();
-    await owner?.cleanUp();
-  });
+  engine.destroyAfter(() => project);
 
   test("the import resource option fails in the engine, as pulumi/pulumi#3550 says, and changes nothing", async () => {
     await project.setConfig("mode", "import");

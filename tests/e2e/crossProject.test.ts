@@ -2,31 +2,18 @@
  * examples/cross-project under the real engine: the owner's stack shares one image with
  * three projects through ImageShare, a consumer's stack accepts it through a StackReference.
  */
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../support/childProcess";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, IdentityFile, loadCloudFile } from "../support/realCloud";
-
-jest.setTimeout(600_000);
-
-function credentials(identity: IdentityFile): [Record<string, string>, Record<string, string>] {
-  return [
-    {
-      "openstack:authUrl": identity.authUrl,
-      "openstack:userName": identity.username,
-      "openstack:tenantName": identity.projectName,
-    },
-    { "openstack:password": identity.password },
-  ];
-}
+import { initAs, underTheEngine } from "../support/engineSuite";
+import { CloudFile, GlanceDriver } from "../support/realCloud";
 
 function memberLines(output: string, op: string): string[] {
   return output.split("\n").filter((line) => line.includes(`dynamic/images:ImageMember: (${op})`));
 }
 
 describe("owner and consumer stacks (examples/cross-project)", () => {
+  const engine = underTheEngine();
   let cloud: CloudFile;
   let owner: GlanceDriver;
   let ownerStack: PulumiProject;
@@ -36,15 +23,14 @@ describe("owner and consumer stacks (examples/cross-project)", () => {
   let projects: string[];
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
+    ({ cloud, owner } = engine);
     imageId = await owner.createImage();
     projects = [
       cloud.identities.consumer1.projectId,
       cloud.identities.consumer2.projectId,
       cloud.identities.admin.projectId,
     ];
-    backend = fs.mkdtempSync(path.join(os.tmpdir(), "pim-cross-"));
+    backend = engine.folder("pim-cross-");
     ownerStack = new PulumiProject(
       path.join(projectRoot, "examples/cross-project/owner"),
       "prod",
@@ -55,26 +41,13 @@ describe("owner and consumer stacks (examples/cross-project)", () => {
       "prod",
       backend,
     );
-    const [ownerConfig, ownerSecrets] = credentials(cloud.identities.owner);
-    await ownerStack.init(
-      { ...ownerConfig, imageId, projects: JSON.stringify(projects) },
-      ownerSecrets,
-    );
-    const [consumerConfig, consumerSecrets] = credentials(cloud.identities.consumer1);
-    await consumerStack.init(
-      { ...consumerConfig, ownerStack: "organization/image-members-cross-project-owner/prod" },
-      consumerSecrets,
-    );
+    await initAs(ownerStack, cloud.identities.owner, { imageId, projects });
+    await initAs(consumerStack, cloud.identities.consumer1, {
+      ownerStack: "organization/image-members-cross-project-owner/prod",
+    });
   });
-
-  afterAll(async () => {
-    await consumerStack?.destroy({ allowFailure: true });
-    await ownerStack?.destroy({ allowFailure: true });
-    ownerStack?.cleanUp();
-    consumerStack?.cleanUp();
-    fs.rmSync(backend, { recursive: true, force: true });
-    await owner?.cleanUp();
-  });
+  engine.destroyAfter(() => ownerStack);
+  engine.destroyAfter(() => consumerStack);
 
   test("the owner shares with three projects; the consumer accepts through a StackReference", async () => {
     await ownerStack.up();

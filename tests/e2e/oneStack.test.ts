@@ -7,16 +7,14 @@
  */
 import { randomUUID } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { projectRoot } from "../support/childProcess";
 import { runAll } from "../support/cleanup";
 import { writeCloudsYaml } from "../support/cloudsYaml";
+import { initAs, underTheEngine } from "../support/engineSuite";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, IdentityFile, loadCloudFile } from "../support/realCloud";
-
-jest.setTimeout(600_000);
+import { CloudFile, GlanceDriver, IdentityFile } from "../support/realCloud";
 
 type Kind = "ImageMember" | "ImageMembers" | "ImageMemberAcceptance";
 
@@ -157,6 +155,7 @@ function passwordsOf(cloud: CloudFile): string[] {
 }
 
 describe("one stack shares with two projects and accepts both (examples/one-stack, ImageMembers)", () => {
+  const engine = underTheEngine();
   let cloud: CloudFile;
   let owner: GlanceDriver;
   let asConsumer1: GlanceDriver;
@@ -173,8 +172,7 @@ describe("one stack shares with two projects and accepts both (examples/one-stac
     JSON.stringify(entries);
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
+    ({ cloud, owner } = engine);
     asConsumer1 = new GlanceDriver(cloud, cloud.identities.consumer1);
     asConsumer2 = new GlanceDriver(cloud, cloud.identities.consumer2);
     c1 = cloud.identities.consumer1.projectId;
@@ -182,7 +180,7 @@ describe("one stack shares with two projects and accepts both (examples/one-stac
     // A name no other test gives an image: the look-up must find this one by name alone.
     imageName = `pim-golden-${randomUUID().slice(0, 8)}`;
     imageId = await owner.createImage("shared", imageName);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-one-stack-"));
+    dir = engine.folder("pim-one-stack-");
     files = cloudFiles(cloud, dir);
     stack = new PulumiProject(path.join(projectRoot, "examples/one-stack"), "e2e");
     stack.env = files;
@@ -196,14 +194,7 @@ describe("one stack shares with two projects and accepts both (examples/one-stac
     });
   });
 
-  afterAll(async () => {
-    await runAll([
-      () => stack?.destroy({ allowFailure: true }),
-      () => stack?.cleanUp(),
-      () => owner?.cleanUp(),
-      () => fs.rmSync(dir, { recursive: true, force: true }),
-    ]);
-  });
+  engine.destroyAfter(() => stack);
 
   test("pulumi up leaves both members accepted, as each member's own token reads it", async () => {
     const up = await timed("one-stack: first up (1 ImageMembers, 2 acceptances)", () => stack.up());
@@ -363,49 +354,30 @@ describe("one stack shares with two projects and accepts both (examples/one-stac
 });
 
 describe("one stack with ImageShare + accept: the owner's credentials from the stack config", () => {
+  const engine = underTheEngine();
   let cloud: CloudFile;
   let owner: GlanceDriver;
-  let dir: string;
   let stack: PulumiProject;
   let imageId: string;
   let c1: string;
   let c2: string;
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
+    ({ cloud, owner } = engine);
     c1 = cloud.identities.consumer1.projectId;
     c2 = cloud.identities.consumer2.projectId;
     imageId = await owner.createImage("shared");
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-one-stack-share-"));
     stack = new PulumiProject(path.join(projectRoot, "tests/e2e/programs/one-stack"), "share");
-    stack.env = cloudFiles(cloud, dir);
-    const o = cloud.identities.owner;
-    await stack.init(
-      {
-        "openstack:authUrl": o.authUrl,
-        "openstack:userName": o.username,
-        "openstack:tenantName": o.projectName,
-        imageId,
-        kind: "share",
-        memberIds: JSON.stringify([c1, c2]),
-        accept: JSON.stringify({
-          [c1]: { cloud: "pim-consumer1" },
-          [c2]: { cloud: "pim-consumer2" },
-        }),
-      },
-      { "openstack:password": o.password },
-    );
+    stack.env = cloudFiles(cloud, engine.folder("pim-one-stack-share-"));
+    await initAs(stack, cloud.identities.owner, {
+      imageId,
+      kind: "share",
+      memberIds: [c1, c2],
+      accept: { [c1]: { cloud: "pim-consumer1" }, [c2]: { cloud: "pim-consumer2" } },
+    });
   });
 
-  afterAll(async () => {
-    await runAll([
-      () => stack?.destroy({ allowFailure: true }),
-      () => stack?.cleanUp(),
-      () => owner?.cleanUp(),
-      () => fs.rmSync(dir, { recursive: true, force: true }),
-    ]);
-  });
+  engine.destroyAfter(() => stack);
 
   test("up accepts both, removing one deletes its acceptance then its member, destroy leaves none", async () => {
     await timed("one-stack ImageShare: first up (2 members, 2 acceptances)", () => stack.up());
@@ -447,24 +419,14 @@ describe("one stack with ImageShare + accept: the owner's credentials from the s
 });
 
 describe("an accept key naming no member", () => {
+  const engine = underTheEngine();
   let cloud: CloudFile;
   let owner: GlanceDriver;
   let dir: string;
-  const stacks: PulumiProject[] = [];
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-one-stack-bad-"));
-  });
-
-  afterAll(async () => {
-    await runAll([
-      ...stacks.map((stack) => () => stack.destroy({ allowFailure: true })),
-      ...stacks.map((stack) => () => stack.cleanUp()),
-      () => owner?.cleanUp(),
-      () => fs.rmSync(dir, { recursive: true, force: true }),
-    ]);
+    ({ cloud, owner } = engine);
+    dir = engine.folder("pim-one-stack-bad-");
   });
 
   /** The test program on an image of its own, so each case's Glance check sees only itself. */
@@ -475,7 +437,7 @@ describe("an accept key naming no member", () => {
     const imageId = await owner.createImage("shared");
     const program = path.join(projectRoot, "tests/e2e/programs/one-stack");
     const stack = new PulumiProject(program, stackName);
-    stacks.push(stack);
+    engine.destroyAfter(() => stack);
     stack.env = cloudFiles(cloud, dir);
     await stack.init({ imageId, ownerCloud: "pim-owner", ...config });
     return { stack, imageId };

@@ -7,13 +7,13 @@
 import * as path from "path";
 import { projectRoot } from "../support/childProcess";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, loadCloudFile, stackConfigOf } from "../support/realCloud";
-
-jest.setTimeout(600_000);
+import { initAs, underTheEngine } from "../support/engineSuite";
+import { CloudFile, GlanceDriver } from "../support/realCloud";
 
 const programDir = path.join(projectRoot, "tests/e2e/programs/every-resource");
 
 describe("saved plans for every resource type", () => {
+  const engine = underTheEngine();
   let cloud: CloudFile;
   let owner: GlanceDriver;
   let ownerStack: PulumiProject;
@@ -21,24 +21,13 @@ describe("saved plans for every resource type", () => {
   let imageId: string;
   const consumer1 = () => cloud.identities.consumer1.projectId;
 
-  async function initStack(stack: PulumiProject, who: "owner" | "consumer1", config: object) {
-    const { "openstack:password": password, ...credentials } = stackConfigOf(cloud.identities[who]);
-    await stack.init(
-      Object.fromEntries(
-        Object.entries({ ...credentials, ...config }).map(([k, v]) => [
-          k,
-          typeof v === "string" ? v : JSON.stringify(v),
-        ]),
-      ),
-      { "openstack:password": password },
-    );
-  }
+  const initStack = (stack: PulumiProject, who: "owner" | "consumer1", config: object) =>
+    initAs(stack, cloud.identities[who], { ...config });
 
   const glanceMembers = () => owner.memberIds(imageId);
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
+    ({ cloud, owner } = engine);
     imageId = await owner.createImage();
     ownerStack = new PulumiProject(programDir, "owner");
     memberStack = new PulumiProject(programDir, "member");
@@ -51,13 +40,8 @@ describe("saved plans for every resource type", () => {
     await initStack(memberStack, "consumer1", { acceptImageId: imageId, status: "accepted" });
   });
 
-  afterAll(async () => {
-    await memberStack?.destroy({ allowFailure: true });
-    await ownerStack?.destroy({ allowFailure: true });
-    memberStack?.cleanUp();
-    ownerStack?.cleanUp();
-    await owner?.cleanUp();
-  });
+  engine.destroyAfter(() => ownerStack);
+  engine.destroyAfter(() => memberStack);
 
   const planFile = (stack: PulumiProject, name: string) => path.join(stack.workDir, `${name}.json`);
 

@@ -16,12 +16,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { throughKeystone, writeCloudsYaml } from "../support/cloudsYaml";
 import { projectRoot } from "../support/childProcess";
-import { runAll } from "../support/cleanup";
-import { CountingProxy, startCloudProxies } from "../support/countingProxy";
+import { CountingProxy } from "../support/countingProxy";
+import { initAs, underTheEngine } from "../support/engineSuite";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, loadCloudFile, stackConfigOf } from "../support/realCloud";
-
-jest.setTimeout(600_000);
+import { CloudFile, GlanceDriver } from "../support/realCloud";
 
 const MEMBER = "imagemembers:index:ImageMember";
 const ACCEPTANCE = "imagemembers:index:ImageMemberAcceptance";
@@ -64,18 +62,12 @@ const figures: {
   dynamicProblem?: string;
 } = {};
 
+const engine = underTheEngine({ proxies: true });
 let cloud: CloudFile;
 let owner: GlanceDriver;
 let keystone: CountingProxy;
 let glance: CountingProxy;
-
-beforeAll(async () => {
-  cloud = loadCloudFile();
-  owner = new GlanceDriver(cloud, cloud.identities.owner);
-  ({ keystone, glance } = await startCloudProxies(cloud));
-});
-
-afterAll(() => runAll([() => owner?.cleanUp(), () => glance?.stop(), () => keystone?.stop()]));
+beforeAll(() => ({ cloud, owner, keystone, glance } = engine));
 
 /** clouds.yaml for every identity, authenticating through the counting Keystone proxy. */
 function proxiedCloudsYaml(dir: string): (name: string) => Record<string, string> {
@@ -110,9 +102,7 @@ describe("examples/yaml: a YAML program shares an image with two projects and ac
     });
   });
 
-  afterAll(() =>
-    runAll([() => project?.destroy({ allowFailure: true }), () => project?.cleanUp()]),
-  );
+  engine.destroyAfter(() => project);
 
   test("bad input (memberId a/b) fails the preview with the provider's message, before any request", async () => {
     await project.setConfig("ops", "a/b");
@@ -271,9 +261,7 @@ describe("pulumi import of memberships made by hand (tests/e2e/programs/plugin-i
     await project.init({ imageId, ...ids() });
   });
 
-  afterAll(() =>
-    runAll([() => project?.destroy({ allowFailure: true }), () => project?.cleanUp()]),
-  );
+  engine.destroyAfter(() => project);
 
   const stackArgs = () => ["--stack", project.stack, "--config-file", project.configFile];
 
@@ -405,13 +393,10 @@ describe("beside the dynamic ImageMember (the root quickstart, TypeScript, the p
   beforeAll(async () => {
     imageId = await owner.createImage();
     project = new PulumiProject(projectRoot, "dyn");
-    const { "openstack:password": password, ...config } = stackConfigOf(cloud.identities.owner);
-    await project.init({ ...config, imageId }, { "openstack:password": password! });
+    await initAs(project, cloud.identities.owner, { imageId });
   });
 
-  afterAll(() =>
-    runAll([() => project?.destroy({ allowFailure: true }), () => project?.cleanUp()]),
-  );
+  engine.destroyAfter(() => project);
 
   test("the same bad input gives the same check failure", async () => {
     await project.setConfig("members", JSON.stringify({ a: "a/b" }));

@@ -6,19 +6,13 @@
  * `pulumi up` stops at its preview, nothing reaches Keystone or Glance (counted by proxies in
  * front of both) and the image has no member. (The rule itself: tests/unit/projectIdShape.test.ts.)
  */
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../support/childProcess";
 import { runAll } from "../support/cleanup";
 import { throughKeystone, writeCloudsYaml } from "../support/cloudsYaml";
-import { CountingProxy, startCloudProxies } from "../support/countingProxy";
+import { pluginMemberYaml, typescriptProject, underTheEngine } from "../support/engineSuite";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
-
-jest.setTimeout(600_000);
-
-const nodeModules = path.join(projectRoot, "node_modules");
+import { CloudFile, GlanceDriver } from "../support/realCloud";
 
 const typescriptProgram = `import * as pulumi from "@pulumi/pulumi";
 import { ImageMember } from "pulumi-image-members";
@@ -27,65 +21,19 @@ const config = new pulumi.Config();
 new ImageMember("share", { imageId: config.require("imageId"), memberId: config.require("memberId") });
 `;
 
-const yamlProgram = (pluginDir: string) => `name: shape-yaml
-runtime: yaml
-plugins:
-  providers:
-    - name: imagemembers
-      path: ${pluginDir}
-config:
-  imageId:
-    type: string
-  memberId:
-    type: string
-resources:
-  share:
-    type: imagemembers:index:ImageMember
-    properties:
-      imageId: \${imageId}
-      memberId: \${memberId}
-`;
-
+const engine = underTheEngine({ proxies: true });
 let cloud: CloudFile;
 let owner: GlanceDriver;
-let keystone: CountingProxy;
-let glance: CountingProxy;
-const folders: string[] = [];
-
-beforeAll(async () => {
-  cloud = loadCloudFile();
-  owner = new GlanceDriver(cloud, cloud.identities.owner);
-  ({ keystone, glance } = await startCloudProxies(cloud));
-});
-
-afterAll(() =>
-  runAll([
-    () => owner?.cleanUp(),
-    () => glance?.stop(),
-    () => keystone?.stop(),
-    ...folders.map((dir) => () => fs.rmSync(dir, { recursive: true, force: true })),
-  ]),
-);
-
-/** Requests both proxies saw while `run` ran. */
-async function counted<T>(run: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
-  const [k, g] = [keystone.requests.length, glance.requests.length];
-  const result = await run();
-  const sent = [...keystone.requests.slice(k), ...glance.requests.slice(g)].map(
-    (r) => `${r.method} ${r.path}`,
-  );
-  return { result, sent };
-}
+beforeAll(() => ({ cloud, owner } = engine));
 
 /** A user's project in a folder of its own, a new image, `memberId` set to a project's name. */
 async function projectWithName(files: Record<string, string>) {
   const imageId = await owner.createImage();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-shape-"));
-  folders.push(dir);
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-  fs.symlinkSync(nodeModules, path.join(dir, "node_modules"));
-  const project = new PulumiProject(dir, "shape");
-  project.env = writeCloudsYaml(throughKeystone(cloud, keystone.url), project.workDir)("owner");
+  const project = new PulumiProject(engine.userProject("pim-shape-", files), "shape");
+  project.env = writeCloudsYaml(
+    throughKeystone(cloud, engine.keystone.url),
+    project.workDir,
+  )("owner");
   // The project's name where its id belongs: the typo this rule is for.
   await project.init({ imageId, memberId: cloud.identities.consumer1.projectName });
   return { project, imageId };
@@ -109,7 +57,9 @@ async function expectWarningThenStrictRefusal(
   expect(output).toContain("Set imagemembers:strictProjectIds to true");
 
   await project.setConfig("imagemembers:strictProjectIds", "true");
-  const { result: refused, sent } = await counted(() => project.preview({ allowFailure: true }));
+  const { result: refused, sent } = await engine.counted(() =>
+    project.preview({ allowFailure: true }),
+  );
   const said = refused.stdout + refused.stderr;
   console.log(`strict preview:\n${said.slice(-2000)}`);
   expect(refused.code).not.toBe(0);
@@ -118,7 +68,7 @@ async function expectWarningThenStrictRefusal(
   expect(said).toContain("imagemembers:strictProjectIds is true, so this is an error");
   expect(sent).toEqual([]);
 
-  const { result: up, sent: sentByUp } = await counted(() =>
+  const { result: up, sent: sentByUp } = await engine.counted(() =>
     project.run(["up", "--yes", "--stack", project.stack, "--config-file", project.configFile], {
       allowFailure: true,
     }),
@@ -140,19 +90,19 @@ describe("a project name as memberId", () => {
   );
 
   test("the dynamic ImageMember (TypeScript): a warning at preview; strict, preview fails and Glance is unchanged", async () => {
-    const { project, imageId } = await projectWithName({
-      "Pulumi.yaml":
-        "name: shape\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n",
-      "index.ts": typescriptProgram,
-      "package.json": JSON.stringify({ name: "shape", private: true }),
-    });
+    const { project, imageId } = await projectWithName(
+      typescriptProject("shape", typescriptProgram),
+    );
     projects.push(project);
     await expectWarningThenStrictRefusal(project, imageId, "");
   });
 
   test("the plugin's ImageMember (YAML): the same warning; strict, the same refusal", async () => {
     const { project, imageId } = await projectWithName({
-      "Pulumi.yaml": yamlProgram(path.join(nodeModules, "pulumi-image-members", "bin")),
+      "Pulumi.yaml": pluginMemberYaml(
+        "shape-yaml",
+        path.join(projectRoot, "node_modules", "pulumi-image-members", "bin"),
+      ),
     });
     projects.push(project);
     await expectWarningThenStrictRefusal(project, imageId, "imagemembers:index:ImageMember ");

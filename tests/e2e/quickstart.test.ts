@@ -8,10 +8,8 @@ import * as path from "path";
 import { CountingProxy } from "../support/countingProxy";
 import { projectRoot } from "../support/childProcess";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, IdentityFile, loadCloudFile } from "../support/realCloud";
-import { runAll } from "../support/cleanup";
-
-jest.setTimeout(600_000);
+import { initAs, underTheEngine } from "../support/engineSuite";
+import { CloudFile, GlanceDriver } from "../support/realCloud";
 
 /** How many ImageMember lines of the engine's --diff output show this operation. */
 function memberOps(
@@ -23,18 +21,8 @@ function memberOps(
     .filter((line) => line.includes(`pulumi-nodejs:dynamic/images:ImageMember: (${op})`)).length;
 }
 
-function ownerConfig(owner: IdentityFile): Record<string, string> {
-  return {
-    "openstack:authUrl": owner.authUrl,
-    "openstack:userName": owner.username,
-    "openstack:tenantName": owner.projectName,
-    "openstack:userDomainName": owner.userDomainName,
-    "openstack:projectDomainName": owner.projectDomainName,
-    "openstack:region": owner.region,
-  };
-}
-
 describe("root quickstart under the real engine", () => {
+  const engine = underTheEngine();
   let cloud: CloudFile;
   let owner: GlanceDriver;
   let glance: CountingProxy;
@@ -46,27 +34,20 @@ describe("root quickstart under the real engine", () => {
   });
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
+    ({ cloud, owner } = engine);
     glance = new CountingProxy(cloud.glanceUrl);
     await glance.start();
+    engine.afterBlock(() => glance.stop());
     imageId = await owner.createImage();
     project = new PulumiProject(projectRoot, "quickstart");
-    await project.init(
-      { ...ownerConfig(cloud.identities.owner), "openstack:imageEndpoint": glance.url, imageId },
-      { "openstack:password": cloud.identities.owner.password },
-    );
+    await initAs(project, cloud.identities.owner, {
+      "openstack:imageEndpoint": glance.url,
+      imageId,
+    });
     await project.setConfig("members", JSON.stringify(members()));
   });
 
-  afterAll(() =>
-    runAll([
-      () => project?.destroy({ allowFailure: true }),
-      () => project?.cleanUp(),
-      () => owner?.cleanUp(),
-      () => glance?.stop(),
-    ]),
-  );
+  engine.destroyAfter(() => project);
 
   test("1. pulumi up creates the declared members; Glance lists exactly them", async () => {
     const result = await project.up();

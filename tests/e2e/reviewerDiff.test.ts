@@ -8,9 +8,8 @@
 import * as path from "path";
 import { projectRoot } from "../support/childProcess";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, loadCloudFile, stackConfigOf } from "../support/realCloud";
-
-jest.setTimeout(600_000);
+import { initAs, underTheEngine } from "../support/engineSuite";
+import { CloudFile, GlanceDriver } from "../support/realCloud";
 
 const programDir = path.join(projectRoot, "tests/e2e/programs/image-members");
 
@@ -24,6 +23,7 @@ function changeLines(output: string): string[] {
 }
 
 describe("what pulumi preview --diff shows a reviewer", () => {
+  const engine = underTheEngine();
   let cloud: CloudFile;
   let owner: GlanceDriver;
   let project: PulumiProject;
@@ -38,19 +38,12 @@ describe("what pulumi preview --diff shows a reviewer", () => {
   });
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
+    ({ cloud, owner } = engine);
     imageId = await owner.createImage();
     project = new PulumiProject(programDir, "reviewer");
-    const { "openstack:password": password, ...config } = stackConfigOf(cloud.identities.owner);
-    await project.init({ ...config, imageId }, { "openstack:password": password });
+    await initAs(project, cloud.identities.owner, { imageId });
   });
-
-  afterAll(async () => {
-    await project?.destroy({ allowFailure: true });
-    project?.cleanUp();
-    await owner?.cleanUp();
-  });
+  engine.destroyAfter(() => project);
 
   const setProjects = (value: unknown) => project.setConfig("projects", JSON.stringify(value));
 

@@ -8,26 +8,18 @@ import * as os from "os";
 import * as path from "path";
 import { CountingProxy } from "../support/countingProxy";
 import { projectRoot } from "../support/childProcess";
+import { underTheEngine } from "../support/engineSuite";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
+import { CloudFile, GlanceDriver } from "../support/realCloud";
 import { runAll } from "../support/cleanup";
 import { writeCloudsYaml } from "../support/cloudsYaml";
 
-jest.setTimeout(600_000);
-
+const engine = underTheEngine({ proxies: true });
 let cloud: CloudFile;
 let owner: GlanceDriver;
 let keystone: CountingProxy;
 let glance: CountingProxy;
-
-beforeAll(async () => {
-  cloud = loadCloudFile();
-  owner = new GlanceDriver(cloud, cloud.identities.owner);
-  keystone = new CountingProxy(cloud.keystoneUrl);
-  glance = new CountingProxy(cloud.glanceUrl);
-  await Promise.all([keystone.start(), glance.start()]);
-});
-afterAll(() => runAll([() => owner?.cleanUp(), () => keystone?.stop(), () => glance?.stop()]));
+beforeAll(() => ({ cloud, owner, keystone, glance } = engine));
 
 /** An application credential of the owner, made for this test and deleted after it. */
 async function makeApplicationCredential(): Promise<{

@@ -5,43 +5,32 @@
  * exist; the provider must not take them out of state, and nothing may change in Glance.
  * The clouds.yaml is written from the cloud file's identities into the test's own folder.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { projectRoot } from "../support/childProcess";
-import { runAll } from "../support/cleanup";
 import { writeCloudsYaml } from "../support/cloudsYaml";
+import { underTheEngine } from "../support/engineSuite";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
-
-jest.setTimeout(600_000);
+import { CloudFile, GlanceDriver } from "../support/realCloud";
 
 describe("refresh and destroy with another project's credentials", () => {
+  const engine = underTheEngine();
   let cloud: CloudFile;
   let owner: GlanceDriver;
   let project: PulumiProject;
   let imageId: string;
-  let dir: string;
   let as: (identity: string) => Record<string, string>;
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-wrong-project-"));
-    as = writeCloudsYaml(cloud, dir);
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
+    ({ cloud, owner } = engine);
+    as = writeCloudsYaml(cloud, engine.folder("pim-wrong-project-"));
     imageId = await owner.createImage();
     project = new PulumiProject(projectRoot, "wrong-project");
     await project.init({ imageId });
     await project.setConfig("members", JSON.stringify({ a: cloud.identities.consumer1.projectId }));
   });
 
-  afterAll(() =>
-    runAll([
-      () => project?.destroy({ allowFailure: true, env: as("owner") }),
-      () => project?.cleanUp(),
-      () => owner?.cleanUp(),
-      () => fs.rmSync(dir, { recursive: true, force: true }),
-    ]),
+  engine.destroyAfter(
+    () => project,
+    () => as("owner"),
   );
 
   test("a 404 seen as another project fails refresh and destroy; state and Glance keep the member", async () => {

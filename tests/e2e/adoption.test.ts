@@ -6,44 +6,41 @@ import * as path from "path";
 import { projectRoot } from "../support/childProcess";
 import { PulumiProject } from "../support/pulumiEngine";
 import { initAs, underTheEngine } from "../support/engineSuite";
-import { CloudFile, GlanceDriver } from "../support/realCloud";
+import { GlanceDriver } from "../support/realCloud";
 
 describe("adopting an existing membership (examples/adopt-existing)", () => {
-  const engine = underTheEngine();
-  let cloud: CloudFile;
-  let owner: GlanceDriver;
+  const real = underTheEngine();
   let project: PulumiProject;
   let imageId: string;
   let memberId: string;
 
   beforeAll(async () => {
-    ({ cloud, owner } = engine);
-    imageId = await owner.createImage();
-    memberId = cloud.identities.consumer1.projectId;
-    await owner.addMember(imageId, memberId);
-    await new GlanceDriver(cloud, cloud.identities.consumer1).setMemberStatus(
+    imageId = await real.owner.createImage();
+    memberId = real.cloud.identities.consumer1.projectId;
+    await real.owner.addMember(imageId, memberId);
+    await new GlanceDriver(real.cloud, real.cloud.identities.consumer1).setMemberStatus(
       imageId,
       memberId,
       "accepted",
     );
     project = new PulumiProject(path.join(projectRoot, "examples/adopt-existing"), "adopt");
-    await initAs(project, cloud.identities.owner, { imageId, memberId });
+    await initAs(project, real.cloud.identities.owner, { imageId, memberId });
   });
-  engine.destroyAfter(() => project);
+  real.destroyAfter(() => project);
 
   test("the import resource option fails in the engine, as pulumi/pulumi#3550 says, and changes nothing", async () => {
     await project.setConfig("mode", "import");
     const result = await project.up({ allowFailure: true });
     expect(result.code).not.toBe(0);
     expect(`${result.stdout}${result.stderr}`).toContain("code must be a string, not undefined");
-    expect(await owner.memberIds(imageId)).toEqual([memberId]);
+    expect(await real.owner.memberIds(imageId)).toEqual([memberId]);
   });
 
   test("adoptExisting brings it under management without a 409, and destroy removes it", async () => {
     await project.setConfig("mode", "adopt");
     const up = await project.up();
     expect(up.stdout).toMatch(/pulumi-nodejs:dynamic\/images:ImageMember: \(create\)/);
-    expect(await owner.memberIds(imageId)).toEqual([memberId]);
+    expect(await real.owner.memberIds(imageId)).toEqual([memberId]);
     const state = await project.exportState();
     expect(
       state.deployment.resources?.find((r) => r.id === `${imageId}/${memberId}`)?.outputs,
@@ -56,6 +53,6 @@ describe("adopting an existing membership (examples/adopt-existing)", () => {
     expect(again.stdout).toMatch(/2 unchanged/);
 
     await project.destroy();
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
   });
 });

@@ -16,7 +16,6 @@ import { projectRoot } from "../support/childProcess";
 import { throughKeystone, writeCloudsYaml } from "../support/cloudsYaml";
 import { pluginMemberYaml, typescriptProject, underTheEngine } from "../support/engineSuite";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver } from "../support/realCloud";
 
 const typescriptProgram = `import * as pulumi from "@pulumi/pulumi";
 import { ImageMember, ImageMembers } from "pulumi-image-members";
@@ -35,13 +34,10 @@ if (late) {
 }
 `;
 
-const engine = underTheEngine({ proxies: true });
-let cloud: CloudFile;
-let owner: GlanceDriver;
-beforeAll(() => ({ cloud, owner } = engine));
+const real = underTheEngine({ proxies: true });
 
-const allowed = () => cloud.identities.consumer1.projectId;
-const stranger = () => cloud.identities.consumer2.projectId;
+const allowed = () => real.cloud.identities.consumer1.projectId;
+const stranger = () => real.cloud.identities.consumer2.projectId;
 
 /**
  * A user's project in a folder of its own, a new image, and a stack acting as the image's owner
@@ -52,11 +48,11 @@ async function laptopProject(
   config: Record<string, string>,
   rules: Record<string, string> = { "imagemembers:allowedProjectsFile": "allowed-projects.txt" },
 ) {
-  const imageId = await owner.createImage();
-  const dir = engine.userProject("pim-guardrails-", files);
+  const imageId = await real.owner.createImage();
+  const dir = real.userProject("pim-guardrails-", files);
   const project = new PulumiProject(dir, "laptop");
   project.env = writeCloudsYaml(
-    throughKeystone(cloud, engine.keystone.url),
+    throughKeystone(real.cloud, real.keystone.url),
     project.workDir,
   )("owner");
   await project.init({ imageId, ...config, ...rules });
@@ -86,11 +82,11 @@ describe("the dynamic resources (TypeScript)", () => {
     ));
   });
 
-  engine.destroyAfter(() => project);
+  real.destroyAfter(() => project);
 
   test("ImageMember to a project not in allowed-projects.txt: refused at preview, naming project, resource and file; nothing sent", async () => {
     await project.setConfig("single", stranger());
-    const { result: up, sent } = await engine.counted(() => laptopUp(project));
+    const { result: up, sent } = await real.counted(() => laptopUp(project));
     const output = up.stdout + up.stderr;
     console.log(`refused ImageMember:\n${output.slice(-1500)}`);
     expect(up.code).not.toBe(0);
@@ -101,7 +97,7 @@ describe("the dynamic resources (TypeScript)", () => {
     );
     expect(output).not.toMatch(/Updating \(|Update duration/); // stopped at the preview
     expect(sent).toEqual([]);
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
     await project.removeConfig("single");
   });
 
@@ -119,7 +115,7 @@ describe("the dynamic resources (TypeScript)", () => {
       project.configFile,
     ]);
     await project.setConfig("many", JSON.stringify({ ops: allowed(), stranger: stranger() }));
-    const { result: up, sent } = await engine.counted(() => laptopUp(project));
+    const { result: up, sent } = await real.counted(() => laptopUp(project));
     const output = up.stdout + up.stderr;
     expect(up.code).not.toBe(0);
     expect(output).toContain("resource 'many': property projects.stranger value");
@@ -127,14 +123,14 @@ describe("the dynamic resources (TypeScript)", () => {
       `project ${stranger()} is not on the allowed list, imagemembers:allowedProjects (stack config)`,
     );
     expect(sent).toEqual([]);
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
     await project.removeConfig("many");
   });
 
   test("a memberId known only after apply passes the preview, and is refused before its request", async () => {
     await project.setConfig("first", allowed());
     await project.setConfig("late", stranger());
-    const { result: up, sent } = await engine.counted(() => laptopUp(project));
+    const { result: up, sent } = await real.counted(() => laptopUp(project));
     const output = up.stdout + up.stderr;
     console.log(`refused at apply:\n${output.slice(-1500)}`);
     expect(up.code).not.toBe(0);
@@ -144,14 +140,14 @@ describe("the dynamic resources (TypeScript)", () => {
     expect(sent.filter((s) => s.startsWith("POST /v2/"))).toEqual([
       `POST /v2/images/${imageId}/members`,
     ]);
-    expect(await owner.memberIds(imageId)).toEqual([allowed()]);
+    expect(await real.owner.memberIds(imageId)).toEqual([allowed()]);
   });
 
   test("without the setting, the same program applies: the refusal came from it", async () => {
     await project.removeConfig("imagemembers:allowedProjects");
     const up = await laptopUp(project);
     expect(up.code).toBe(0);
-    expect(await owner.memberIds(imageId)).toEqual([allowed(), stranger()].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([allowed(), stranger()].sort());
   });
 });
 
@@ -167,10 +163,10 @@ describe("the deny-list alone (imagemembers:forbiddenProjects, no allowed list)"
     ));
   });
 
-  engine.destroyAfter(() => project);
+  real.destroyAfter(() => project);
 
   test("ImageMember and ImageMembers granting a forbidden project: refused at preview; nothing sent, Glance unchanged", async () => {
-    const single = await engine.counted(() => laptopUp(project));
+    const single = await real.counted(() => laptopUp(project));
     const singleOutput = single.result.stdout + single.result.stderr;
     console.log(`refused by the deny-list:\n${singleOutput.slice(-1500)}`);
     expect(single.result.code).not.toBe(0);
@@ -184,7 +180,7 @@ describe("the deny-list alone (imagemembers:forbiddenProjects, no allowed list)"
 
     await project.removeConfig("single");
     await project.setConfig("many", JSON.stringify({ ops: allowed(), stranger: stranger() }));
-    const many = await engine.counted(() => laptopUp(project));
+    const many = await real.counted(() => laptopUp(project));
     const manyOutput = many.result.stdout + many.result.stderr;
     expect(many.result.code).not.toBe(0);
     expect(manyOutput).toContain("resource 'many': property projects.stranger value");
@@ -192,14 +188,14 @@ describe("the deny-list alone (imagemembers:forbiddenProjects, no allowed list)"
       `project ${stranger()} is forbidden by imagemembers:forbiddenProjects (stack config)`,
     );
     expect(many.sent).toEqual([]);
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
   });
 
   test("a project off the deny-list applies: the refusal came from it", async () => {
     await project.setConfig("many", JSON.stringify({ ops: allowed() }));
     const up = await laptopUp(project);
     expect(up.code).toBe(0);
-    expect(await owner.memberIds(imageId)).toEqual([allowed()]);
+    expect(await real.owner.memberIds(imageId)).toEqual([allowed()]);
   });
 });
 
@@ -221,10 +217,10 @@ describe("the plugin from YAML", () => {
     ));
   });
 
-  engine.destroyAfter(() => project);
+  real.destroyAfter(() => project);
 
   test("an ImageMember to a project not in allowed-projects.txt: refused at preview (the rules from PULUMI_CONFIG); nothing sent", async () => {
-    const { result: up, sent } = await engine.counted(() => laptopUp(project));
+    const { result: up, sent } = await real.counted(() => laptopUp(project));
     const output = up.stdout + up.stderr;
     console.log(`refused plugin ImageMember:\n${output.slice(-1500)}`);
     expect(up.code).not.toBe(0);
@@ -235,13 +231,13 @@ describe("the plugin from YAML", () => {
       `project ${stranger()} is not on the allowed list, imagemembers:allowedProjectsFile (${fs.realpathSync(dir)}/allowed-projects.txt)`,
     );
     expect(sent).toEqual([]);
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
   });
 
   test("the project allowed: the same program applies", async () => {
     await project.setConfig("memberId", allowed());
     const up = await laptopUp(project);
     expect(up.code).toBe(0);
-    expect(await owner.memberIds(imageId)).toEqual([allowed()]);
+    expect(await real.owner.memberIds(imageId)).toEqual([allowed()]);
   });
 });

@@ -8,27 +8,23 @@ import * as path from "path";
 import { projectRoot } from "../support/childProcess";
 import { PulumiProject } from "../support/pulumiEngine";
 import { initAs, underTheEngine } from "../support/engineSuite";
-import { CloudFile, GlanceDriver } from "../support/realCloud";
 
 const programDir = path.join(projectRoot, "tests/e2e/programs/every-resource");
 
 describe("saved plans for every resource type", () => {
-  const engine = underTheEngine();
-  let cloud: CloudFile;
-  let owner: GlanceDriver;
+  const real = underTheEngine();
   let ownerStack: PulumiProject;
   let memberStack: PulumiProject;
   let imageId: string;
-  const consumer1 = () => cloud.identities.consumer1.projectId;
+  const consumer1 = () => real.cloud.identities.consumer1.projectId;
 
   const initStack = (stack: PulumiProject, who: "owner" | "consumer1", config: object) =>
-    initAs(stack, cloud.identities[who], { ...config });
+    initAs(stack, real.cloud.identities[who], { ...config });
 
-  const glanceMembers = () => owner.memberIds(imageId);
+  const glanceMembers = () => real.owner.memberIds(imageId);
 
   beforeAll(async () => {
-    ({ cloud, owner } = engine);
-    imageId = await owner.createImage();
+    imageId = await real.owner.createImage();
     ownerStack = new PulumiProject(programDir, "owner");
     memberStack = new PulumiProject(programDir, "member");
     await initStack(ownerStack, "owner", {
@@ -40,8 +36,8 @@ describe("saved plans for every resource type", () => {
     await initStack(memberStack, "consumer1", { acceptImageId: imageId, status: "accepted" });
   });
 
-  engine.destroyAfter(() => ownerStack);
-  engine.destroyAfter(() => memberStack);
+  real.destroyAfter(() => ownerStack);
+  real.destroyAfter(() => memberStack);
 
   const planFile = (stack: PulumiProject, name: string) => path.join(stack.workDir, `${name}.json`);
 

@@ -12,7 +12,6 @@ import { runAll } from "../support/cleanup";
 import { throughKeystone, writeCloudsYaml } from "../support/cloudsYaml";
 import { pluginMemberYaml, typescriptProject, underTheEngine } from "../support/engineSuite";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver } from "../support/realCloud";
 
 const typescriptProgram = `import * as pulumi from "@pulumi/pulumi";
 import { ImageMember } from "pulumi-image-members";
@@ -21,21 +20,18 @@ const config = new pulumi.Config();
 new ImageMember("share", { imageId: config.require("imageId"), memberId: config.require("memberId") });
 `;
 
-const engine = underTheEngine({ proxies: true });
-let cloud: CloudFile;
-let owner: GlanceDriver;
-beforeAll(() => ({ cloud, owner } = engine));
+const real = underTheEngine({ proxies: true });
 
 /** A user's project in a folder of its own, a new image, `memberId` set to a project's name. */
 async function projectWithName(files: Record<string, string>) {
-  const imageId = await owner.createImage();
-  const project = new PulumiProject(engine.userProject("pim-shape-", files), "shape");
+  const imageId = await real.owner.createImage();
+  const project = new PulumiProject(real.userProject("pim-shape-", files), "shape");
   project.env = writeCloudsYaml(
-    throughKeystone(cloud, engine.keystone.url),
+    throughKeystone(real.cloud, real.keystone.url),
     project.workDir,
   )("owner");
   // The project's name where its id belongs: the typo this rule is for.
-  await project.init({ imageId, memberId: cloud.identities.consumer1.projectName });
+  await project.init({ imageId, memberId: real.cloud.identities.consumer1.projectName });
   return { project, imageId };
 }
 
@@ -57,7 +53,7 @@ async function expectWarningThenStrictRefusal(
   expect(output).toContain("Set imagemembers:strictProjectIds to true");
 
   await project.setConfig("imagemembers:strictProjectIds", "true");
-  const { result: refused, sent } = await engine.counted(() =>
+  const { result: refused, sent } = await real.counted(() =>
     project.preview({ allowFailure: true }),
   );
   const said = refused.stdout + refused.stderr;
@@ -68,7 +64,7 @@ async function expectWarningThenStrictRefusal(
   expect(said).toContain("imagemembers:strictProjectIds is true, so this is an error");
   expect(sent).toEqual([]);
 
-  const { result: up, sent: sentByUp } = await engine.counted(() =>
+  const { result: up, sent: sentByUp } = await real.counted(() =>
     project.run(["up", "--yes", "--stack", project.stack, "--config-file", project.configFile], {
       allowFailure: true,
     }),
@@ -76,7 +72,7 @@ async function expectWarningThenStrictRefusal(
   expect(up.code).not.toBe(0);
   expect(up.stdout + up.stderr).not.toMatch(/Updating \(|Update duration/); // stopped at the preview
   expect(sentByUp).toEqual([]);
-  expect(await owner.memberIds(imageId)).toEqual([]);
+  expect(await real.owner.memberIds(imageId)).toEqual([]);
 }
 
 describe("a project name as memberId", () => {

@@ -9,7 +9,6 @@ import * as path from "path";
 import { projectRoot } from "../support/childProcess";
 import { PulumiProject } from "../support/pulumiEngine";
 import { initAs, underTheEngine } from "../support/engineSuite";
-import { CloudFile, GlanceDriver } from "../support/realCloud";
 
 const programDir = path.join(projectRoot, "tests/e2e/programs/image-members");
 
@@ -23,27 +22,24 @@ function changeLines(output: string): string[] {
 }
 
 describe("what pulumi preview --diff shows a reviewer", () => {
-  const engine = underTheEngine();
-  let cloud: CloudFile;
-  let owner: GlanceDriver;
+  const real = underTheEngine();
   let project: PulumiProject;
   let imageId: string;
   // Glance does not check that a member is a real project: c, d and e need not exist.
   const ids = () => ({
-    a: cloud.identities.consumer1.projectId,
-    b: cloud.identities.consumer2.projectId,
+    a: real.cloud.identities.consumer1.projectId,
+    b: real.cloud.identities.consumer2.projectId,
     c: "reviewer-diff-project-c",
     d: "reviewer-diff-project-d",
     e: "reviewer-diff-project-e",
   });
 
   beforeAll(async () => {
-    ({ cloud, owner } = engine);
-    imageId = await owner.createImage();
+    imageId = await real.owner.createImage();
     project = new PulumiProject(programDir, "reviewer");
-    await initAs(project, cloud.identities.owner, { imageId });
+    await initAs(project, real.cloud.identities.owner, { imageId });
   });
-  engine.destroyAfter(() => project);
+  real.destroyAfter(() => project);
 
   const setProjects = (value: unknown) => project.setConfig("projects", JSON.stringify(value));
 
@@ -51,7 +47,7 @@ describe("what pulumi preview --diff shows a reviewer", () => {
     const { a, b, c, d } = ids();
     await setProjects([a, b, c, d]);
     await project.up();
-    expect(await owner.memberIds(imageId)).toEqual([a, b, c, d].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([a, b, c, d].sort());
 
     // Rewrite the resource's inputs to what versions before `projects` stored: a list.
     const exported = await project.exportState();
@@ -74,7 +70,7 @@ describe("what pulumi preview --diff shows a reviewer", () => {
     const after = upgraded.deployment.resources!.find((r) => r.type.endsWith(":ImageMembers"))!;
     expect(after.inputs?.projects).toEqual({ [a]: a, [b]: b, [c]: c, [d]: d });
     expect(after.inputs).not.toHaveProperty("memberIds");
-    expect(await owner.memberIds(imageId)).toEqual([a, b, c, d].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([a, b, c, d].sort());
   });
 
   test("a reordered list shows no change", async () => {
@@ -98,7 +94,7 @@ describe("what pulumi preview --diff shows a reviewer", () => {
       expect(lines.filter((l) => l.includes(kept))).toEqual([]);
     }
     await project.up();
-    expect(await owner.memberIds(imageId)).toEqual([a, c, d, e].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([a, c, d, e].sort());
   });
 
   test("labels: the map form shows the label a reviewer reads; a swap is one line", async () => {
@@ -114,7 +110,7 @@ describe("what pulumi preview --diff shows a reviewer", () => {
     expect(lines[1]).toContain(e);
     expect(lines[1]).toContain(ids().b);
     await project.up();
-    expect(await owner.memberIds(imageId)).toEqual([a, ids().b, c, d].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([a, ids().b, c, d].sort());
   });
 
   test("ImageMember swapped for another project: the replacement names memberId", async () => {

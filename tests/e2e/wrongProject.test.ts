@@ -9,36 +9,35 @@ import { projectRoot } from "../support/childProcess";
 import { writeCloudsYaml } from "../support/cloudsYaml";
 import { underTheEngine } from "../support/engineSuite";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver } from "../support/realCloud";
 
 describe("refresh and destroy with another project's credentials", () => {
-  const engine = underTheEngine();
-  let cloud: CloudFile;
-  let owner: GlanceDriver;
+  const real = underTheEngine();
   let project: PulumiProject;
   let imageId: string;
   let as: (identity: string) => Record<string, string>;
 
   beforeAll(async () => {
-    ({ cloud, owner } = engine);
-    as = writeCloudsYaml(cloud, engine.folder("pim-wrong-project-"));
-    imageId = await owner.createImage();
+    as = writeCloudsYaml(real.cloud, real.folder("pim-wrong-project-"));
+    imageId = await real.owner.createImage();
     project = new PulumiProject(projectRoot, "wrong-project");
     await project.init({ imageId });
-    await project.setConfig("members", JSON.stringify({ a: cloud.identities.consumer1.projectId }));
+    await project.setConfig(
+      "members",
+      JSON.stringify({ a: real.cloud.identities.consumer1.projectId }),
+    );
   });
 
-  engine.destroyAfter(
+  real.destroyAfter(
     () => project,
     () => as("owner"),
   );
 
   test("a 404 seen as another project fails refresh and destroy; state and Glance keep the member", async () => {
-    const member = cloud.identities.consumer1.projectId;
-    const ownerId = cloud.identities.owner.projectId;
-    const strangerId = cloud.identities.consumer2.projectId;
+    const member = real.cloud.identities.consumer1.projectId;
+    const ownerId = real.cloud.identities.owner.projectId;
+    const strangerId = real.cloud.identities.consumer2.projectId;
     await project.up({ env: as("owner") });
-    expect(await owner.memberIds(imageId)).toEqual([member]);
+    expect(await real.owner.memberIds(imageId)).toEqual([member]);
     const memberIdsInState = async () =>
       ((await project.exportState()).deployment.resources ?? [])
         .filter((r) => r.type.endsWith("ImageMember"))
@@ -62,13 +61,13 @@ describe("refresh and destroy with another project's credentials", () => {
     expect(destroy.code).not.toBe(0);
     expect(`${destroy.stdout}\n${destroy.stderr}`).toMatch(foreign);
     expect(await memberIdsInState()).toEqual([member]);
-    expect(await owner.memberIds(imageId)).toEqual([member]);
+    expect(await real.owner.memberIds(imageId)).toEqual([member]);
 
     // With the owner's credentials again, both work.
     const ownRefresh = await project.refresh({ env: as("owner") });
     expect(ownRefresh.code).toBe(0);
     await project.destroy({ env: as("owner") });
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
     expect(await memberIdsInState()).toEqual([]);
   });
 });

@@ -1,6 +1,27 @@
 import { ImageMemberProvider, ImageMembersProvider } from "../../provider";
 import { FakeCloud } from "./fakeCloud";
 
+/**
+ * The unit tier's set-up: a fake cloud started for each test (`"each"`) or once for the block
+ * (`"all"`), and stopped after it whatever happened. Call in a describe block (or at the top of
+ * a file); read `fake.cloud` in hooks and tests.
+ */
+export function onFakeCloud(scope: "each" | "all" = "each"): { readonly cloud: FakeCloud } {
+  let cloud: FakeCloud | undefined;
+  const [before, after] = scope === "each" ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  before(async () => {
+    cloud = new FakeCloud();
+    await cloud.start();
+  });
+  after(() => cloud?.stop());
+  return {
+    get cloud() {
+      if (!cloud) throw new Error("the fake cloud starts in a hook: read it in a hook or a test");
+      return cloud;
+    },
+  };
+}
+
 /** A stack config as `configure` receives it. */
 export function stackConfig(values: Record<string, string>) {
   return {

@@ -117,15 +117,7 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
 
   test("3. merged: main applies the reviewed plan, and Glance holds what the report said", async () => {
     const { alpha, gamma } = ids();
-    await repo.git("checkout", "-q", "main");
-    await repo.git(
-      "merge",
-      "-q",
-      "--no-ff",
-      "-m",
-      "Merge swap-beta-for-gamma",
-      "swap-beta-for-gamma",
-    );
+    await repo.mergeIntoMain("swap-beta-for-gamma");
     const apply = await repo.job("main", "pr-1", [repo.out("pr-1", "plan.json")]);
     expect(apply.code).toBe(0);
     expect(await real.owner.memberIds(imageId)).toEqual([alpha, gamma].sort());
@@ -140,8 +132,7 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     // Pushed after the review, so never reviewed.
     await repo.config("images.golden.projects.epsilon", epsilon);
     await repo.commit("golden: epsilon too");
-    await repo.git("checkout", "-q", "main");
-    await repo.git("merge", "-q", "--no-ff", "-m", "Merge add-delta", "add-delta");
+    await repo.mergeIntoMain("add-delta");
 
     const apply = await repo.job("main", "pr-2", [repo.out("pr-2", "plan.json")]);
     expect(apply.code).not.toBe(0);

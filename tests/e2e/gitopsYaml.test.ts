@@ -174,15 +174,7 @@ describe("GitOps, YAML variant: the same jobs, review report and saved plan", ()
 
   test("3. merged: main applies the saved plan (and only it), Glance holds what the report said, no drift", async () => {
     const { alpha, beta, gamma } = ids();
-    await repo.git("checkout", "-q", "main");
-    await repo.git(
-      "merge",
-      "-q",
-      "--no-ff",
-      "-m",
-      "Merge swap-beta-for-gamma",
-      "swap-beta-for-gamma",
-    );
+    await repo.mergeIntoMain("swap-beta-for-gamma");
     // The program edited after the review: the YAML host's plan is enforced, nothing applied.
     setProjects({ alpha, gamma, delta: ids().delta });
     const refused = await repo.job("main", "pr-1", [repo.out("pr-1", "plan.json")]);

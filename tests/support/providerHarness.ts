@@ -53,25 +53,28 @@ export function passwordConfig(
   });
 }
 
-export async function configuredProvider(
+/** `provider` configured with a password login as `projectName` of the fake cloud. */
+export async function configuredOn<T extends { configure(request: unknown): Promise<void> }>(
+  provider: T,
   cloud: FakeCloud,
   projectName = "owner",
   extra: Record<string, string> = {},
-) {
-  const provider = new ImageMemberProvider();
+): Promise<T> {
   await provider.configure(passwordConfig(cloud, projectName, extra));
   return provider;
 }
 
-export async function configuredMembersProvider(
+export const configuredProvider = (
   cloud: FakeCloud,
-  projectName = "owner",
-  extra: Record<string, string> = {},
-) {
-  const provider = new ImageMembersProvider();
-  await provider.configure(passwordConfig(cloud, projectName, extra));
-  return provider;
-}
+  projectName?: string,
+  extra?: Record<string, string>,
+) => configuredOn(new ImageMemberProvider(), cloud, projectName, extra);
+
+export const configuredMembersProvider = (
+  cloud: FakeCloud,
+  projectName?: string,
+  extra?: Record<string, string>,
+) => configuredOn(new ImageMembersProvider(), cloud, projectName, extra);
 
 /** The `OS_*` variables of a password login as `projectName` of the fake cloud. */
 export function openStackEnv(cloud: FakeCloud, projectName = "owner"): Record<string, string> {

@@ -4,9 +4,9 @@
  * check, or before any Glance call) and that no member was left behind.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ImageMemberAcceptanceProvider, ImageMemberProvider } from "../../provider";
+import { temporaryFolder } from "../support/cleanup";
 import { FakeCloud } from "../support/fakeCloud";
 import {
   onFakeCloud,
@@ -328,13 +328,7 @@ const checkCases: [string, CheckCase][] = [
 
 describe("bad input", () => {
   const fake = onFakeCloud("all");
-  let dir: string;
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-input-"));
-  });
-  afterAll(async () => {
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const temp = temporaryFolder("bad-input-");
 
   test.each(checkCases)("check refuses %s, before any request", async (_name, c) => {
     const provider =
@@ -444,7 +438,7 @@ describe("bad input", () => {
   }
 
   function writeClouds(content: string): Record<string, string> {
-    const file = path.join(dir, `clouds-${Math.random().toString(36).slice(2)}.yaml`);
+    const file = path.join(temp.dir, `clouds-${Math.random().toString(36).slice(2)}.yaml`);
     fs.writeFileSync(file, content);
     process.env.OS_CLIENT_CONFIG_FILE = file;
     return { "openstack:cloud": "mine" };

@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { assertFreshBuild } from "../support/buildFreshness";
 import { projectRoot, runTypeScript } from "../support/childProcess";
+import { temporaryFolder } from "../support/cleanup";
 import { onFakeCloud } from "../support/providerHarness";
 
 // These tests run the build (dist/), which must not be older than the sources.
@@ -10,13 +11,7 @@ beforeAll(() => assertFreshBuild(projectRoot));
 
 describe("the provider as Pulumi serializes it into state", () => {
   const fake = onFakeCloud("all");
-  let dir: string;
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "serialized-"));
-  });
-  afterAll(async () => {
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const temp = temporaryFolder("serialized-");
 
   test("the loaded copy runs check, create, read, diff and delete, and no secret is in its text, outputs or errors", async () => {
     const image = fake.cloud.addImage("owner");
@@ -33,7 +28,7 @@ describe("the provider as Pulumi serializes it into state", () => {
       OS_APPLICATION_CREDENTIAL_SECRET: fake.cloud.applicationCredential.secret,
     };
     const stackConfig = { "openstack:password": owner.user.password };
-    const outFile = path.join(dir, "provider.js");
+    const outFile = path.join(temp.dir, "provider.js");
     // The first member POST fails with a body quoting the credentials it was sent.
     fake.cloud.echoCredentials = true;
     fake.cloud.faults.push({

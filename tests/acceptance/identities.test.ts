@@ -38,15 +38,22 @@ let consumer2Id: string;
 let secrets: Record<string, string>;
 beforeAll(() => ({ cloud, owner, consumer1, ownerId, consumer1Id, consumer2Id, secrets } = suite));
 
+/** A new image of the owner, and the providers that share it and accept it (no stack config). */
+async function imageToShareAndAccept() {
+  return {
+    imageId: await owner.createImage(),
+    share: await configured(new ImageMemberProvider()),
+    accept: await configured(new ImageMemberAcceptanceProvider()),
+  };
+}
+
 /** Everything a failure carries to the engine and the user: its message and own properties. */
 function shown(error: Error): unknown {
   return { ...error, message: error.message };
 }
 
 test("no stack credentials: ImageMember with cloud pim-owner shares, ImageMemberAcceptance with cloud pim-consumer1 accepts, delete resets then unshares", async () => {
-  const imageId = await owner.createImage();
-  const share = await configured(new ImageMemberProvider());
-  const accept = await configured(new ImageMemberAcceptanceProvider());
+  const { imageId, share, accept } = await imageToShareAndAccept();
 
   const shareInputs = { imageId, memberId: consumer1Id, cloud: "pim-owner" };
   expect(await share.check(shareInputs, shareInputs)).toEqual({
@@ -300,9 +307,7 @@ test("diff: another clouds.yaml name for the same project is no change; another 
 
 test("nothing half-shared: an acceptance failing on a wrong secure.yaml password leaves the share in Glance and state; fixed, the next create accepts", async () => {
   setSecurePassword(suite.dir, "pim-consumer1", wrongPassword);
-  const imageId = await owner.createImage();
-  const share = await configured(new ImageMemberProvider());
-  const accept = await configured(new ImageMemberAcceptanceProvider());
+  const { imageId, share, accept } = await imageToShareAndAccept();
   const shareInputs = { imageId, memberId: consumer1Id, cloud: "pim-owner" };
   const acceptInputs = {
     imageId,
@@ -348,9 +353,7 @@ test("nothing half-shared: an acceptance failing on a wrong secure.yaml password
 
 test("secrets: state keeps the cloud's name only, and no password of secure.yaml is in outs, reads or errors", async () => {
   setSecurePassword(suite.dir, "pim-consumer2", wrongPassword);
-  const imageId = await owner.createImage();
-  const share = await configured(new ImageMemberProvider());
-  const accept = await configured(new ImageMemberAcceptanceProvider());
+  const { imageId, share, accept } = await imageToShareAndAccept();
   const shared = await share.create({ imageId, memberId: consumer1Id, cloud: "pim-owner" });
   const accepted = await accept.create({ imageId, status: "accepted", cloud: "pim-consumer1" });
   const members = await configured(new ImageMembersProvider());

@@ -18,7 +18,7 @@ import {
   ImageMembersProvider,
 } from "../../provider";
 import { addCloudEntries } from "../support/cloudsYaml";
-import { identitiesOnRealCloud } from "../support/acceptanceSuite";
+import { identitiesOnRealCloud, memberRow } from "../support/acceptanceSuite";
 import { CountingProxy } from "../support/countingProxy";
 import {
   CloudFile,
@@ -293,14 +293,7 @@ describe("look-ups with a cloud, on a glance-api that pages at 2", () => {
     // getImageMembers with the owner's cloud sees every member; consumer2's stack sees nothing.
     expect(await getImageMembers({ imageId: images[1], cloud: "pim-owner" })).toEqual({
       imageId: images[1],
-      members: [
-        {
-          memberId: consumer1Id,
-          status: "rejected",
-          createdAt: expect.stringMatching(/Z$/),
-          updatedAt: expect.stringMatching(/Z$/),
-        },
-      ],
+      members: [memberRow(consumer1Id, "rejected")],
     });
     const viaOutput = await new Promise<{ members: { memberId: string }[] }>((resolve) =>
       getImageMembersOutput({

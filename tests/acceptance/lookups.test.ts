@@ -12,7 +12,7 @@ import {
   getSharedImagesOutput,
   SharedImageStatus,
 } from "../../provider";
-import { onRealCloud } from "../support/acceptanceSuite";
+import { memberRow, onRealCloud } from "../support/acceptanceSuite";
 import { CountingProxy } from "../support/countingProxy";
 import { CloudFile, GlanceDriver, pagingGlanceUrl, stackConfigOf } from "../support/realCloud";
 
@@ -107,14 +107,7 @@ test("getImageMembers: the owner sees the member, consumer1 its own row; 404 and
   programAs("owner");
   expect(await getImageMembers({ imageId: images[4] })).toEqual({
     imageId: images[4],
-    members: [
-      {
-        memberId: consumer1Id,
-        status: "pending",
-        createdAt: expect.stringMatching(/Z$/),
-        updatedAt: expect.stringMatching(/Z$/),
-      },
-    ],
+    members: [memberRow(consumer1Id, "pending")],
   });
   const privateImage = await owner.createImage("private");
   await expect(getImageMembers({ imageId: privateImage })).rejects.toThrow(

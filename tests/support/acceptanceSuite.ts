@@ -163,3 +163,13 @@ export function identitiesOnRealCloud(folderPrefix: string): IdentitiesSuite {
     expectNoSecret: (value) => expect(secretsShownIn(value, secrets())).toEqual([]),
   };
 }
+
+/** A member as the look-ups return it: its dates are Glance's, only their zone is known. */
+export function memberRow(memberId: string, status: string) {
+  return {
+    memberId,
+    status,
+    createdAt: expect.stringMatching(/Z$/),
+    updatedAt: expect.stringMatching(/Z$/),
+  };
+}

@@ -3,34 +3,14 @@
  * accepts, rejects and resets through ImageMemberAcceptance; out-of-band changes are read.
  */
 import { ImageMemberAcceptanceProvider, ImageMemberProvider } from "../../provider";
-import { withoutOpenStackEnv } from "../support/providerHarness";
-import {
-  CloudFile,
-  configureRequest,
-  GlanceDriver,
-  loadCloudFile,
-  stackConfigOf,
-} from "../support/realCloud";
+import { onRealCloud } from "../support/acceptanceSuite";
+import { CloudFile, GlanceDriver } from "../support/realCloud";
 
-withoutOpenStackEnv();
-jest.setTimeout(120_000);
-
+const real = onRealCloud();
 let cloud: CloudFile;
 let owner: GlanceDriver;
-
-beforeAll(() => {
-  cloud = loadCloudFile();
-  owner = new GlanceDriver(cloud, cloud.identities.owner);
-});
-afterAll(() => owner?.cleanUp());
-
-async function configured<T extends { configure(r: unknown): Promise<void> }>(
-  provider: T,
-  identity: string,
-): Promise<T> {
-  await provider.configure(configureRequest(stackConfigOf(cloud.identities[identity])));
-  return provider;
-}
+beforeAll(() => ({ cloud, owner } = real));
+const configured = real.configuredAs;
 
 async function statusInGlance(imageId: string, memberId: string, as: string): Promise<string> {
   const driver = new GlanceDriver(cloud, cloud.identities[as]);

@@ -6,9 +6,6 @@
  * authentications are counted at Keystone, a cloud switch is judged at diff, and a failed
  * acceptance leaves the share whole. Bad input and faults: identitiesBadInput.test.ts.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { randomUUID } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -18,78 +15,45 @@ import {
   ImageMemberProvider,
   ImageMembersProvider,
 } from "../../provider";
-import {
-  addCloudEntries,
-  setSecurePassword,
-  useCloudsYaml,
-  writeCloudsYaml,
-} from "../support/cloudsYaml";
+import { addCloudEntries, setSecurePassword, writeCloudsYaml } from "../support/cloudsYaml";
+import { identitiesOnRealCloud } from "../support/acceptanceSuite";
 import { CountingProxy } from "../support/countingProxy";
-import { closeAfterEachTest } from "../support/cleanup";
-import { withoutOpenStackEnv } from "../support/providerHarness";
 import {
   CloudFile,
   configured,
   failure,
   GlanceDriver,
-  identityPasswords,
-  loadCloudFile,
   secretsShownIn,
   stackConfigOf,
 } from "../support/realCloud";
 
-withoutOpenStackEnv();
-jest.setTimeout(180_000);
-pulumi.runtime.setMocks(
-  { newResource: (args) => ({ id: args.name, state: args.inputs }), call: () => ({}) },
-  "project",
-  "stack",
-);
-const closeAfterTest = closeAfterEachTest();
-
+const suite = identitiesOnRealCloud("pim-identities-");
+const { wrongPassword, closeAfterTest, expectNoSecret } = suite;
 let cloud: CloudFile;
 let owner: GlanceDriver;
 let consumer1: GlanceDriver;
 let ownerId: string;
 let consumer1Id: string;
 let consumer2Id: string;
-/** This test's clouds.yaml + secure.yaml folder, which OS_CLIENT_*_FILE point at. */
-let dir: string;
-const wrongPassword = `wrong-${randomUUID()}`;
 let secrets: Record<string, string>;
+beforeAll(() => ({ cloud, owner, consumer1, ownerId, consumer1Id, consumer2Id, secrets } = suite));
 
-beforeAll(() => {
-  cloud = loadCloudFile();
-  owner = new GlanceDriver(cloud, cloud.identities.owner);
-  consumer1 = new GlanceDriver(cloud, cloud.identities.consumer1);
-  ownerId = cloud.identities.owner.projectId;
-  consumer1Id = cloud.identities.consumer1.projectId;
-  consumer2Id = cloud.identities.consumer2.projectId;
-  secrets = { ...identityPasswords(cloud), "the wrong password": wrongPassword };
-});
-afterAll(() => owner?.cleanUp());
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-identities-"));
-  writeCloudsYaml(cloud, dir);
-  const restore = useCloudsYaml(dir);
-  closeAfterTest(() => {
-    restore();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-});
+/** A new image of the owner, and the providers that share it and accept it (no stack config). */
+async function imageToShareAndAccept() {
+  return {
+    imageId: await owner.createImage(),
+    share: await configured(new ImageMemberProvider()),
+    accept: await configured(new ImageMemberAcceptanceProvider()),
+  };
+}
 
 /** Everything a failure carries to the engine and the user: its message and own properties. */
 function shown(error: Error): unknown {
   return { ...error, message: error.message };
 }
 
-const expectNoSecret = (value: unknown) => expect(secretsShownIn(value, secrets)).toEqual([]);
-
 test("no stack credentials: ImageMember with cloud pim-owner shares, ImageMemberAcceptance with cloud pim-consumer1 accepts, delete resets then unshares", async () => {
-  const imageId = await owner.createImage();
-  const share = await configured(new ImageMemberProvider());
-  const accept = await configured(new ImageMemberAcceptanceProvider());
+  const { imageId, share, accept } = await imageToShareAndAccept();
 
   const shareInputs = { imageId, memberId: consumer1Id, cloud: "pim-owner" };
   expect(await share.check(shareInputs, shareInputs)).toEqual({
@@ -183,7 +147,7 @@ test("one Keystone authentication per identity: 3 resources with pim-owner, 3 wi
       ]),
     ) as CloudFile["identities"],
   };
-  writeCloudsYaml(viaProxy, dir);
+  writeCloudsYaml(viaProxy, suite.dir);
   // The stack's own credentials (owner's, through the proxy too) are never needed.
   const stack = stackConfigOf(viaProxy.identities.owner);
   pulumi.runtime.setAllConfig(stack, ["openstack:password"]);
@@ -261,7 +225,7 @@ test("one Keystone authentication per identity: 3 resources with pim-owner, 3 wi
 });
 
 test("diff: another clouds.yaml name for the same project is no change; another project's cloud stops the preview, naming both, and nothing changes", async () => {
-  addCloudEntries(dir, {
+  addCloudEntries(suite.dir, {
     "pim-owner-alias": { like: "pim-owner" },
     "pim-consumer1-alias": { like: "pim-consumer1" },
   });
@@ -342,10 +306,8 @@ test("diff: another clouds.yaml name for the same project is no change; another 
 });
 
 test("nothing half-shared: an acceptance failing on a wrong secure.yaml password leaves the share in Glance and state; fixed, the next create accepts", async () => {
-  setSecurePassword(dir, "pim-consumer1", wrongPassword);
-  const imageId = await owner.createImage();
-  const share = await configured(new ImageMemberProvider());
-  const accept = await configured(new ImageMemberAcceptanceProvider());
+  setSecurePassword(suite.dir, "pim-consumer1", wrongPassword);
+  const { imageId, share, accept } = await imageToShareAndAccept();
   const shareInputs = { imageId, memberId: consumer1Id, cloud: "pim-owner" };
   const acceptInputs = {
     imageId,
@@ -379,7 +341,7 @@ test("nothing half-shared: an acceptance failing on a wrong secure.yaml password
   });
 
   // The password fixed, the next pulumi up creates the acceptance.
-  setSecurePassword(dir, "pim-consumer1", cloud.identities.consumer1.password);
+  setSecurePassword(suite.dir, "pim-consumer1", cloud.identities.consumer1.password);
   const accepted = await accept.create(acceptInputs);
   expect(accepted.outs).toMatchObject({ status: "accepted", managingProjectId: consumer1Id });
   expect(await consumer1.memberStatus(imageId, consumer1Id)).toBe("accepted");
@@ -390,10 +352,8 @@ test("nothing half-shared: an acceptance failing on a wrong secure.yaml password
 });
 
 test("secrets: state keeps the cloud's name only, and no password of secure.yaml is in outs, reads or errors", async () => {
-  setSecurePassword(dir, "pim-consumer2", wrongPassword);
-  const imageId = await owner.createImage();
-  const share = await configured(new ImageMemberProvider());
-  const accept = await configured(new ImageMemberAcceptanceProvider());
+  setSecurePassword(suite.dir, "pim-consumer2", wrongPassword);
+  const { imageId, share, accept } = await imageToShareAndAccept();
   const shared = await share.create({ imageId, memberId: consumer1Id, cloud: "pim-owner" });
   const accepted = await accept.create({ imageId, status: "accepted", cloud: "pim-consumer1" });
   const members = await configured(new ImageMembersProvider());

@@ -7,10 +7,6 @@
  * at 2 (limit_param_default=2, api_limit_max=2), reached through the entry's
  * image_endpoint_override. The happy paths: identities.test.ts.
  */
-import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { randomUUID } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -21,80 +17,41 @@ import {
   ImageMemberProvider,
   ImageMembersProvider,
 } from "../../provider";
-import { projectRoot } from "../support/childProcess";
-import { closeAfterEachTest } from "../support/cleanup";
-import { addCloudEntries, useCloudsYaml, writeCloudsYaml } from "../support/cloudsYaml";
+import { addCloudEntries } from "../support/cloudsYaml";
+import { identitiesOnRealCloud, memberRow } from "../support/acceptanceSuite";
 import { CountingProxy } from "../support/countingProxy";
-import { withoutOpenStackEnv } from "../support/providerHarness";
 import {
   CloudFile,
   configured,
   failure,
   GlanceDriver,
-  identityPasswords,
-  loadCloudFile,
-  localCloudJson,
-  secretsShownIn,
+  pagingGlanceUrl,
   stackConfigOf,
 } from "../support/realCloud";
 
-withoutOpenStackEnv();
-jest.setTimeout(180_000);
-pulumi.runtime.setMocks(
-  { newResource: (args) => ({ id: args.name, state: args.inputs }), call: () => ({}) },
-  "project",
-  "stack",
-);
-const closeAfterTest = closeAfterEachTest();
-
+const suite = identitiesOnRealCloud("pim-identities-bad-");
+const { wrongPassword, expectNoSecret } = suite;
 let cloud: CloudFile;
 let owner: GlanceDriver;
 let consumer1: GlanceDriver;
 let ownerId: string;
 let consumer1Id: string;
 let consumer2Id: string;
-let dir: string;
-let cloudsFile: string;
-const wrongPassword = `wrong-${randomUUID()}`;
-let secrets: Record<string, string>;
+beforeAll(() => ({ cloud, owner, consumer1, ownerId, consumer1Id, consumer2Id } = suite));
 /** The entries writeCloudsYaml writes, as a "not defined" message lists them. */
-let definedClouds: string;
-
-beforeAll(() => {
-  cloud = loadCloudFile();
-  owner = new GlanceDriver(cloud, cloud.identities.owner);
-  consumer1 = new GlanceDriver(cloud, cloud.identities.consumer1);
-  ownerId = cloud.identities.owner.projectId;
-  consumer1Id = cloud.identities.consumer1.projectId;
-  consumer2Id = cloud.identities.consumer2.projectId;
-  secrets = { ...identityPasswords(cloud), "the wrong password": wrongPassword };
-  definedClouds = Object.keys(cloud.identities)
+const definedClouds = () =>
+  Object.keys(cloud.identities)
     .map((name) => `"pim-${name}"`)
     .join(", ");
-});
-afterAll(() => owner?.cleanUp());
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-identities-bad-"));
-  writeCloudsYaml(cloud, dir);
-  cloudsFile = path.join(dir, "clouds.yaml");
-  const restore = useCloudsYaml(dir);
-  closeAfterTest(() => {
-    restore();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-});
-
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const expectNoSecret = (value: unknown) => expect(secretsShownIn(value, secrets)).toEqual([]);
 
 test("an unknown cloud: check fails for every resource, listing the entries clouds.yaml defines; look-ups and a state naming a removed entry say the same", async () => {
   const imageId = await owner.createImage();
   const unknown = (property = "cloud") => ({
     property,
     reason:
-      `cloud "pim-nope" (the cloud input) is not defined in ${cloudsFile}; it ` +
-      `defines ${definedClouds}. Add it to that file, or name one of those.`,
+      `cloud "pim-nope" (the cloud input) is not defined in ${suite.cloudsFile}; it ` +
+      `defines ${definedClouds()}. Add it to that file, or name one of those.`,
   });
   const member = await configured(new ImageMemberProvider());
   const inputs = { imageId, memberId: consumer1Id, cloud: "pim-nope" };
@@ -134,7 +91,7 @@ test("an unknown cloud: check fails for every resource, listing the entries clou
   expect(await owner.memberIds(imageId)).toEqual([]);
 
   // An entry without its password (secure.yaml lacks it): incomplete, and where to complete it.
-  addCloudEntries(dir, { "pim-no-password": { like: "pim-owner", password: null } });
+  addCloudEntries(suite.dir, { "pim-no-password": { like: "pim-owner", password: null } });
   expect((await member.check(inputs, { ...inputs, cloud: "pim-no-password" })).failures).toEqual([
     {
       property: "cloud",
@@ -146,7 +103,7 @@ test("an unknown cloud: check fails for every resource, listing the entries clou
 });
 
 test("a wrong password in secure.yaml: Keystone's 401 explained, naming the cloud, nothing shared, the password not shown", async () => {
-  addCloudEntries(dir, { "pim-owner-badpw": { like: "pim-owner", password: wrongPassword } });
+  addCloudEntries(suite.dir, { "pim-owner-badpw": { like: "pim-owner", password: wrongPassword } });
   const imageId = await owner.createImage();
   const member = await configured(new ImageMemberProvider());
   const inputs = { imageId, memberId: consumer1Id, cloud: "pim-owner-badpw" };
@@ -174,7 +131,7 @@ test("a wrong password in secure.yaml: Keystone's 401 explained, naming the clou
 });
 
 test("a cloud in a region without an image service: the catalog's regions and the entry's region_name named; nothing changed", async () => {
-  addCloudEntries(dir, {
+  addCloudEntries(suite.dir, {
     "pim-consumer1-elsewhere": {
       like: "pim-consumer1",
       settings: { region_name: "RegionNowhere" },
@@ -276,23 +233,7 @@ describe("look-ups with a cloud, on a glance-api that pages at 2", () => {
   let consumer2Image: string;
 
   beforeAll(async () => {
-    const port = process.env.PIM_LOOKUPS_GLANCE_PORT ?? "19412";
-    if (!process.env.PIM_CLOUD_JSON || process.env.PIM_CLOUD_JSON === localCloudJson) {
-      // The same instance as lookups.test.ts (unchanged options: not restarted).
-      execFileSync(
-        "bash",
-        [
-          path.join(projectRoot, "scripts/local-cloud.sh"),
-          "glance-extra",
-          "lookups",
-          port,
-          "limit_param_default=2",
-          "api_limit_max=2",
-        ],
-        { stdio: "inherit" },
-      );
-    }
-    pagingGlance = new CountingProxy(`http://127.0.0.1:${port}`);
+    pagingGlance = new CountingProxy(pagingGlanceUrl());
     await pagingGlance.start();
     // 5 images shared with consumer1: 1 accepted, 1 rejected, 3 pending; 1 more shared with
     // consumer2 only, which consumer1 must not see.
@@ -314,7 +255,7 @@ describe("look-ups with a cloud, on a glance-api that pages at 2", () => {
   }
 
   test("getSharedImages({ cloud, status: all }) follows the pages with the cloud's identity, not the stack's; getImageMembers({ cloud }) as the owner", async () => {
-    addCloudEntries(dir, {
+    addCloudEntries(suite.dir, {
       "pim-consumer1-paging": {
         like: "pim-consumer1",
         settings: { image_endpoint_override: pagingGlance.url },
@@ -352,14 +293,7 @@ describe("look-ups with a cloud, on a glance-api that pages at 2", () => {
     // getImageMembers with the owner's cloud sees every member; consumer2's stack sees nothing.
     expect(await getImageMembers({ imageId: images[1], cloud: "pim-owner" })).toEqual({
       imageId: images[1],
-      members: [
-        {
-          memberId: consumer1Id,
-          status: "rejected",
-          createdAt: expect.stringMatching(/Z$/),
-          updatedAt: expect.stringMatching(/Z$/),
-        },
-      ],
+      members: [memberRow(consumer1Id, "rejected")],
     });
     const viaOutput = await new Promise<{ members: { memberId: string }[] }>((resolve) =>
       getImageMembersOutput({

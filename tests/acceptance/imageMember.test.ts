@@ -2,46 +2,25 @@
  * ImageMember against a real Keystone + Glance (scripts/local-cloud.sh, or PIM_CLOUD_JSON):
  * the server's real answers, every error row of the facts sheet that can be provoked.
  */
-import { execFileSync } from "child_process";
 import { randomUUID } from "crypto";
-import * as path from "path";
 import { ImageMemberProvider } from "../../provider";
-import { projectRoot } from "../support/childProcess";
+import { onRealCloud } from "../support/acceptanceSuite";
 import { CountingProxy } from "../support/countingProxy";
-import { withoutOpenStackEnv } from "../support/providerHarness";
-import {
-  CloudFile,
-  configureRequest,
-  GlanceDriver,
-  loadCloudFile,
-  localCloudJson,
-  stackConfigOf,
-} from "../support/realCloud";
+import { CloudFile, configureRequest, extraGlance, GlanceDriver } from "../support/realCloud";
 
-withoutOpenStackEnv();
-jest.setTimeout(120_000);
-
+const real = onRealCloud();
 let cloud: CloudFile;
 let owner: GlanceDriver;
 let consumer1Id: string;
 let consumer2Id: string;
-
-async function providerAs(
-  identity: "owner" | "consumer1" | "consumer2",
-  extra: Record<string, string> = {},
-) {
-  const provider = new ImageMemberProvider();
-  await provider.configure(configureRequest(stackConfigOf(cloud.identities[identity], extra)));
-  return provider;
-}
-
 beforeAll(() => {
-  cloud = loadCloudFile();
-  owner = new GlanceDriver(cloud, cloud.identities.owner);
+  ({ cloud, owner } = real);
   consumer1Id = cloud.identities.consumer1.projectId;
   consumer2Id = cloud.identities.consumer2.projectId;
 });
-afterAll(() => owner?.cleanUp());
+
+const providerAs = (identity: "owner" | "consumer1" | "consumer2", extra = {}) =>
+  real.configuredAs(new ImageMemberProvider(), identity, extra);
 
 test("create, read, diff and delete with the server's real answers", async () => {
   const imageId = await owner.createImage();
@@ -145,26 +124,9 @@ test("404: a missing image, or one a project cannot see; 403 for a member projec
 });
 
 test("413: a full member quota is explained (second glance-api with image_member_quota=2)", async () => {
-  const port = process.env.PIM_QUOTA_GLANCE_PORT ?? "19293";
-  if (!process.env.PIM_CLOUD_JSON || process.env.PIM_CLOUD_JSON === localCloudJson) {
-    execFileSync(
-      "bash",
-      [
-        path.join(projectRoot, "scripts/local-cloud.sh"),
-        "glance-extra",
-        "quota",
-        port,
-        "image_member_quota=2",
-      ],
-      {
-        stdio: "inherit",
-      },
-    );
-  }
+  const quotaGlance = extraGlance("quota", "19293", ["image_member_quota=2"]);
   const imageId = await owner.createImage();
-  const provider = await providerAs("owner", {
-    "openstack:imageEndpoint": `http://127.0.0.1:${port}`,
-  });
+  const provider = await providerAs("owner", { "openstack:imageEndpoint": quotaGlance });
   await provider.create({ imageId, memberId: consumer1Id });
   await provider.create({ imageId, memberId: consumer2Id });
   await expect(provider.create({ imageId, memberId: "third-project" })).rejects.toThrow(

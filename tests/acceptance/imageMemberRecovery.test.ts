@@ -5,17 +5,10 @@
  */
 import { ImageMemberProvider } from "../../provider";
 import { FaultProxy, FaultRule } from "../support/faultProxy";
-import { withoutOpenStackEnv } from "../support/providerHarness";
-import {
-  CloudFile,
-  configureRequest,
-  GlanceDriver,
-  loadCloudFile,
-  stackConfigOf,
-} from "../support/realCloud";
+import { onRealCloud } from "../support/acceptanceSuite";
+import { CloudFile, GlanceDriver } from "../support/realCloud";
 
-withoutOpenStackEnv();
-jest.setTimeout(120_000);
+const real = onRealCloud();
 
 type CreateError = Error & { id?: string; properties?: Record<string, unknown> };
 
@@ -27,12 +20,10 @@ let owner: GlanceDriver;
 let glance: FaultProxy;
 
 async function providerAs(identity: "owner" | "consumer2", throughProxy = true) {
-  const provider = new ImageMemberProvider();
   const extra: Record<string, string> = throughProxy
     ? { "openstack:imageEndpoint": glance.url }
     : {};
-  await provider.configure(configureRequest(stackConfigOf(cloud.identities[identity], extra)));
-  return provider;
+  return real.configuredAs(new ImageMemberProvider(), identity, extra);
 }
 
 /** The first member POST is served by Glance, then its answer is lost. */
@@ -48,8 +39,7 @@ const unavailable =
       : undefined;
 
 beforeAll(async () => {
-  cloud = loadCloudFile();
-  owner = new GlanceDriver(cloud, cloud.identities.owner);
+  ({ cloud, owner } = real);
   glance = new FaultProxy(cloud.glanceUrl, "recovery", "glance");
   await glance.start();
 });
@@ -57,10 +47,7 @@ afterEach(() => {
   glance.rules = [];
   glance.clear();
 });
-afterAll(async () => {
-  await glance?.stop();
-  await owner?.cleanUp();
-});
+afterAll(() => glance?.stop());
 
 test("a lost POST answer, then Glance unavailable: state keeps the managing project, so another project's 404 drops nothing", async () => {
   const imageId = await owner.createImage();

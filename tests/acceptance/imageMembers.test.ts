@@ -4,26 +4,13 @@
  */
 import { ImageMembersProvider } from "../../provider";
 import { CountingProxy } from "../support/countingProxy";
-import { withoutOpenStackEnv } from "../support/providerHarness";
-import {
-  CloudFile,
-  configureRequest,
-  GlanceDriver,
-  loadCloudFile,
-  stackConfigOf,
-} from "../support/realCloud";
+import { onRealCloud } from "../support/acceptanceSuite";
+import { CloudFile, GlanceDriver } from "../support/realCloud";
 
-withoutOpenStackEnv();
-jest.setTimeout(120_000);
-
+const real = onRealCloud();
 let cloud: CloudFile;
 let owner: GlanceDriver;
-
-beforeAll(() => {
-  cloud = loadCloudFile();
-  owner = new GlanceDriver(cloud, cloud.identities.owner);
-});
-afterAll(() => owner?.cleanUp());
+beforeAll(() => ({ cloud, owner } = real));
 
 const sorted = (ids: string[]) => [...ids].sort();
 
@@ -32,12 +19,9 @@ test("30 members: create, read, update (+2/-1) and delete, one Glance request pe
   await glance.start();
   try {
     const imageId = await owner.createImage();
-    const provider = new ImageMembersProvider();
-    await provider.configure(
-      configureRequest(
-        stackConfigOf(cloud.identities.owner, { "openstack:imageEndpoint": glance.url }),
-      ),
-    );
+    const provider = await real.configuredAs(new ImageMembersProvider(), "owner", {
+      "openstack:imageEndpoint": glance.url,
+    });
     const memberIds = Array.from({ length: 30 }, (_, i) => `bulk-project-${i}`);
 
     // Create: exactly one POST per member.
@@ -111,8 +95,7 @@ test("30 members: create, read, update (+2/-1) and delete, one Glance request pe
 
 test("a private image: read and delete fail clearly and nothing is dropped", async () => {
   const imageId = await owner.createImage();
-  const provider = new ImageMembersProvider();
-  await provider.configure(configureRequest(stackConfigOf(cloud.identities.owner)));
+  const provider = await real.configuredAs(new ImageMembersProvider(), "owner");
   const created = await provider.create({ imageId, memberIds: ["bulk-a", "bulk-b"] });
   await owner.setVisibility(imageId, "private");
 

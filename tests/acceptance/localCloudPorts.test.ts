@@ -10,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { closeAfterEachTest } from "../support/cleanup";
 import { projectRoot } from "../support/childProcess";
+import { cloudJsonPath, localCloudDirOf } from "../support/realCloud";
 
 const closeAfterTest = closeAfterEachTest();
 const script = path.join(projectRoot, "scripts/local-cloud.sh");
@@ -104,30 +105,63 @@ test("ports held by another checkout's cloud: exit 3 at once, naming each port, 
   expect(holder.exitCode).toBeNull(); // the other cloud is left alone
 });
 
-// The local cloud of this checkout holds the default ports: a second copy with its own state
-// folder must refuse, and the running cloud must be untouched. A cloud given by
-// PIM_CLOUD_JSON does not run here, so there is no local cloud to collide with.
-const withLocalCloud = process.env.PIM_CLOUD_JSON ? test.skip : test;
-withLocalCloud(
-  "the running local cloud on the default ports: a second copy refuses and stops nothing",
-  () => {
-    const running = fs.realpathSync(path.join(projectRoot, ".local-cloud"));
-    const before = localCloud(["status"], {});
-    expect(before.code).toBe(0);
+/**
+ * The folder of the running local cloud under test (this checkout's, or the one PIM_CLOUD_JSON
+ * belongs to) and the ports it holds (its ports.env, else the defaults). A cloud of your own
+ * cannot be the running copy this test needs: that fails, saying what to set.
+ */
+function runningLocalCloud(): {
+  dir: string;
+  ports: { pg: string; keystone: string; glance: string };
+} {
+  const cloudJson = cloudJsonPath();
+  const running = localCloudDirOf(cloudJson);
+  if (!running) {
+    throw new Error(
+      `${cloudJson} is not the cloud.json of a cloud scripts/local-cloud.sh runs, and this test needs ` +
+        `one holding its ports: unset PIM_CLOUD_JSON (this checkout's local cloud), or set it to a ` +
+        `local cloud's <folder>/env/cloud.json.`,
+    );
+  }
+  const saved = fs.existsSync(path.join(running, "ports.env"))
+    ? fs.readFileSync(path.join(running, "ports.env"), "utf8")
+    : "";
+  const port = (name: string, fallback: string) =>
+    new RegExp(`^${name}=(\\d+)$`, "m").exec(saved)?.[1] ?? fallback;
+  return {
+    dir: fs.realpathSync(running),
+    ports: {
+      pg: port("pg", "15432"),
+      keystone: port("keystone", "15000"),
+      glance: port("glance", "19292"),
+    },
+  };
+}
 
-    const mine = path.join(dir, "second-copy");
-    const run = localCloud(["up"], { LOCAL_CLOUD_DIR: mine });
-    console.log(`second local-cloud.sh up refused in ${run.seconds} s:\n${run.stderr}`);
-    expect(run.code).toBe(3);
-    for (const port of [15432, 15000, 19292]) expect(run.stderr).toContain(`127.0.0.1:${port} (`);
-    expect(run.stderr.split(`that is the local cloud of ${running}\n`)).toHaveLength(4);
-    expect(run.stderr).toContain(`LOCAL_CLOUD_DIR=${running} bash scripts/local-cloud.sh down`);
-    expect(run.seconds).toBeLessThan(10);
-    expectNothingStarted(mine);
+// The running local cloud holds its ports: a second copy with its own state folder and the
+// same ports must refuse, and the running cloud must be untouched.
+test("the running local cloud on the default ports: a second copy refuses and stops nothing", () => {
+  const { dir: running, ports } = runningLocalCloud();
+  const before = localCloud(["status"], { LOCAL_CLOUD_DIR: running });
+  expect(before.code).toBe(0);
 
-    const after = localCloud(["status"], {});
-    expect(after.code).toBe(0);
-    expect(after.stdout).toBe(before.stdout); // the same processes, none restarted
-    expect(before.stdout).toMatch(/keystone: running \(pid \d+\)/);
-  },
-);
+  const mine = path.join(dir, "second-copy");
+  const run = localCloud(["up"], {
+    LOCAL_CLOUD_DIR: mine,
+    LOCAL_CLOUD_PG_PORT: ports.pg,
+    LOCAL_CLOUD_KEYSTONE_PORT: ports.keystone,
+    LOCAL_CLOUD_GLANCE_PORT: ports.glance,
+  });
+  console.log(`second local-cloud.sh up refused in ${run.seconds} s:\n${run.stderr}`);
+  expect(run.code).toBe(3);
+  for (const port of Object.values(ports)) expect(run.stderr).toContain(`127.0.0.1:${port} (`);
+  expect(run.stderr.split(`that is the local cloud of ${running}\n`)).toHaveLength(4);
+  expect(run.stderr).toContain(`LOCAL_CLOUD_DIR=${running} bash scripts/local-cloud.sh down`);
+  expect(run.seconds).toBeLessThan(10);
+  expectNothingStarted(mine);
+
+  const after = localCloud(["status"], { LOCAL_CLOUD_DIR: running });
+  expect(after.code).toBe(0);
+  expect(after.stdout).toBe(before.stdout); // the same processes, none restarted
+  expect(before.stdout).toMatch(/keystone: running \(pid \d+\)/);
+});

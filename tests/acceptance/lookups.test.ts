@@ -4,9 +4,7 @@
  * by status through a second glance-api that pages at 2 (limit_param_default=2,
  * api_limit_max=2), counting the pages at a proxy in front of it.
  */
-import { execFileSync } from "child_process";
 import { randomUUID } from "crypto";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import {
   getImageMembers,
@@ -14,24 +12,11 @@ import {
   getSharedImagesOutput,
   SharedImageStatus,
 } from "../../provider";
-import { projectRoot } from "../support/childProcess";
+import { memberRow, onRealCloud } from "../support/acceptanceSuite";
 import { CountingProxy } from "../support/countingProxy";
-import { withoutOpenStackEnv } from "../support/providerHarness";
-import {
-  CloudFile,
-  GlanceDriver,
-  loadCloudFile,
-  localCloudJson,
-  stackConfigOf,
-} from "../support/realCloud";
+import { CloudFile, GlanceDriver, pagingGlanceUrl, stackConfigOf } from "../support/realCloud";
 
-withoutOpenStackEnv();
-jest.setTimeout(180_000);
-pulumi.runtime.setMocks(
-  { newResource: (args) => ({ id: args.name, state: args.inputs }), call: () => ({}) },
-  "project",
-  "stack",
-);
+const real = onRealCloud({ timeout: 180_000, programs: true });
 
 let cloud: CloudFile;
 let owner: GlanceDriver;
@@ -54,25 +39,9 @@ function imagePages(): number {
 }
 
 beforeAll(async () => {
-  cloud = loadCloudFile();
-  owner = new GlanceDriver(cloud, cloud.identities.owner);
+  ({ cloud, owner } = real);
   consumer1Id = cloud.identities.consumer1.projectId;
-  const port = process.env.PIM_LOOKUPS_GLANCE_PORT ?? "19412";
-  if (!process.env.PIM_CLOUD_JSON || process.env.PIM_CLOUD_JSON === localCloudJson) {
-    execFileSync(
-      "bash",
-      [
-        path.join(projectRoot, "scripts/local-cloud.sh"),
-        "glance-extra",
-        "lookups",
-        port,
-        "limit_param_default=2",
-        "api_limit_max=2",
-      ],
-      { stdio: "inherit" },
-    );
-  }
-  pagingGlance = new CountingProxy(`http://127.0.0.1:${port}`);
+  pagingGlance = new CountingProxy(pagingGlanceUrl());
   await pagingGlance.start();
 
   const consumer1 = new GlanceDriver(cloud, cloud.identities.consumer1);
@@ -86,7 +55,6 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  await owner?.cleanUp();
   await pagingGlance?.stop();
 });
 
@@ -139,14 +107,7 @@ test("getImageMembers: the owner sees the member, consumer1 its own row; 404 and
   programAs("owner");
   expect(await getImageMembers({ imageId: images[4] })).toEqual({
     imageId: images[4],
-    members: [
-      {
-        memberId: consumer1Id,
-        status: "pending",
-        createdAt: expect.stringMatching(/Z$/),
-        updatedAt: expect.stringMatching(/Z$/),
-      },
-    ],
+    members: [memberRow(consumer1Id, "pending")],
   });
   const privateImage = await owner.createImage("private");
   await expect(getImageMembers({ imageId: privateImage })).rejects.toThrow(

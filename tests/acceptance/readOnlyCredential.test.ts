@@ -8,18 +8,16 @@
  */
 import * as fs from "fs";
 import { ImageMemberProvider } from "../../provider";
-import { withoutOpenStackEnv } from "../support/providerHarness";
+import { onRealCloud } from "../support/acceptanceSuite";
 import {
   CloudFile,
   configureRequest,
   failure,
   GlanceDriver,
-  loadCloudFile,
   readOnlyCredential,
 } from "../support/realCloud";
 
-withoutOpenStackEnv();
-jest.setTimeout(120_000);
+const real = onRealCloud();
 
 let cloud: CloudFile;
 let owner: GlanceDriver;
@@ -27,11 +25,9 @@ let file: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  cloud = loadCloudFile();
-  owner = new GlanceDriver(cloud, cloud.identities.owner);
+  ({ cloud, owner } = real);
   ({ file, env } = await readOnlyCredential());
 });
-afterAll(() => owner?.cleanUp());
 
 test("the credential file: an application credential, its secret kept to a 0600 file", async () => {
   expect(env.OS_AUTH_TYPE).toBe("v3applicationcredential");

@@ -11,23 +11,21 @@
  * Then the GitOps example's audit job (ci/audit.sh) as the scheduled pipeline runs it: the
  * read-only credential, the stack's state in the PostgreSQL backend.
  */
-import { execFile, execFileSync } from "child_process";
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "../support/childProcess";
-import { runAll } from "../support/cleanup";
 import { CountingProxy } from "../support/countingProxy";
+import { underTheEngine } from "../support/engineSuite";
 import { PipelineRepo, stateBackend } from "../support/pipelineRepo";
 import { PulumiProject, pulumiBinDir } from "../support/pulumiEngine";
 import {
-  CloudFile,
   GlanceDriver,
-  loadCloudFile,
+  pagingGlancePageSize as pageSize,
+  pagingGlanceUrl,
   osEnvironmentOf,
   readOnlyCredential,
 } from "../support/realCloud";
-
-jest.setTimeout(600_000);
 
 /** The command as users install it: the package the engine tests install into examples/. */
 const installedCli = path.join(
@@ -35,72 +33,36 @@ const installedCli = path.join(
   "examples/node_modules/pulumi-image-members/dist/provider/cli.js",
 );
 const programDir = path.join(projectRoot, "tests/e2e/programs/image-members");
-const pageSize = 2;
 
-/**
- * Glance listing 2 images per page: the second glance-api the look-ups' acceptance tests use
- * (`limit_param_default = 2`, `api_limit_max = 2`, same options: not restarted). The local
- * cloud (this checkout's, or the one LOCAL_CLOUD_DIR names) starts it; another cloud given by
- * PIM_CLOUD_JSON must run it (CONTRIBUTING.md, "Your own cloud").
- */
-function pagingGlanceUrl(): string {
-  const port = process.env.PIM_LOOKUPS_GLANCE_PORT ?? "19412";
-  const localDir = process.env.LOCAL_CLOUD_DIR ?? path.join(projectRoot, ".local-cloud");
-  const given = process.env.PIM_CLOUD_JSON;
-  if (!given || path.resolve(given) === path.join(path.resolve(localDir), "env", "cloud.json")) {
-    execFileSync(
-      "bash",
-      [
-        path.join(projectRoot, "scripts/local-cloud.sh"),
-        "glance-extra",
-        "lookups",
-        port,
-        `limit_param_default=${pageSize}`,
-        `api_limit_max=${pageSize}`,
-      ],
-      { stdio: "inherit" },
-    );
-  }
-  return `http://127.0.0.1:${port}`;
-}
-
-let cloud: CloudFile;
-let owner: GlanceDriver;
-let consumer1Glance: GlanceDriver;
+const real = underTheEngine();
 let glance: CountingProxy;
+let consumer1Glance: GlanceDriver;
 let stackA: PulumiProject;
 let stackB: PulumiProject;
 let images: { a: string; b: string; byHand: string };
-const consumer1 = () => cloud.identities.consumer1.projectId;
-const consumer2 = () => cloud.identities.consumer2.projectId;
+const consumer1 = () => real.cloud.identities.consumer1.projectId;
+const consumer2 = () => real.cloud.identities.consumer2.projectId;
 
 beforeAll(async () => {
-  cloud = loadCloudFile();
-  owner = new GlanceDriver(cloud, cloud.identities.owner);
-  consumer1Glance = new GlanceDriver(cloud, cloud.identities.consumer1);
+  consumer1Glance = new GlanceDriver(real.cloud, real.cloud.identities.consumer1);
   glance = new CountingProxy(pagingGlanceUrl());
   await glance.start();
   images = {
-    a: await owner.createImage("shared", `pim-audit-a-${process.pid}`),
-    b: await owner.createImage("shared", `pim-audit-b-${process.pid}`),
-    byHand: await owner.createImage("shared", `pim-audit-hand-${process.pid}`),
+    a: await real.owner.createImage("shared", `pim-audit-a-${process.pid}`),
+    b: await real.owner.createImage("shared", `pim-audit-b-${process.pid}`),
+    byHand: await real.owner.createImage("shared", `pim-audit-hand-${process.pid}`),
   };
+  real.afterBlock(() => glance.stop());
   // Two stacks of one project in one backend: `audit --stack` finds them as pulumi does.
   stackA = new PulumiProject(programDir, "audit-a");
   stackB = new PulumiProject(programDir, "audit-b", stackA.backendDir);
-  for (const project of [stackA, stackB]) project.env = osEnvironmentOf(cloud.identities.owner);
+  for (const project of [stackA, stackB])
+    project.env = osEnvironmentOf(real.cloud.identities.owner);
 });
 
-afterAll(async () => {
-  await runAll([
-    () => stackA?.destroy({ allowFailure: true }),
-    () => stackB?.destroy({ allowFailure: true }),
-    () => owner?.cleanUp(),
-    () => glance?.stop(),
-    () => stackA?.cleanUp(),
-    () => stackB?.cleanUp(),
-  ]);
-});
+// B first: its state lives in A's folder.
+real.destroyAfter(() => stackA);
+real.destroyAfter(() => stackB);
 
 function runAudit(args: string[], env: NodeJS.ProcessEnv) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
@@ -130,8 +92,8 @@ test("grants shared by hand are named, managed ones marked with their stack; eve
   await stackB.init({ imageId: images.b, projects: JSON.stringify([consumer1()]) });
   await stackB.up();
   // By hand, outside every stack: a third image, and one more project on stack B's image.
-  await owner.addMember(images.byHand, consumer2());
-  await owner.addMember(images.b, consumer2());
+  await real.owner.addMember(images.byHand, consumer2());
+  await real.owner.addMember(images.b, consumer2());
   // The member's side: consumer1 accepts image a.
   await consumer1Glance.setMemberStatus(images.a, consumer1(), "accepted");
 
@@ -143,7 +105,7 @@ test("grants shared by hand are named, managed ones marked with their stack; eve
   );
   const env = {
     ...clean,
-    ...osEnvironmentOf(cloud.identities.owner),
+    ...osEnvironmentOf(real.cloud.identities.owner),
     OS_IMAGE_ENDPOINT_OVERRIDE: glance.url,
     // What `pulumi stack export --stack audit-a` needs: the CLI and stack A's backend.
     PATH: `${pulumiBinDir()}:${process.env.PATH}`,
@@ -281,12 +243,12 @@ test("grants shared by hand are named, managed ones marked with their stack; eve
 test("the GitOps example's audit job: a project granted by hand on the stack's exclusive image is named, exit 4", async () => {
   // The audit job holds what the workflows give it: the read-only cloud credential and the
   // read-only state role.
-  const repo = new PipelineRepo(stateBackend(), cloud.identities.owner, {
+  const repo = new PipelineRepo(stateBackend(), real.cloud.identities.owner, {
     readOnly: (await readOnlyCredential()).env,
   });
   try {
     repo.install();
-    const imageId = await owner.createImage("shared", `pim-audit-gitops-${process.pid}`);
+    const imageId = await real.owner.createImage("shared", `pim-audit-gitops-${process.pid}`);
     fs.writeFileSync(
       path.join(repo.dir, "allowed-projects.txt"),
       `${consumer1()}\n${consumer2()}\n`,
@@ -295,7 +257,7 @@ test("the GitOps example's audit job: a project granted by hand on the stack's e
     await repo.config("images.golden.imageId", imageId);
     await repo.config("images.golden.projects.alpha", consumer1());
     await repo.pulumi(["up", "--yes", "--skip-preview", "--stack", repo.stack]);
-    await owner.addMember(imageId, consumer2()); // by hand, outside the repository
+    await real.owner.addMember(imageId, consumer2()); // by hand, outside the repository
 
     const job = await repo.job("audit", "audit");
     expect(job.output).toContain("ci: audit: grants no stack declares (see audit.md)");

@@ -2,33 +2,17 @@
  * examples/cross-project under the real engine: the owner's stack shares one image with
  * three projects through ImageShare, a consumer's stack accepts it through a StackReference.
  */
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../support/childProcess";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, IdentityFile, loadCloudFile } from "../support/realCloud";
-
-jest.setTimeout(600_000);
-
-function credentials(identity: IdentityFile): [Record<string, string>, Record<string, string>] {
-  return [
-    {
-      "openstack:authUrl": identity.authUrl,
-      "openstack:userName": identity.username,
-      "openstack:tenantName": identity.projectName,
-    },
-    { "openstack:password": identity.password },
-  ];
-}
+import { initAs, underTheEngine } from "../support/engineSuite";
 
 function memberLines(output: string, op: string): string[] {
   return output.split("\n").filter((line) => line.includes(`dynamic/images:ImageMember: (${op})`));
 }
 
 describe("owner and consumer stacks (examples/cross-project)", () => {
-  let cloud: CloudFile;
-  let owner: GlanceDriver;
+  const real = underTheEngine();
   let ownerStack: PulumiProject;
   let consumerStack: PulumiProject;
   let imageId: string;
@@ -36,15 +20,13 @@ describe("owner and consumer stacks (examples/cross-project)", () => {
   let projects: string[];
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
-    imageId = await owner.createImage();
+    imageId = await real.owner.createImage();
     projects = [
-      cloud.identities.consumer1.projectId,
-      cloud.identities.consumer2.projectId,
-      cloud.identities.admin.projectId,
+      real.cloud.identities.consumer1.projectId,
+      real.cloud.identities.consumer2.projectId,
+      real.cloud.identities.admin.projectId,
     ];
-    backend = fs.mkdtempSync(path.join(os.tmpdir(), "pim-cross-"));
+    backend = real.folder("pim-cross-");
     ownerStack = new PulumiProject(
       path.join(projectRoot, "examples/cross-project/owner"),
       "prod",
@@ -55,52 +37,42 @@ describe("owner and consumer stacks (examples/cross-project)", () => {
       "prod",
       backend,
     );
-    const [ownerConfig, ownerSecrets] = credentials(cloud.identities.owner);
-    await ownerStack.init(
-      { ...ownerConfig, imageId, projects: JSON.stringify(projects) },
-      ownerSecrets,
-    );
-    const [consumerConfig, consumerSecrets] = credentials(cloud.identities.consumer1);
-    await consumerStack.init(
-      { ...consumerConfig, ownerStack: "organization/image-members-cross-project-owner/prod" },
-      consumerSecrets,
-    );
+    await initAs(ownerStack, real.cloud.identities.owner, { imageId, projects });
+    await initAs(consumerStack, real.cloud.identities.consumer1, {
+      ownerStack: "organization/image-members-cross-project-owner/prod",
+    });
   });
-
-  afterAll(async () => {
-    await consumerStack?.destroy({ allowFailure: true });
-    await ownerStack?.destroy({ allowFailure: true });
-    ownerStack?.cleanUp();
-    consumerStack?.cleanUp();
-    fs.rmSync(backend, { recursive: true, force: true });
-    await owner?.cleanUp();
-  });
+  real.destroyAfter(() => ownerStack);
+  real.destroyAfter(() => consumerStack);
 
   test("the owner shares with three projects; the consumer accepts through a StackReference", async () => {
     await ownerStack.up();
-    expect(await owner.memberIds(imageId)).toEqual([...projects].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([...projects].sort());
 
     await consumerStack.up();
     const outputs = await consumerStack.outputs();
-    expect(outputs).toEqual({ status: "accepted", memberId: cloud.identities.consumer1.projectId });
+    expect(outputs).toEqual({
+      status: "accepted",
+      memberId: real.cloud.identities.consumer1.projectId,
+    });
 
     // Refresh reads every member from Glance (stack outputs change only on the next up).
     await ownerStack.refresh();
     const state = await ownerStack.exportState();
-    const consumer1 = cloud.identities.consumer1.projectId;
+    const consumer1 = real.cloud.identities.consumer1.projectId;
     expect(
       state.deployment.resources?.find((r) => r.id === `${imageId}/${consumer1}`)?.outputs?.status,
     ).toBe("accepted");
   });
 
   test("naming the consumer's region (unset, then the same region) replaces the acceptance deleting first: Glance stays accepted", async () => {
-    const consumer1 = cloud.identities.consumer1.projectId;
-    await consumerStack.setConfig("region", cloud.identities.consumer1.region);
+    const consumer1 = real.cloud.identities.consumer1.projectId;
+    await consumerStack.setConfig("region", real.cloud.identities.consumer1.region);
     const up = await consumerStack.up();
     expect(up.stdout).toMatch(/1 replaced/);
     // Created first, the new resource's PUT "accepted" would be undone by the old one's
     // delete (PUT "rejected") on the same membership.
-    expect(await owner.memberStatus(imageId, consumer1)).toBe("accepted");
+    expect(await real.owner.memberStatus(imageId, consumer1)).toBe("accepted");
     expect(await consumerStack.outputs()).toEqual({ status: "accepted", memberId: consumer1 });
     const preview = await consumerStack.preview();
     expect(preview.stdout).not.toMatch(/to replace|to update|to create|to delete/);
@@ -123,7 +95,7 @@ describe("owner and consumer stacks (examples/cross-project)", () => {
     const up = await ownerStack.up();
     expect(memberLines(up.stdout, "delete")).toHaveLength(1);
     expect(memberLines(up.stdout, "create")).toHaveLength(0);
-    expect(await owner.memberIds(imageId)).toEqual(projects.slice(0, 2).sort());
+    expect(await real.owner.memberIds(imageId)).toEqual(projects.slice(0, 2).sort());
     const after = await ownerStack.exportState();
     for (const kept of projects.slice(0, 2)) {
       expect(createdAt(kept, after)).toBe(createdAt(kept, before));
@@ -135,7 +107,7 @@ describe("owner and consumer stacks (examples/cross-project)", () => {
     // Refresh reads every member from Glance (stack outputs change only on the next up).
     await ownerStack.refresh();
     const state = await ownerStack.exportState();
-    const consumer1 = cloud.identities.consumer1.projectId;
+    const consumer1 = real.cloud.identities.consumer1.projectId;
     expect(
       state.deployment.resources?.find((r) => r.id === `${imageId}/${consumer1}`)?.outputs?.status,
     ).toBe("rejected");

@@ -19,18 +19,16 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import { gitopsSample, sampleBlock, shownBlock, writeSample } from "../support/docSamples";
 import { PipelineRepo, stateBackend } from "../support/pipelineRepo";
-import { CloudFile, GlanceDriver, loadCloudFile, readOnlyCredential } from "../support/realCloud";
-
-jest.setTimeout(900_000);
+import { underTheEngine } from "../support/engineSuite";
+import { GlanceDriver, readOnlyCredential } from "../support/realCloud";
 
 describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", () => {
-  let cloud: CloudFile;
-  let owner: GlanceDriver;
+  const real = underTheEngine({ timeout: 900_000 });
   let repo: PipelineRepo;
   let imageId: string;
   const ids = () => ({
-    alpha: cloud.identities.consumer1.projectId,
-    beta: cloud.identities.consumer2.projectId,
+    alpha: real.cloud.identities.consumer1.projectId,
+    beta: real.cloud.identities.consumer2.projectId,
     // Projects no Keystone holds, shaped as project ids are (anything else draws a warning).
     gamma: "9a3c0d1e5b7f4a2c8e6d0b1f3a5c7e9d",
     delta: "d17a0c5e3b9f4d2a8c6e1b0f7a5d3c9e",
@@ -38,10 +36,8 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
   });
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
-    imageId = await owner.createImage();
-    repo = new PipelineRepo(stateBackend(), cloud.identities.owner, {
+    imageId = await real.owner.createImage();
+    repo = new PipelineRepo(stateBackend(), real.cloud.identities.owner, {
       readOnly: (await readOnlyCredential()).env,
     });
     repo.install();
@@ -58,13 +54,12 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     await repo.commit("share golden with alpha and beta");
   });
 
-  afterAll(async () => {
+  real.afterBlock(async () => {
     if (repo) {
       await repo.run("pulumi", ["destroy", "--yes", "--skip-preview", "--stack", repo.stack]);
       await repo.run("pulumi", ["stack", "rm", "--yes", "--force", repo.stack]);
       repo.cleanUp();
     }
-    await owner?.cleanUp();
   });
 
   test("1. main is deployed through the same jobs: reviewed, then its plan applied", async () => {
@@ -73,9 +68,9 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     const apply = await repo.job("main", "bootstrap", [repo.out("bootstrap", "plan.json")]);
     expect(apply.code).toBe(0);
     const { alpha, beta } = ids();
-    expect(await owner.memberIds(imageId)).toEqual([alpha, beta].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([alpha, beta].sort());
     // beta's team launches from it: losing it must stand out in the next review.
-    await new GlanceDriver(cloud, cloud.identities.consumer2).setMemberStatus(
+    await new GlanceDriver(real.cloud, real.cloud.identities.consumer2).setMemberStatus(
       imageId,
       beta,
       "accepted",
@@ -101,7 +96,7 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     expect(report).toMatch(/accepted/);
     expect(report).not.toContain(alpha);
     expect(report).not.toContain("gitops-e2e-passphrase");
-    expect(report).not.toContain(cloud.identities.owner.password);
+    expect(report).not.toContain(real.cloud.identities.owner.password);
     expect(report).toContain(
       "**Allowed projects: passed.** Every project granted access is on the list (`allowed-projects.txt`).",
     );
@@ -122,18 +117,10 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
 
   test("3. merged: main applies the reviewed plan, and Glance holds what the report said", async () => {
     const { alpha, gamma } = ids();
-    await repo.git("checkout", "-q", "main");
-    await repo.git(
-      "merge",
-      "-q",
-      "--no-ff",
-      "-m",
-      "Merge swap-beta-for-gamma",
-      "swap-beta-for-gamma",
-    );
+    await repo.mergeIntoMain("swap-beta-for-gamma");
     const apply = await repo.job("main", "pr-1", [repo.out("pr-1", "plan.json")]);
     expect(apply.code).toBe(0);
-    expect(await owner.memberIds(imageId)).toEqual([alpha, gamma].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([alpha, gamma].sort());
   });
 
   test("4. a change after the review: up --plan refuses and nothing is applied", async () => {
@@ -145,13 +132,12 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     // Pushed after the review, so never reviewed.
     await repo.config("images.golden.projects.epsilon", epsilon);
     await repo.commit("golden: epsilon too");
-    await repo.git("checkout", "-q", "main");
-    await repo.git("merge", "-q", "--no-ff", "-m", "Merge add-delta", "add-delta");
+    await repo.mergeIntoMain("add-delta");
 
     const apply = await repo.job("main", "pr-2", [repo.out("pr-2", "plan.json")]);
     expect(apply.code).not.toBe(0);
     console.log(`up --plan with an unreviewed change:\n${apply.output.slice(-1500)}`);
-    expect(await owner.memberIds(imageId)).toEqual([alpha, gamma].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([alpha, gamma].sort());
 
     // Reviewed again as it now is, then applied.
     expect((await repo.job("pull-request", "pr-2-again")).code).toBe(0);
@@ -159,15 +145,15 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     expect((await repo.job("main", "pr-2-again", [repo.out("pr-2-again", "plan.json")])).code).toBe(
       0,
     );
-    expect(await owner.memberIds(imageId)).toEqual([alpha, gamma, delta, epsilon].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([alpha, gamma, delta, epsilon].sort());
   });
 
   test("5. drift: a member deleted and a status changed outside Pulumi fail the scheduled job", async () => {
     const { alpha, delta } = ids();
     expect((await repo.job("drift", "clean")).code).toBe(0);
 
-    await owner.deleteMember(imageId, delta);
-    await new GlanceDriver(cloud, cloud.identities.consumer1).setMemberStatus(
+    await real.owner.deleteMember(imageId, delta);
+    await new GlanceDriver(real.cloud, real.cloud.identities.consumer1).setMemberStatus(
       imageId,
       alpha,
       "rejected",
@@ -183,7 +169,7 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
   });
 
   test("6. a project not on the allow-list: the provider, reading the gate's own file, refuses the preview, and a laptop's up; named in the report, nothing changed", async () => {
-    const before = await owner.memberIds(imageId);
+    const before = await real.owner.memberIds(imageId);
     await repo.git("checkout", "-q", "-b", "share-with-stranger");
     await repo.config("images.golden.projects.stranger", "not-an-allowed-project");
     await repo.commit("golden: a stranger");
@@ -201,7 +187,7 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     const laptop = await repo.run("pulumi", ["up", "--yes", "--stack", repo.stack]);
     expect(laptop.code).not.toBe(0);
     expect(laptop.output).toContain(refusal);
-    expect(await owner.memberIds(imageId)).toEqual(before);
+    expect(await real.owner.memberIds(imageId)).toEqual(before);
     await repo.git("checkout", "-q", "main");
   });
 
@@ -249,7 +235,7 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     if (succeeded.length === 0) {
       expect((await repo.job("main", "concurrent", [plan])).code).toBe(0);
     }
-    const inGlance = await owner.memberIds(imageId);
+    const inGlance = await real.owner.memberIds(imageId);
     expect(inGlance).toEqual([alpha, gamma, delta, epsilon].sort());
     const state = JSON.parse(await repo.must("pulumi", ["stack", "export", "--stack", repo.stack]));
     const members = state.deployment.resources.find((r: { type: string }) =>
@@ -315,16 +301,16 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
       /projects is null: give projects \(a map from a label to a project id/,
     );
     expect(fs.existsSync(repo.out("projects-null", "plan.json"))).toBe(false);
-    expect(await owner.memberIds(imageId)).toEqual([alpha, gamma, delta, epsilon].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([alpha, gamma, delta, epsilon].sort());
     await repo.git("checkout", "-q", "main");
   });
 
   test("10. exclusive: a project granted by hand fails the drift job, named; refreshed, reviewed and applied, it is removed; other images untouched", async () => {
     const { alpha, gamma, delta, epsilon } = ids();
     const byHand = "gitops-granted-by-hand";
-    const otherImage = await owner.createImage();
-    await owner.addMember(imageId, byHand);
-    await owner.addMember(otherImage, byHand);
+    const otherImage = await real.owner.createImage();
+    await real.owner.addMember(imageId, byHand);
+    await real.owner.addMember(otherImage, byHand);
 
     const drift = await repo.job("drift", "granted-by-hand");
     expect(drift.code).not.toBe(0);
@@ -344,13 +330,13 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     expect(
       (await repo.job("main", "remove-by-hand", [repo.out("remove-by-hand", "plan.json")])).code,
     ).toBe(0);
-    expect(await owner.memberIds(imageId)).toEqual([alpha, gamma, delta, epsilon].sort());
-    expect(await owner.memberIds(otherImage)).toEqual([byHand]);
+    expect(await real.owner.memberIds(imageId)).toEqual([alpha, gamma, delta, epsilon].sort());
+    expect(await real.owner.memberIds(otherImage)).toEqual([byHand]);
     expect((await repo.job("drift", "after-removal")).code).toBe(0);
   });
 
   test("11. a pull request whose program shares the image itself during the preview: the job's read-only credential is refused by Glance, nothing changed", async () => {
-    const before = await owner.memberIds(imageId);
+    const before = await real.owner.memberIds(imageId);
     await repo.git("checkout", "-q", "-b", "behind-the-review");
     const attempt = repo.out("behind-the-review", "attempt.txt");
     // The pull request's own code runs whenever the program runs, the preview included: it
@@ -368,13 +354,13 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
     );
     // The program did authenticate with what the job holds, and its write was refused.
     expect(outcome).toMatch(/^application_credential: token 201, POST members 40[13]$/);
-    expect(await owner.memberIds(imageId)).toEqual(before);
+    expect(await real.owner.memberIds(imageId)).toEqual(before);
     await repo.git("checkout", "-q", "main");
   });
 
   test("12. the pull-request job's state role reads only: its preview works; up, refresh, stack rm and a state import are refused by PostgreSQL; state and Glance unchanged", async () => {
     const { epsilon } = ids();
-    const members = await owner.memberIds(imageId);
+    const members = await real.owner.memberIds(imageId);
     expect(members).toContain(epsilon);
     await repo.git("checkout", "-q", "-b", "read-only-state");
     await repo.configRemove("images.golden.projects.epsilon");
@@ -434,7 +420,7 @@ describe("GitOps: pull request, review, merge, apply the reviewed plan, drift", 
       ]);
     }
     expect(await stateNow()).toEqual(before);
-    expect(await owner.memberIds(imageId)).toEqual(members);
+    expect(await real.owner.memberIds(imageId)).toEqual(members);
     await repo.git("checkout", "-q", "main");
   });
 });

@@ -13,9 +13,8 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import { gitopsSample, readSample } from "../support/docSamples";
 import { JobResult, PipelineRepo, stateBackend } from "../support/pipelineRepo";
-import { CloudFile, GlanceDriver, loadCloudFile, readOnlyCredential } from "../support/realCloud";
-
-jest.setTimeout(600_000);
+import { underTheEngine } from "../support/engineSuite";
+import { GlanceDriver, readOnlyCredential } from "../support/realCloud";
 
 /** The example's one resource, the image the YAML program shares. */
 const RESOURCE = "golden-ubuntu";
@@ -52,13 +51,12 @@ function listedUnder(report: string, section: string): string[] {
 }
 
 describe("GitOps, YAML variant: the same jobs, review report and saved plan", () => {
-  let cloud: CloudFile;
-  let owner: GlanceDriver;
+  const real = underTheEngine();
   let repo: PipelineRepo;
   let imageId: string;
   const ids = () => ({
-    alpha: cloud.identities.consumer1.projectId,
-    beta: cloud.identities.consumer2.projectId,
+    alpha: real.cloud.identities.consumer1.projectId,
+    beta: real.cloud.identities.consumer2.projectId,
     gamma: "9a3c0d1e5b7f4a2c8e6d0b1f3a5c7e9d", // as in gitops.test.ts, whose report the README shows
     // Allowed, so that what refuses the unreviewed edit adding it is the plan, not the list.
     delta: "d17a0c5e3b9f4d2a8c6e1b0f7a5d3c9e",
@@ -74,11 +72,9 @@ describe("GitOps, YAML variant: the same jobs, review report and saved plan", ()
   }
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
-    imageId = await owner.createImage();
+    imageId = await real.owner.createImage();
     // The pull-request and drift jobs hold a read-only credential, as the example's workflows do.
-    repo = new PipelineRepo(stateBackend(), cloud.identities.owner, {
+    repo = new PipelineRepo(stateBackend(), real.cloud.identities.owner, {
       programDir: "yaml",
       readOnly: (await readOnlyCredential()).env,
     });
@@ -94,7 +90,7 @@ describe("GitOps, YAML variant: the same jobs, review report and saved plan", ()
     await repo.commit("share golden-ubuntu with alpha and beta");
   });
 
-  afterAll(async () => {
+  real.afterBlock(async () => {
     if (repo) {
       await repo.run("pulumi", [
         "--cwd",
@@ -116,7 +112,6 @@ describe("GitOps, YAML variant: the same jobs, review report and saved plan", ()
       ]);
       repo.cleanUp();
     }
-    await owner?.cleanUp();
   });
 
   test("1. main is deployed by the jobs from yaml/Pulumi.yaml, as plugin resources", async () => {
@@ -125,14 +120,14 @@ describe("GitOps, YAML variant: the same jobs, review report and saved plan", ()
     const apply = await repo.job("main", "bootstrap", [repo.out("bootstrap", "plan.json")]);
     expect(outcome(apply)).toBe("exit 0");
     const { alpha, beta } = ids();
-    expect(await owner.memberIds(imageId)).toEqual([alpha, beta].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([alpha, beta].sort());
     // The YAML program's resource is the plugin's, not the dynamic provider's.
     const state = JSON.parse(await repo.pulumi(["stack", "export", "--stack", repo.stack]));
     const types = (state.deployment.resources as { type: string }[]).map((r) => r.type);
     expect(types).toContain("imagemembers:index:ImageMembers");
     expect(types.filter((t) => t.startsWith("pulumi-nodejs:dynamic"))).toEqual([]);
     // beta's team launches from it: losing it must stand out in the next review.
-    await new GlanceDriver(cloud, cloud.identities.consumer2).setMemberStatus(
+    await new GlanceDriver(real.cloud, real.cloud.identities.consumer2).setMemberStatus(
       imageId,
       beta,
       "accepted",
@@ -173,21 +168,13 @@ describe("GitOps, YAML variant: the same jobs, review report and saved plan", ()
       .join("ImageMembers `golden`");
     expect(named).toBe(typescriptReport());
     expect(report).not.toContain(alpha);
-    expect(report).not.toContain(cloud.identities.owner.password);
+    expect(report).not.toContain(real.cloud.identities.owner.password);
     expect(report).not.toContain("gitops-e2e-passphrase");
   });
 
   test("3. merged: main applies the saved plan (and only it), Glance holds what the report said, no drift", async () => {
     const { alpha, beta, gamma } = ids();
-    await repo.git("checkout", "-q", "main");
-    await repo.git(
-      "merge",
-      "-q",
-      "--no-ff",
-      "-m",
-      "Merge swap-beta-for-gamma",
-      "swap-beta-for-gamma",
-    );
+    await repo.mergeIntoMain("swap-beta-for-gamma");
     // The program edited after the review: the YAML host's plan is enforced, nothing applied.
     setProjects({ alpha, gamma, delta: ids().delta });
     const refused = await repo.job("main", "pr-1", [repo.out("pr-1", "plan.json")]);
@@ -195,7 +182,7 @@ describe("GitOps, YAML variant: the same jobs, review report and saved plan", ()
     const errors = refused.output.split("\n").filter((l) => /error:|violates plan/.test(l));
     console.log(`up --plan after an unreviewed edit:\n${errors.join("\n")}`);
     expect(refused.output).toMatch(/violates plan/);
-    expect(await owner.memberIds(imageId)).toEqual([alpha, beta].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([alpha, beta].sort());
     await repo.git(
       "checkout",
       "-q",
@@ -205,7 +192,7 @@ describe("GitOps, YAML variant: the same jobs, review report and saved plan", ()
 
     const apply = await repo.job("main", "pr-1", [repo.out("pr-1", "plan.json")]);
     expect(outcome(apply)).toBe("exit 0");
-    expect(await owner.memberIds(imageId)).toEqual([alpha, gamma].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([alpha, gamma].sort());
 
     const drift = await repo.job("drift", "after-merge");
     expect(outcome(drift)).toBe("exit 0");

@@ -11,19 +11,11 @@
  * beside its Pulumi.yaml (read relative to it), the package installed (examples/node_modules).
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../support/childProcess";
-import { runAll } from "../support/cleanup";
 import { throughKeystone, writeCloudsYaml } from "../support/cloudsYaml";
-import { CountingProxy, startCloudProxies } from "../support/countingProxy";
+import { pluginMemberYaml, typescriptProject, underTheEngine } from "../support/engineSuite";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
-
-jest.setTimeout(600_000);
-
-/** The repository's node_modules: @pulumi/pulumi, and the package as installed for the examples. */
-const nodeModules = path.join(projectRoot, "node_modules");
 
 const typescriptProgram = `import * as pulumi from "@pulumi/pulumi";
 import { ImageMember, ImageMembers } from "pulumi-image-members";
@@ -42,66 +34,10 @@ if (late) {
 }
 `;
 
-const yamlProgram = (pluginDir: string) => `name: guardrails-yaml
-runtime: yaml
-plugins:
-  providers:
-    - name: imagemembers
-      path: ${pluginDir}
-config:
-  imageId:
-    type: string
-  memberId:
-    type: string
-resources:
-  share:
-    type: imagemembers:index:ImageMember
-    properties:
-      imageId: \${imageId}
-      memberId: \${memberId}
-`;
+const real = underTheEngine({ proxies: true });
 
-/** A project folder of its own: the program, its allowed-projects.txt, the installed package. */
-function projectFolder(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-guardrails-"));
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-  fs.symlinkSync(nodeModules, path.join(dir, "node_modules"));
-  return dir;
-}
-
-let cloud: CloudFile;
-let owner: GlanceDriver;
-let keystone: CountingProxy;
-let glance: CountingProxy;
-const folders: string[] = [];
-
-beforeAll(async () => {
-  cloud = loadCloudFile();
-  owner = new GlanceDriver(cloud, cloud.identities.owner);
-  ({ keystone, glance } = await startCloudProxies(cloud));
-});
-
-afterAll(() =>
-  runAll([
-    () => owner?.cleanUp(),
-    () => glance?.stop(),
-    () => keystone?.stop(),
-    ...folders.map((dir) => () => fs.rmSync(dir, { recursive: true, force: true })),
-  ]),
-);
-
-const allowed = () => cloud.identities.consumer1.projectId;
-const stranger = () => cloud.identities.consumer2.projectId;
-
-/** Requests both proxies saw while `run` ran. */
-async function counted<T>(run: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
-  const [k, g] = [keystone.requests.length, glance.requests.length];
-  const result = await run();
-  const sent = [...keystone.requests.slice(k), ...glance.requests.slice(g)].map(
-    (r) => `${r.method} ${r.path}`,
-  );
-  return { result, sent };
-}
+const allowed = () => real.cloud.identities.consumer1.projectId;
+const stranger = () => real.cloud.identities.consumer2.projectId;
 
 /**
  * A user's project in a folder of its own, a new image, and a stack acting as the image's owner
@@ -112,11 +48,13 @@ async function laptopProject(
   config: Record<string, string>,
   rules: Record<string, string> = { "imagemembers:allowedProjectsFile": "allowed-projects.txt" },
 ) {
-  const imageId = await owner.createImage();
-  const dir = projectFolder(files);
-  folders.push(dir);
+  const imageId = await real.owner.createImage();
+  const dir = real.userProject("pim-guardrails-", files);
   const project = new PulumiProject(dir, "laptop");
-  project.env = writeCloudsYaml(throughKeystone(cloud, keystone.url), project.workDir)("owner");
+  project.env = writeCloudsYaml(
+    throughKeystone(real.cloud, real.keystone.url),
+    project.workDir,
+  )("owner");
   await project.init({ imageId, ...config, ...rules });
   return { project, dir, imageId };
 }
@@ -137,23 +75,18 @@ describe("the dynamic resources (TypeScript)", () => {
   beforeAll(async () => {
     ({ project, dir, imageId } = await laptopProject(
       {
-        "Pulumi.yaml":
-          "name: guardrails\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n",
-        "index.ts": typescriptProgram,
-        "package.json": JSON.stringify({ name: "guardrails", private: true }),
+        ...typescriptProject("guardrails", typescriptProgram),
         "allowed-projects.txt": `# who may launch our images\n${allowed()} # ops\n`,
       },
       {},
     ));
   });
 
-  afterAll(() =>
-    runAll([() => project?.destroy({ allowFailure: true }), () => project?.cleanUp()]),
-  );
+  real.destroyAfter(() => project);
 
   test("ImageMember to a project not in allowed-projects.txt: refused at preview, naming project, resource and file; nothing sent", async () => {
     await project.setConfig("single", stranger());
-    const { result: up, sent } = await counted(() => laptopUp(project));
+    const { result: up, sent } = await real.counted(() => laptopUp(project));
     const output = up.stdout + up.stderr;
     console.log(`refused ImageMember:\n${output.slice(-1500)}`);
     expect(up.code).not.toBe(0);
@@ -164,7 +97,7 @@ describe("the dynamic resources (TypeScript)", () => {
     );
     expect(output).not.toMatch(/Updating \(|Update duration/); // stopped at the preview
     expect(sent).toEqual([]);
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
     await project.removeConfig("single");
   });
 
@@ -182,7 +115,7 @@ describe("the dynamic resources (TypeScript)", () => {
       project.configFile,
     ]);
     await project.setConfig("many", JSON.stringify({ ops: allowed(), stranger: stranger() }));
-    const { result: up, sent } = await counted(() => laptopUp(project));
+    const { result: up, sent } = await real.counted(() => laptopUp(project));
     const output = up.stdout + up.stderr;
     expect(up.code).not.toBe(0);
     expect(output).toContain("resource 'many': property projects.stranger value");
@@ -190,14 +123,14 @@ describe("the dynamic resources (TypeScript)", () => {
       `project ${stranger()} is not on the allowed list, imagemembers:allowedProjects (stack config)`,
     );
     expect(sent).toEqual([]);
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
     await project.removeConfig("many");
   });
 
   test("a memberId known only after apply passes the preview, and is refused before its request", async () => {
     await project.setConfig("first", allowed());
     await project.setConfig("late", stranger());
-    const { result: up, sent } = await counted(() => laptopUp(project));
+    const { result: up, sent } = await real.counted(() => laptopUp(project));
     const output = up.stdout + up.stderr;
     console.log(`refused at apply:\n${output.slice(-1500)}`);
     expect(up.code).not.toBe(0);
@@ -207,14 +140,14 @@ describe("the dynamic resources (TypeScript)", () => {
     expect(sent.filter((s) => s.startsWith("POST /v2/"))).toEqual([
       `POST /v2/images/${imageId}/members`,
     ]);
-    expect(await owner.memberIds(imageId)).toEqual([allowed()]);
+    expect(await real.owner.memberIds(imageId)).toEqual([allowed()]);
   });
 
   test("without the setting, the same program applies: the refusal came from it", async () => {
     await project.removeConfig("imagemembers:allowedProjects");
     const up = await laptopUp(project);
     expect(up.code).toBe(0);
-    expect(await owner.memberIds(imageId)).toEqual([allowed(), stranger()].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([allowed(), stranger()].sort());
   });
 });
 
@@ -224,23 +157,16 @@ describe("the deny-list alone (imagemembers:forbiddenProjects, no allowed list)"
 
   beforeAll(async () => {
     ({ project, imageId } = await laptopProject(
-      {
-        "Pulumi.yaml":
-          "name: guardrails-deny\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n",
-        "index.ts": typescriptProgram,
-        "package.json": JSON.stringify({ name: "guardrails-deny", private: true }),
-      },
+      typescriptProject("guardrails-deny", typescriptProgram),
       { single: stranger() },
       { "imagemembers:forbiddenProjects": stranger() },
     ));
   });
 
-  afterAll(() =>
-    runAll([() => project?.destroy({ allowFailure: true }), () => project?.cleanUp()]),
-  );
+  real.destroyAfter(() => project);
 
   test("ImageMember and ImageMembers granting a forbidden project: refused at preview; nothing sent, Glance unchanged", async () => {
-    const single = await counted(() => laptopUp(project));
+    const single = await real.counted(() => laptopUp(project));
     const singleOutput = single.result.stdout + single.result.stderr;
     console.log(`refused by the deny-list:\n${singleOutput.slice(-1500)}`);
     expect(single.result.code).not.toBe(0);
@@ -254,7 +180,7 @@ describe("the deny-list alone (imagemembers:forbiddenProjects, no allowed list)"
 
     await project.removeConfig("single");
     await project.setConfig("many", JSON.stringify({ ops: allowed(), stranger: stranger() }));
-    const many = await counted(() => laptopUp(project));
+    const many = await real.counted(() => laptopUp(project));
     const manyOutput = many.result.stdout + many.result.stderr;
     expect(many.result.code).not.toBe(0);
     expect(manyOutput).toContain("resource 'many': property projects.stranger value");
@@ -262,14 +188,14 @@ describe("the deny-list alone (imagemembers:forbiddenProjects, no allowed list)"
       `project ${stranger()} is forbidden by imagemembers:forbiddenProjects (stack config)`,
     );
     expect(many.sent).toEqual([]);
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
   });
 
   test("a project off the deny-list applies: the refusal came from it", async () => {
     await project.setConfig("many", JSON.stringify({ ops: allowed() }));
     const up = await laptopUp(project);
     expect(up.code).toBe(0);
-    expect(await owner.memberIds(imageId)).toEqual([allowed()]);
+    expect(await real.owner.memberIds(imageId)).toEqual([allowed()]);
   });
 });
 
@@ -281,19 +207,20 @@ describe("the plugin from YAML", () => {
   beforeAll(async () => {
     ({ project, dir, imageId } = await laptopProject(
       {
-        "Pulumi.yaml": yamlProgram(path.join(nodeModules, "pulumi-image-members", "bin")),
+        "Pulumi.yaml": pluginMemberYaml(
+          "guardrails-yaml",
+          path.join(projectRoot, "node_modules", "pulumi-image-members", "bin"),
+        ),
         "allowed-projects.txt": `${allowed()}\n`,
       },
       { memberId: stranger() },
     ));
   });
 
-  afterAll(() =>
-    runAll([() => project?.destroy({ allowFailure: true }), () => project?.cleanUp()]),
-  );
+  real.destroyAfter(() => project);
 
   test("an ImageMember to a project not in allowed-projects.txt: refused at preview (the rules from PULUMI_CONFIG); nothing sent", async () => {
-    const { result: up, sent } = await counted(() => laptopUp(project));
+    const { result: up, sent } = await real.counted(() => laptopUp(project));
     const output = up.stdout + up.stderr;
     console.log(`refused plugin ImageMember:\n${output.slice(-1500)}`);
     expect(up.code).not.toBe(0);
@@ -304,13 +231,13 @@ describe("the plugin from YAML", () => {
       `project ${stranger()} is not on the allowed list, imagemembers:allowedProjectsFile (${fs.realpathSync(dir)}/allowed-projects.txt)`,
     );
     expect(sent).toEqual([]);
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
   });
 
   test("the project allowed: the same program applies", async () => {
     await project.setConfig("memberId", allowed());
     const up = await laptopUp(project);
     expect(up.code).toBe(0);
-    expect(await owner.memberIds(imageId)).toEqual([allowed()]);
+    expect(await real.owner.memberIds(imageId)).toEqual([allowed()]);
   });
 });

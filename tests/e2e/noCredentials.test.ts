@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { projectRoot } from "../support/childProcess";
+import { typescriptProject, writeUserProject } from "../support/engineSuite";
 import { runAll } from "../support/cleanup";
 import { PulumiProject } from "../support/pulumiEngine";
 
@@ -27,13 +27,7 @@ describe("a pull-request job whose credentials are missing", () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-nocreds-"));
-    fs.writeFileSync(
-      path.join(dir, "Pulumi.yaml"),
-      "name: nocreds\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n",
-    );
-    fs.writeFileSync(path.join(dir, "index.ts"), program);
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "nocreds" }));
-    fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(dir, "node_modules"));
+    writeUserProject(dir, typescriptProject("nocreds", program));
     project = new PulumiProject(dir, "nocreds");
     // No OS_* (the project strips them), no openstack:* config, a HOME without clouds.yaml.
     project.env = { HOME: path.join(project.workDir, "home") };

@@ -7,16 +7,14 @@
  */
 import { randomUUID } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { projectRoot } from "../support/childProcess";
 import { runAll } from "../support/cleanup";
 import { writeCloudsYaml } from "../support/cloudsYaml";
+import { initAs, underTheEngine } from "../support/engineSuite";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, IdentityFile, loadCloudFile } from "../support/realCloud";
-
-jest.setTimeout(600_000);
+import { CloudFile, GlanceDriver, IdentityFile } from "../support/realCloud";
 
 type Kind = "ImageMember" | "ImageMembers" | "ImageMemberAcceptance";
 
@@ -157,8 +155,7 @@ function passwordsOf(cloud: CloudFile): string[] {
 }
 
 describe("one stack shares with two projects and accepts both (examples/one-stack, ImageMembers)", () => {
-  let cloud: CloudFile;
-  let owner: GlanceDriver;
+  const real = underTheEngine();
   let asConsumer1: GlanceDriver;
   let asConsumer2: GlanceDriver;
   let dir: string;
@@ -173,17 +170,15 @@ describe("one stack shares with two projects and accepts both (examples/one-stac
     JSON.stringify(entries);
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
-    asConsumer1 = new GlanceDriver(cloud, cloud.identities.consumer1);
-    asConsumer2 = new GlanceDriver(cloud, cloud.identities.consumer2);
-    c1 = cloud.identities.consumer1.projectId;
-    c2 = cloud.identities.consumer2.projectId;
+    asConsumer1 = new GlanceDriver(real.cloud, real.cloud.identities.consumer1);
+    asConsumer2 = new GlanceDriver(real.cloud, real.cloud.identities.consumer2);
+    c1 = real.cloud.identities.consumer1.projectId;
+    c2 = real.cloud.identities.consumer2.projectId;
     // A name no other test gives an image: the look-up must find this one by name alone.
     imageName = `pim-golden-${randomUUID().slice(0, 8)}`;
-    imageId = await owner.createImage("shared", imageName);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-one-stack-"));
-    files = cloudFiles(cloud, dir);
+    imageId = await real.owner.createImage("shared", imageName);
+    dir = real.folder("pim-one-stack-");
+    files = cloudFiles(real.cloud, dir);
     stack = new PulumiProject(path.join(projectRoot, "examples/one-stack"), "e2e");
     stack.env = files;
     await stack.init({
@@ -196,20 +191,13 @@ describe("one stack shares with two projects and accepts both (examples/one-stac
     });
   });
 
-  afterAll(async () => {
-    await runAll([
-      () => stack?.destroy({ allowFailure: true }),
-      () => stack?.cleanUp(),
-      () => owner?.cleanUp(),
-      () => fs.rmSync(dir, { recursive: true, force: true }),
-    ]);
-  });
+  real.destroyAfter(() => stack);
 
   test("pulumi up leaves both members accepted, as each member's own token reads it", async () => {
     const up = await timed("one-stack: first up (1 ImageMembers, 2 acceptances)", () => stack.up());
     expect(steps(up.stdout, "ImageMembers", "create")).toHaveLength(1);
     expect(steps(up.stdout, "ImageMemberAcceptance", "create")).toHaveLength(2);
-    expect(await owner.memberIds(imageId)).toEqual([c1, c2].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([c1, c2].sort());
     // Each member project's own credentials, not the owner's: what that project sees.
     expect(await asConsumer1.memberStatus(imageId, c1)).toBe("accepted");
     expect(await asConsumer2.memberStatus(imageId, c2)).toBe("accepted");
@@ -238,7 +226,7 @@ describe("one stack shares with two projects and accepts both (examples/one-stac
       managingProjectId: c2,
     });
     const everything = state.text + stack.stateFilesText();
-    for (const password of passwordsOf(cloud)) {
+    for (const password of passwordsOf(real.cloud)) {
       expect(password.length).toBeGreaterThan(0);
       expect(everything.includes(password)).toBe(false);
     }
@@ -262,7 +250,7 @@ describe("one stack shares with two projects and accepts both (examples/one-stac
       await timed("shared-with-me: up", () => consumer.up());
       expect(await consumer.outputs()).toEqual({
         imageId,
-        ownerProjectId: cloud.identities.owner.projectId,
+        ownerProjectId: real.cloud.identities.owner.projectId,
       });
     } finally {
       await runAll([() => consumer.destroy({ allowFailure: true }), () => consumer.cleanUp()]);
@@ -343,7 +331,7 @@ describe("one stack shares with two projects and accepts both (examples/one-stac
     );
     expect(changed(up.steps).sort()).toEqual(["delete golden-second-accept", "update golden"]);
     expect(up.changes).toMatchObject({ update: 1, delete: 1 });
-    expect(await owner.memberIds(imageId)).toEqual([c1]);
+    expect(await real.owner.memberIds(imageId)).toEqual([c1]);
     expect(await asConsumer1.memberStatus(imageId, c1)).toBe("accepted");
     expect(await stack.outputs()).toEqual({ statuses: { first: "accepted" } });
 
@@ -358,66 +346,44 @@ describe("one stack shares with two projects and accepts both (examples/one-stac
     const acceptanceReset = indexOf(destroy.steps, "done", "delete", "golden-first-accept");
     const shareRemoved = indexOf(destroy.steps, "start", "delete", "golden");
     expect(acceptanceReset).toBeLessThan(shareRemoved);
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
   });
 });
 
 describe("one stack with ImageShare + accept: the owner's credentials from the stack config", () => {
-  let cloud: CloudFile;
-  let owner: GlanceDriver;
-  let dir: string;
+  const real = underTheEngine();
   let stack: PulumiProject;
   let imageId: string;
   let c1: string;
   let c2: string;
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
-    c1 = cloud.identities.consumer1.projectId;
-    c2 = cloud.identities.consumer2.projectId;
-    imageId = await owner.createImage("shared");
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-one-stack-share-"));
+    c1 = real.cloud.identities.consumer1.projectId;
+    c2 = real.cloud.identities.consumer2.projectId;
+    imageId = await real.owner.createImage("shared");
     stack = new PulumiProject(path.join(projectRoot, "tests/e2e/programs/one-stack"), "share");
-    stack.env = cloudFiles(cloud, dir);
-    const o = cloud.identities.owner;
-    await stack.init(
-      {
-        "openstack:authUrl": o.authUrl,
-        "openstack:userName": o.username,
-        "openstack:tenantName": o.projectName,
-        imageId,
-        kind: "share",
-        memberIds: JSON.stringify([c1, c2]),
-        accept: JSON.stringify({
-          [c1]: { cloud: "pim-consumer1" },
-          [c2]: { cloud: "pim-consumer2" },
-        }),
-      },
-      { "openstack:password": o.password },
-    );
+    stack.env = cloudFiles(real.cloud, real.folder("pim-one-stack-share-"));
+    await initAs(stack, real.cloud.identities.owner, {
+      imageId,
+      kind: "share",
+      memberIds: [c1, c2],
+      accept: { [c1]: { cloud: "pim-consumer1" }, [c2]: { cloud: "pim-consumer2" } },
+    });
   });
 
-  afterAll(async () => {
-    await runAll([
-      () => stack?.destroy({ allowFailure: true }),
-      () => stack?.cleanUp(),
-      () => owner?.cleanUp(),
-      () => fs.rmSync(dir, { recursive: true, force: true }),
-    ]);
-  });
+  real.destroyAfter(() => stack);
 
   test("up accepts both, removing one deletes its acceptance then its member, destroy leaves none", async () => {
     await timed("one-stack ImageShare: first up (2 members, 2 acceptances)", () => stack.up());
     expect(
-      await new GlanceDriver(cloud, cloud.identities.consumer1).memberStatus(imageId, c1),
+      await new GlanceDriver(real.cloud, real.cloud.identities.consumer1).memberStatus(imageId, c1),
     ).toBe("accepted");
     expect(
-      await new GlanceDriver(cloud, cloud.identities.consumer2).memberStatus(imageId, c2),
+      await new GlanceDriver(real.cloud, real.cloud.identities.consumer2).memberStatus(imageId, c2),
     ).toBe("accepted");
     expect(await stack.outputs()).toEqual({ statuses: { [c1]: "accepted", [c2]: "accepted" } });
     const state = await stack.exportState();
-    for (const password of passwordsOf(cloud)) {
+    for (const password of passwordsOf(real.cloud)) {
       expect((state.text + stack.stateFilesText()).includes(password)).toBe(false);
     }
 
@@ -433,38 +399,25 @@ describe("one stack with ImageShare + accept: the owner's credentials from the s
     expect(indexOf(up.steps, "done", "delete", `golden-${c2}-accept`)).toBeLessThan(
       indexOf(up.steps, "start", "delete", `golden-${c2}`),
     );
-    expect(await owner.memberIds(imageId)).toEqual([c1]);
+    expect(await real.owner.memberIds(imageId)).toEqual([c1]);
     expect(
-      await new GlanceDriver(cloud, cloud.identities.consumer1).memberStatus(imageId, c1),
+      await new GlanceDriver(real.cloud, real.cloud.identities.consumer1).memberStatus(imageId, c1),
     ).toBe("accepted");
 
     const destroy = await runWithEvents(stack, "destroy");
     expect(indexOf(destroy.steps, "done", "delete", `golden-${c1}-accept`)).toBeLessThan(
       indexOf(destroy.steps, "start", "delete", `golden-${c1}`),
     );
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
   });
 });
 
 describe("an accept key naming no member", () => {
-  let cloud: CloudFile;
-  let owner: GlanceDriver;
+  const real = underTheEngine();
   let dir: string;
-  const stacks: PulumiProject[] = [];
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-one-stack-bad-"));
-  });
-
-  afterAll(async () => {
-    await runAll([
-      ...stacks.map((stack) => () => stack.destroy({ allowFailure: true })),
-      ...stacks.map((stack) => () => stack.cleanUp()),
-      () => owner?.cleanUp(),
-      () => fs.rmSync(dir, { recursive: true, force: true }),
-    ]);
+    dir = real.folder("pim-one-stack-bad-");
   });
 
   /** The test program on an image of its own, so each case's Glance check sees only itself. */
@@ -472,17 +425,17 @@ describe("an accept key naming no member", () => {
     stackName: string,
     config: Record<string, string>,
   ): Promise<{ stack: PulumiProject; imageId: string }> {
-    const imageId = await owner.createImage("shared");
+    const imageId = await real.owner.createImage("shared");
     const program = path.join(projectRoot, "tests/e2e/programs/one-stack");
     const stack = new PulumiProject(program, stackName);
-    stacks.push(stack);
-    stack.env = cloudFiles(cloud, dir);
+    real.destroyAfter(() => stack);
+    stack.env = cloudFiles(real.cloud, dir);
     await stack.init({ imageId, ownerCloud: "pim-owner", ...config });
     return { stack, imageId };
   }
 
   test("ImageMembers: a label not in projects fails preview and up naming it; nothing is shared", async () => {
-    const c1 = cloud.identities.consumer1.projectId;
+    const c1 = real.cloud.identities.consumer1.projectId;
     const { stack, imageId } = await programWith("bad-members", {
       kind: "members",
       projects: JSON.stringify({ first: c1 }),
@@ -504,11 +457,14 @@ describe("an accept key naming no member", () => {
     expect(up.code).not.toBe(0);
     expect(up.stdout + up.stderr).toContain(expected);
     expect(allSteps(up.stdout)).toEqual([]);
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
   });
 
   test("ImageShare: a project id not in memberIds fails preview naming it; nothing is shared", async () => {
-    const [c1, c2] = [cloud.identities.consumer1.projectId, cloud.identities.consumer2.projectId];
+    const [c1, c2] = [
+      real.cloud.identities.consumer1.projectId,
+      real.cloud.identities.consumer2.projectId,
+    ];
     const { stack, imageId } = await programWith("bad-share", {
       kind: "share",
       memberIds: JSON.stringify([c1]),
@@ -520,6 +476,6 @@ describe("an accept key naming no member", () => {
       `ImageShare golden: accept names project ${c2}, which memberIds does not share the image ` +
         `with; add it to memberIds, or remove it from accept`,
     );
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
   });
 });

@@ -7,39 +7,24 @@
 import * as path from "path";
 import { projectRoot } from "../support/childProcess";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, loadCloudFile, stackConfigOf } from "../support/realCloud";
-
-jest.setTimeout(600_000);
+import { initAs, underTheEngine } from "../support/engineSuite";
 
 const programDir = path.join(projectRoot, "tests/e2e/programs/every-resource");
 
 describe("saved plans for every resource type", () => {
-  let cloud: CloudFile;
-  let owner: GlanceDriver;
+  const real = underTheEngine();
   let ownerStack: PulumiProject;
   let memberStack: PulumiProject;
   let imageId: string;
-  const consumer1 = () => cloud.identities.consumer1.projectId;
+  const consumer1 = () => real.cloud.identities.consumer1.projectId;
 
-  async function initStack(stack: PulumiProject, who: "owner" | "consumer1", config: object) {
-    const { "openstack:password": password, ...credentials } = stackConfigOf(cloud.identities[who]);
-    await stack.init(
-      Object.fromEntries(
-        Object.entries({ ...credentials, ...config }).map(([k, v]) => [
-          k,
-          typeof v === "string" ? v : JSON.stringify(v),
-        ]),
-      ),
-      { "openstack:password": password },
-    );
-  }
+  const initStack = (stack: PulumiProject, who: "owner" | "consumer1", config: object) =>
+    initAs(stack, real.cloud.identities[who], { ...config });
 
-  const glanceMembers = () => owner.memberIds(imageId);
+  const glanceMembers = () => real.owner.memberIds(imageId);
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
-    imageId = await owner.createImage();
+    imageId = await real.owner.createImage();
     ownerStack = new PulumiProject(programDir, "owner");
     memberStack = new PulumiProject(programDir, "member");
     await initStack(ownerStack, "owner", {
@@ -51,13 +36,8 @@ describe("saved plans for every resource type", () => {
     await initStack(memberStack, "consumer1", { acceptImageId: imageId, status: "accepted" });
   });
 
-  afterAll(async () => {
-    await memberStack?.destroy({ allowFailure: true });
-    await ownerStack?.destroy({ allowFailure: true });
-    memberStack?.cleanUp();
-    ownerStack?.cleanUp();
-    await owner?.cleanUp();
-  });
+  real.destroyAfter(() => ownerStack);
+  real.destroyAfter(() => memberStack);
 
   const planFile = (stack: PulumiProject, name: string) => path.join(stack.workDir, `${name}.json`);
 

@@ -16,12 +16,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { throughKeystone, writeCloudsYaml } from "../support/cloudsYaml";
 import { projectRoot } from "../support/childProcess";
-import { runAll } from "../support/cleanup";
-import { CountingProxy, startCloudProxies } from "../support/countingProxy";
+import { initAs, underTheEngine } from "../support/engineSuite";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, loadCloudFile, stackConfigOf } from "../support/realCloud";
-
-jest.setTimeout(600_000);
+import { GlanceDriver } from "../support/realCloud";
 
 const MEMBER = "imagemembers:index:ImageMember";
 const ACCEPTANCE = "imagemembers:index:ImageMemberAcceptance";
@@ -64,26 +61,15 @@ const figures: {
   dynamicProblem?: string;
 } = {};
 
-let cloud: CloudFile;
-let owner: GlanceDriver;
-let keystone: CountingProxy;
-let glance: CountingProxy;
-
-beforeAll(async () => {
-  cloud = loadCloudFile();
-  owner = new GlanceDriver(cloud, cloud.identities.owner);
-  ({ keystone, glance } = await startCloudProxies(cloud));
-});
-
-afterAll(() => runAll([() => owner?.cleanUp(), () => glance?.stop(), () => keystone?.stop()]));
+const real = underTheEngine({ proxies: true });
 
 /** clouds.yaml for every identity, authenticating through the counting Keystone proxy. */
 function proxiedCloudsYaml(dir: string): (name: string) => Record<string, string> {
-  return writeCloudsYaml(throughKeystone(cloud, keystone.url), dir);
+  return writeCloudsYaml(throughKeystone(real.cloud, real.keystone.url), dir);
 }
 
 function authentications(): number {
-  return keystone.count("POST", /\/v3\/auth\/tokens$/);
+  return real.keystone.count("POST", /\/v3\/auth\/tokens$/);
 }
 
 describe("examples/yaml: a YAML program shares an image with two projects and accepts both", () => {
@@ -91,13 +77,13 @@ describe("examples/yaml: a YAML program shares an image with two projects and ac
   let imageId: string;
   let c1: GlanceDriver;
   let c2: GlanceDriver;
-  const ops = () => cloud.identities.consumer1.projectId;
-  const ci = () => cloud.identities.consumer2.projectId;
+  const ops = () => real.cloud.identities.consumer1.projectId;
+  const ci = () => real.cloud.identities.consumer2.projectId;
 
   beforeAll(async () => {
-    c1 = new GlanceDriver(cloud, cloud.identities.consumer1);
-    c2 = new GlanceDriver(cloud, cloud.identities.consumer2);
-    imageId = await owner.createImage();
+    c1 = new GlanceDriver(real.cloud, real.cloud.identities.consumer1);
+    c2 = new GlanceDriver(real.cloud, real.cloud.identities.consumer2);
+    imageId = await real.owner.createImage();
     project = new PulumiProject(path.join(projectRoot, "examples/yaml"), "e2e");
     const as = proxiedCloudsYaml(project.workDir);
     project.env = as("owner");
@@ -110,13 +96,14 @@ describe("examples/yaml: a YAML program shares an image with two projects and ac
     });
   });
 
-  afterAll(() =>
-    runAll([() => project?.destroy({ allowFailure: true }), () => project?.cleanUp()]),
-  );
+  real.destroyAfter(() => project);
 
   test("bad input (memberId a/b) fails the preview with the provider's message, before any request", async () => {
     await project.setConfig("ops", "a/b");
-    const [keystoneBefore, glanceBefore] = [keystone.requests.length, glance.requests.length];
+    const [keystoneBefore, glanceBefore] = [
+      real.keystone.requests.length,
+      real.glance.requests.length,
+    ];
     const preview = await project.preview({ allowFailure: true });
     expect(preview.code).not.toBe(0);
     const output = preview.stdout + preview.stderr;
@@ -125,25 +112,25 @@ describe("examples/yaml: a YAML program shares an image with two projects and ac
     expect(figures.pluginProblem).toContain(
       'memberId must be the id of a project (it contains "/", which the image service accepts but can never read or delete again); got "a/b"',
     );
-    expect(keystone.requests.length).toBe(keystoneBefore);
-    expect(glance.requests.length).toBe(glanceBefore);
+    expect(real.keystone.requests.length).toBe(keystoneBefore);
+    expect(real.glance.requests.length).toBe(glanceBefore);
     await project.setConfig("ops", ops());
   });
 
   test("up: both members in Glance, each accepted as its consumer reads it with its own token; one POST and one PUT per member, one authentication per identity; no secret in state", async () => {
-    const [authBefore, glanceBefore] = [authentications(), glance.requests.length];
+    const [authBefore, glanceBefore] = [authentications(), real.glance.requests.length];
     const started = Date.now();
     const up = await project.up();
     console.log(
       `plugin: YAML up of 2 members + 2 acceptances in ${(Date.now() - started) / 1000} s`,
     );
     expect(up.stdout).toMatch(/5 created/); // the stack and four resources
-    expect(await owner.memberIds(imageId)).toEqual([ops(), ci()].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([ops(), ci()].sort());
     expect(await c1.memberStatus(imageId, ops())).toBe("accepted");
     expect(await c2.memberStatus(imageId, ci())).toBe("accepted");
     expect(await project.outputs()).toEqual({ ops: "accepted", ci: "accepted" });
 
-    const sent = glance.requests.slice(glanceBefore).map((r) => `${r.method} ${r.path}`);
+    const sent = real.glance.requests.slice(glanceBefore).map((r) => `${r.method} ${r.path}`);
     expect(sent.sort()).toEqual(
       [
         `POST /v2/images/${imageId}/members`,
@@ -163,7 +150,7 @@ describe("examples/yaml: a YAML program shares an image with two projects and ac
     expect(members[0]!.outputs).toMatchObject({
       imageId,
       status: "pending", // as created; the acceptances come after
-      managingProjectId: cloud.identities.owner.projectId,
+      managingProjectId: real.cloud.identities.owner.projectId,
     });
     const acceptances = (state.deployment.resources ?? []).filter((r) => r.type === ACCEPTANCE);
     expect(acceptances.map((a) => a.outputs?.cloud).sort()).toEqual([
@@ -173,28 +160,31 @@ describe("examples/yaml: a YAML program shares an image with two projects and ac
     figures.pluginMember = stateBytes(members[0]!);
 
     const everything = project.stateFilesText();
-    for (const identity of Object.values(cloud.identities)) {
+    for (const identity of Object.values(real.cloud.identities)) {
       expect(everything).not.toContain(identity.password);
     }
-    expect(keystone.issuedTokens.length).toBeGreaterThanOrEqual(3);
-    for (const token of keystone.issuedTokens) expect(everything).not.toContain(token);
+    expect(real.keystone.issuedTokens.length).toBeGreaterThanOrEqual(3);
+    for (const token of real.keystone.issuedTokens) expect(everything).not.toContain(token);
   });
 
   test("a second up changes nothing and sends no request", async () => {
-    const [keystoneBefore, glanceBefore] = [keystone.requests.length, glance.requests.length];
+    const [keystoneBefore, glanceBefore] = [
+      real.keystone.requests.length,
+      real.glance.requests.length,
+    ];
     const started = Date.now();
     const up = await project.up();
     console.log(`plugin: no-op up in ${(Date.now() - started) / 1000} s`);
     expect(up.stdout).toMatch(/5 unchanged/);
     expect(up.stdout).not.toMatch(/created|updated|replaced|deleted/);
-    expect(keystone.requests.length).toBe(keystoneBefore);
-    expect(glance.requests.length).toBe(glanceBefore);
+    expect(real.keystone.requests.length).toBe(keystoneBefore);
+    expect(real.glance.requests.length).toBe(glanceBefore);
   });
 
   test("preview --diff of another project for ci replaces its member and its acceptance, naming memberId; nothing is sent", async () => {
-    const other = cloud.identities.admin.projectId;
+    const other = real.cloud.identities.admin.projectId;
     await project.setConfig("ci", other);
-    const glanceBefore = glance.requests.length;
+    const glanceBefore = real.glance.requests.length;
     const preview = await project.preview();
     expect(preview.stdout).toMatch(
       new RegExp(`\\+-${MEMBER}: \\(replace\\)[\\s\\S]*share-with-ci\\]`),
@@ -205,7 +195,7 @@ describe("examples/yaml: a YAML program shares an image with two projects and ac
     expect(preview.stdout).toMatch(new RegExp(`~ memberId\\s*: "${ci()}" => "${other}"`));
     expect(preview.stdout).toMatch(/2 to replace/);
     expect(preview.stdout).toMatch(/3 unchanged/);
-    expect(glance.requests.length).toBe(glanceBefore);
+    expect(real.glance.requests.length).toBe(glanceBefore);
 
     await project.setConfig("ci", ci());
     const back = await project.run([
@@ -220,7 +210,7 @@ describe("examples/yaml: a YAML program shares an image with two projects and ac
   });
 
   test("refresh after drift (ops's member deleted, ci's rejected, out of band) records it; the next up restores both, one login per identity", async () => {
-    await owner.deleteMember(imageId, ops());
+    await real.owner.deleteMember(imageId, ops());
     await c2.setMemberStatus(imageId, ci(), "rejected");
 
     const refresh = await project.refresh();
@@ -240,7 +230,7 @@ describe("examples/yaml: a YAML program shares an image with two projects and ac
     expect(up.stdout).toMatch(/2 created/);
     expect(up.stdout).toMatch(/1 updated/);
     expect(authentications() - authBefore).toBe(3);
-    expect(await owner.memberIds(imageId)).toEqual([ops(), ci()].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([ops(), ci()].sort());
     expect(await c1.memberStatus(imageId, ops())).toBe("accepted");
     expect(await c2.memberStatus(imageId, ci())).toBe("accepted");
   });
@@ -250,7 +240,7 @@ describe("examples/yaml: a YAML program shares an image with two projects and ac
     const destroy = await project.destroy();
     console.log(`plugin: destroy in ${(Date.now() - started) / 1000} s`);
     expect(destroy.stdout).toMatch(/5 deleted/);
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
   });
 });
 
@@ -258,27 +248,25 @@ describe("pulumi import of memberships made by hand (tests/e2e/programs/plugin-i
   let project: PulumiProject;
   let imageId: string;
   const ids = () => ({
-    byHand: cloud.identities.consumer1.projectId,
-    bulkA: cloud.identities.consumer2.projectId,
-    bulkB: cloud.identities.admin.projectId,
+    byHand: real.cloud.identities.consumer1.projectId,
+    bulkA: real.cloud.identities.consumer2.projectId,
+    bulkB: real.cloud.identities.admin.projectId,
   });
 
   beforeAll(async () => {
-    imageId = await owner.createImage();
-    for (const memberId of Object.values(ids())) await owner.addMember(imageId, memberId);
+    imageId = await real.owner.createImage();
+    for (const memberId of Object.values(ids())) await real.owner.addMember(imageId, memberId);
     project = new PulumiProject(path.join(projectRoot, "tests/e2e/programs/plugin-import"), "imp");
     project.env = proxiedCloudsYaml(project.workDir)("owner");
     await project.init({ imageId, ...ids() });
   });
 
-  afterAll(() =>
-    runAll([() => project?.destroy({ allowFailure: true }), () => project?.cleanUp()]),
-  );
+  real.destroyAfter(() => project);
 
   const stackArgs = () => ["--stack", project.stack, "--config-file", project.configFile];
 
   test("pulumi import imagemembers:index:ImageMember NAME <imageId>/<memberId> takes one into state, reading it only", async () => {
-    const glanceBefore = glance.requests.length;
+    const glanceBefore = real.glance.requests.length;
     const started = Date.now();
     const result = await project.run([
       "import",
@@ -292,7 +280,7 @@ describe("pulumi import of memberships made by hand (tests/e2e/programs/plugin-i
     ]);
     console.log(`plugin: pulumi import of one member in ${(Date.now() - started) / 1000} s`);
     expect(result.stdout).toMatch(/1 imported/);
-    expect(glance.requests.slice(glanceBefore).every((r) => r.method === "GET")).toBe(true);
+    expect(real.glance.requests.slice(glanceBefore).every((r) => r.method === "GET")).toBe(true);
     const state = await project.exportState();
     const imported = state.deployment.resources?.find((r) => r.type === MEMBER);
     expect(imported?.id).toBe(`${imageId}/${ids().byHand}`);
@@ -318,7 +306,7 @@ describe("pulumi import of memberships made by hand (tests/e2e/programs/plugin-i
         missingImage,
         new RegExp(
           `Cannot import ImageMembers ${missingImage}: image ${missingImage} does not exist or is ` +
-            `not visible to project ${cloud.identities.owner.projectId}, so there is nothing to import`,
+            `not visible to project ${real.cloud.identities.owner.projectId}, so there is nothing to import`,
         ),
       ],
       [
@@ -358,7 +346,7 @@ describe("pulumi import of memberships made by hand (tests/e2e/programs/plugin-i
         ],
       }),
     );
-    const glanceBefore = glance.requests.length;
+    const glanceBefore = real.glance.requests.length;
     const code = path.join(project.workDir, "imported.yaml");
     const result = await project.run([
       "import",
@@ -371,7 +359,7 @@ describe("pulumi import of memberships made by hand (tests/e2e/programs/plugin-i
       ...stackArgs(),
     ]);
     expect(result.stdout).toMatch(/2 imported/);
-    expect(glance.requests.slice(glanceBefore).every((r) => r.method === "GET")).toBe(true);
+    expect(real.glance.requests.slice(glanceBefore).every((r) => r.method === "GET")).toBe(true);
     // The YAML language host generates the declarations (the schema gives their properties).
     const declared = fs.readFileSync(code, "utf8");
     for (const [name, memberId] of [
@@ -386,15 +374,15 @@ describe("pulumi import of memberships made by hand (tests/e2e/programs/plugin-i
       );
     }
 
-    const before = glance.requests.length;
+    const before = real.glance.requests.length;
     const up = await project.up();
     expect(up.stdout).toMatch(/4 unchanged/); // the stack and the three members
     expect(up.stdout).not.toMatch(/created|updated|replaced|deleted/);
-    expect(glance.requests.length).toBe(before);
-    expect(await owner.memberIds(imageId)).toEqual(Object.values(ids()).sort());
+    expect(real.glance.requests.length).toBe(before);
+    expect(await real.owner.memberIds(imageId)).toEqual(Object.values(ids()).sort());
 
     await project.destroy();
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
   });
 });
 
@@ -403,15 +391,12 @@ describe("beside the dynamic ImageMember (the root quickstart, TypeScript, the p
   let imageId: string;
 
   beforeAll(async () => {
-    imageId = await owner.createImage();
+    imageId = await real.owner.createImage();
     project = new PulumiProject(projectRoot, "dyn");
-    const { "openstack:password": password, ...config } = stackConfigOf(cloud.identities.owner);
-    await project.init({ ...config, imageId }, { "openstack:password": password! });
+    await initAs(project, real.cloud.identities.owner, { imageId });
   });
 
-  afterAll(() =>
-    runAll([() => project?.destroy({ allowFailure: true }), () => project?.cleanUp()]),
-  );
+  real.destroyAfter(() => project);
 
   test("the same bad input gives the same check failure", async () => {
     await project.setConfig("members", JSON.stringify({ a: "a/b" }));
@@ -425,7 +410,10 @@ describe("beside the dynamic ImageMember (the root quickstart, TypeScript, the p
   });
 
   test("state per member: the plugin's ImageMember against the dynamic one", async () => {
-    await project.setConfig("members", JSON.stringify({ a: cloud.identities.consumer1.projectId }));
+    await project.setConfig(
+      "members",
+      JSON.stringify({ a: real.cloud.identities.consumer1.projectId }),
+    );
     await project.up();
     const state = await project.exportState();
     const member = state.deployment.resources?.find((r) => r.type === DYNAMIC_MEMBER);
@@ -447,6 +435,6 @@ describe("beside the dynamic ImageMember (the root quickstart, TypeScript, the p
       figures.dynamicMember.inputsAndOutputs,
     );
     await project.destroy();
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
   });
 });

@@ -6,19 +6,12 @@
  * `pulumi up` stops at its preview, nothing reaches Keystone or Glance (counted by proxies in
  * front of both) and the image has no member. (The rule itself: tests/unit/projectIdShape.test.ts.)
  */
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../support/childProcess";
 import { runAll } from "../support/cleanup";
 import { throughKeystone, writeCloudsYaml } from "../support/cloudsYaml";
-import { CountingProxy, startCloudProxies } from "../support/countingProxy";
+import { pluginMemberYaml, typescriptProject, underTheEngine } from "../support/engineSuite";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
-
-jest.setTimeout(600_000);
-
-const nodeModules = path.join(projectRoot, "node_modules");
 
 const typescriptProgram = `import * as pulumi from "@pulumi/pulumi";
 import { ImageMember } from "pulumi-image-members";
@@ -27,67 +20,18 @@ const config = new pulumi.Config();
 new ImageMember("share", { imageId: config.require("imageId"), memberId: config.require("memberId") });
 `;
 
-const yamlProgram = (pluginDir: string) => `name: shape-yaml
-runtime: yaml
-plugins:
-  providers:
-    - name: imagemembers
-      path: ${pluginDir}
-config:
-  imageId:
-    type: string
-  memberId:
-    type: string
-resources:
-  share:
-    type: imagemembers:index:ImageMember
-    properties:
-      imageId: \${imageId}
-      memberId: \${memberId}
-`;
-
-let cloud: CloudFile;
-let owner: GlanceDriver;
-let keystone: CountingProxy;
-let glance: CountingProxy;
-const folders: string[] = [];
-
-beforeAll(async () => {
-  cloud = loadCloudFile();
-  owner = new GlanceDriver(cloud, cloud.identities.owner);
-  ({ keystone, glance } = await startCloudProxies(cloud));
-});
-
-afterAll(() =>
-  runAll([
-    () => owner?.cleanUp(),
-    () => glance?.stop(),
-    () => keystone?.stop(),
-    ...folders.map((dir) => () => fs.rmSync(dir, { recursive: true, force: true })),
-  ]),
-);
-
-/** Requests both proxies saw while `run` ran. */
-async function counted<T>(run: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
-  const [k, g] = [keystone.requests.length, glance.requests.length];
-  const result = await run();
-  const sent = [...keystone.requests.slice(k), ...glance.requests.slice(g)].map(
-    (r) => `${r.method} ${r.path}`,
-  );
-  return { result, sent };
-}
+const real = underTheEngine({ proxies: true });
 
 /** A user's project in a folder of its own, a new image, `memberId` set to a project's name. */
 async function projectWithName(files: Record<string, string>) {
-  const imageId = await owner.createImage();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-shape-"));
-  folders.push(dir);
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-  fs.symlinkSync(nodeModules, path.join(dir, "node_modules"));
-  const project = new PulumiProject(dir, "shape");
-  project.env = writeCloudsYaml(throughKeystone(cloud, keystone.url), project.workDir)("owner");
+  const imageId = await real.owner.createImage();
+  const project = new PulumiProject(real.userProject("pim-shape-", files), "shape");
+  project.env = writeCloudsYaml(
+    throughKeystone(real.cloud, real.keystone.url),
+    project.workDir,
+  )("owner");
   // The project's name where its id belongs: the typo this rule is for.
-  await project.init({ imageId, memberId: cloud.identities.consumer1.projectName });
+  await project.init({ imageId, memberId: real.cloud.identities.consumer1.projectName });
   return { project, imageId };
 }
 
@@ -109,7 +53,9 @@ async function expectWarningThenStrictRefusal(
   expect(output).toContain("Set imagemembers:strictProjectIds to true");
 
   await project.setConfig("imagemembers:strictProjectIds", "true");
-  const { result: refused, sent } = await counted(() => project.preview({ allowFailure: true }));
+  const { result: refused, sent } = await real.counted(() =>
+    project.preview({ allowFailure: true }),
+  );
   const said = refused.stdout + refused.stderr;
   console.log(`strict preview:\n${said.slice(-2000)}`);
   expect(refused.code).not.toBe(0);
@@ -118,7 +64,7 @@ async function expectWarningThenStrictRefusal(
   expect(said).toContain("imagemembers:strictProjectIds is true, so this is an error");
   expect(sent).toEqual([]);
 
-  const { result: up, sent: sentByUp } = await counted(() =>
+  const { result: up, sent: sentByUp } = await real.counted(() =>
     project.run(["up", "--yes", "--stack", project.stack, "--config-file", project.configFile], {
       allowFailure: true,
     }),
@@ -126,7 +72,7 @@ async function expectWarningThenStrictRefusal(
   expect(up.code).not.toBe(0);
   expect(up.stdout + up.stderr).not.toMatch(/Updating \(|Update duration/); // stopped at the preview
   expect(sentByUp).toEqual([]);
-  expect(await owner.memberIds(imageId)).toEqual([]);
+  expect(await real.owner.memberIds(imageId)).toEqual([]);
 }
 
 describe("a project name as memberId", () => {
@@ -140,19 +86,19 @@ describe("a project name as memberId", () => {
   );
 
   test("the dynamic ImageMember (TypeScript): a warning at preview; strict, preview fails and Glance is unchanged", async () => {
-    const { project, imageId } = await projectWithName({
-      "Pulumi.yaml":
-        "name: shape\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n",
-      "index.ts": typescriptProgram,
-      "package.json": JSON.stringify({ name: "shape", private: true }),
-    });
+    const { project, imageId } = await projectWithName(
+      typescriptProject("shape", typescriptProgram),
+    );
     projects.push(project);
     await expectWarningThenStrictRefusal(project, imageId, "");
   });
 
   test("the plugin's ImageMember (YAML): the same warning; strict, the same refusal", async () => {
     const { project, imageId } = await projectWithName({
-      "Pulumi.yaml": yamlProgram(path.join(nodeModules, "pulumi-image-members", "bin")),
+      "Pulumi.yaml": pluginMemberYaml(
+        "shape-yaml",
+        path.join(projectRoot, "node_modules", "pulumi-image-members", "bin"),
+      ),
     });
     projects.push(project);
     await expectWarningThenStrictRefusal(project, imageId, "imagemembers:index:ImageMember ");

@@ -8,10 +8,7 @@ import * as path from "path";
 import { CountingProxy } from "../support/countingProxy";
 import { projectRoot } from "../support/childProcess";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, IdentityFile, loadCloudFile } from "../support/realCloud";
-import { runAll } from "../support/cleanup";
-
-jest.setTimeout(600_000);
+import { initAs, underTheEngine } from "../support/engineSuite";
 
 /** How many ImageMember lines of the engine's --diff output show this operation. */
 function memberOps(
@@ -23,55 +20,35 @@ function memberOps(
     .filter((line) => line.includes(`pulumi-nodejs:dynamic/images:ImageMember: (${op})`)).length;
 }
 
-function ownerConfig(owner: IdentityFile): Record<string, string> {
-  return {
-    "openstack:authUrl": owner.authUrl,
-    "openstack:userName": owner.username,
-    "openstack:tenantName": owner.projectName,
-    "openstack:userDomainName": owner.userDomainName,
-    "openstack:projectDomainName": owner.projectDomainName,
-    "openstack:region": owner.region,
-  };
-}
-
 describe("root quickstart under the real engine", () => {
-  let cloud: CloudFile;
-  let owner: GlanceDriver;
+  const real = underTheEngine();
   let glance: CountingProxy;
   let project: PulumiProject;
   let imageId: string;
   const members = () => ({
-    a: cloud.identities.consumer1.projectId,
-    b: cloud.identities.consumer2.projectId,
+    a: real.cloud.identities.consumer1.projectId,
+    b: real.cloud.identities.consumer2.projectId,
   });
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
-    glance = new CountingProxy(cloud.glanceUrl);
+    glance = new CountingProxy(real.cloud.glanceUrl);
     await glance.start();
-    imageId = await owner.createImage();
+    real.afterBlock(() => glance.stop());
+    imageId = await real.owner.createImage();
     project = new PulumiProject(projectRoot, "quickstart");
-    await project.init(
-      { ...ownerConfig(cloud.identities.owner), "openstack:imageEndpoint": glance.url, imageId },
-      { "openstack:password": cloud.identities.owner.password },
-    );
+    await initAs(project, real.cloud.identities.owner, {
+      "openstack:imageEndpoint": glance.url,
+      imageId,
+    });
     await project.setConfig("members", JSON.stringify(members()));
   });
 
-  afterAll(() =>
-    runAll([
-      () => project?.destroy({ allowFailure: true }),
-      () => project?.cleanUp(),
-      () => owner?.cleanUp(),
-      () => glance?.stop(),
-    ]),
-  );
+  real.destroyAfter(() => project);
 
   test("1. pulumi up creates the declared members; Glance lists exactly them", async () => {
     const result = await project.up();
     expect(memberOps(result.stdout, "create")).toBe(2);
-    expect(await owner.memberIds(imageId)).toEqual(Object.values(members()).sort());
+    expect(await real.owner.memberIds(imageId)).toEqual(Object.values(members()).sort());
     const outputs = await project.outputs();
     expect(outputs.shared).toEqual({
       a: { memberId: members().a, status: "pending" },
@@ -127,8 +104,8 @@ describe("root quickstart under the real engine", () => {
     // The same identity, now from OS_* variables instead of the stack config: not a change.
     const viaEnv = await project.preview({
       env: {
-        OS_PASSWORD: cloud.identities.owner.password,
-        OS_USERNAME: cloud.identities.owner.username,
+        OS_PASSWORD: real.cloud.identities.owner.password,
+        OS_USERNAME: real.cloud.identities.owner.username,
       },
     });
     expect(viaEnv.stdout).toMatch(/3 unchanged/);
@@ -136,7 +113,7 @@ describe("root quickstart under the real engine", () => {
 
     await project.setConfig(
       "members",
-      JSON.stringify({ ...members(), b: cloud.identities.admin.projectId }),
+      JSON.stringify({ ...members(), b: real.cloud.identities.admin.projectId }),
     );
     const preview = await project.preview();
     expect(preview.stdout).toMatch(/\+-\s*pulumi-nodejs:dynamic\/images:ImageMember: \(replace\)/);
@@ -156,8 +133,8 @@ describe("root quickstart under the real engine", () => {
     const result = await project.up();
     expect(result.stdout).toMatch(/1 replaced/);
     expect(memberOps(result.stdout, "replace")).toBe(1);
-    expect(await owner.memberIds(imageId)).toEqual(
-      [members().a, cloud.identities.admin.projectId].sort(),
+    expect(await real.owner.memberIds(imageId)).toEqual(
+      [members().a, real.cloud.identities.admin.projectId].sort(),
     );
     const after = await project.exportState();
     expect(
@@ -167,7 +144,7 @@ describe("root quickstart under the real engine", () => {
   });
 
   test("5. a member deleted out of band leaves state on refresh; the next up recreates it", async () => {
-    await owner.deleteMember(imageId, members().a);
+    await real.owner.deleteMember(imageId, members().a);
     const refresh = await project.refresh();
     expect(refresh.stdout).toMatch(/1 deleted/);
     const state = await project.exportState();
@@ -177,12 +154,12 @@ describe("root quickstart under the real engine", () => {
 
     const up = await project.up();
     expect(memberOps(up.stdout, "create")).toBe(1);
-    expect(await owner.memberIds(imageId)).toContain(members().a);
+    expect(await real.owner.memberIds(imageId)).toContain(members().a);
   });
 
   test("7. pulumi destroy removes every member from Glance", async () => {
     const result = await project.destroy();
     expect(result.stdout).toMatch(/3 deleted/);
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
   });
 });

@@ -8,9 +8,7 @@
 import * as path from "path";
 import { projectRoot } from "../support/childProcess";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, loadCloudFile, stackConfigOf } from "../support/realCloud";
-
-jest.setTimeout(600_000);
+import { initAs, underTheEngine } from "../support/engineSuite";
 
 const programDir = path.join(projectRoot, "tests/e2e/programs/image-members");
 
@@ -24,33 +22,24 @@ function changeLines(output: string): string[] {
 }
 
 describe("what pulumi preview --diff shows a reviewer", () => {
-  let cloud: CloudFile;
-  let owner: GlanceDriver;
+  const real = underTheEngine();
   let project: PulumiProject;
   let imageId: string;
   // Glance does not check that a member is a real project: c, d and e need not exist.
   const ids = () => ({
-    a: cloud.identities.consumer1.projectId,
-    b: cloud.identities.consumer2.projectId,
+    a: real.cloud.identities.consumer1.projectId,
+    b: real.cloud.identities.consumer2.projectId,
     c: "reviewer-diff-project-c",
     d: "reviewer-diff-project-d",
     e: "reviewer-diff-project-e",
   });
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
-    imageId = await owner.createImage();
+    imageId = await real.owner.createImage();
     project = new PulumiProject(programDir, "reviewer");
-    const { "openstack:password": password, ...config } = stackConfigOf(cloud.identities.owner);
-    await project.init({ ...config, imageId }, { "openstack:password": password });
+    await initAs(project, real.cloud.identities.owner, { imageId });
   });
-
-  afterAll(async () => {
-    await project?.destroy({ allowFailure: true });
-    project?.cleanUp();
-    await owner?.cleanUp();
-  });
+  real.destroyAfter(() => project);
 
   const setProjects = (value: unknown) => project.setConfig("projects", JSON.stringify(value));
 
@@ -58,7 +47,7 @@ describe("what pulumi preview --diff shows a reviewer", () => {
     const { a, b, c, d } = ids();
     await setProjects([a, b, c, d]);
     await project.up();
-    expect(await owner.memberIds(imageId)).toEqual([a, b, c, d].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([a, b, c, d].sort());
 
     // Rewrite the resource's inputs to what versions before `projects` stored: a list.
     const exported = await project.exportState();
@@ -81,7 +70,7 @@ describe("what pulumi preview --diff shows a reviewer", () => {
     const after = upgraded.deployment.resources!.find((r) => r.type.endsWith(":ImageMembers"))!;
     expect(after.inputs?.projects).toEqual({ [a]: a, [b]: b, [c]: c, [d]: d });
     expect(after.inputs).not.toHaveProperty("memberIds");
-    expect(await owner.memberIds(imageId)).toEqual([a, b, c, d].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([a, b, c, d].sort());
   });
 
   test("a reordered list shows no change", async () => {
@@ -105,7 +94,7 @@ describe("what pulumi preview --diff shows a reviewer", () => {
       expect(lines.filter((l) => l.includes(kept))).toEqual([]);
     }
     await project.up();
-    expect(await owner.memberIds(imageId)).toEqual([a, c, d, e].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([a, c, d, e].sort());
   });
 
   test("labels: the map form shows the label a reviewer reads; a swap is one line", async () => {
@@ -121,7 +110,7 @@ describe("what pulumi preview --diff shows a reviewer", () => {
     expect(lines[1]).toContain(e);
     expect(lines[1]).toContain(ids().b);
     await project.up();
-    expect(await owner.memberIds(imageId)).toEqual([a, ids().b, c, d].sort());
+    expect(await real.owner.memberIds(imageId)).toEqual([a, ids().b, c, d].sort());
   });
 
   test("ImageMember swapped for another project: the replacement names memberId", async () => {

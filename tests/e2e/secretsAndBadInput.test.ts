@@ -6,28 +6,13 @@ import { randomUUID } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CountingProxy } from "../support/countingProxy";
 import { projectRoot } from "../support/childProcess";
+import { underTheEngine } from "../support/engineSuite";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
 import { runAll } from "../support/cleanup";
 import { writeCloudsYaml } from "../support/cloudsYaml";
 
-jest.setTimeout(600_000);
-
-let cloud: CloudFile;
-let owner: GlanceDriver;
-let keystone: CountingProxy;
-let glance: CountingProxy;
-
-beforeAll(async () => {
-  cloud = loadCloudFile();
-  owner = new GlanceDriver(cloud, cloud.identities.owner);
-  keystone = new CountingProxy(cloud.keystoneUrl);
-  glance = new CountingProxy(cloud.glanceUrl);
-  await Promise.all([keystone.start(), glance.start()]);
-});
-afterAll(() => runAll([() => owner?.cleanUp(), () => keystone?.stop(), () => glance?.stop()]));
+const real = underTheEngine({ proxies: true });
 
 /** An application credential of the owner, made for this test and deleted after it. */
 async function makeApplicationCredential(): Promise<{
@@ -35,57 +20,57 @@ async function makeApplicationCredential(): Promise<{
   secret: string;
   remove: () => Promise<void>;
 }> {
-  const userId = cloud.identities.owner.userId;
-  const response = await owner.session.http.request({
+  const userId = real.cloud.identities.owner.userId;
+  const response = await real.owner.session.http.request({
     method: "POST",
-    url: `${cloud.authUrl}/users/${userId}/application_credentials`,
+    url: `${real.cloud.authUrl}/users/${userId}/application_credentials`,
     json: { application_credential: { name: `pim-e2e-${randomUUID().slice(0, 8)}` } },
-    authorizer: owner.session,
+    authorizer: real.owner.session,
   });
   const credential = (response.body as { application_credential: { id: string; secret: string } })
     .application_credential;
   return {
     ...credential,
     remove: async () => {
-      await owner.session.http.request({
+      await real.owner.session.http.request({
         method: "DELETE",
-        url: `${cloud.authUrl}/users/${userId}/application_credentials/${credential.id}`,
-        authorizer: owner.session,
+        url: `${real.cloud.authUrl}/users/${userId}/application_credentials/${credential.id}`,
+        authorizer: real.owner.session,
       });
     },
   };
 }
 
 test("8. state holds no password, application credential secret or token, from stack config, OS_* or clouds.yaml", async () => {
-  const o = cloud.identities.owner;
-  const imageId = await owner.createImage();
+  const o = real.cloud.identities.owner;
+  const imageId = await real.owner.createImage();
   const appCred = await makeApplicationCredential();
   const project = new PulumiProject(projectRoot, "secrets");
   // clouds.yaml + secure.yaml of the cloud under test, written from the cloud file.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-secrets-clouds-"));
-  const cloudsEnv = writeCloudsYaml(cloud, dir)("owner");
+  const cloudsEnv = writeCloudsYaml(real.cloud, dir)("owner");
   try {
     // Each step adds a member, so each `up` authenticates with that step's credentials.
     const projects = [
-      cloud.identities.consumer1.projectId,
-      cloud.identities.consumer2.projectId,
-      cloud.identities.admin.projectId,
+      real.cloud.identities.consumer1.projectId,
+      real.cloud.identities.consumer2.projectId,
+      real.cloud.identities.admin.projectId,
     ];
     const members = (n: number) =>
       JSON.stringify(Object.fromEntries(projects.slice(0, n).map((p, i) => [`m${i}`, p])));
     // (1) Stack config, the password as a Pulumi secret.
     await project.init(
       {
-        "openstack:authUrl": `${keystone.url}/v3`,
+        "openstack:authUrl": `${real.keystone.url}/v3`,
         "openstack:userName": o.username,
         "openstack:tenantName": o.projectName,
-        "openstack:imageEndpoint": glance.url,
+        "openstack:imageEndpoint": real.glance.url,
         imageId,
         members: members(1),
       },
       { "openstack:password": o.password },
     );
-    const tokensBefore = keystone.issuedTokens.length;
+    const tokensBefore = real.keystone.issuedTokens.length;
     await project.up();
     // Pulumi itself keeps the stack config as the default provider's inputs: the secret only
     // as its ciphertext.
@@ -133,8 +118,8 @@ test("8. state holds no password, application credential secret or token, from s
       ],
       { env: cloudsEnv },
     );
-    expect(await owner.memberIds(imageId)).toEqual([...projects].sort());
-    const tokens = keystone.issuedTokens.slice(tokensBefore);
+    expect(await real.owner.memberIds(imageId)).toEqual([...projects].sort());
+    const tokens = real.keystone.issuedTokens.slice(tokensBefore);
     expect(tokens.length).toBe(3); // one authentication per provider process, three processes
     const logs = verbose.stdout + verbose.stderr;
     expect(logs.length).toBeGreaterThan(10_000);
@@ -170,39 +155,42 @@ test("8. state holds no password, application credential secret or token, from s
       () => fs.rmSync(dir, { recursive: true, force: true }),
     ]);
   }
-  expect(await owner.memberIds(imageId)).toEqual([]);
+  expect(await real.owner.memberIds(imageId)).toEqual([]);
 });
 
 test("9. a malformed imageId fails preview with the provider's message and sends nothing; a missing image fails up cleanly", async () => {
-  const o = cloud.identities.owner;
+  const o = real.cloud.identities.owner;
   const project = new PulumiProject(projectRoot, "badinput");
   try {
     await project.init(
       {
-        "openstack:authUrl": `${keystone.url}/v3`,
+        "openstack:authUrl": `${real.keystone.url}/v3`,
         "openstack:userName": o.username,
         "openstack:tenantName": o.projectName,
-        "openstack:imageEndpoint": glance.url,
+        "openstack:imageEndpoint": real.glance.url,
         imageId: "not-a-uuid",
-        members: JSON.stringify({ a: cloud.identities.consumer1.projectId }),
+        members: JSON.stringify({ a: real.cloud.identities.consumer1.projectId }),
       },
       { "openstack:password": o.password },
     );
-    const [keystoneBefore, glanceBefore] = [keystone.requests.length, glance.requests.length];
+    const [keystoneBefore, glanceBefore] = [
+      real.keystone.requests.length,
+      real.glance.requests.length,
+    ];
     const preview = await project.preview({ allowFailure: true });
     expect(preview.code).not.toBe(0);
     expect(preview.stdout + preview.stderr).toContain(
       'imageId must be the UUID of an image, like "d164b5df-1bc3-4c3f-893e-3e471fd16e64"; got "not-a-uuid"',
     );
-    expect(keystone.requests.length).toBe(keystoneBefore);
-    expect(glance.requests.length).toBe(glanceBefore);
+    expect(real.keystone.requests.length).toBe(keystoneBefore);
+    expect(real.glance.requests.length).toBe(glanceBefore);
 
     const missing = randomUUID();
     await project.setConfig("imageId", missing);
     const up = await project.up({ allowFailure: true });
     expect(up.code).not.toBe(0);
     expect(up.stdout + up.stderr).toContain(
-      `Cannot share image ${missing} with project ${cloud.identities.consumer1.projectId}: image ${missing} does not exist or is not visible`,
+      `Cannot share image ${missing} with project ${real.cloud.identities.consumer1.projectId}: image ${missing} does not exist or is not visible`,
     );
     const state = await project.exportState();
     expect(

@@ -5,51 +5,39 @@
  * exist; the provider must not take them out of state, and nothing may change in Glance.
  * The clouds.yaml is written from the cloud file's identities into the test's own folder.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { projectRoot } from "../support/childProcess";
-import { runAll } from "../support/cleanup";
 import { writeCloudsYaml } from "../support/cloudsYaml";
+import { underTheEngine } from "../support/engineSuite";
 import { PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, loadCloudFile } from "../support/realCloud";
-
-jest.setTimeout(600_000);
 
 describe("refresh and destroy with another project's credentials", () => {
-  let cloud: CloudFile;
-  let owner: GlanceDriver;
+  const real = underTheEngine();
   let project: PulumiProject;
   let imageId: string;
-  let dir: string;
   let as: (identity: string) => Record<string, string>;
 
   beforeAll(async () => {
-    cloud = loadCloudFile();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-wrong-project-"));
-    as = writeCloudsYaml(cloud, dir);
-    owner = new GlanceDriver(cloud, cloud.identities.owner);
-    imageId = await owner.createImage();
+    as = writeCloudsYaml(real.cloud, real.folder("pim-wrong-project-"));
+    imageId = await real.owner.createImage();
     project = new PulumiProject(projectRoot, "wrong-project");
     await project.init({ imageId });
-    await project.setConfig("members", JSON.stringify({ a: cloud.identities.consumer1.projectId }));
+    await project.setConfig(
+      "members",
+      JSON.stringify({ a: real.cloud.identities.consumer1.projectId }),
+    );
   });
 
-  afterAll(() =>
-    runAll([
-      () => project?.destroy({ allowFailure: true, env: as("owner") }),
-      () => project?.cleanUp(),
-      () => owner?.cleanUp(),
-      () => fs.rmSync(dir, { recursive: true, force: true }),
-    ]),
+  real.destroyAfter(
+    () => project,
+    () => as("owner"),
   );
 
   test("a 404 seen as another project fails refresh and destroy; state and Glance keep the member", async () => {
-    const member = cloud.identities.consumer1.projectId;
-    const ownerId = cloud.identities.owner.projectId;
-    const strangerId = cloud.identities.consumer2.projectId;
+    const member = real.cloud.identities.consumer1.projectId;
+    const ownerId = real.cloud.identities.owner.projectId;
+    const strangerId = real.cloud.identities.consumer2.projectId;
     await project.up({ env: as("owner") });
-    expect(await owner.memberIds(imageId)).toEqual([member]);
+    expect(await real.owner.memberIds(imageId)).toEqual([member]);
     const memberIdsInState = async () =>
       ((await project.exportState()).deployment.resources ?? [])
         .filter((r) => r.type.endsWith("ImageMember"))
@@ -73,13 +61,13 @@ describe("refresh and destroy with another project's credentials", () => {
     expect(destroy.code).not.toBe(0);
     expect(`${destroy.stdout}\n${destroy.stderr}`).toMatch(foreign);
     expect(await memberIdsInState()).toEqual([member]);
-    expect(await owner.memberIds(imageId)).toEqual([member]);
+    expect(await real.owner.memberIds(imageId)).toEqual([member]);
 
     // With the owner's credentials again, both work.
     const ownRefresh = await project.refresh({ env: as("owner") });
     expect(ownRefresh.code).toBe(0);
     await project.destroy({ env: as("owner") });
-    expect(await owner.memberIds(imageId)).toEqual([]);
+    expect(await real.owner.memberIds(imageId)).toEqual([]);
     expect(await memberIdsInState()).toEqual([]);
   });
 });

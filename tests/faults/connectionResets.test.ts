@@ -4,13 +4,16 @@
  * adopt the member (GET it), neither failing nor creating it twice.
  */
 import { FaultRule, RecordedRequest, seededFraction } from "../support/faultProxy";
-import { FaultStack, memberPath, membersPath, postedMember, report, seedFor } from "./harness";
-
-jest.setTimeout(300_000);
+import {
+  faultScenario,
+  memberPath,
+  membersPath,
+  postedMember,
+  report,
+} from "../support/faultStack";
 
 describe("scenario 2: connection resets and cut responses", () => {
-  const seed = seedFor("scenario 2", "s2-20251127");
-  const stack = new FaultStack("faults-resets", seed);
+  const { seed, stack } = faultScenario("scenario 2", "faults-resets", "s2-20251127");
   let burstAt = 0;
   let burstSockets = 0;
 
@@ -39,9 +42,6 @@ describe("scenario 2: connection resets and cut responses", () => {
     // Everything else is answered 200 ms late, so that the burst finds requests in flight.
     return { kind: "stallResponse", ms: 200 };
   };
-
-  beforeAll(() => stack.setUp());
-  afterAll(() => stack.tearDown());
 
   test("pulumi up converges: every cut POST is adopted after its 409, nothing fails or is created twice", async () => {
     stack.glance.rules = [resets];

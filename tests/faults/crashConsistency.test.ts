@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { sleep } from "../support/faultProxy";
 import { pulumiBinDir } from "../support/pulumiEngine";
-import { FaultStack, membersPath, report, seedFor, StateView } from "./harness";
+import { FaultStack, membersPath, report, seedFor, StateView } from "../support/faultStack";
 import { runAll } from "../support/cleanup";
 
 jest.setTimeout(300_000);

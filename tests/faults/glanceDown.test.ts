@@ -6,22 +6,15 @@
 import { FaultRule } from "../support/faultProxy";
 import {
   errorLines,
-  FaultStack,
+  faultScenario,
   lostAnswerThenDown,
   membersPath,
   report,
-  seedFor,
-} from "./harness";
-
-jest.setTimeout(300_000);
+} from "../support/faultStack";
 
 describe("scenario 6: Glance down beyond the retry budget", () => {
-  const seed = seedFor("scenario 6", "s6-20251127");
-  const stack = new FaultStack("faults-down", seed);
+  const { seed, stack } = faultScenario("scenario 6", "faults-down", "s6-20251127");
   const escaped = () => stack.imageId.replace(/-/g, "\\-");
-
-  beforeAll(() => stack.setUp());
-  afterAll(() => stack.tearDown());
 
   test("a) Glance answers 503 to everything after 20 members: up fails naming what failed; state == Glance", async () => {
     const downAfter20: FaultRule = (request, proxy) => {

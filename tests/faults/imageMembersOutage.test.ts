@@ -11,15 +11,12 @@ import { projectRoot } from "../support/childProcess";
 import {
   declaredMembers,
   errorLines,
-  FaultStack,
+  faultScenario,
   memberPath,
   membersPath,
   lostAnswerThenDown,
   report,
-  seedFor,
-} from "./harness";
-
-jest.setTimeout(300_000);
+} from "../support/faultStack";
 
 interface StoredMember {
   memberId: string;
@@ -27,9 +24,9 @@ interface StoredMember {
 }
 
 describe("scenario 7: ImageMembers through an outage lasting two runs", () => {
-  const seed = seedFor("scenario 7", "s7-20251202");
-  const stack = new FaultStack("faults-members-outage", seed, {
+  const { seed, stack } = faultScenario("scenario 7", "faults-members-outage", "s7-20251202", {
     projectDir: path.join(projectRoot, "tests/e2e/programs/image-members"),
+    members: declaredMembers(10),
   });
   const extra = "fault-project-10";
   const escaped = () => stack.imageId.replace(/-/g, "\\-");
@@ -51,12 +48,7 @@ describe("scenario 7: ImageMembers through an outage lasting two runs", () => {
     await stack.project.setConfig("projects", JSON.stringify(members));
   }
 
-  beforeAll(async () => {
-    stack.members = declaredMembers(10);
-    await stack.setUp();
-    await declare(stack.members);
-  });
-  afterAll(() => stack.tearDown());
+  beforeAll(() => declare(stack.members));
 
   test("run 1: ten members shared", async () => {
     const up = await stack.up();

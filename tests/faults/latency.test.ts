@@ -7,19 +7,19 @@
  *     out at 30 s, the retry meets 409 and adopts the member.
  */
 import { FaultRule, seededFraction } from "../support/faultProxy";
-import { FaultStack, memberPath, membersPath, postedMember, report, seedFor } from "./harness";
-
-jest.setTimeout(300_000);
+import {
+  faultScenario,
+  memberPath,
+  membersPath,
+  postedMember,
+  report,
+} from "../support/faultStack";
 
 const providerTimeoutMs = 30_000;
 const longestSpikeMs = 25_000;
 
 describe("scenario 4: latency spikes", () => {
-  const seed = seedFor("scenario 4", "s4-20251127");
-  const stack = new FaultStack("faults-latency", seed);
-
-  beforeAll(() => stack.setUp());
-  afterAll(() => stack.tearDown());
+  const { seed, stack } = faultScenario("scenario 4", "faults-latency", "s4-20251127");
 
   test("a) spikes of 2-8 s (and one of 25 s) under the 30 s timeout: no retry, converges", async () => {
     const slowest = stack.declaredIds()[17];

@@ -11,17 +11,14 @@ import * as path from "path";
 import { projectRoot } from "../support/childProcess";
 import { FaultAction, FaultRule, RecordedRequest, seededFraction } from "../support/faultProxy";
 import {
-  FaultStack,
+  faultScenario,
   duplicates,
   errorLines,
   memberPath,
   membersPath,
   postedMember,
   report,
-  seedFor,
-} from "./harness";
-
-jest.setTimeout(300_000);
+} from "../support/faultStack";
 
 const tokensPath = /\/v3\/auth\/tokens$/;
 /** The member POST (counted on arrival, retries included) whose answer is cut as Glance goes down. */
@@ -63,8 +60,7 @@ function statusesOf(stateText: string): Record<string, string> {
 }
 
 describe("scenario P: the provider plugin under faults, then a re-run", () => {
-  const seed = seedFor("scenario P", "sP-20251202");
-  const stack = new FaultStack("faults-plugin", seed, {
+  const { seed, stack } = faultScenario("scenario P", "faults-plugin", "sP-20251202", {
     projectDir: path.join(projectRoot, "tests/faults/programs/plugin-members"),
     credentials: "environment",
   });
@@ -137,9 +133,6 @@ describe("scenario P: the provider plugin under faults, then a re-run", () => {
     stack.keystone.clear();
     tokenFaulted = false;
   }
-
-  beforeAll(() => stack.setUp());
-  afterAll(() => stack.tearDown());
 
   test("a faulted pulumi up that Glance's outage stops part way leaves nothing unmanaged: every member in Glance is in state, and what state has beyond Glance is an unsettled create", async () => {
     stack.glance.rules = [outage, transient];

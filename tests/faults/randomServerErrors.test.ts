@@ -4,9 +4,7 @@
  * requests Glance saw is exactly the one the seed predicts.
  */
 import { FaultRule, seededFraction } from "../support/faultProxy";
-import { FaultStack, memberPath, membersPath, report, seedFor } from "./harness";
-
-jest.setTimeout(300_000);
+import { faultScenario, memberPath, membersPath, report } from "../support/faultStack";
 
 const probability = 0.1;
 /** Never fault the 4th attempt or later, so no request can exhaust the 5-attempt budget. */
@@ -26,11 +24,7 @@ function attemptsFor(seed: string, key: string): number {
 }
 
 describe("scenario 1: 10 % of Glance requests answered 503 (seeded)", () => {
-  const seed = seedFor("scenario 1", "s1-20251127");
-  const stack = new FaultStack("faults-503", seed);
-
-  beforeAll(() => stack.setUp());
-  afterAll(() => stack.tearDown());
+  const { seed, stack } = faultScenario("scenario 1", "faults-503", "s1-20251127");
 
   test("pulumi up of 50 members converges; every 503 was retried; Glance == state == declared", async () => {
     stack.glance.rules = [serverErrors];

@@ -7,9 +7,7 @@
  * window, seeded 10 % of first attempts answered 429 with an HTTP-date `Retry-After` 2 s ahead.
  */
 import { FaultRule, RecordedRequest } from "../support/faultProxy";
-import { FaultStack, membersPath, report, seedFor } from "./harness";
-
-jest.setTimeout(300_000);
+import { faultScenario, membersPath, report } from "../support/faultStack";
 
 const windowMs = 3_000;
 /**
@@ -27,8 +25,7 @@ function notBefore(r: RecordedRequest): number {
 }
 
 describe("scenario 3: 429 with Retry-After", () => {
-  const seed = seedFor("scenario 3", "s3-20251127");
-  const stack = new FaultStack("faults-429", seed);
+  const { seed, stack } = faultScenario("scenario 3", "faults-429", "s3-20251127");
   let windowStart = 0;
 
   const rateLimit: FaultRule = (request, proxy) => {
@@ -56,9 +53,6 @@ describe("scenario 3: 429 with Retry-After", () => {
     }
     return undefined;
   };
-
-  beforeAll(() => stack.setUp());
-  afterAll(() => stack.tearDown());
 
   test("every Retry-After is honoured: no request is sent again before it expires", async () => {
     stack.glance.rules = [rateLimit];

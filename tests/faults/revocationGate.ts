@@ -6,7 +6,7 @@
  * per round: what comes after the pair (a confirming read, a second DELETE) passes freely.
  */
 import { FaultRule, RequestInfo } from "../support/faultProxy";
-import { memberPath } from "./harness";
+import { memberPath } from "../support/faultStack";
 
 /** A member's path (`/v2/images/<image>/members/<member>`) and what happened at the gate. */
 export interface GatedPair {

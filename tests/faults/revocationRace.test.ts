@@ -15,7 +15,7 @@ import { FaultProxy } from "../support/faultProxy";
 import { PulumiProject } from "../support/pulumiEngine";
 import { GlanceDriver, loadCloudFile, stackConfigOf } from "../support/realCloud";
 import { runAll } from "../support/cleanup";
-import { errorLines, memberPath, report, seedFor } from "./harness";
+import { errorLines, memberPath, report, seedFor } from "../support/faultStack";
 import { RevocationGate } from "./revocationGate";
 
 jest.setTimeout(40 * 60_000);

@@ -3,31 +3,15 @@
  * requests in flight, and the run converges. Why a second glance-api with a cold token cache:
  * docs/failure-modes.md, "Running the fault suite".
  */
-import { execFileSync } from "child_process";
-import * as path from "path";
-import { projectRoot } from "../support/childProcess";
 import { FaultRule, tokenDigest } from "../support/faultProxy";
-import { localCloudJson } from "../support/realCloud";
-import { FaultStack, membersPath, report, seedFor } from "./harness";
-
-jest.setTimeout(300_000);
+import { extraGlance } from "../support/realCloud";
+import { faultScenario, membersPath, report } from "../support/faultStack";
 
 const revokeAtPost = 20;
 
 /** A Glance that has never validated the provider's token. */
 function coldGlanceUrl(): string {
-  if (process.env.PIM_FAULTS_COLD_GLANCE_URL) return process.env.PIM_FAULTS_COLD_GLANCE_URL;
-  const port = process.env.PIM_FAULTS_GLANCE_PORT ?? "19394";
-  if (!process.env.PIM_CLOUD_JSON || process.env.PIM_CLOUD_JSON === localCloudJson) {
-    execFileSync(
-      "bash",
-      [path.join(projectRoot, "scripts/local-cloud.sh"), "glance-extra", "faults", port],
-      {
-        stdio: "inherit",
-      },
-    );
-  }
-  return `http://127.0.0.1:${port}`;
+  return process.env.PIM_FAULTS_COLD_GLANCE_URL ?? extraGlance("faults", "19394", []);
 }
 
 async function keystoneCall(url: string, method: "DELETE" | "GET", token: string): Promise<number> {
@@ -39,17 +23,12 @@ async function keystoneCall(url: string, method: "DELETE" | "GET", token: string
 }
 
 describe("scenario 5: token revoked mid-run", () => {
-  const seed = seedFor("scenario 5", "s5-20251127");
-  const stack = new FaultStack("faults-token", seed);
+  let cold = "";
+  // Before the stack is set up: the cold Glance may have to be started first.
+  beforeAll(() => (cold = coldGlanceUrl()));
+  const { seed, stack } = faultScenario("scenario 5", "faults-token", "s5-20251127");
   let revokedAt = 0;
   let revokedDigest = "";
-  let cold = "";
-
-  beforeAll(async () => {
-    cold = coldGlanceUrl();
-    await stack.setUp();
-  });
-  afterAll(() => stack.tearDown());
 
   test("Glance answers 401 after the revocation; one re-authentication, then success", async () => {
     const revoke: FaultRule = async (request, proxy) => {

@@ -267,6 +267,12 @@ export class PipelineRepo {
     await this.git("commit", "-q", "-m", message);
   }
 
+  /** Merges the pull request's `branch` into main, as the merge button does (a merge commit). */
+  async mergeIntoMain(branch: string): Promise<void> {
+    await this.git("checkout", "-q", "main");
+    await this.git("merge", "-q", "--no-ff", "-m", `Merge ${branch}`, branch);
+  }
+
   cleanUp(): void {
     if (process.env.PIM_KEEP_WORK_DIRS === "true") {
       console.log(`kept ${this.dir} (PIM_KEEP_WORK_DIRS=true)`);

@@ -1,6 +1,27 @@
 import { ImageMemberProvider, ImageMembersProvider } from "../../provider";
 import { FakeCloud } from "./fakeCloud";
 
+/**
+ * The unit tier's set-up: a fake cloud started for each test (`"each"`) or once for the block
+ * (`"all"`), and stopped after it whatever happened. Call in a describe block (or at the top of
+ * a file); read `fake.cloud` in hooks and tests.
+ */
+export function onFakeCloud(scope: "each" | "all" = "each"): { readonly cloud: FakeCloud } {
+  let cloud: FakeCloud | undefined;
+  const [before, after] = scope === "each" ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  before(async () => {
+    cloud = new FakeCloud();
+    await cloud.start();
+  });
+  after(() => cloud?.stop());
+  return {
+    get cloud() {
+      if (!cloud) throw new Error("the fake cloud starts in a hook: read it in a hook or a test");
+      return cloud;
+    },
+  };
+}
+
 /** A stack config as `configure` receives it. */
 export function stackConfig(values: Record<string, string>) {
   return {
@@ -32,25 +53,28 @@ export function passwordConfig(
   });
 }
 
-export async function configuredProvider(
+/** `provider` configured with a password login as `projectName` of the fake cloud. */
+export async function configuredOn<T extends { configure(request: unknown): Promise<void> }>(
+  provider: T,
   cloud: FakeCloud,
   projectName = "owner",
   extra: Record<string, string> = {},
-) {
-  const provider = new ImageMemberProvider();
+): Promise<T> {
   await provider.configure(passwordConfig(cloud, projectName, extra));
   return provider;
 }
 
-export async function configuredMembersProvider(
+export const configuredProvider = (
   cloud: FakeCloud,
-  projectName = "owner",
-  extra: Record<string, string> = {},
-) {
-  const provider = new ImageMembersProvider();
-  await provider.configure(passwordConfig(cloud, projectName, extra));
-  return provider;
-}
+  projectName?: string,
+  extra?: Record<string, string>,
+) => configuredOn(new ImageMemberProvider(), cloud, projectName, extra);
+
+export const configuredMembersProvider = (
+  cloud: FakeCloud,
+  projectName?: string,
+  extra?: Record<string, string>,
+) => configuredOn(new ImageMembersProvider(), cloud, projectName, extra);
 
 /** The `OS_*` variables of a password login as `projectName` of the fake cloud. */
 export function openStackEnv(cloud: FakeCloud, projectName = "owner"): Record<string, string> {

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { execFile } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import { randomUUID } from "crypto";
 import { KeystoneSession } from "../../provider/identity/session";
 import { resolveCloudConfig } from "../../provider/identity/resolve";
@@ -297,4 +297,43 @@ export async function readOnlyCredential(): Promise<ReadOnlyCredential> {
       }),
   );
   return { file, env: values };
+}
+
+/**
+ * A second glance-api of the local cloud started with other options (`name` and its options
+ * as scripts/local-cloud.sh glance-extra takes them), on PIM_<NAME>_GLANCE_PORT or
+ * `defaultPort`; the same options again do not restart it. Only the local cloud (this
+ * checkout's, or the one LOCAL_CLOUD_DIR names) is asked: another cloud given by
+ * PIM_CLOUD_JSON must run it (CONTRIBUTING.md, "Your own cloud"). Returns its URL.
+ */
+export function extraGlance(name: string, defaultPort: string, glanceOptions: string[]): string {
+  const port = process.env[`PIM_${name.toUpperCase()}_GLANCE_PORT`] ?? defaultPort;
+  const localDir = process.env.LOCAL_CLOUD_DIR ?? path.join(projectRoot, ".local-cloud");
+  const given = process.env.PIM_CLOUD_JSON;
+  if (!given || path.resolve(given) === path.join(path.resolve(localDir), "env", "cloud.json")) {
+    execFileSync(
+      "bash",
+      [
+        path.join(projectRoot, "scripts/local-cloud.sh"),
+        "glance-extra",
+        name,
+        port,
+        ...glanceOptions,
+      ],
+      { stdio: "inherit" },
+    );
+  }
+  return `http://127.0.0.1:${port}`;
+}
+
+/** How many images a page of the paging glance-api lists. */
+export const pagingGlancePageSize = 2;
+
+/**
+ * The glance-api that lists `pagingGlancePageSize` images a page, which the look-ups' tests
+ * share (the same options: not restarted).
+ */
+export function pagingGlanceUrl(): string {
+  const size = pagingGlancePageSize;
+  return extraGlance("lookups", "19412", [`limit_param_default=${size}`, `api_limit_max=${size}`]);
 }

@@ -15,10 +15,10 @@ import {
 } from "../../provider/core/allowedProjects";
 import { unknownValue } from "../../provider/core/validation";
 import { projectRulesFromEngine } from "../../provider/plugin/config";
-import { FakeCloud } from "../support/fakeCloud";
 import {
   configuredMembersProvider,
   configuredProvider,
+  onFakeCloud,
   withoutOpenStackEnv,
 } from "../support/providerHarness";
 
@@ -187,28 +187,23 @@ describe("reading the rules", () => {
 });
 
 describe("the providers obey them", () => {
-  let cloud: FakeCloud;
-  beforeEach(async () => {
-    cloud = new FakeCloud();
-    await cloud.start();
-  });
-  afterEach(() => cloud.stop());
+  const fake = onFakeCloud();
 
-  const member = (extra: Record<string, string>) => configuredProvider(cloud, "owner", extra);
+  const member = (extra: Record<string, string>) => configuredProvider(fake.cloud, "owner", extra);
   const members = (extra: Record<string, string>) =>
-    configuredMembersProvider(cloud, "owner", extra);
+    configuredMembersProvider(fake.cloud, "owner", extra);
 
   test("no list configured: nothing refused", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const provider = await member({});
     const checked = await provider.check({} as never, { imageId: image.id, memberId: "p-any" });
     expect(checked.failures).toEqual([]);
     await provider.create({ imageId: image.id, memberId: "p-any" });
-    expect(cloud.members.get(image.id)!.map((m) => m.member_id)).toEqual(["p-any"]);
+    expect(fake.cloud.members.get(image.id)!.map((m) => m.member_id)).toEqual(["p-any"]);
   });
 
   test("ImageMember: check refuses a project off the list, naming it, the image and the list; no request", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const provider = await member({ "imagemembers:allowedProjects": '["p-ok"]' });
     expect(
       (await provider.check({} as never, { imageId: image.id, memberId: "p-ok" })).failures,
@@ -224,11 +219,11 @@ describe("the providers obey them", () => {
           `Nothing was sent.`,
       },
     ]);
-    expect(cloud.log).toEqual([]);
+    expect(fake.cloud.log).toEqual([]);
   });
 
   test("forbiddenProjects refuses even a project the allowed list has", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const provider = await member({
       "imagemembers:allowedProjects": "p-ok,p-bad",
       "imagemembers:forbiddenProjects": '["p-bad"]',
@@ -244,7 +239,7 @@ describe("the providers obey them", () => {
   });
 
   test("forbiddenProjects alone (no allowed list): ImageMember refused in check and again in create, before any request", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const provider = await member({ "imagemembers:forbiddenProjects": "p-bad" });
     const checked = await provider.check({} as never, { imageId: image.id, memberId: "p-bad" });
     expect(checked.failures).toEqual([
@@ -256,16 +251,16 @@ describe("the providers obey them", () => {
           `have the list changed (a reviewed change of the stack configuration). Nothing was sent.`,
       },
     ]);
-    expect(cloud.log).toEqual([]); // configure and check ask nothing
+    expect(fake.cloud.log).toEqual([]); // configure and check ask nothing
     await expect(provider.create({ imageId: image.id, memberId: "p-bad" })).rejects.toThrow(
       `Cannot share image ${image.id}: project p-bad is forbidden by imagemembers:forbiddenProjects (stack config). Nothing was sent`,
     );
-    expect(cloud.glanceRequests()).toEqual([]);
-    expect(cloud.members.get(image.id) ?? []).toEqual([]);
+    expect(fake.cloud.glanceRequests()).toEqual([]);
+    expect(fake.cloud.members.get(image.id) ?? []).toEqual([]);
   });
 
   test("forbiddenProjects alone (no allowed list): ImageMembers refused in check, create and update, before any request", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const created = await (
       await members({})
     ).create({
@@ -291,7 +286,7 @@ describe("the providers obey them", () => {
     });
     expect(byList.failures!.map((f) => f.property)).toEqual(["memberIds[1]"]);
 
-    const sent = cloud.glanceRequests().length;
+    const sent = fake.cloud.glanceRequests().length;
     const refused =
       /project p-bad is forbidden by imagemembers:forbiddenProjects \(stack config\)\. Nothing was sent/;
     await expect(
@@ -303,12 +298,12 @@ describe("the providers obey them", () => {
         projects: { ops: "p-ok", bad: "p-bad" },
       }),
     ).rejects.toThrow(refused);
-    expect(cloud.glanceRequests()).toHaveLength(sent);
-    expect(cloud.members.get(image.id)!.map((m) => m.member_id)).toEqual(["p-ok"]);
+    expect(fake.cloud.glanceRequests()).toHaveLength(sent);
+    expect(fake.cloud.members.get(image.id)!.map((m) => m.member_id)).toEqual(["p-ok"]);
   });
 
   test("a list that cannot be read refuses every grant, in check and in create; removals still go through", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const broken = { "imagemembers:allowedProjectsFile": path.join(dir, "gone.txt") };
     const plain = await member({});
     const created = await plain.create({ imageId: image.id, memberId: "p-old" });
@@ -318,29 +313,29 @@ describe("the providers obey them", () => {
     expect(checked.failures![0]!.reason).toContain(
       `the allowed projects cannot be checked: imagemembers:allowedProjectsFile names ${path.join(dir, "gone.txt")}, which cannot be read (ENOENT)`,
     );
-    const before = cloud.glanceRequests().length;
+    const before = fake.cloud.glanceRequests().length;
     await expect(provider.create({ imageId: image.id, memberId: "p-new" })).rejects.toThrow(
       /No project can be granted access until they can be/,
     );
-    expect(cloud.glanceRequests()).toHaveLength(before);
+    expect(fake.cloud.glanceRequests()).toHaveLength(before);
 
     await provider.delete(created.id, created.outs!);
-    expect(cloud.members.get(image.id)).toEqual([]);
+    expect(fake.cloud.members.get(image.id)).toEqual([]);
   });
 
   test("a memberId unknown at check passes, and is refused by create before any request", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const provider = await member({ "imagemembers:allowedProjects": "p-ok" });
     const preview = await provider.check({} as never, {
       imageId: image.id,
       memberId: unknownValue,
     });
     expect(preview.failures).toEqual([]);
-    const sent = cloud.log.length;
+    const sent = fake.cloud.log.length;
     await expect(provider.create({ imageId: image.id, memberId: "p-late" })).rejects.toThrow(
       `Cannot share image ${image.id}: project p-late is not on the allowed list, imagemembers:allowedProjects (stack config). Nothing was sent`,
     );
-    expect(cloud.log).toHaveLength(sent);
+    expect(fake.cloud.log).toHaveLength(sent);
   });
 
   test("check: an image id not known yet (or not a string) is left out of the reason; a member id that is not a string is check's other rules' business", () => {
@@ -377,7 +372,7 @@ describe("the providers obey them", () => {
   });
 
   test("ImageMembers: check names each refused project by its label (or its place in memberIds)", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const provider = await members({ "imagemembers:allowedProjects": "p-ok" });
     const byLabel = await provider.check({} as never, {
       imageId: image.id,
@@ -391,18 +386,18 @@ describe("the providers obey them", () => {
       memberIds: ["p-ok", "p-evil"],
     });
     expect(byList.failures!.map((f) => f.property)).toEqual(["memberIds[1]"]);
-    expect(cloud.log).toEqual([]);
+    expect(fake.cloud.log).toEqual([]);
   });
 
   test("ImageMembers: create and update refuse before any request; an update that only removes goes through", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const plain = await members({});
     const created = await plain.create({
       imageId: image.id,
       projects: { ops: "p-ok", old: "p-old" },
     });
     const provider = await members({ "imagemembers:allowedProjects": "p-ok" });
-    const sent = cloud.glanceRequests().length;
+    const sent = fake.cloud.glanceRequests().length;
     await expect(
       provider.create({ imageId: image.id, projects: { ops: "p-ok", evil: "p-evil" } }),
     ).rejects.toThrow(/project p-evil is not on the allowed list/);
@@ -412,13 +407,13 @@ describe("the providers obey them", () => {
         projects: { ops: "p-ok", evil: "p-evil" },
       }),
     ).rejects.toThrow(/project p-evil is not on the allowed list/);
-    expect(cloud.glanceRequests()).toHaveLength(sent);
+    expect(fake.cloud.glanceRequests()).toHaveLength(sent);
 
     const updated = await provider.update(image.id, created.outs!, {
       imageId: image.id,
       projects: { ops: "p-ok" },
     });
     expect(updated.outs!.members.map((m) => m.memberId)).toEqual(["p-ok"]);
-    expect(cloud.members.get(image.id)!.map((m) => m.member_id)).toEqual(["p-ok"]);
+    expect(fake.cloud.members.get(image.id)!.map((m) => m.member_id)).toEqual(["p-ok"]);
   });
 });

@@ -9,24 +9,20 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../support/childProcess";
-import { FakeCloud, FakeImage } from "../support/fakeCloud";
+import { FakeImage } from "../support/fakeCloud";
+import { onFakeCloud } from "../support/providerHarness";
 import { dynamicType, pluginType, stackExport } from "../support/stackExports";
 
 const cli = path.join(projectRoot, "dist/provider/cli.js");
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-audit-"));
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
-let cloud: FakeCloud;
-beforeEach(async () => {
-  cloud = new FakeCloud();
-  await cloud.start();
-});
-afterEach(() => cloud.stop());
+const fake = onFakeCloud();
 
 function credentials(projectName = "owner", password?: string): NodeJS.ProcessEnv {
-  const project = cloud.project(projectName);
+  const project = fake.cloud.project(projectName);
   return {
-    OS_AUTH_URL: `${cloud.url}/v3`,
+    OS_AUTH_URL: `${fake.cloud.url}/v3`,
     OS_USERNAME: project.user.name,
     OS_PASSWORD: password ?? project.user.password,
     OS_PROJECT_NAME: project.name,
@@ -56,7 +52,7 @@ function audit(args: string[], env: NodeJS.ProcessEnv = credentials(), input = "
 
 function share(image: FakeImage, memberId: string, status = "accepted", createdAt?: string) {
   const at = createdAt ?? new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
-  cloud.members.get(image.id)!.push({
+  fake.cloud.members.get(image.id)!.push({
     member_id: memberId,
     image_id: image.id,
     status: status as "accepted",
@@ -72,15 +68,17 @@ function writeFile(name: string, text: string): string {
   return file;
 }
 
-const id = (name: string) => cloud.project(name).id;
+const id = (name: string) => fake.cloud.project(name).id;
 
 test("every page of the owner's shared images; undeclared grants first, declared ones marked; exit 4", async () => {
-  cloud.limitParamDefault = 2;
-  const images = Array.from({ length: 5 }, (_, i) => cloud.addImage("owner", "shared", `img-${i}`));
+  fake.cloud.limitParamDefault = 2;
+  const images = Array.from({ length: 5 }, (_, i) =>
+    fake.cloud.addImage("owner", "shared", `img-${i}`),
+  );
   images.forEach((image) => share(image, id("consumer1")));
   share(images[2], id("consumer2"), "pending");
-  cloud.addImage("owner", "private", "private-one"); // not shared: no members to audit
-  share(cloud.addImage("consumer1", "shared", "theirs"), id("owner")); // shared *with* the owner
+  fake.cloud.addImage("owner", "private", "private-one"); // not shared: no members to audit
+  share(fake.cloud.addImage("consumer1", "shared", "theirs"), id("owner")); // shared *with* the owner
   const exportFile = writeFile(
     "production.json",
     stackExport("production", "gitops", [
@@ -132,7 +130,7 @@ test("every page of the owner's shared images; undeclared grants first, declared
   });
 
   // Glance was asked for the owner's shared images, page after page (2 + 2 + 1), and only read.
-  const lists = cloud.glanceRequests().filter((r) => r.path === "/v2/images");
+  const lists = fake.cloud.glanceRequests().filter((r) => r.path === "/v2/images");
   expect(lists).toHaveLength(3);
   for (const list of lists) {
     const query = new URLSearchParams(list.query);
@@ -143,16 +141,16 @@ test("every page of the owner's shared images; undeclared grants first, declared
     true,
     true,
   ]);
-  expect(cloud.glanceRequests().every((r) => r.method === "GET")).toBe(true);
-  expect(cloud.glanceRequests().filter((r) => r.path.endsWith("/members"))).toHaveLength(5);
+  expect(fake.cloud.glanceRequests().every((r) => r.method === "GET")).toBe(true);
+  expect(fake.cloud.glanceRequests().filter((r) => r.path.endsWith("/members"))).toHaveLength(5);
 });
 
 test("--page-size asks Glance for pages of that size", async () => {
-  Array.from({ length: 3 }, () => share(cloud.addImage("owner"), id("consumer1")));
+  Array.from({ length: 3 }, () => share(fake.cloud.addImage("owner"), id("consumer1")));
   const result = await audit(["--page-size", "1"]);
   expect(result.code).toBe(4); // no stack given: every grant is undeclared
   expect(result.stdout).toContain("No stack given: every grant counts as not declared.");
-  const lists = cloud.glanceRequests().filter((r) => r.path === "/v2/images");
+  const lists = fake.cloud.glanceRequests().filter((r) => r.path === "/v2/images");
   expect(lists.map((list) => new URLSearchParams(list.query).get("limit"))).toEqual([
     "1",
     "1",
@@ -162,7 +160,7 @@ test("--page-size asks Glance for pages of that size", async () => {
 });
 
 test("every grant declared: exit 0; a member pending past --pending-days: exit 5, 'never accepted: check the id'", async () => {
-  const image = cloud.addImage("owner", "shared", "base");
+  const image = fake.cloud.addImage("owner", "shared", "base");
   share(image, id("consumer1"), "pending", "2026-10-01T08:00:00Z");
   share(image, "consumer2", "pending"); // a project name, not its id: pending forever
   const exportFile = writeFile(
@@ -201,7 +199,7 @@ test("every grant declared: exit 0; a member pending past --pending-days: exit 5
 });
 
 test("--stack NAME runs pulumi stack export (in --cwd) and reads its output; a failing export: exit 2", async () => {
-  const image = cloud.addImage("owner");
+  const image = fake.cloud.addImage("owner");
   share(image, id("consumer1"));
   const bin = path.join(workDir, "bin");
   fs.mkdirSync(bin, { recursive: true });
@@ -231,14 +229,14 @@ test("--stack NAME runs pulumi stack export (in --cwd) and reads its output; a f
     "stack export --stack prod --cwd program\n",
   );
 
-  cloud.log.length = 0;
+  fake.cloud.log.length = 0;
   const missing = await audit(["--stack", "prod", "--stack", "staging"], env);
   expect(missing.code).toBe(2);
   expect(missing.stdout).toBe("");
   expect(missing.stderr).toBe(
     "pulumi-image-members audit: cannot export stack staging (pulumi stack export --stack staging): error: no stack named 'staging' found; see \"pulumi-image-members audit --help\"\n",
   );
-  expect(cloud.log).toEqual([]); // input checked before any request
+  expect(fake.cloud.log).toEqual([]); // input checked before any request
 });
 
 test("an export it cannot read: exit 2, one line, no request", async () => {
@@ -253,7 +251,7 @@ test("an export it cannot read: exit 2, one line, no request", async () => {
   const fromStdin = await audit(["--stack-export", "-"], credentials(), "not json");
   expect(fromStdin.code).toBe(2);
   expect(fromStdin.stderr).toMatch(/^audit: standard input is not valid JSON/);
-  expect(cloud.log).toEqual([]);
+  expect(fake.cloud.log).toEqual([]);
 });
 
 test("credentials Keystone refuses: exit 1, the reason in one message, no secret shown", async () => {
@@ -264,14 +262,14 @@ test("credentials Keystone refuses: exit 1, the reason in one message, no secret
     /^audit: Cannot audit the shared images: Keystone rejected the credentials from the OS_\* environment variables\./,
   );
   expect(result.stderr).not.toContain("wrong-password-4711");
-  expect(cloud.glanceRequests()).toEqual([]);
+  expect(fake.cloud.glanceRequests()).toEqual([]);
 });
 
 test("an image deleted while being read is left out and said so", async () => {
-  const kept = cloud.addImage("owner", "shared", "kept");
-  const gone = cloud.addImage("owner", "shared", "gone");
+  const kept = fake.cloud.addImage("owner", "shared", "kept");
+  const gone = fake.cloud.addImage("owner", "shared", "gone");
   share(kept, id("consumer1"));
-  cloud.faults.push({
+  fake.cloud.faults.push({
     match: (method, p) => method === "GET" && p === `/v2/images/${gone.id}/members`,
     status: 404,
     body: JSON.stringify({ message: `Image ${gone.id} not found.`, code: "404 Not Found" }),

@@ -4,11 +4,16 @@
  * check, or before any Glance call) and that no member was left behind.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ImageMemberAcceptanceProvider, ImageMemberProvider } from "../../provider";
+import { temporaryFolder } from "../support/cleanup";
 import { FakeCloud } from "../support/fakeCloud";
-import { passwordConfig, stackConfig, withoutOpenStackEnv } from "../support/providerHarness";
+import {
+  onFakeCloud,
+  passwordConfig,
+  stackConfig,
+  withoutOpenStackEnv,
+} from "../support/providerHarness";
 
 withoutOpenStackEnv();
 
@@ -322,29 +327,20 @@ const checkCases: [string, CheckCase][] = [
 ];
 
 describe("bad input", () => {
-  let cloud: FakeCloud;
-  let dir: string;
-  beforeAll(async () => {
-    cloud = new FakeCloud();
-    await cloud.start();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-input-"));
-  });
-  afterAll(async () => {
-    await cloud.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const fake = onFakeCloud("all");
+  const temp = temporaryFolder("bad-input-");
 
   test.each(checkCases)("check refuses %s, before any request", async (_name, c) => {
     const provider =
       c.resource === "ImageMember"
         ? new ImageMemberProvider()
         : new ImageMemberAcceptanceProvider();
-    await provider.configure(passwordConfig(cloud));
-    const before = cloud.log.length;
+    await provider.configure(passwordConfig(fake.cloud));
+    const before = fake.cloud.log.length;
     const result = await provider.check({} as never, c.inputs as never);
     const failure = result.failures?.find((f) => f.property === c.property);
     expect(failure?.reason).toMatch(c.reason);
-    expect(cloud.log.length).toBe(before);
+    expect(fake.cloud.log.length).toBe(before);
   });
 
   function configCase(values: () => Record<string, string>, expected: RegExp) {
@@ -378,7 +374,7 @@ describe("bad input", () => {
       "OS_AUTH_URL pointing at Keystone v2.0",
       configCase(
         () => ({
-          "openstack:authUrl": `${cloud.url}/v2.0`,
+          "openstack:authUrl": `${fake.cloud.url}/v2.0`,
           "openstack:userName": "u",
           "openstack:password": "pw-123456",
         }),
@@ -413,7 +409,7 @@ describe("bad input", () => {
     [
       "a password without a user",
       configCase(
-        () => ({ "openstack:authUrl": `${cloud.url}/v3`, "openstack:password": "pw-123456" }),
+        () => ({ "openstack:authUrl": `${fake.cloud.url}/v3`, "openstack:password": "pw-123456" }),
         /Password authentication needs a user/,
       ),
     ],
@@ -432,9 +428,9 @@ describe("bad input", () => {
   ];
 
   function passwordConfigValues(): Record<string, string> {
-    const owner = cloud.project("owner");
+    const owner = fake.cloud.project("owner");
     return {
-      "openstack:authUrl": `${cloud.url}/v3`,
+      "openstack:authUrl": `${fake.cloud.url}/v3`,
       "openstack:userName": owner.user.name,
       "openstack:password": owner.user.password,
       "openstack:tenantName": owner.name,
@@ -442,7 +438,7 @@ describe("bad input", () => {
   }
 
   function writeClouds(content: string): Record<string, string> {
-    const file = path.join(dir, `clouds-${Math.random().toString(36).slice(2)}.yaml`);
+    const file = path.join(temp.dir, `clouds-${Math.random().toString(36).slice(2)}.yaml`);
     fs.writeFileSync(file, content);
     process.env.OS_CLIENT_CONFIG_FILE = file;
     return { "openstack:cloud": "mine" };
@@ -451,11 +447,11 @@ describe("bad input", () => {
   test.each(configCases)(
     "configuration: %s fails create clearly, with no Glance request and nothing left",
     async (_name, c) => {
-      const image = cloud.addImage("owner");
+      const image = fake.cloud.addImage("owner");
       const provider = new ImageMemberProvider();
       try {
         await provider.configure(stackConfig(c.values()));
-        const glanceBefore = cloud.glanceRequests().length;
+        const glanceBefore = fake.cloud.glanceRequests().length;
         const error = await provider
           .create({ imageId: image.id, memberId: "p1" })
           .catch((e: Error) => e);
@@ -464,8 +460,8 @@ describe("bad input", () => {
         );
         expect(String(error)).toMatch(c.expected);
         expect(String(error)).not.toMatch(/pw-123456|SK-123456/);
-        expect(cloud.glanceRequests().length).toBe(glanceBefore);
-        expect(cloud.members.get(image.id)).toEqual([]);
+        expect(fake.cloud.glanceRequests().length).toBe(glanceBefore);
+        expect(fake.cloud.members.get(image.id)).toEqual([]);
       } finally {
         delete process.env.OS_CLIENT_CONFIG_FILE;
       }

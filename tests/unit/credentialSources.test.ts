@@ -15,6 +15,7 @@ import { useWarningSink } from "../../provider/core/warnings";
 import { FakeCloud } from "../support/fakeCloud";
 import { pluginUrn, startPluginProcess } from "../support/pluginProcess";
 import {
+  onFakeCloud,
   openStackEnv,
   passwordConfig,
   stackConfig,
@@ -152,17 +153,12 @@ describe("no credential source at all", () => {
 });
 
 describe("a 401 names where the credentials came from, never the secret", () => {
-  let cloud: FakeCloud;
-  beforeEach(async () => {
-    cloud = new FakeCloud();
-    await cloud.start();
-  });
-  afterEach(() => cloud.stop());
+  const fake = onFakeCloud();
 
   const wrong = "not-the-password-3f9c";
 
   async function createFails(provider: ImageMemberProvider): Promise<string> {
-    const img = cloud.addImage("owner");
+    const img = fake.cloud.addImage("owner");
     const error = await provider.create({ imageId: img.id, memberId: member }).then(
       () => undefined,
       (e: Error) => e,
@@ -174,14 +170,14 @@ describe("a 401 names where the credentials came from, never the secret", () => 
 
   test("the stack config", async () => {
     const provider = new ImageMemberProvider();
-    await provider.configure(passwordConfig(cloud, "owner", { "openstack:password": wrong }));
+    await provider.configure(passwordConfig(fake.cloud, "owner", { "openstack:password": wrong }));
     expect(await createFails(provider)).toMatch(
       /Keystone rejected the credentials from the stack config \(openstack:\*\)\. Check the user, password .* there\..*HTTP 401/,
     );
   });
 
   test("the OS_* variables, with the region from the stack config", async () => {
-    Object.assign(process.env, openStackEnv(cloud, "owner"), { OS_PASSWORD: wrong });
+    Object.assign(process.env, openStackEnv(fake.cloud, "owner"), { OS_PASSWORD: wrong });
     const provider = await configured({ "openstack:region": "RegionOne" });
     expect(await createFails(provider)).toContain(
       "Keystone rejected the credentials from the OS_* environment variables, other settings from the stack config (openstack:*).",
@@ -189,7 +185,7 @@ describe("a 401 names where the credentials came from, never the secret", () => 
   });
 
   test("the clouds.yaml entry OS_CLOUD names, with its file", async () => {
-    const project = cloud.project("owner");
+    const project = fake.cloud.project("owner");
     const file = path.join(dir, "clouds.yaml");
     fs.writeFileSync(
       file,
@@ -197,7 +193,7 @@ describe("a 401 names where the credentials came from, never the secret", () => 
         clouds: {
           ops: {
             auth: {
-              auth_url: `${cloud.url}/v3`,
+              auth_url: `${fake.cloud.url}/v3`,
               username: project.user.name,
               password: wrong,
               project_name: project.name,

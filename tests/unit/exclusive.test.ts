@@ -7,30 +7,28 @@
 import type { ImageMembersOutputs } from "../../provider";
 import { reviewText } from "../../provider/review";
 import { imageA, membersOutput, refreshPreview, state, urnOf } from "../support/previewSteps";
-import { FakeCloud } from "../support/fakeCloud";
-import { configuredMembersProvider, withoutOpenStackEnv } from "../support/providerHarness";
+import {
+  configuredMembersProvider,
+  onFakeCloud,
+  withoutOpenStackEnv,
+} from "../support/providerHarness";
 
 withoutOpenStackEnv();
 
 describe("ImageMembers exclusive against the fake cloud", () => {
-  let cloud: FakeCloud;
-  beforeEach(async () => {
-    cloud = new FakeCloud();
-    await cloud.start();
-  });
-  afterEach(() => cloud.stop());
+  const fake = onFakeCloud();
 
-  const configured = () => configuredMembersProvider(cloud);
+  const configured = () => configuredMembersProvider(fake.cloud);
   const byHand = (imageId: string, memberId: string) => {
-    const rows = cloud.members.get(imageId)!;
+    const rows = fake.cloud.members.get(imageId)!;
     rows.push({ ...rows[0]!, member_id: memberId, status: "accepted" });
   };
   const glanceIds = (imageId: string) =>
-    (cloud.members.get(imageId) ?? []).map((m) => m.member_id).sort();
+    (fake.cloud.members.get(imageId) ?? []).map((m) => m.member_id).sort();
 
   test("exclusive: refresh reads a member granted by hand, diff shows a change, update removes only it", async () => {
-    const image = cloud.addImage("owner");
-    const other = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
+    const other = fake.cloud.addImage("owner");
     const provider = await configured();
     const inputs = { imageId: image.id, projects: { ops: "p-ops" }, exclusive: true };
     const checked = await provider.check({} as never, inputs);
@@ -54,11 +52,11 @@ describe("ImageMembers exclusive against the fake cloud", () => {
     const olds = refreshed.props as ImageMembersOutputs;
     expect((await provider.diff(image.id, olds, inputs)).changes).toBe(true);
 
-    const sent = cloud.glanceRequests().length;
+    const sent = fake.cloud.glanceRequests().length;
     const updated = await provider.update(image.id, olds, inputs);
     expect(updated.outs!.members.map((m) => m.memberId)).toEqual(["p-ops"]);
     expect(
-      cloud
+      fake.cloud
         .glanceRequests()
         .slice(sent)
         .map((r) => `${r.method} ${r.path}`),
@@ -71,7 +69,7 @@ describe("ImageMembers exclusive against the fake cloud", () => {
   });
 
   test("without exclusive, the refresh keeps to the members in state (nothing changes)", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const provider = await configured();
     const inputs = { imageId: image.id, projects: { ops: "p-ops" } };
     const created = await provider.create(inputs);
@@ -86,15 +84,15 @@ describe("ImageMembers exclusive against the fake cloud", () => {
   });
 
   test("turning exclusive on or off is a change of state only (no request); a non-boolean is refused", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const provider = await configured();
     const created = await provider.create({ imageId: image.id, projects: { ops: "p-ops" } });
     const on = { imageId: image.id, projects: { ops: "p-ops" }, exclusive: true };
     expect((await provider.diff(image.id, created.outs!, on)).changes).toBe(true);
-    const sent = cloud.glanceRequests().length;
+    const sent = fake.cloud.glanceRequests().length;
     const updated = await provider.update(image.id, created.outs!, on);
     expect(updated.outs).toMatchObject({ exclusive: true });
-    expect(cloud.glanceRequests()).toHaveLength(sent);
+    expect(fake.cloud.glanceRequests()).toHaveLength(sent);
     const bad = await provider.check({} as never, { ...on, exclusive: "yes" as never });
     expect(bad.failures).toEqual([
       { property: "exclusive", reason: 'exclusive, when set, must be true or false; got "yes"' },

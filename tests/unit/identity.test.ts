@@ -10,7 +10,7 @@ import { settingsFromEnv, settingsFromStack } from "../../provider/identity/sett
 import { HttpClient } from "../../provider/transport/http";
 import { ConfigurationError } from "../../provider/identity/configurationError";
 import { inCloudsYamlTerms } from "../../provider/core/cloudIdentity";
-import { FakeCloud } from "../support/fakeCloud";
+import { onFakeCloud } from "../support/providerHarness";
 
 // The real parser, counted: clouds.yaml is parsed once per text.
 jest.mock("js-yaml", () => {
@@ -187,12 +187,7 @@ describe("clouds.yaml", () => {
 });
 
 describe("Keystone v3", () => {
-  let cloud: FakeCloud;
-  beforeEach(async () => {
-    cloud = new FakeCloud();
-    await cloud.start();
-  });
-  afterEach(() => cloud.stop());
+  const fake = onFakeCloud();
 
   test("identityV3Url normalises the usual spellings and refuses v2.0", () => {
     expect(identityV3Url("https://k:5000")).toBe("https://k:5000/v3");
@@ -201,11 +196,11 @@ describe("Keystone v3", () => {
   });
 
   test("password by name, password by user id, application credential and token all authenticate", async () => {
-    const owner = cloud.project("owner");
+    const owner = fake.cloud.project("owner");
     const http = new HttpClient();
     const byName = await issueToken(http, {
       method: "password",
-      authUrl: cloud.url,
+      authUrl: fake.cloud.url,
       username: owner.user.name,
       userDomainName: "Default",
       password: owner.user.password,
@@ -216,7 +211,7 @@ describe("Keystone v3", () => {
     expect(byName.expiresAt.getTime()).toBeGreaterThan(Date.now());
     const byId = await issueToken(http, {
       method: "password",
-      authUrl: cloud.url,
+      authUrl: fake.cloud.url,
       userId: owner.user.id,
       password: owner.user.password,
       projectId: owner.id,
@@ -224,14 +219,14 @@ describe("Keystone v3", () => {
     expect(byId.projectId).toBe(owner.id);
     const appCred = await issueToken(http, {
       method: "application_credential",
-      authUrl: cloud.url,
-      applicationCredentialId: cloud.applicationCredential.id,
-      applicationCredentialSecret: cloud.applicationCredential.secret,
+      authUrl: fake.cloud.url,
+      applicationCredentialId: fake.cloud.applicationCredential.id,
+      applicationCredentialSecret: fake.cloud.applicationCredential.secret,
     });
     expect(appCred.projectId).toBe(owner.id);
     const byToken = await issueToken(http, {
       method: "token",
-      authUrl: cloud.url,
+      authUrl: fake.cloud.url,
       token: byName.token,
       projectId: owner.id,
     });
@@ -303,11 +298,11 @@ describe("Keystone v3", () => {
   });
 
   test("a session authenticates once for many concurrent callers and renews near expiry", async () => {
-    const owner = cloud.project("owner");
+    const owner = fake.cloud.project("owner");
     const config = resolveCloudConfig({
       stack: {},
       env: settingsFromEnv({
-        OS_AUTH_URL: cloud.url,
+        OS_AUTH_URL: fake.cloud.url,
         OS_USER_ID: owner.user.id,
         OS_PASSWORD: owner.user.password,
         OS_PROJECT_ID: owner.id,
@@ -315,13 +310,13 @@ describe("Keystone v3", () => {
     });
     const session = new KeystoneSession(new HttpClient(), config);
     const endpoints = await Promise.all([1, 2, 3, 4, 5].map(() => session.imageService()));
-    expect(new Set(endpoints.map((e) => e.endpoint))).toEqual(new Set([cloud.url]));
-    expect(cloud.authentications()).toHaveLength(1);
+    expect(new Set(endpoints.map((e) => e.endpoint))).toEqual(new Set([fake.cloud.url]));
+    expect(fake.cloud.authentications()).toHaveLength(1);
 
-    cloud.tokenLifetimeMs = 60_000; // less than the renewal margin
+    fake.cloud.tokenLifetimeMs = 60_000; // less than the renewal margin
     const shortLived = new KeystoneSession(new HttpClient(), { ...config, region: "RegionOne" });
     await shortLived.projectId();
     await shortLived.projectId();
-    expect(cloud.authentications()).toHaveLength(3);
+    expect(fake.cloud.authentications()).toHaveLength(3);
   });
 });

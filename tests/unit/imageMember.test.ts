@@ -1,21 +1,14 @@
-import { FakeCloud } from "../support/fakeCloud";
-import { configuredProvider, withoutOpenStackEnv } from "../support/providerHarness";
+import { configuredProvider, onFakeCloud, withoutOpenStackEnv } from "../support/providerHarness";
 
 withoutOpenStackEnv();
 
 describe("ImageMember provider against the fake cloud", () => {
-  let cloud: FakeCloud;
-
-  beforeEach(async () => {
-    cloud = new FakeCloud();
-    await cloud.start();
-  });
-  afterEach(() => cloud.stop());
+  const fake = onFakeCloud();
 
   test("create, read, diff, update and delete one membership", async () => {
-    const image = cloud.addImage("owner");
-    const consumer = cloud.project("consumer1").id;
-    const provider = await configuredProvider(cloud);
+    const image = fake.cloud.addImage("owner");
+    const consumer = fake.cloud.project("consumer1").id;
+    const provider = await configuredProvider(fake.cloud);
 
     const created = await provider.create({ imageId: image.id, memberId: consumer });
     expect(created.id).toBe(`${image.id}/${consumer}`);
@@ -27,9 +20,9 @@ describe("ImageMember provider against the fake cloud", () => {
     // Glance's schema path, the same for every member, is not kept (issue 30).
     expect(created.outs).not.toHaveProperty("schema");
     expect(created.outs?.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    expect(cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual([consumer]);
+    expect(fake.cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual([consumer]);
 
-    cloud.members.get(image.id)![0].status = "accepted";
+    fake.cloud.members.get(image.id)![0].status = "accepted";
     const read = await provider.read(created.id, created.outs!);
     expect(read.id).toBe(created.id);
     expect(read.props?.status).toBe("accepted");
@@ -52,11 +45,11 @@ describe("ImageMember provider against the fake cloud", () => {
     });
 
     await provider.delete(created.id, created.outs!);
-    expect(cloud.members.get(image.id)).toEqual([]);
+    expect(fake.cloud.members.get(image.id)).toEqual([]);
   });
 
   test("diff names the property that forces a replacement, and ignores the rest", async () => {
-    const provider = await configuredProvider(cloud);
+    const provider = await configuredProvider(fake.cloud);
     const olds = {
       imageId: "a",
       memberId: "b",
@@ -91,32 +84,32 @@ describe("ImageMember provider against the fake cloud", () => {
   });
 
   test("a lost POST response is retried and the resulting 409 adopts our own member", async () => {
-    const image = cloud.addImage("owner");
-    const consumer = cloud.project("consumer1").id;
-    cloud.faults.push({
+    const image = fake.cloud.addImage("owner");
+    const consumer = fake.cloud.project("consumer1").id;
+    fake.cloud.faults.push({
       match: (m, p) => m === "POST" && p.endsWith("/members"),
       dropResponse: true,
       times: 1,
     });
-    const provider = await configuredProvider(cloud);
+    const provider = await configuredProvider(fake.cloud);
 
     const created = await provider.create({ imageId: image.id, memberId: consumer });
 
     expect(created.outs?.status).toBe("pending");
-    expect(cloud.members.get(image.id)?.length).toBe(1);
-    const posts = cloud.glanceRequests().filter((r) => r.method === "POST");
+    expect(fake.cloud.members.get(image.id)?.length).toBe(1);
+    const posts = fake.cloud.glanceRequests().filter((r) => r.method === "POST");
     expect(posts.map((r) => r.status)).toEqual([200, 409]);
   });
 
   test("a POST whose answer was lost, then an outage beyond the retry budget: reported as created but not initialised", async () => {
-    const image = cloud.addImage("owner");
-    cloud.faults.push({
+    const image = fake.cloud.addImage("owner");
+    fake.cloud.faults.push({
       match: (m, p) => m === "POST" && p.endsWith("/members"),
       dropResponse: true,
       times: 1,
     });
-    cloud.faults.push({ match: (_m, p) => p.startsWith("/v2"), status: 503, times: 100 });
-    const provider = await configuredProvider(cloud);
+    fake.cloud.faults.push({ match: (_m, p) => p.startsWith("/v2"), status: 503, times: 100 });
+    const provider = await configuredProvider(fake.cloud);
 
     const error = (await provider
       .create({ imageId: image.id, memberId: "p1" })
@@ -131,32 +124,32 @@ describe("ImageMember provider against the fake cloud", () => {
       imageId: image.id,
       memberId: "p1",
       status: "unknown",
-      managingProjectId: cloud.project("owner").id,
+      managingProjectId: fake.cloud.project("owner").id,
     });
     expect(error.message).toMatch(
       /the image service failed \(503\) and kept failing after retries/,
     );
-    expect(cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual(["p1"]);
+    expect(fake.cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual(["p1"]);
 
     // The next up runs update: it finds the member and finishes; had the POST not landed, it creates it.
-    cloud.faults.length = 0;
+    fake.cloud.faults.length = 0;
     const finished = await provider.update(error.id!, error.properties as never, {
       imageId: image.id,
       memberId: "p1",
     });
     expect(finished.outs).toMatchObject({ memberId: "p1", status: "pending" });
-    cloud.members.set(image.id, []);
+    fake.cloud.members.set(image.id, []);
     const created = await provider.update(error.id!, error.properties as never, {
       imageId: image.id,
       memberId: "p1",
     });
     expect(created.outs).toMatchObject({ memberId: "p1", status: "pending" });
-    expect(cloud.members.get(image.id)?.length).toBe(1);
+    expect(fake.cloud.members.get(image.id)?.length).toBe(1);
   });
 
   test("a refused connection is not a create that may have landed; IMAGE_MEMBERS_ADOPT_EXISTING adopts for one run", async () => {
-    const image = cloud.addImage("owner");
-    const refused = await configuredProvider(cloud, "owner", {
+    const image = fake.cloud.addImage("owner");
+    const refused = await configuredProvider(fake.cloud, "owner", {
       "openstack:imageEndpoint": "http://127.0.0.1:1",
     });
     const error = (await refused
@@ -165,7 +158,7 @@ describe("ImageMember provider against the fake cloud", () => {
     expect(error.message).toMatch(/ECONNREFUSED/);
     expect(error.id).toBeUndefined();
 
-    const provider = await configuredProvider(cloud);
+    const provider = await configuredProvider(fake.cloud);
     await provider.create({ imageId: image.id, memberId: "p2" });
     process.env.IMAGE_MEMBERS_ADOPT_EXISTING = "true";
     try {
@@ -180,9 +173,9 @@ describe("ImageMember provider against the fake cloud", () => {
   });
 
   test("a membership made outside the stack is a clear conflict with the way to adopt it", async () => {
-    const image = cloud.addImage("owner");
-    const consumer = cloud.project("consumer1").id;
-    const provider = await configuredProvider(cloud);
+    const image = fake.cloud.addImage("owner");
+    const consumer = fake.cloud.project("consumer1").id;
+    const provider = await configuredProvider(fake.cloud);
     await provider.create({ imageId: image.id, memberId: consumer });
 
     await expect(provider.create({ imageId: image.id, memberId: consumer })).rejects.toThrow(
@@ -191,21 +184,21 @@ describe("ImageMember provider against the fake cloud", () => {
           `set adoptExisting: true on this ImageMember.*HTTP 409, "Member ${consumer} is duplicated for image ${image.id}", request id req-`,
       ),
     );
-    expect(cloud.members.get(image.id)?.length).toBe(1);
+    expect(fake.cloud.members.get(image.id)?.length).toBe(1);
 
-    cloud.members.get(image.id)![0].status = "accepted";
+    fake.cloud.members.get(image.id)![0].status = "accepted";
     const adopted = await provider.create({
       imageId: image.id,
       memberId: consumer,
       adoptExisting: true,
     });
     expect(adopted).toMatchObject({ id: `${image.id}/${consumer}`, outs: { status: "accepted" } });
-    expect(cloud.members.get(image.id)?.length).toBe(1);
+    expect(fake.cloud.members.get(image.id)?.length).toBe(1);
   });
 
   test("adoptExisting must be a boolean", async () => {
-    const provider = await configuredProvider(cloud);
-    const image = cloud.addImage("owner");
+    const provider = await configuredProvider(fake.cloud);
+    const image = fake.cloud.addImage("owner");
     const result = await provider.check(
       {} as never,
       { imageId: image.id, memberId: "p", adoptExisting: "yes" } as never,
@@ -219,8 +212,8 @@ describe("ImageMember provider against the fake cloud", () => {
   });
 
   test("a private image: the 403 is explained by the image's visibility", async () => {
-    const image = cloud.addImage("owner", "private");
-    const provider = await configuredProvider(cloud);
+    const image = fake.cloud.addImage("owner", "private");
+    const provider = await configuredProvider(fake.cloud);
     const error = await provider
       .create({ imageId: image.id, memberId: "p1" })
       .catch((e: Error) => e);
@@ -230,37 +223,37 @@ describe("ImageMember provider against the fake cloud", () => {
     expect(String(error)).toContain(`openstack image set --shared ${image.id}`);
     expect(String(error)).toContain(`"Not allowed to create members for image ${image.id}."`);
     expect(String(error)).not.toContain("<br");
-    expect(cloud.members.get(image.id)).toEqual([]);
+    expect(fake.cloud.members.get(image.id)).toEqual([]);
   });
 
   test("a missing image gets the 404 explanation; a member project trying to add members is told who owns it", async () => {
-    const provider = await configuredProvider(cloud);
+    const provider = await configuredProvider(fake.cloud);
     const missing = "11111111-2222-3333-4444-555555555555";
     await expect(provider.create({ imageId: missing, memberId: "p1" })).rejects.toThrow(
-      `Cannot share image ${missing} with project p1: image ${missing} does not exist or is not visible to project ${cloud.project("owner").id}`,
+      `Cannot share image ${missing} with project p1: image ${missing} does not exist or is not visible to project ${fake.cloud.project("owner").id}`,
     );
 
-    const image = cloud.addImage("owner");
-    const ownerProvider = await configuredProvider(cloud);
-    await ownerProvider.create({ imageId: image.id, memberId: cloud.project("consumer1").id });
-    const consumerProvider = await configuredProvider(cloud, "consumer1");
+    const image = fake.cloud.addImage("owner");
+    const ownerProvider = await configuredProvider(fake.cloud);
+    await ownerProvider.create({ imageId: image.id, memberId: fake.cloud.project("consumer1").id });
+    const consumerProvider = await configuredProvider(fake.cloud, "consumer1");
     await expect(consumerProvider.create({ imageId: image.id, memberId: "p2" })).rejects.toThrow(
-      `image ${image.id} belongs to project ${cloud.project("owner").id}, but the credentials are scoped to project ${cloud.project("consumer1").id}; only the owner project can add members`,
+      `image ${image.id} belongs to project ${fake.cloud.project("owner").id}, but the credentials are scoped to project ${fake.cloud.project("consumer1").id}; only the owner project can add members`,
     );
     // A project that cannot even see the image is told it does not exist for it.
-    const strangerProvider = await configuredProvider(cloud, "consumer2");
+    const strangerProvider = await configuredProvider(fake.cloud, "consumer2");
     await expect(strangerProvider.create({ imageId: image.id, memberId: "p2" })).rejects.toThrow(
       /a project the image is shared with cannot add members.*HTTP 404, "Image .* not found\."/,
     );
-    expect(cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual([
-      cloud.project("consumer1").id,
+    expect(fake.cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual([
+      fake.cloud.project("consumer1").id,
     ]);
   });
 
   test("the member quota gives a 413 explained as such", async () => {
-    const image = cloud.addImage("owner");
-    cloud.memberQuota = 1;
-    const provider = await configuredProvider(cloud);
+    const image = fake.cloud.addImage("owner");
+    fake.cloud.memberQuota = 1;
+    const provider = await configuredProvider(fake.cloud);
     await provider.create({ imageId: image.id, memberId: "p1" });
     await expect(provider.create({ imageId: image.id, memberId: "p2" })).rejects.toThrow(
       /already has as many members as the cloud allows \(image_member_quota\).*HTTP 413/,
@@ -268,8 +261,8 @@ describe("ImageMember provider against the fake cloud", () => {
   });
 
   test("bad credentials fail with Keystone's refusal and no secret in the message", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configuredProvider(cloud, "owner", {
+    const image = fake.cloud.addImage("owner");
+    const provider = await configuredProvider(fake.cloud, "owner", {
       "openstack:password": "wrong-password-123",
     });
     const error = await provider
@@ -279,24 +272,24 @@ describe("ImageMember provider against the fake cloud", () => {
       /Cannot share image .* Keystone rejected the credentials.*HTTP 401/,
     );
     expect(String(error)).not.toContain("wrong-password-123");
-    expect(cloud.glanceRequests()).toEqual([]);
+    expect(fake.cloud.glanceRequests()).toEqual([]);
   });
 
   test("a revoked token is renewed once, then the request succeeds", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configuredProvider(cloud);
+    const image = fake.cloud.addImage("owner");
+    const provider = await configuredProvider(fake.cloud);
     await provider.create({ imageId: image.id, memberId: "p1" });
-    cloud.revokeAllTokens();
+    fake.cloud.revokeAllTokens();
     await provider.create({ imageId: image.id, memberId: "p2" });
-    expect(cloud.authentications().length).toBe(2);
-    expect(cloud.glanceRequests().map((r) => r.status)).toEqual([200, 401, 200]);
+    expect(fake.cloud.authentications().length).toBe(2);
+    expect(fake.cloud.glanceRequests().map((r) => r.status)).toEqual([200, 401, 200]);
   });
 
   test("read reports a member deleted out of band as gone, and delete treats it as done", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configuredProvider(cloud);
+    const image = fake.cloud.addImage("owner");
+    const provider = await configuredProvider(fake.cloud);
     const created = await provider.create({ imageId: image.id, memberId: "p1" });
-    cloud.members.set(image.id, []);
+    fake.cloud.members.set(image.id, []);
 
     expect(await provider.read(created.id, created.outs!)).toEqual({});
     await expect(provider.delete(created.id, created.outs!)).resolves.toBeUndefined();
@@ -307,8 +300,8 @@ describe("ImageMember provider against the fake cloud", () => {
   test.each(["private", "public", "community"] as const)(
     "read (refresh) and delete never drop a member hidden by a %s image",
     async (visibility) => {
-      const image = cloud.addImage("owner");
-      const provider = await configuredProvider(cloud);
+      const image = fake.cloud.addImage("owner");
+      const provider = await configuredProvider(fake.cloud);
       const created = await provider.create({ imageId: image.id, memberId: "p1" });
       image.visibility = visibility;
 
@@ -321,7 +314,7 @@ describe("ImageMember provider against the fake cloud", () => {
       await expect(provider.delete(created.id, created.outs!)).rejects.toThrow(
         `is now "${visibility}"`,
       );
-      expect(cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual(["p1"]);
+      expect(fake.cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual(["p1"]);
 
       // Shared again: the member was there all along, and the same provider reads it.
       image.visibility = "shared";
@@ -332,23 +325,23 @@ describe("ImageMember provider against the fake cloud", () => {
   );
 
   test("read of a member whose image was deleted reports it gone", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configuredProvider(cloud);
+    const image = fake.cloud.addImage("owner");
+    const provider = await configuredProvider(fake.cloud);
     const created = await provider.create({ imageId: image.id, memberId: "p1" });
-    cloud.images.delete(image.id);
+    fake.cloud.images.delete(image.id);
     expect(await provider.read(created.id, created.outs!)).toEqual({});
   });
 
   test("another project's credentials: a 404 neither drops the member on read nor counts as deleted", async () => {
-    const image = cloud.addImage("owner");
-    const owner = await configuredProvider(cloud);
+    const image = fake.cloud.addImage("owner");
+    const owner = await configuredProvider(fake.cloud);
     const created = await owner.create({ imageId: image.id, memberId: "p1" });
-    const ownerId = cloud.project("owner").id;
+    const ownerId = fake.cloud.project("owner").id;
     expect(created.outs?.managingProjectId).toBe(ownerId);
 
     // consumer2 cannot see the image: Glance answers 404 to its reads and deletes.
-    const stranger = await configuredProvider(cloud, "consumer2");
-    const strangerId = cloud.project("consumer2").id;
+    const stranger = await configuredProvider(fake.cloud, "consumer2");
+    const strangerId = fake.cloud.project("consumer2").id;
     const foreign = new RegExp(
       `reports the membership of project p1 in image ${image.id} as not found, but these ` +
         `credentials are for project ${strangerId}, and the membership was made with the ` +
@@ -361,12 +354,12 @@ describe("ImageMember provider against the fake cloud", () => {
     await expect(
       stranger.update(created.id, created.outs!, { imageId: image.id, memberId: "p1" }),
     ).rejects.toThrow(foreign);
-    expect(cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual(["p1"]);
+    expect(fake.cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual(["p1"]);
 
     // The owner still sees it, keeps the record, and a real deletion is still "gone".
     const read = await owner.read(created.id, created.outs!);
     expect(read.props?.managingProjectId).toBe(ownerId);
-    cloud.members.set(image.id, []);
+    fake.cloud.members.set(image.id, []);
     expect(await owner.read(created.id, created.outs!)).toEqual({});
     // A state written before the project was recorded keeps the old rule: 404 means gone.
     const unrecorded = { ...created.outs!, managingProjectId: undefined };
@@ -374,23 +367,23 @@ describe("ImageMember provider against the fake cloud", () => {
   });
 
   test("read fails, and keeps the member, on 403 and on server errors", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configuredProvider(cloud);
+    const image = fake.cloud.addImage("owner");
+    const provider = await configuredProvider(fake.cloud);
     const created = await provider.create({ imageId: image.id, memberId: "p1" });
-    cloud.faults.push({ match: (m) => m === "GET", status: 500, times: 10 });
+    fake.cloud.faults.push({ match: (m) => m === "GET", status: 500, times: 10 });
     await expect(provider.read(created.id, created.outs!)).rejects.toThrow(
       /the image service failed \(500\)/,
     );
-    cloud.faults.length = 0;
-    cloud.faults.push({ match: (m) => m === "GET", status: 403, times: 1 });
+    fake.cloud.faults.length = 0;
+    fake.cloud.faults.push({ match: (m) => m === "GET", status: 403, times: 1 });
     await expect(provider.read(created.id, created.outs!)).rejects.toThrow(
       /not allowed to manage the members/,
     );
   });
 
   test("read by id alone (import) finds the member and returns inputs for the diff", async () => {
-    const image = cloud.addImage("owner");
-    cloud.members.get(image.id)!.push({
+    const image = fake.cloud.addImage("owner");
+    fake.cloud.members.get(image.id)!.push({
       member_id: "p9",
       image_id: image.id,
       status: "accepted",
@@ -398,7 +391,7 @@ describe("ImageMember provider against the fake cloud", () => {
       updated_at: "2026-01-02T00:00:00Z",
       schema: "/v2/schemas/member",
     });
-    const provider = await configuredProvider(cloud);
+    const provider = await configuredProvider(fake.cloud);
     const read = await provider.read(`${image.id}/p9`, {});
     expect(read).toEqual({
       id: `${image.id}/p9`,
@@ -417,8 +410,8 @@ describe("ImageMember provider against the fake cloud", () => {
   });
 
   test("one authentication and one Glance request per operation (two per delete: the DELETE and its confirming read), for three members", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configuredProvider(cloud);
+    const image = fake.cloud.addImage("owner");
+    const provider = await configuredProvider(fake.cloud);
     const members = ["p1", "p2", "p3"];
     const created = await Promise.all(
       members.map((memberId) => provider.create({ imageId: image.id, memberId })),
@@ -426,8 +419,8 @@ describe("ImageMember provider against the fake cloud", () => {
     await Promise.all(created.map((c) => provider.read(c.id, c.outs!)));
     await Promise.all(created.map((c) => provider.delete(c.id, c.outs!)));
 
-    expect(cloud.authentications().length).toBe(1);
-    const calls = cloud.glanceRequests().map((r) => `${r.method} ${r.status}`);
+    expect(fake.cloud.authentications().length).toBe(1);
+    const calls = fake.cloud.glanceRequests().map((r) => `${r.method} ${r.status}`);
     expect(calls.filter((c) => c === "POST 200")).toHaveLength(3);
     expect(calls.filter((c) => c === "GET 200")).toHaveLength(3);
     expect(calls.filter((c) => c === "DELETE 204")).toHaveLength(3);

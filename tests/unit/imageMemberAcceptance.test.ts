@@ -1,26 +1,20 @@
 import { ImageMemberAcceptanceProvider } from "../../provider";
-import { FakeCloud } from "../support/fakeCloud";
-import { passwordConfig, withoutOpenStackEnv } from "../support/providerHarness";
+import { onFakeCloud, passwordConfig, withoutOpenStackEnv } from "../support/providerHarness";
 
 withoutOpenStackEnv();
 
 describe("ImageMemberAcceptance provider against the fake cloud", () => {
-  let cloud: FakeCloud;
-  beforeEach(async () => {
-    cloud = new FakeCloud();
-    await cloud.start();
-  });
-  afterEach(() => cloud.stop());
+  const fake = onFakeCloud();
 
   async function providerAs(project: string) {
     const provider = new ImageMemberAcceptanceProvider();
-    await provider.configure(passwordConfig(cloud, project));
+    await provider.configure(passwordConfig(fake.cloud, project));
     return provider;
   }
 
   function share(imageId: string, project: string) {
-    cloud.members.get(imageId)!.push({
-      member_id: cloud.project(project).id,
+    fake.cloud.members.get(imageId)!.push({
+      member_id: fake.cloud.project(project).id,
       image_id: imageId,
       status: "pending",
       created_at: "2026-01-01T00:00:00Z",
@@ -30,9 +24,9 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
   }
 
   test("the member project accepts (memberId defaults to its own project), changes its mind, and resets on delete", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     share(image.id, "consumer1");
-    const me = cloud.project("consumer1").id;
+    const me = fake.cloud.project("consumer1").id;
     const provider = await providerAs("consumer1");
 
     const created = await provider.create({ imageId: image.id, status: "accepted" });
@@ -40,7 +34,7 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
       id: `${image.id}/${me}`,
       outs: { memberId: me, status: "accepted" },
     });
-    expect(cloud.members.get(image.id)![0].status).toBe("accepted");
+    expect(fake.cloud.members.get(image.id)![0].status).toBe("accepted");
 
     const diff = await provider.diff(created.id, created.outs!, {
       imageId: image.id,
@@ -53,30 +47,30 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
     });
     expect(updated.outs?.status).toBe("rejected");
 
-    cloud.members.get(image.id)![0].status = "pending"; // changed out of band
+    fake.cloud.members.get(image.id)![0].status = "pending"; // changed out of band
     const read = await provider.read(created.id, updated.outs!);
     expect(read.props?.status).toBe("pending");
     expect(read.inputs?.status).toBe("pending");
 
     await provider.delete(created.id, { ...updated.outs!, status: "accepted" });
-    expect(cloud.members.get(image.id)![0].status).toBe("rejected");
+    expect(fake.cloud.members.get(image.id)![0].status).toBe("rejected");
     await provider.delete(created.id, { ...updated.outs!, statusOnDelete: "pending" });
-    expect(cloud.members.get(image.id)![0].status).toBe("pending");
+    expect(fake.cloud.members.get(image.id)![0].status).toBe("pending");
   });
 
   test("without a membership yet, the error says the owner must share first", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const provider = await providerAs("consumer1");
     await expect(provider.create({ imageId: image.id, status: "accepted" })).rejects.toThrow(
-      `image ${image.id} is not shared with project ${cloud.project("consumer1").id} (there is no membership to accept or reject yet). The image's owner must share it first`,
+      `image ${image.id} is not shared with project ${fake.cloud.project("consumer1").id} (there is no membership to accept or reject yet). The image's owner must share it first`,
     );
   });
 
   test("the owner trying to accept is told only the member project can", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     share(image.id, "consumer1");
     const provider = await providerAs("owner");
-    const memberId = cloud.project("consumer1").id;
+    const memberId = fake.cloud.project("consumer1").id;
     await expect(
       provider.create({ imageId: image.id, status: "accepted", memberId }),
     ).rejects.toThrow(
@@ -87,19 +81,19 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
   });
 
   test("a membership removed by the owner is gone for read and fine for delete", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     share(image.id, "consumer1");
     const provider = await providerAs("consumer1");
     const created = await provider.create({ imageId: image.id, status: "accepted" });
-    cloud.members.set(image.id, []);
+    fake.cloud.members.set(image.id, []);
     expect(await provider.read(created.id, created.outs!)).toEqual({});
     await expect(provider.delete(created.id, created.outs!)).resolves.toBeUndefined();
   });
 
   test("another project's credentials: a 404 neither drops the acceptance on read nor counts as reset on delete", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     share(image.id, "consumer1");
-    const me = cloud.project("consumer1").id;
+    const me = fake.cloud.project("consumer1").id;
     const provider = await providerAs("consumer1");
     const created = await provider.create({ imageId: image.id, status: "accepted" });
     expect(created.outs?.managingProjectId).toBe(me);
@@ -109,7 +103,7 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
 
     // consumer2 is not a member: Glance answers 404 to its reads and status changes.
     const stranger = await providerAs("consumer2");
-    const strangerId = cloud.project("consumer2").id;
+    const strangerId = fake.cloud.project("consumer2").id;
     const foreign = new RegExp(
       `reports the membership of project ${me} in image ${image.id} as not found, but these ` +
         `credentials are for project ${strangerId}, and the membership was made with the ` +
@@ -117,7 +111,7 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
     );
     await expect(stranger.read(created.id, created.outs!)).rejects.toThrow(foreign);
     await expect(stranger.delete(created.id, created.outs!)).rejects.toThrow(foreign);
-    expect(cloud.members.get(image.id)![0].status).toBe("accepted");
+    expect(fake.cloud.members.get(image.id)![0].status).toBe("accepted");
   });
 
   test("check refuses a wrong status word before any request; diff replaces on imageId, not on a defaulted memberId", async () => {
@@ -193,7 +187,7 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
   });
 
   test("a replacement deleting first, as the engine does when told, leaves the membership accepted", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     share(image.id, "consumer1");
     const provider = await providerAs("consumer1");
     const old = await provider.create({ imageId: image.id, status: "accepted" });
@@ -209,6 +203,6 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
     };
     const created = await replace(diff.deleteBeforeReplace === true);
     expect(created.outs?.status).toBe("accepted");
-    expect(cloud.members.get(image.id)![0].status).toBe("accepted");
+    expect(fake.cloud.members.get(image.id)![0].status).toBe("accepted");
   });
 });

@@ -1,7 +1,7 @@
 import { ImageMembersProvider } from "../../provider";
 import type { ImageMembersOutputs } from "../../provider";
 import { FakeCloud } from "../support/fakeCloud";
-import { passwordConfig, withoutOpenStackEnv } from "../support/providerHarness";
+import { onFakeCloud, passwordConfig, withoutOpenStackEnv } from "../support/providerHarness";
 
 withoutOpenStackEnv();
 // A member that fails "beyond the retry budget" takes the transport's full backoff (~4 s).
@@ -23,22 +23,16 @@ const projects = (n: number, prefix = "project") =>
   Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(3, "0")}`);
 
 describe("ImageMembers provider against the fake cloud", () => {
-  let cloud: FakeCloud;
-
-  beforeEach(async () => {
-    cloud = new FakeCloud();
-    await cloud.start();
-  });
-  afterEach(() => cloud.stop());
+  const fake = onFakeCloud();
 
   const glanceIds = (imageId: string) =>
-    (cloud.members.get(imageId) ?? []).map((m) => m.member_id).sort();
+    (fake.cloud.members.get(imageId) ?? []).map((m) => m.member_id).sort();
 
   test("an import (no state yet) reads every member the image has; a refresh only those in state", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configured(cloud);
+    const image = fake.cloud.addImage("owner");
+    const provider = await configured(fake.cloud);
     const created = await provider.create({ imageId: image.id, memberIds: ["p-a"] });
-    const rows = cloud.members.get(image.id)!;
+    const rows = fake.cloud.members.get(image.id)!;
     rows.push({ ...rows[0], member_id: "p-by-hand", status: "accepted" });
 
     const imported = await provider.read(image.id, {});
@@ -53,9 +47,9 @@ describe("ImageMembers provider against the fake cloud", () => {
   });
 
   test("create 20 members: one authentication and exactly one POST per member", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const memberIds = projects(20).reverse();
-    const provider = await configured(cloud);
+    const provider = await configured(fake.cloud);
 
     const created = await provider.create({ imageId: image.id, memberIds });
 
@@ -70,14 +64,14 @@ describe("ImageMembers provider against the fake cloud", () => {
     });
     expect(created.outs).not.toHaveProperty("region");
     expect(glanceIds(image.id)).toEqual(projects(20));
-    expect(cloud.authentications()).toHaveLength(1);
-    const glance = cloud.glanceRequests();
+    expect(fake.cloud.authentications()).toHaveLength(1);
+    const glance = fake.cloud.glanceRequests();
     expect(glance).toHaveLength(20);
     expect(glance.every((r) => r.method === "POST" && r.status === 200)).toBe(true);
   });
 
   test("diff: the set of memberIds updates in place, imageId and region replace", async () => {
-    const provider = await configured(cloud);
+    const provider = await configured(fake.cloud);
     const member = (memberId: string) => ({
       memberId,
       status: "pending" as const,
@@ -122,10 +116,10 @@ describe("ImageMembers provider against the fake cloud", () => {
   });
 
   test("update adding 2 and removing 1 makes exactly 4 Glance requests (the removal read back once); unchanged members cost none", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configured(cloud);
+    const image = fake.cloud.addImage("owner");
+    const provider = await configured(fake.cloud);
     const created = await provider.create({ imageId: image.id, memberIds: projects(10) });
-    const before = cloud.glanceRequests().length;
+    const before = fake.cloud.glanceRequests().length;
 
     const wanted = [...projects(10).slice(1), "new-a", "new-b"];
     const updated = await provider.update(created.id, created.outs!, {
@@ -133,7 +127,7 @@ describe("ImageMembers provider against the fake cloud", () => {
       memberIds: wanted,
     });
 
-    const requests = cloud.glanceRequests().slice(before);
+    const requests = fake.cloud.glanceRequests().slice(before);
     expect(requests.map((r) => `${r.method} ${r.status}`).sort()).toEqual([
       "DELETE 204",
       "GET 200",
@@ -152,26 +146,26 @@ describe("ImageMembers provider against the fake cloud", () => {
       memberIds: [...wanted].reverse(),
     });
     expect(same.outs).toEqual(updated.outs);
-    expect(cloud.glanceRequests().length).toBe(before + 4);
+    expect(fake.cloud.glanceRequests().length).toBe(before + 4);
   });
 
   test("read: one GET for all members; one deleted out of band drops out; foreign members are not adopted", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configured(cloud);
+    const image = fake.cloud.addImage("owner");
+    const provider = await configured(fake.cloud);
     const created = await provider.create({ imageId: image.id, memberIds: projects(5) });
-    const rows = cloud.members.get(image.id)!;
+    const rows = fake.cloud.members.get(image.id)!;
     rows.splice(
       rows.findIndex((m) => m.member_id === "project-002"),
       1,
     );
     rows.find((m) => m.member_id === "project-001")!.status = "accepted";
     rows.push({ ...rows[0], member_id: "someone-else" });
-    const before = cloud.glanceRequests().length;
+    const before = fake.cloud.glanceRequests().length;
 
     const read = await provider.read(created.id, created.outs!);
 
     expect(
-      cloud
+      fake.cloud
         .glanceRequests()
         .slice(before)
         .map((r) => `${r.method} ${r.path}`),
@@ -192,15 +186,15 @@ describe("ImageMembers provider against the fake cloud", () => {
     ).toBe(true);
 
     // The image is gone: so is the resource.
-    cloud.images.delete(image.id);
+    fake.cloud.images.delete(image.id);
     expect(await provider.read(created.id, created.outs!)).toEqual({});
   });
 
   test.each(["private", "public", "community"] as const)(
     "read (refresh) and delete fail, keeping every member, when the image was made %s",
     async (visibility) => {
-      const image = cloud.addImage("owner");
-      const provider = await configured(cloud);
+      const image = fake.cloud.addImage("owner");
+      const provider = await configured(fake.cloud);
       const created = await provider.create({ imageId: image.id, memberIds: projects(3) });
       image.visibility = visibility;
 
@@ -228,15 +222,15 @@ describe("ImageMembers provider against the fake cloud", () => {
   );
 
   test("another project's credentials: a 404 drops nothing from state on read, update or delete", async () => {
-    const image = cloud.addImage("owner");
-    const owner = await configured(cloud);
+    const image = fake.cloud.addImage("owner");
+    const owner = await configured(fake.cloud);
     const created = await owner.create({ imageId: image.id, memberIds: projects(3) });
-    const ownerId = cloud.project("owner").id;
+    const ownerId = fake.cloud.project("owner").id;
     expect(created.outs?.managingProjectId).toBe(ownerId);
 
     // consumer2 cannot see the image: Glance answers 404 to its list and its deletes.
-    const stranger = await configured(cloud, "consumer2");
-    const strangerId = cloud.project("consumer2").id;
+    const stranger = await configured(fake.cloud, "consumer2");
+    const strangerId = fake.cloud.project("consumer2").id;
     const foreign = (headline: string) =>
       new RegExp(
         `${headline}: the image service reports the members of image ${image.id} as not found, ` +
@@ -270,12 +264,12 @@ describe("ImageMembers provider against the fake cloud", () => {
   });
 
   test("a member failing beyond the retry budget: the others are created and reported as existing", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configured(cloud);
+    const image = fake.cloud.addImage("owner");
+    const provider = await configured(fake.cloud);
     // Every POST fails with 503 once 19 members exist: exactly one member cannot be created.
-    cloud.faults.push({
+    fake.cloud.faults.push({
       match: (m, p) =>
-        m === "POST" && p.endsWith("/members") && cloud.members.get(image.id)!.length >= 19,
+        m === "POST" && p.endsWith("/members") && fake.cloud.members.get(image.id)!.length >= 19,
       status: 503,
       times: 100,
     });
@@ -298,22 +292,22 @@ describe("ImageMembers provider against the fake cloud", () => {
     );
     expect(error.reasons).toEqual([error.message]);
     // One POST per member, plus the failing one's retries.
-    const posts = cloud.glanceRequests().filter((r) => r.method === "POST");
+    const posts = fake.cloud.glanceRequests().filter((r) => r.method === "POST");
     expect(posts.filter((r) => r.status === 200)).toHaveLength(19);
 
     // The next up updates: it adds only the missing member.
-    cloud.faults.length = 0;
-    const before = cloud.glanceRequests().length;
+    fake.cloud.faults.length = 0;
+    const before = fake.cloud.glanceRequests().length;
     const finished = await provider.update(error.id!, error.properties!, inputs);
-    expect(cloud.glanceRequests().length).toBe(before + 1);
+    expect(fake.cloud.glanceRequests().length).toBe(before + 1);
     expect(finished.outs?.members.map((m) => m.memberId)).toEqual(projects(20));
   });
 
   test("an update failing for one member throws with the members that now exist, for the engine to store", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configured(cloud);
+    const image = fake.cloud.addImage("owner");
+    const provider = await configured(fake.cloud);
     const created = await provider.create({ imageId: image.id, memberIds: projects(4) });
-    cloud.faults.push({
+    fake.cloud.faults.push({
       match: (m, p) => m === "POST" && p.endsWith("/members") && glanceIds(image.id).length >= 4,
       status: 503,
       times: 100,
@@ -337,17 +331,17 @@ describe("ImageMembers provider against the fake cloud", () => {
   });
 
   test("a POST whose answer was lost, then an outage: the member is kept as unknown and settled by the next update", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configured(cloud);
+    const image = fake.cloud.addImage("owner");
+    const provider = await configured(fake.cloud);
     await provider.create({ imageId: image.id, memberIds: ["p0"] }).then(() => {
-      cloud.members.set(image.id, []);
+      fake.cloud.members.set(image.id, []);
     });
-    cloud.faults.push({
+    fake.cloud.faults.push({
       match: (m, p) => m === "POST" && p.endsWith("/members"),
       dropResponse: true,
       times: 1,
     });
-    cloud.faults.push({ match: (m) => m === "POST", status: 503, times: 100 });
+    fake.cloud.faults.push({ match: (m) => m === "POST", status: 503, times: 100 });
 
     const error = (await provider
       .create({ imageId: image.id, memberIds: ["p1"] })
@@ -359,7 +353,7 @@ describe("ImageMembers provider against the fake cloud", () => {
     ]);
     expect(glanceIds(image.id)).toEqual(["p1"]);
 
-    cloud.faults.length = 0;
+    fake.cloud.faults.length = 0;
     expect(
       (await provider.diff(image.id, error.properties!, { imageId: image.id, memberIds: ["p1"] }))
         .changes,
@@ -376,8 +370,8 @@ describe("ImageMembers provider against the fake cloud", () => {
   });
 
   test("a membership made outside the stack is a clear conflict; adoptExisting takes it over", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configured(cloud);
+    const image = fake.cloud.addImage("owner");
+    const provider = await configured(fake.cloud);
     await provider.create({ imageId: image.id, memberIds: ["p1"] });
 
     const error = (await provider
@@ -391,7 +385,7 @@ describe("ImageMembers provider against the fake cloud", () => {
     // p2 was created: it is reported so the engine keeps it; p1 (not ours) is not.
     expect(error.properties?.members.map((m) => m.memberId)).toEqual(["p2"]);
 
-    cloud.members.get(image.id)![0].status = "accepted";
+    fake.cloud.members.get(image.id)![0].status = "accepted";
     const adopted = await provider.create({
       imageId: image.id,
       memberIds: ["p1", "p2"],
@@ -404,8 +398,8 @@ describe("ImageMembers provider against the fake cloud", () => {
   });
 
   test("a create where nothing was created is an ordinary failure", async () => {
-    const image = cloud.addImage("owner", "private");
-    const provider = await configured(cloud);
+    const image = fake.cloud.addImage("owner", "private");
+    const provider = await configured(fake.cloud);
     const error = (await provider
       .create({ imageId: image.id, memberIds: ["p1", "p2"] })
       .catch((e) => e)) as PartialCreate;
@@ -419,7 +413,7 @@ describe("ImageMembers provider against the fake cloud", () => {
   });
 
   test("check refuses duplicates and bad ids, naming each", async () => {
-    const provider = await configured(cloud);
+    const provider = await configured(fake.cloud);
     const imageId = "d164b5df-1bc3-4c3f-893e-3e471fd16e64";
     expect(
       (await provider.check({} as never, { imageId, memberIds: ["a", "b"] })).failures,
@@ -445,16 +439,16 @@ describe("ImageMembers provider against the fake cloud", () => {
   });
 
   test("delete removes every member; members already gone are fine", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configured(cloud);
+    const image = fake.cloud.addImage("owner");
+    const provider = await configured(fake.cloud);
     const created = await provider.create({ imageId: image.id, memberIds: projects(12) });
-    cloud.members.get(image.id)!.splice(0, 2);
-    const before = cloud.glanceRequests().length;
+    fake.cloud.members.get(image.id)!.splice(0, 2);
+    const before = fake.cloud.glanceRequests().length;
 
     await provider.delete(created.id, created.outs!);
 
     expect(glanceIds(image.id)).toEqual([]);
-    const requests = cloud.glanceRequests().slice(before);
+    const requests = fake.cloud.glanceRequests().slice(before);
     expect(requests.filter((r) => r.method === "DELETE")).toHaveLength(12);
     // Two 404s: one look at the image confirms they are gone; the other ten, one list.
     expect(requests.filter((r) => r.method === "GET").map((r) => r.path)).toEqual(

@@ -6,8 +6,7 @@
  */
 import { ImageMembersProvider } from "../../provider";
 import type { ImageMembersOutputs } from "../../provider";
-import { FakeCloud } from "../support/fakeCloud";
-import { passwordConfig, withoutOpenStackEnv } from "../support/providerHarness";
+import { onFakeCloud, passwordConfig, withoutOpenStackEnv } from "../support/providerHarness";
 
 withoutOpenStackEnv();
 // A POST failing "beyond the retry budget" takes the transport's full backoff (~4 s).
@@ -23,21 +22,17 @@ const unsettled = (memberId: string) => ({
 });
 
 describe("ImageMembers keeps every member that may exist", () => {
-  let cloud: FakeCloud;
+  const fake = onFakeCloud();
   let provider: ImageMembersProvider;
-
   beforeEach(async () => {
-    cloud = new FakeCloud();
-    await cloud.start();
     provider = new ImageMembersProvider();
-    await provider.configure(passwordConfig(cloud, "owner"));
+    await provider.configure(passwordConfig(fake.cloud, "owner"));
   });
-  afterEach(() => cloud.stop());
 
   const glanceIds = (imageId: string) =>
-    (cloud.members.get(imageId) ?? []).map((m) => m.member_id).sort();
+    (fake.cloud.members.get(imageId) ?? []).map((m) => m.member_id).sort();
   const postsFail = (status: number) =>
-    cloud.faults.push({
+    fake.cloud.faults.push({
       match: (m, p) => m === "POST" && p.endsWith("/members"),
       status,
       times: 1000,
@@ -45,7 +40,7 @@ describe("ImageMembers keeps every member that may exist", () => {
 
   /** Run 1: p1's POST answer is lost, then 503s: state holds p1 as unknown, Glance holds it. */
   async function lostThenOutage(imageId: string): Promise<KeptError> {
-    cloud.faults.push({
+    fake.cloud.faults.push({
       match: (m, p) => m === "POST" && p.endsWith("/members"),
       dropResponse: true,
       times: 1,
@@ -60,7 +55,7 @@ describe("ImageMembers keeps every member that may exist", () => {
   }
 
   test("an outage across two runs drops nothing; after it the member is deleted once the program drops it", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const run1 = await lostThenOutage(image.id);
 
     // Run 2, the same inputs, every POST still answered 503.
@@ -73,7 +68,7 @@ describe("ImageMembers keeps every member that may exist", () => {
     expect(glanceIds(image.id)).toEqual(["p1"]);
 
     // Run 3, after recovery, the program no longer lists p1: it is deleted.
-    cloud.faults.length = 0;
+    fake.cloud.faults.length = 0;
     const run3 = await provider.update(image.id, run2.properties!, {
       imageId: image.id,
       memberIds: [],
@@ -83,22 +78,22 @@ describe("ImageMembers keeps every member that may exist", () => {
   });
 
   test("an outage across two runs, then destroy: the member is removed from Glance", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const run1 = await lostThenOutage(image.id);
     const run2 = (await provider
       .update(image.id, run1.properties!, { imageId: image.id, memberIds: ["p1", "p2"] })
       .catch((e) => e)) as KeptError;
     expect(run2.properties?.members).toEqual([unsettled("p1")]);
 
-    cloud.faults.length = 0;
+    fake.cloud.faults.length = 0;
     await provider.delete(image.id, run2.properties!);
     expect(glanceIds(image.id)).toEqual([]);
   });
 
   test("an unsettled member refused for another reason (403) is kept too", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const run1 = await lostThenOutage(image.id);
-    cloud.faults.length = 0;
+    fake.cloud.faults.length = 0;
     postsFail(403);
     const run2 = (await provider
       .update(image.id, run1.properties!, { imageId: image.id, memberIds: ["p1"] })
@@ -107,10 +102,10 @@ describe("ImageMembers keeps every member that may exist", () => {
   });
 
   test("a 409 whose adopting GET fails keeps the member as unknown (state marked it possibly ours)", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const run1 = await lostThenOutage(image.id);
-    cloud.faults.length = 0;
-    cloud.faults.push({
+    fake.cloud.faults.length = 0;
+    fake.cloud.faults.push({
       match: (m, p) => m === "GET" && p.endsWith(`/members/p1`),
       status: 500,
       times: 1000,
@@ -121,7 +116,7 @@ describe("ImageMembers keeps every member that may exist", () => {
       .catch((e) => e)) as KeptError;
 
     expect(
-      cloud
+      fake.cloud
         .glanceRequests()
         .filter((r) => r.path.endsWith("/members") || r.path.endsWith("/members/p1"))
         .slice(-3)
@@ -136,9 +131,9 @@ describe("ImageMembers keeps every member that may exist", () => {
   });
 
   test("adoptExisting: a 409 whose adopting GET fails keeps the member as unknown", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     await provider.create({ imageId: image.id, memberIds: ["p1"] });
-    cloud.faults.push({
+    fake.cloud.faults.push({
       match: (m, p) => m === "GET" && p.endsWith(`/members/p1`),
       status: 500,
       times: 1000,
@@ -154,11 +149,11 @@ describe("ImageMembers keeps every member that may exist", () => {
     /** p1 and p2 shared; p1 then removed by hand, and every read of the image failing. */
     async function p1GoneImageUnreadable(imageId: string) {
       const created = await provider.create({ imageId, memberIds: ["p1", "p2"] });
-      cloud.members.set(
+      fake.cloud.members.set(
         imageId,
-        cloud.members.get(imageId)!.filter((m) => m.member_id !== "p1"),
+        fake.cloud.members.get(imageId)!.filter((m) => m.member_id !== "p1"),
       );
-      cloud.faults.push({
+      fake.cloud.faults.push({
         match: (m, p) => m === "GET" && p.endsWith(`/images/${imageId}`),
         status: 500,
         times: 1000,
@@ -167,7 +162,7 @@ describe("ImageMembers keeps every member that may exist", () => {
     }
 
     test("delete fails and says so; nothing is believed gone", async () => {
-      const image = cloud.addImage("owner");
+      const image = fake.cloud.addImage("owner");
       const outs = await p1GoneImageUnreadable(image.id);
       const error = (await provider.delete(image.id, outs).catch((e) => e)) as Error;
       expect(error).toBeInstanceOf(Error);
@@ -178,7 +173,7 @@ describe("ImageMembers keeps every member that may exist", () => {
     });
 
     test("an update removing it keeps it in state", async () => {
-      const image = cloud.addImage("owner");
+      const image = fake.cloud.addImage("owner");
       const outs = await p1GoneImageUnreadable(image.id);
       const error = (await provider
         .update(image.id, outs, { imageId: image.id, memberIds: ["p2"] })

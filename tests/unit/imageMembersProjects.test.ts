@@ -5,8 +5,7 @@
  */
 import { ImageMembersProvider } from "../../provider";
 import type { ImageMembersInputs, ImageMembersOutputs } from "../../provider";
-import { FakeCloud } from "../support/fakeCloud";
-import { passwordConfig, withoutOpenStackEnv } from "../support/providerHarness";
+import { onFakeCloud, passwordConfig, withoutOpenStackEnv } from "../support/providerHarness";
 
 withoutOpenStackEnv();
 
@@ -121,21 +120,16 @@ describe("ImageMembers projects: diff", () => {
 });
 
 describe("ImageMembers projects against the fake cloud", () => {
-  let cloud: FakeCloud;
-  beforeEach(async () => {
-    cloud = new FakeCloud();
-    await cloud.start();
-  });
-  afterEach(() => cloud.stop());
+  const fake = onFakeCloud();
 
   async function configured() {
     const provider = new ImageMembersProvider();
-    await provider.configure(passwordConfig(cloud, "owner"));
+    await provider.configure(passwordConfig(fake.cloud, "owner"));
     return provider;
   }
 
   test("labels travel into state and back out of read; a rename costs no request", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const provider = await configured();
     const created = await provider.create({ imageId: image.id, projects: { ops: "p1", p2: "p2" } });
     expect(created.outs?.members.map((m) => [m.memberId, m.name])).toEqual([
@@ -147,29 +141,29 @@ describe("ImageMembers projects against the fake cloud", () => {
     const read = await provider.read(created.id, created.outs!);
     expect(read.inputs).toEqual({ imageId: image.id, projects: { ops: "p1", p2: "p2" } });
 
-    const before = cloud.glanceRequests().length;
+    const before = fake.cloud.glanceRequests().length;
     const renamed = await provider.update(created.id, created.outs!, {
       imageId: image.id,
       projects: { operations: "p1", test: "p2" },
     });
-    expect(cloud.glanceRequests().length).toBe(before);
+    expect(fake.cloud.glanceRequests().length).toBe(before);
     expect(renamed.outs?.members.map((m) => m.name)).toEqual(["operations", "test"]);
   });
 
   test("remove one, add one: exactly one DELETE and one POST, labels as given", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     const provider = await configured();
     const created = await provider.create({
       imageId: image.id,
       projects: { a: "pa", b: "pb", c: "pc", d: "pd" },
     });
-    const before = cloud.glanceRequests().length;
+    const before = fake.cloud.glanceRequests().length;
     const updated = await provider.update(created.id, created.outs!, {
       imageId: image.id,
       projects: { a: "pa", c: "pc", d: "pd", e: "pe" },
     });
     expect(
-      cloud
+      fake.cloud
         .glanceRequests()
         .slice(before)
         .map((r) => `${r.method} ${r.path.split("/").pop()}`)
@@ -182,7 +176,7 @@ describe("ImageMembers projects against the fake cloud", () => {
       "e=pe",
     ]);
     expect(
-      cloud.members
+      fake.cloud.members
         .get(image.id)
         ?.map((m) => m.member_id)
         .sort(),

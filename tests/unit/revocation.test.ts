@@ -6,10 +6,10 @@
  * fails naming image and member when it keeps coming back.
  */
 import type { ImageMembersOutputs } from "../../provider";
-import { FakeCloud } from "../support/fakeCloud";
 import {
   configuredMembersProvider,
   configuredProvider,
+  onFakeCloud,
   withoutOpenStackEnv,
 } from "../support/providerHarness";
 
@@ -18,20 +18,14 @@ withoutOpenStackEnv();
 type KeptInState = Error & { properties?: ImageMembersOutputs };
 
 describe("revocation that sticks, against the fake cloud", () => {
-  let cloud: FakeCloud;
-
-  beforeEach(async () => {
-    cloud = new FakeCloud();
-    await cloud.start();
-  });
-  afterEach(() => cloud.stop());
+  const fake = onFakeCloud();
 
   const glanceIds = (imageId: string) =>
-    (cloud.members.get(imageId) ?? []).map((m) => m.member_id).sort();
+    (fake.cloud.members.get(imageId) ?? []).map((m) => m.member_id).sort();
 
   /** Glance requests from `from` on, as "METHOD status last-path-segment". */
   const requestsSince = (from: number) =>
-    cloud
+    fake.cloud
       .glanceRequests()
       .slice(from)
       .map((r) => `${r.method} ${r.status} ${r.path.split("/").pop()}`);
@@ -40,10 +34,10 @@ describe("revocation that sticks, against the fake cloud", () => {
 
   describe("ImageMember", () => {
     test("a delete costs two requests: the DELETE and the read that confirms it", async () => {
-      const image = cloud.addImage("owner");
-      const provider = await configuredProvider(cloud);
+      const image = fake.cloud.addImage("owner");
+      const provider = await configuredProvider(fake.cloud);
       const created = await provider.create({ imageId: image.id, memberId: "p-a" });
-      const before = cloud.glanceRequests().length;
+      const before = fake.cloud.glanceRequests().length;
 
       await provider.delete(created.id, created.outs!);
 
@@ -52,11 +46,11 @@ describe("revocation that sticks, against the fake cloud", () => {
     });
 
     test("a member written back after its DELETE is deleted again", async () => {
-      const image = cloud.addImage("owner");
-      const provider = await configuredProvider(cloud);
+      const image = fake.cloud.addImage("owner");
+      const provider = await configuredProvider(fake.cloud);
       const created = await provider.create({ imageId: image.id, memberId: "p-a" });
-      cloud.memberComesBack(image.id, "p-a", 1, "accepted");
-      const before = cloud.glanceRequests().length;
+      fake.cloud.memberComesBack(image.id, "p-a", 1, "accepted");
+      const before = fake.cloud.glanceRequests().length;
 
       await provider.delete(created.id, created.outs!);
 
@@ -70,11 +64,11 @@ describe("revocation that sticks, against the fake cloud", () => {
     });
 
     test("a member that keeps coming back fails the delete, naming image and member", async () => {
-      const image = cloud.addImage("owner");
-      const provider = await configuredProvider(cloud);
+      const image = fake.cloud.addImage("owner");
+      const provider = await configuredProvider(fake.cloud);
       const created = await provider.create({ imageId: image.id, memberId: "p-a" });
-      cloud.memberComesBack(image.id, "p-a", Infinity, "accepted");
-      const before = cloud.glanceRequests().length;
+      fake.cloud.memberComesBack(image.id, "p-a", Infinity, "accepted");
+      const before = fake.cloud.glanceRequests().length;
 
       const failure = provider.delete(created.id, created.outs!);
 
@@ -92,11 +86,11 @@ describe("revocation that sticks, against the fake cloud", () => {
     });
 
     test("a confirming read that fails keeps the member in state (the delete fails)", async () => {
-      const image = cloud.addImage("owner");
-      const provider = await configuredProvider(cloud);
+      const image = fake.cloud.addImage("owner");
+      const provider = await configuredProvider(fake.cloud);
       const created = await provider.create({ imageId: image.id, memberId: "p-a" });
-      cloud.memberComesBack(image.id, "p-a", 1);
-      cloud.faults.push({
+      fake.cloud.memberComesBack(image.id, "p-a", 1);
+      fake.cloud.faults.push({
         match: (method, path) => method === "GET" && path.endsWith("/members/p-a"),
         status: 403,
         times: 1,
@@ -109,10 +103,10 @@ describe("revocation that sticks, against the fake cloud", () => {
     });
 
     test("a replacement's delete confirms too", async () => {
-      const image = cloud.addImage("owner");
-      const provider = await configuredProvider(cloud);
+      const image = fake.cloud.addImage("owner");
+      const provider = await configuredProvider(fake.cloud);
       const old = await provider.create({ imageId: image.id, memberId: "p-old" });
-      cloud.memberComesBack(image.id, "p-old", 1);
+      fake.cloud.memberComesBack(image.id, "p-old", 1);
       const diff = await provider.diff(old.id, old.outs!, { imageId: image.id, memberId: "p-new" });
       expect(diff.replaces).toEqual(["memberId"]);
       await provider.create({ imageId: image.id, memberId: "p-new" });
@@ -125,13 +119,13 @@ describe("revocation that sticks, against the fake cloud", () => {
 
   describe("ImageMembers", () => {
     test("a delete costs one DELETE per member and one list of the image", async () => {
-      const image = cloud.addImage("owner");
-      const provider = await configuredMembersProvider(cloud);
+      const image = fake.cloud.addImage("owner");
+      const provider = await configuredMembersProvider(fake.cloud);
       const created = await provider.create({
         imageId: image.id,
         projects: { a: "p-a", b: "p-b", c: "p-c", d: "p-d" },
       });
-      const before = cloud.glanceRequests().length;
+      const before = fake.cloud.glanceRequests().length;
 
       await provider.delete(created.id, created.outs!);
 
@@ -142,15 +136,15 @@ describe("revocation that sticks, against the fake cloud", () => {
     });
 
     test("members written back after their DELETE are deleted again, with one more list", async () => {
-      const image = cloud.addImage("owner");
-      const provider = await configuredMembersProvider(cloud);
+      const image = fake.cloud.addImage("owner");
+      const provider = await configuredMembersProvider(fake.cloud);
       const created = await provider.create({
         imageId: image.id,
         projects: { a: "p-a", b: "p-b", c: "p-c", d: "p-d" },
       });
-      cloud.memberComesBack(image.id, "p-b", 1, "accepted");
-      cloud.memberComesBack(image.id, "p-d", 1, "rejected");
-      const before = cloud.glanceRequests().length;
+      fake.cloud.memberComesBack(image.id, "p-b", 1, "accepted");
+      fake.cloud.memberComesBack(image.id, "p-d", 1, "rejected");
+      const before = fake.cloud.glanceRequests().length;
 
       await provider.delete(created.id, created.outs!);
 
@@ -166,14 +160,14 @@ describe("revocation that sticks, against the fake cloud", () => {
     });
 
     test("a removal in an update deletes again what came back, and state drops it", async () => {
-      const image = cloud.addImage("owner");
-      const provider = await configuredMembersProvider(cloud);
+      const image = fake.cloud.addImage("owner");
+      const provider = await configuredMembersProvider(fake.cloud);
       const created = await provider.create({
         imageId: image.id,
         projects: { a: "p-a", b: "p-b", c: "p-c" },
       });
-      cloud.memberComesBack(image.id, "p-b", 1, "accepted");
-      const before = cloud.glanceRequests().length;
+      fake.cloud.memberComesBack(image.id, "p-b", 1, "accepted");
+      const before = fake.cloud.glanceRequests().length;
 
       const updated = await provider.update(created.id, created.outs!, {
         imageId: image.id,
@@ -191,14 +185,14 @@ describe("revocation that sticks, against the fake cloud", () => {
     });
 
     test("members that keep coming back fail the delete and the update, naming image and members, kept in state", async () => {
-      const image = cloud.addImage("owner");
-      const provider = await configuredMembersProvider(cloud);
+      const image = fake.cloud.addImage("owner");
+      const provider = await configuredMembersProvider(fake.cloud);
       const created = await provider.create({
         imageId: image.id,
         projects: { a: "p-a", b: "p-b", c: "p-c" },
       });
-      cloud.memberComesBack(image.id, "p-b", Infinity, "accepted");
-      const before = cloud.glanceRequests().length;
+      fake.cloud.memberComesBack(image.id, "p-b", Infinity, "accepted");
+      const before = fake.cloud.glanceRequests().length;
 
       const update = provider.update(created.id, created.outs!, {
         imageId: image.id,
@@ -226,15 +220,15 @@ describe("revocation that sticks, against the fake cloud", () => {
     });
 
     test("an image made private before the confirming list: the members stay in state", async () => {
-      const image = cloud.addImage("owner");
-      const provider = await configuredMembersProvider(cloud);
+      const image = fake.cloud.addImage("owner");
+      const provider = await configuredMembersProvider(fake.cloud);
       const created = await provider.create({
         imageId: image.id,
         projects: { a: "p-a", b: "p-b" },
       });
-      cloud.memberComesBack(image.id, "p-a", 1);
+      fake.cloud.memberComesBack(image.id, "p-a", 1);
       // The owner makes the image private between the DELETEs and the list.
-      cloud.faults.push({
+      fake.cloud.faults.push({
         match: (method, path) => {
           if (method === "GET" && path.endsWith("/members")) image.visibility = "private";
           return false;

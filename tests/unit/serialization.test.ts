@@ -3,44 +3,36 @@ import * as os from "os";
 import * as path from "path";
 import { assertFreshBuild } from "../support/buildFreshness";
 import { projectRoot, runTypeScript } from "../support/childProcess";
-import { FakeCloud } from "../support/fakeCloud";
 import { isInstalled, requireText } from "../../provider/serialization/providerText";
+import { temporaryFolder } from "../support/cleanup";
+import { onFakeCloud } from "../support/providerHarness";
 
 // These tests run the build (dist/), which must not be older than the sources.
 beforeAll(() => assertFreshBuild(projectRoot));
 
 describe("the provider as Pulumi serializes it into state", () => {
-  let cloud: FakeCloud;
-  let dir: string;
-  beforeAll(async () => {
-    cloud = new FakeCloud();
-    await cloud.start();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "serialized-"));
-  });
-  afterAll(async () => {
-    await cloud.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const fake = onFakeCloud("all");
+  const temp = temporaryFolder("serialized-");
 
   test("the loaded copy runs check, create, read, diff and delete, and no secret is in its text, outputs or errors", async () => {
-    const image = cloud.addImage("owner");
-    const owner = cloud.project("owner");
-    const consumer = cloud.project("consumer1").id;
+    const image = fake.cloud.addImage("owner");
+    const owner = fake.cloud.project("owner");
+    const consumer = fake.cloud.project("consumer1").id;
     // Secrets from all sources are present while the program serializes the provider:
     // OS_* variables in its environment, and a stack config password handed to configure.
     const env = {
       ...process.env,
-      OS_AUTH_URL: `${cloud.url}/v3`,
+      OS_AUTH_URL: `${fake.cloud.url}/v3`,
       OS_USERNAME: owner.user.name,
       OS_PROJECT_NAME: "owner",
       OS_PASSWORD: "env-password-never-used-1234",
-      OS_APPLICATION_CREDENTIAL_SECRET: cloud.applicationCredential.secret,
+      OS_APPLICATION_CREDENTIAL_SECRET: fake.cloud.applicationCredential.secret,
     };
     const stackConfig = { "openstack:password": owner.user.password };
-    const outFile = path.join(dir, "provider.js");
+    const outFile = path.join(temp.dir, "provider.js");
     // The first member POST fails with a body quoting the credentials it was sent.
-    cloud.echoCredentials = true;
-    cloud.faults.push({
+    fake.cloud.echoCredentials = true;
+    fake.cloud.faults.push({
       match: (method, p) => method === "POST" && p.endsWith("/members"),
       status: 403,
       times: 1,
@@ -64,17 +56,17 @@ describe("the provider as Pulumi serializes it into state", () => {
     });
     expect(report.read.props.status).toBe("pending");
     expect(report.diff.changes).toBe(false);
-    expect(cloud.members.get(image.id)).toEqual([]);
-    expect(cloud.authentications()).toHaveLength(1);
+    expect(fake.cloud.members.get(image.id)).toEqual([]);
+    expect(fake.cloud.authentications()).toHaveLength(1);
 
     const everything = text + JSON.stringify(report);
     const secrets = [
       owner.user.password,
       "env-password-never-used-1234",
-      cloud.applicationCredential.secret,
-      ...cloud.tokens.keys(),
+      fake.cloud.applicationCredential.secret,
+      ...fake.cloud.tokens.keys(),
     ];
-    expect(cloud.tokens.size).toBeGreaterThan(0);
+    expect(fake.cloud.tokens.size).toBeGreaterThan(0);
     for (const secret of secrets) {
       expect(everything).not.toContain(secret);
     }

@@ -1,5 +1,5 @@
 /**
- * Shared set-up of the fault suites: one image of the owner, a fault proxy in front of
+ * The fault tier's set-up, written once: one image of the owner, a fault proxy in front of
  * Keystone and one in front of Glance, and the root quickstart (or another program taking the
  * same `imageId` and `members` config) as a stack of 50 members whose provider talks to the
  * cloud only through the proxies. After each scenario `expectConverged` checks, against
@@ -7,11 +7,11 @@
  * no duplicate.
  */
 import * as fs from "fs";
-import { projectRoot } from "../support/childProcess";
-import { FaultProxy, FaultRule } from "../support/faultProxy";
-import { CommandResult, PulumiProject } from "../support/pulumiEngine";
-import { CloudFile, GlanceDriver, loadCloudFile, osEnvironmentOf } from "../support/realCloud";
-import { runAll } from "../support/cleanup";
+import { projectRoot } from "./childProcess";
+import { FaultProxy, FaultRule } from "./faultProxy";
+import { CommandResult, PulumiProject } from "./pulumiEngine";
+import { CloudFile, GlanceDriver, loadCloudFile, osEnvironmentOf } from "./realCloud";
+import { runAll } from "./cleanup";
 
 export const memberCount = 50;
 
@@ -229,4 +229,31 @@ export function errorLines(result: CommandResult): string[] {
     .split("\n")
     .filter((line) => /error|Cannot /i.test(line))
     .map((line) => line.trim());
+}
+
+export interface FaultScenarioOptions extends FaultStackOptions {
+  /** Per test, in milliseconds. */
+  timeout?: number;
+  /** The members the program declares before the first run (default `declaredMembers()`). */
+  members?: Record<string, string>;
+}
+
+/**
+ * Call in a scenario's describe block: its seed (FAULT_SEED to replay a failure, else
+ * `fallbackSeed`), and its stack (`name`), set up before the block's tests (after any
+ * beforeAll declared earlier) and torn down after them.
+ */
+export function faultScenario(
+  scenario: string,
+  name: string,
+  fallbackSeed: string,
+  options: FaultScenarioOptions = {},
+): { seed: string; stack: FaultStack } {
+  jest.setTimeout(options.timeout ?? 300_000);
+  const seed = seedFor(scenario, fallbackSeed);
+  const stack = new FaultStack(name, seed, options);
+  if (options.members) stack.members = options.members;
+  beforeAll(() => stack.setUp());
+  afterAll(() => stack.tearDown());
+  return { seed, stack };
 }

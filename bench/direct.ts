@@ -8,33 +8,26 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { createMember, deleteMember, getMember } from "../provider/glance";
-import { resolveCloudConfig } from "../provider/identity/resolve";
-import { KeystoneSession } from "../provider/identity/session";
-import { settingsFromStack } from "../provider/identity/settings";
-import { HttpClient } from "../provider/transport/http";
-import { projectRoot } from "../tests/support/childProcess";
-import { Cloud, pairsOf } from "./cloud";
-import { Contender, OpName, OpSample, engineParallelism, round, stats } from "./measure";
-
-export async function pool<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }),
-  );
-}
+import { Cloud, memberIdOf } from "./cloud";
+import {
+  Contender,
+  OpName,
+  OpSample,
+  engineParallelism,
+  projectRoot,
+  round,
+  stats,
+} from "./measure";
 
 /** Neither contender keeps state: nothing to set up or to remove. */
 abstract class DirectContender {
+  /** The scenario's memberships: [image id, member id]. */
   protected pairs: [string, string][] = [];
   async init(): Promise<void> {}
   async configure(imageIds: string[], perImage: number): Promise<void> {
-    this.pairs = pairsOf(imageIds, perImage);
+    this.pairs = imageIds.flatMap((imageId) =>
+      Array.from({ length: perImage }, (_, m): [string, string] => [imageId, memberIdOf(m)]),
+    );
   }
   async abandon(): Promise<void> {}
   cleanUp(): void {}
@@ -57,21 +50,23 @@ export class Floor extends DirectContender implements Contender {
       const none = { glanceTotal: 0, glance: {}, keystoneTotal: 0, keystoneAuths: 0, keystone: {} };
       return { seconds: 0, ...none, providerProcesses: 0 };
     }
-    const stack: Record<string, string> = {
-      ...this.cloud.stackConfig(),
-      "openstack:password": this.cloud.owner.password,
-    };
-    const config = resolveCloudConfig({ stack: settingsFromStack((k) => stack[k]), env: {} });
-    const session = new KeystoneSession(new HttpClient(), config);
+    const session = this.cloud.session();
     const glance = await session.imageService();
     await session.projectId(); // authenticate outside the timing
     const marks = this.cloud.marks();
     const t0 = performance.now();
-    await pool(this.pairs, engineParallelism, async ([imageId, memberId]) => {
-      if (op === "up") await createMember(glance, imageId, memberId);
-      else if (op === "refresh") await getMember(glance, imageId, memberId);
-      else await deleteMember(glance, imageId, memberId);
-    });
+    // The engine's default concurrency: as many workers, each taking the next member.
+    let next = 0;
+    const worker = async () => {
+      for (let pair; (pair = this.pairs[next++]);) {
+        if (op === "up") await createMember(glance, ...pair);
+        else if (op === "refresh") await getMember(glance, ...pair);
+        else await deleteMember(glance, ...pair);
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(engineParallelism, this.pairs.length) }, worker),
+    );
     return {
       seconds: round((performance.now() - t0) / 1000),
       ...this.cloud.countsSince(marks),

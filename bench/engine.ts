@@ -1,7 +1,14 @@
-/** Contenders under the Pulumi engine: ours, package, members, plugin, yaml, bridged and Pulumi's floors (one project each). */
+/**
+ * The contenders under the Pulumi engine (ours, package, members, plugin, yaml, membersYaml,
+ * bridged and Pulumi's floors): one project each, run by the CLI of scripts/pulumi-cli.sh with
+ * a file backend and a home of its own under a temporary folder; and the timing of one engine
+ * command, OpenTofu's too.
+ */
+import { execFile, execFileSync } from "child_process";
+import * as fs from "fs";
 import * as os from "os";
+import * as path from "path";
 import { performance } from "perf_hooks";
-import { PulumiProject, pulumiBinDir } from "../tests/support/pulumiEngine";
 import { Cloud } from "./cloud";
 import {
   Contender,
@@ -10,13 +17,13 @@ import {
   OpSample,
   ProcessWatch,
   StateFigures,
-  cpuSecondsOf,
-  peakRssMbOf,
   printedBytes,
+  projectRoot,
   round,
   withoutStackTrace,
 } from "./measure";
 
+/** The Pulumi engine's summary lines (`+ 10 created`, `10 to delete`) as counts. */
 export function changesOf(stdout: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const m of stdout.matchAll(
@@ -34,42 +41,70 @@ export function changesOf(stdout: string): Record<string, number> {
 export async function timedCommand(
   cloud: Cloud,
   watch: { provider: RegExp; program?: RegExp; engine: RegExp },
-  run: () => Promise<{ stdout: string }>,
+  run: () => Promise<string>,
   changesOf: (stdout: string) => Record<string, number>,
 ): Promise<OpSample> {
-  const [provider, program, engine] = [watch.provider, watch.program, watch.engine].map(
-    (pattern) => pattern && new ProcessWatch(pattern),
-  );
   const marks = cloud.marks();
-  for (const w of [provider, program, engine]) w?.start();
+  const provider = new ProcessWatch(watch.provider);
+  const program = watch.program && new ProcessWatch(watch.program);
+  const engine = new ProcessWatch(watch.engine);
   const t0 = performance.now();
-  const result = await run();
+  const stdout = await run();
   const seconds = (performance.now() - t0) / 1000;
-  const providers = provider!.stop();
+  const providers = provider.stop();
   return {
     seconds: round(seconds),
     ...cloud.countsSince(marks),
-    providerProcesses: providers.length,
-    providerPeakRssMb: peakRssMbOf(providers),
-    providerCpuSeconds: cpuSecondsOf(providers),
-    programCpuSeconds: program && cpuSecondsOf(program.stop()),
-    engineCpuSeconds: cpuSecondsOf(engine!.stop()),
+    providerProcesses: providers.processes,
+    providerPeakRssMb: providers.peakRssMb,
+    providerCpuSeconds: providers.cpuSeconds,
+    programCpuSeconds: program && program.stop().cpuSeconds,
+    engineCpuSeconds: engine.stop().cpuSeconds,
     load1: round(os.loadavg()[0], 2),
-    changes: changesOf(result.stdout),
+    changes: changesOf(stdout),
   };
+}
+
+/** `command args` in `cwd` with `env`: its stdout, or an error with both outputs. */
+export function runCommand(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env: NodeJS.ProcessEnv },
+): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      command,
+      args,
+      { ...options, maxBuffer: 256 * 1024 * 1024, timeout: 20 * 60_000 },
+      (error, stdout, stderr) =>
+        error
+          ? reject(
+              new Error(`${command} ${args.join(" ")} exited ${error.code}\n${stdout}\n${stderr}`),
+            )
+          : resolve(stdout),
+    ),
+  );
+}
+
+let pulumiBin: string | undefined;
+/** The folder of the Pulumi CLI (scripts/pulumi-cli.sh builds it the first time). */
+export function pulumiBinDir(): string {
+  return (pulumiBin ??= execFileSync("bash", [`${projectRoot}/scripts/pulumi-cli.sh`, "ensure"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim());
 }
 
 /** The Node.js program a language host runs (`@pulumi/pulumi`'s cmd/run). */
 const nodeProgramPattern = /node\s.*@pulumi\/pulumi\/cmd\/run(\/index\.js)?(\s|$)/;
 
 export interface EngineContenderOptions {
+  /** The provider process to watch (default: Node.js's dynamic provider). */
+  provider?: RegExp;
   /** A folder put on PATH after the CLI's (the bridged provider's plugin). */
   extraPath?: string;
-  /**
-   * How the provider gets the owner's credentials: `openstack:*` stack config (default), or
-   * `OS_*` variables (the provider plugin, which reads no stack config).
-   */
-  credentials?: "stackConfig" | "environment";
+  /** The owner's credentials as `OS_*` variables (the provider plugin reads no stack config). */
+  environmentCredentials?: boolean;
   /** The process running the program; default a Node.js program. */
   programPattern?: RegExp;
   /**
@@ -84,28 +119,21 @@ export interface EngineContenderOptions {
 }
 
 export class EngineContender implements Contender {
-  readonly project: PulumiProject;
+  /** Extra arguments of `up`, `preview`, `refresh` and `destroy` (--engine-args). */
+  operationArgs: string[] = [];
+  /** Extra environment of every command (--env; the plugin's `OS_*` variables). */
+  readonly env: Record<string, string> = {};
+  private readonly workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-e2e-"));
   private configured = "";
 
   constructor(
     readonly name: ContenderName,
-    projectDir: string,
+    private readonly projectDir: string,
     readonly cloud: Cloud,
-    private readonly providerPattern: RegExp,
     private readonly options: EngineContenderOptions = {},
   ) {
-    this.project = new PulumiProject(projectDir, "bench");
-    if (options.extraPath) {
-      this.project.env.PATH = `${pulumiBinDir()}:${options.extraPath}:${process.env.PATH}`;
-    }
-  }
-
-  get operationArgs(): string[] {
-    return this.project.operationArgs;
-  }
-
-  set operationArgs(args: string[]) {
-    this.project.operationArgs = args;
+    fs.mkdirSync(path.join(this.workDir, "state"));
+    fs.mkdirSync(path.join(this.workDir, "home"));
   }
 
   get pulumiOnly(): boolean {
@@ -118,15 +146,47 @@ export class EngineContender implements Contender {
     return (this.options.resourcePerImage ? images : total) + 1;
   }
 
+  /** `pulumi ARGS` on the project and its stack `bench`, offline, with none of our variables. */
+  private pulumi(args: string[]): Promise<string> {
+    const own = ([key]: [string, unknown]) => !key.startsWith("OS_") && !key.startsWith("PULUMI_");
+    const env = {
+      ...Object.fromEntries(Object.entries(process.env).filter(own)),
+      PATH: [pulumiBinDir(), this.options.extraPath, process.env.PATH].filter(Boolean).join(":"),
+      PULUMI_HOME: path.join(this.workDir, "home"),
+      PULUMI_BACKEND_URL: `file://${path.join(this.workDir, "state")}`,
+      PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+      NO_COLOR: "1",
+      ...this.env,
+    };
+    const stack = [
+      "--stack",
+      "bench",
+      "--config-file",
+      path.join(this.workDir, "Pulumi.bench.yaml"),
+    ];
+    const where = ["--cwd", this.projectDir, "--non-interactive"];
+    return runCommand("pulumi", [...args, ...(args[0] === "stack" ? [] : stack), ...where], {
+      env,
+    });
+  }
+
+  private setConfig(key: string, value: string, secret = false): Promise<string> {
+    return this.pulumi(["config", "set", key, value, ...(secret ? ["--secret"] : [])]);
+  }
+
   async init(): Promise<void> {
-    if (this.options.credentials === "environment") {
-      Object.assign(this.project.env, this.cloud.ownerEnvironment());
-      await this.project.init({});
+    await this.pulumi(["stack", "init", "bench"]);
+    if (this.options.environmentCredentials) {
+      Object.assign(this.env, this.cloud.ownerEnvironment());
       return;
     }
-    await this.project.init(this.cloud.stackConfig(), {
-      "openstack:password": this.cloud.owner.password,
-    });
+    for (const [key, value] of Object.entries(this.cloud.stackConfig())) {
+      await this.setConfig(key, value);
+    }
+    await this.setConfig("openstack:password", this.cloud.owner.password, true);
   }
 
   async configure(imageIds: string[], perImage: number): Promise<void> {
@@ -135,43 +195,43 @@ export class EngineContender implements Contender {
     if (this.options.writeProgram) {
       this.options.writeProgram(imageIds, perImage);
     } else {
-      await this.project.setConfig("imageIds", JSON.stringify(imageIds));
-      await this.project.setConfig("membersPerImage", String(perImage));
+      await this.setConfig("imageIds", JSON.stringify(imageIds));
+      await this.setConfig("membersPerImage", String(perImage));
     }
     this.configured = key;
   }
 
   measure(op: OpName): Promise<OpSample> {
-    const commands = {
-      up: () => this.project.up(),
-      noop: () => this.project.up(),
-      preview: () => this.project.preview(),
-      refresh: () => this.project.refresh(),
-      destroy: () => this.project.destroy(),
-    };
+    const command = {
+      up: ["up", "--yes", "--skip-preview", "--diff"],
+      noop: ["up", "--yes", "--skip-preview", "--diff"],
+      preview: ["preview", "--diff"],
+      refresh: ["refresh", "--yes", "--skip-preview"],
+      destroy: ["destroy", "--yes", "--skip-preview"],
+    }[op];
     const watch = {
-      provider: this.providerPattern,
+      provider: this.options.provider ?? /node\s+\S*cmd\/dynamic-provider(\/index\.js)?(\s|$)/,
       // The Pulumi program (run by the language host) and the engine (the pulumi CLI itself).
       program: this.options.programPattern ?? nodeProgramPattern,
       engine: /^\S*pulumi (up|preview|refresh|destroy)\s/,
     };
-    return timedCommand(this.cloud, watch, commands[op], changesOf);
+    const run = () => this.pulumi([...command, ...this.operationArgs]);
+    return timedCommand(this.cloud, watch, run, changesOf);
   }
 
   async state(total: number): Promise<StateFigures> {
-    const { text, deployment } = await this.project.exportState();
-    const members = (deployment.resources ?? []).filter((r) =>
-      /ImageMember|ImageAccess/.test(r.type),
-    );
-    // What the recorded stack traces of every resource take in the export.
-    const parsed = JSON.parse(text) as { deployment: { resources?: object[] } };
-    const stripped = {
-      ...parsed,
-      deployment: {
-        ...parsed.deployment,
-        resources: (parsed.deployment.resources ?? []).map(withoutStackTrace),
-      },
+    const text = await this.pulumi(["stack", "export", "--stack", "bench"]);
+    type Resource = {
+      type: string;
+      inputs?: Record<string, unknown>;
+      outputs?: Record<string, unknown>;
     };
+    const parsed = JSON.parse(text) as { deployment: { resources?: Resource[] } };
+    const resources = parsed.deployment.resources ?? [];
+    const members = resources.filter((r) => /ImageMember|ImageAccess/.test(r.type));
+    // What the recorded stack traces of every resource take in the export, as indented there.
+    const stripped = { ...parsed, deployment: { ...parsed.deployment, resources: [] as object[] } };
+    stripped.deployment.resources = resources.map(withoutStackTrace);
     const stackTraceBytes = printedBytes(parsed) - printedBytes(stripped);
     const framesOf = (r: object): number => {
       const trace = (r as { stackTrace?: unknown }).stackTrace;
@@ -179,41 +239,36 @@ export class EngineContender implements Contender {
       const frames = (trace as { frames?: unknown } | undefined)?.frames;
       return Array.isArray(frames) ? frames.length : 0;
     };
-    const meanOver = (f: (r: (typeof members)[number]) => number) =>
+    const meanOver = (f: (r: Resource) => number) =>
       round(members.reduce((sum, r) => sum + f(r), 0) / Math.max(members.length, 1), 1);
-    const providerTexts = new Set<string>();
-    let copies = 0;
-    let providerBytes = 0;
+    const providerTexts: string[] = [];
     for (const r of members) {
-      for (const bag of [r.inputs, r.outputs]) {
-        const p = bag?.__provider;
-        if (typeof p === "string") {
-          providerTexts.add(p);
-          copies++;
-          providerBytes = Math.max(providerBytes, Buffer.byteLength(p));
-        }
+      for (const bag of [r.inputs, r.outputs] as { __provider?: unknown }[]) {
+        if (typeof bag?.__provider === "string") providerTexts.push(bag.__provider);
       }
     }
     const exportBytes = Buffer.byteLength(text);
-    const figures: StateFigures = {
+    const memberResourceBytes = meanOver(printedBytes);
+    const providerControlledBytes = meanOver((r) =>
+      printedBytes({ inputs: r.inputs, outputs: r.outputs }),
+    );
+    return {
       exportBytes,
       members: members.reduce((sum, r) => sum + membershipsOf(r), 0),
       resources: members.length,
       bytesPerMember: round(exportBytes / Math.max(total, 1), 1),
-      memberResourceBytes: meanOver(printedBytes),
+      memberResourceBytes,
       memberResourceBytesWithoutStackTrace: meanOver((r) => printedBytes(withoutStackTrace(r))),
       bytesPerMemberWithoutStackTraces: round(
         (exportBytes - stackTraceBytes) / Math.max(total, 1),
         1,
       ),
       stackTraceFrames: meanOver(framesOf),
-      providerBytes,
-      providerCopiesPerMember: round(copies / Math.max(members.length, 1), 2),
-      distinctProviderTexts: providerTexts.size,
-      providerControlledBytes: meanOver((r) =>
-        printedBytes({ inputs: r.inputs, outputs: r.outputs }),
-      ),
-      engineRecordedBytes: 0,
+      providerBytes: Math.max(0, ...providerTexts.map((p) => Buffer.byteLength(p))),
+      providerCopiesPerMember: round(providerTexts.length / Math.max(members.length, 1), 2),
+      distinctProviderTexts: new Set(providerTexts).size,
+      providerControlledBytes,
+      engineRecordedBytes: round(memberResourceBytes - providerControlledBytes, 1),
       exampleMember:
         members[0] &&
         JSON.parse(JSON.stringify(members[0]), (k, v) =>
@@ -222,19 +277,14 @@ export class EngineContender implements Contender {
             : v,
         ),
     };
-    figures.engineRecordedBytes = round(
-      figures.memberResourceBytes - figures.providerControlledBytes,
-      1,
-    );
-    return figures;
   }
 
   async abandon(): Promise<void> {
-    await this.project.destroy({ allowFailure: true }).catch(() => undefined);
+    await this.pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
   }
 
   cleanUp(): void {
-    this.project.cleanUp();
+    fs.rmSync(this.workDir, { recursive: true, force: true });
   }
 }
 

@@ -1,26 +1,30 @@
 /**
- * The report, the one writer of what a run leaves: the results file (every sample;
+ * The one writer of what a run leaves: the results file's targets (every sample;
  * bench/out/results.json, not committed), and in docs/benchmarks/ its summary (summary.json:
  * per scenario and contender the medians with min, max and count, the first run's request
  * counts, the CPU split of `up`, the state figures, the provider's peak memory, the targets)
- * and README.md, drawn from the summary alone.
+ * and README.md, drawn from the summary alone; and the line the smoke run prints.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { allContenders, describe, engineContenders } from "./contenders";
 import {
+  BridgedOutcome,
   ContenderName,
   OpName,
   ScenarioResult,
   StateFigures,
   Stats,
+  allContenders,
+  describe,
+  engineContenders,
   fmtS,
   log,
   ops,
+  round,
   upCpuOf,
 } from "./measure";
-import { BridgedOutcome } from "./projects";
 import {
   Target,
   evaluateTargets,
@@ -34,10 +38,9 @@ import {
   shareText,
 } from "./targets";
 
-/** The run's options the report keeps. */
+/** The run's options the report keeps; `images` one object in summaries before issue 30. */
 export interface RunOptions {
   sizes: number[];
-  /** The scale scenarios (`--images 5x100,10x100`); one object in summaries before issue 30. */
   images?: { count: number; perImage: number }[] | { count: number; perImage: number };
   contenders: ContenderName[];
   repeats: number;
@@ -46,8 +49,6 @@ export interface RunOptions {
 
 /** The machine the benchmark ran on (bench/run.ts describes it). */
 export type Machine = Record<string, unknown> & {
-  nproc: number;
-  cpuModel?: string;
   pulumiCli?: string;
   node: string;
   engineParallelism: number;
@@ -92,25 +93,26 @@ export interface ScenarioSummary extends Omit<ScenarioResult, "contenders"> {
   contenders: Partial<Record<ContenderName, ContenderSummary>>;
 }
 
-/** A run that measured some of a summary's contenders (summaries of runs merged before issue 29). */
-export interface MergedRun extends Pick<
-  Report,
-  "command" | "startedAt" | "finishedAt" | "machine" | "glance" | "packageTarball"
-> {
-  options: RunOptions;
-  /** The contenders whose figures (every scenario) come from this run. */
-  contenders: ContenderName[];
-}
-
 export interface Summary extends Omit<Report, "bridged" | "results"> {
   kind: "pim-bench-summary";
   bridged: Omit<BridgedOutcome, "dir" | "binDir">;
   results: ScenarioSummary[];
-  merged?: MergedRun[];
+  /** Runs that measured some contenders (every scenario), merged in before issue 29. */
+  merged?: (Pick<
+    Report,
+    "command" | "startedAt" | "finishedAt" | "machine" | "glance" | "packageTarball"
+  > & {
+    options: RunOptions;
+    contenders: ContenderName[];
+  })[];
 }
 
-/** The summary's name in docs/benchmarks/. */
-export const summaryFile = "summary.json";
+/** The end of a run: when it finished, the load then, and the targets on every sample. */
+export function finishReport(report: Report): void {
+  report.finishedAt = new Date().toISOString();
+  report.machine.loadAverageAtEnd = os.loadavg().map((v) => round(v, 2));
+  report.targets = evaluateTargets(report.results, report.options.contenders);
+}
 
 /** The summary of a run's results; the targets are evaluated on every sample. */
 export function summarize(report: Report): Summary {
@@ -119,33 +121,26 @@ export function summarize(report: Report): Summary {
   const { available, reason, pluginVersion, sdk } = report.bridged;
   const results = report.results.map(({ contenders: measured, ...scenario }) => {
     const summaries: ScenarioSummary["contenders"] = {};
-    for (const [c, r] of Object.entries(measured) as [
-      ContenderName,
-      NonNullable<(typeof measured)["ours"]>,
-    ][]) {
+    for (const [c, r] of Object.entries(measured) as [ContenderName, ContenderResultOf][]) {
       const s: ContenderSummary = { medians: r.medians, firstRequests: {} };
       for (const op of ops) {
         const first = r.samples[op]?.[0];
-        if (first)
+        if (first) {
+          const { glanceTotal: glance, keystoneAuths, keystoneTotal: keystone } = first;
+          const validations = first.keystoneValidations;
           s.firstRequests[op] = {
-            glance: first.glanceTotal,
-            keystoneAuths: first.keystoneAuths,
-            keystone: first.keystoneTotal,
-            ...(first.keystoneValidations !== undefined && {
-              validations: first.keystoneValidations,
-            }),
+            glance,
+            keystoneAuths,
+            keystone,
+            ...(validations !== undefined && { validations }),
           };
+        }
       }
-      const upCpu = upCpuOf(r);
-      if (upCpu) s.upCpu = upCpu;
+      s.upCpu = upCpuOf(r);
       const peaks = ops.flatMap((op) => (r.samples[op] ?? []).map((x) => x.providerPeakRssMb ?? 0));
       if (peaks.length) s.peakRssMb = Math.max(...peaks);
-      if (r.state) {
-        s.state = { ...r.state };
-        delete (s.state as StateFigures).exampleMember;
-      }
-      if (r.note) s.note = r.note;
-      if (r.error) s.error = r.error;
+      if (r.state) s.state = { ...r.state, exampleMember: undefined } as ContenderSummary["state"];
+      Object.assign(s, { note: r.note, error: r.error });
       summaries[c] = s;
     }
     return { ...scenario, contenders: summaries };
@@ -165,6 +160,7 @@ export function summarize(report: Report): Summary {
     harnessProblems: report.harnessProblems,
   };
 }
+type ContenderResultOf = NonNullable<ScenarioResult["contenders"]["ours"]>;
 
 /**
  * Writes summary.json and README.md into `out`, from a run's results file or from a summary
@@ -174,22 +170,18 @@ export function writeReport(from: Report | Summary, out: string): Summary {
   const summary =
     "kind" in from && from.kind === "pim-bench-summary" ? from : summarize(from as Report);
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, summaryFile), compactJson(summary) + "\n");
+  fs.writeFileSync(path.join(out, "summary.json"), compactJson(summary) + "\n");
   const readmeFile = path.join(out, "README.md");
   fs.writeFileSync(readmeFile, readme(summary));
   try {
-    execFileSync(
-      process.execPath,
-      [require.resolve("prettier/bin/prettier.cjs"), "--write", readmeFile],
-      { stdio: "ignore" },
-    );
+    const prettier = require.resolve("prettier/bin/prettier.cjs");
+    execFileSync(process.execPath, [prettier, "--write", readmeFile], { stdio: "ignore" });
   } catch {
     log("prettier could not format the README");
   }
   for (const t of summary.targets) {
-    console.log(
-      `${t.met === true ? "MET    " : t.met === false ? "NOT MET" : "n/a    "} ${t.target}: ${t.measured}`,
-    );
+    const label = t.met === true ? "MET    " : t.met === false ? "NOT MET" : "n/a    ";
+    console.log(`${label} ${t.target}: ${t.measured}`);
   }
   return summary;
 }

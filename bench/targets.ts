@@ -2,7 +2,7 @@
  * The targets of issues 7, 14 and 22, evaluated on a run's results (every sample, their
  * medians, the state figures). The one place a target is defined; bench/report.ts shows them.
  */
-import { describe } from "./contenders";
+import { describe } from "./measure";
 import {
   ContenderName,
   OpName,

@@ -21,18 +21,8 @@ import { projectRoot } from "./measure";
 export interface CloudFile {
   keystoneUrl: string;
   glanceUrl: string;
-  identities: {
-    owner: Record<
-      | "authUrl"
-      | "username"
-      | "password"
-      | "projectName"
-      | "userDomainName"
-      | "projectDomainName"
-      | "region",
-      string
-    >;
-  };
+  /** The owner's authUrl, username, password, projectName, *DomainName and region. */
+  identities: { owner: Record<string, string> };
 }
 
 const cloudJson = path.resolve(

@@ -2,7 +2,7 @@
  * The contenders without an engine: the floor (the same requests sent straight to Glance, no
  * Pulumi) and the CLI loop (`openstack image add project` / `remove project`, one per member).
  */
-import { execFile } from "child_process";
+
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -16,6 +16,7 @@ import {
   engineParallelism,
   projectRoot,
   round,
+  runCommand,
   stats,
 } from "./measure";
 
@@ -101,7 +102,8 @@ export class CliLoop extends DirectContender implements Contender {
     const times: number[] = [];
     for (const [imageId, memberId] of chosen) {
       const t0 = performance.now();
-      await runCli(["image", op === "up" ? "add" : "remove", "project", imageId, memberId], env);
+      const args = ["image", op === "up" ? "add" : "remove", "project", imageId, memberId];
+      await runCommand("openstack", args, { env });
       times.push((performance.now() - t0) / 1000);
     }
     const median = stats(times).median;
@@ -143,14 +145,4 @@ export class CliLoop extends DirectContender implements Contender {
     }
     return { ...clean, ...vars, OS_AUTH_URL: this.cloud.authUrl };
   }
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) =>
-    execFile("openstack", args, { env, timeout: 120_000 }, (error, _stdout, stderr) =>
-      error
-        ? reject(new Error(`openstack ${args.join(" ")}: ${stderr || error.message}`))
-        : resolve(),
-    ),
-  );
 }

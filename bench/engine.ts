@@ -4,7 +4,7 @@
  * a file backend and a home of its own under a temporary folder; and the timing of one engine
  * command, OpenTofu's too.
  */
-import { execFile, execFileSync } from "child_process";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -20,6 +20,7 @@ import {
   printedBytes,
   projectRoot,
   round,
+  runCommand,
   withoutStackTrace,
 } from "./measure";
 
@@ -63,27 +64,6 @@ export async function timedCommand(
     load1: round(os.loadavg()[0], 2),
     changes: changesOf(stdout),
   };
-}
-
-/** `command args` in `cwd` with `env`: its stdout, or an error with both outputs. */
-export function runCommand(
-  command: string,
-  args: string[],
-  options: { cwd?: string; env: NodeJS.ProcessEnv },
-): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      command,
-      args,
-      { ...options, maxBuffer: 256 * 1024 * 1024, timeout: 20 * 60_000 },
-      (error, stdout, stderr) =>
-        error
-          ? reject(
-              new Error(`${command} ${args.join(" ")} exited ${error.code}\n${stdout}\n${stderr}`),
-            )
-          : resolve(stdout),
-    ),
-  );
 }
 
 let pulumiBin: string | undefined;

@@ -71,15 +71,12 @@ export interface Report {
   harnessProblems: string[];
 }
 
+type Requests = { glance: number; keystoneAuths: number; keystone: number; validations?: number };
+
 export interface ContenderSummary {
   medians: Partial<Record<OpName, Stats>>;
   /** Of the first run of each operation: Glance requests, token requests, all Keystone requests. */
-  firstRequests: Partial<
-    Record<
-      OpName,
-      { glance: number; keystoneAuths: number; keystone: number; validations?: number }
-    >
-  >;
+  firstRequests: Partial<Record<OpName, Requests>>;
   /** `pulumi up` (create): medians of wall and CPU seconds; absent when `up` has no sample. */
   upCpu?: { wall?: number; provider?: number; program?: number; engine?: number };
   /** The provider process's peak RSS over every sample, 0 when none was read. */
@@ -98,11 +95,7 @@ export interface Summary extends Omit<Report, "bridged" | "results"> {
   bridged: Omit<BridgedOutcome, "dir" | "binDir">;
   results: ScenarioSummary[];
   /** Runs that measured some contenders (every scenario), merged in before issue 29. */
-  merged?: (Pick<
-    Report,
-    "command" | "startedAt" | "finishedAt" | "machine" | "glance" | "packageTarball"
-  > & {
-    options: RunOptions;
+  merged?: (Omit<Report, "bridged" | "results" | "targets" | "harnessProblems"> & {
     contenders: ContenderName[];
   })[];
 }
@@ -342,30 +335,15 @@ export function readme(report: Summary): string {
   add("", "## Targets (issues 7, 14, 22 and 30)", "");
   for (const t of targets) {
     // Summaries merged before issue 29 hold targets a later run could not evaluate again.
-    const again = /^not evaluated again: (.*)$/s.exec(t.measured);
-    const label =
-      t.met === true
-        ? "**met**"
-        : t.met === false
-          ? "**not met**"
-          : again
-            ? "not evaluated again"
-            : "not measured";
-    add(
-      `- ${label}: ${t.target}. ${again ? again[1].charAt(0).toUpperCase() + again[1].slice(1) : t.measured}.`,
-    );
+    const again = /^not evaluated again: (.)(.*)$/s.exec(t.measured);
+    const unmet = again ? "not evaluated again" : "not measured";
+    const label = t.met === true ? "**met**" : t.met === false ? "**not met**" : unmet;
+    add(`- ${label}: ${t.target}. ${again ? again[1].toUpperCase() + again[2] : t.measured}.`);
   }
 
   /** A table: one row per scenario and contender `row` gives cells for. */
-  const table = (
-    head: string[],
-    contenders: ContenderName[],
-    row: (
-      r: ContenderSummary,
-      s: ScenarioSummary,
-      c: ContenderName,
-    ) => (string | number)[] | undefined,
-  ) => {
+  type Row = (r: ContenderSummary, s: ScenarioSummary, c: ContenderName) => unknown[] | undefined;
+  const table = (head: string[], contenders: ContenderName[], row: Row) => {
     add("", `| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`);
     for (const s of results) {
       for (const c of contenders) {

@@ -15,8 +15,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Cloud } from "./cloud";
-import { runCommand, timedCommand } from "./engine";
-import { Contender, OpName, OpSample, StateFigures, projectRoot, round } from "./measure";
+import { timedCommand } from "./engine";
+import {
+  Contender,
+  OpName,
+  OpSample,
+  StateFigures,
+  projectRoot,
+  round,
+  runCommand,
+} from "./measure";
 
 /** The configuration: `image_ids` × `per_image` memberships, members named as bench/program names them. */
 export const tofuConfiguration = `terraform {

@@ -2,7 +2,6 @@
  * The contenders without an engine: the floor (the same requests sent straight to Glance, no
  * Pulumi) and the CLI loop (`openstack image add project` / `remove project`, one per member).
  */
-
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";

@@ -258,19 +258,19 @@ async function measureScenario(
   try {
     await c.configure(imageIds, result.perImage);
     for (const op of c.ops ?? ops) {
-      const sample = await c.measure(op);
-      (entry.samples[op] ??= []).push(sample);
-      const s = sample;
+      const s = await c.measure(op);
+      (entry.samples[op] ??= []).push(s);
       log(
         `  ${op}: ${s.seconds.toFixed(2)} s, Glance ${s.glanceTotal}, Keystone auths ${s.keystoneAuths}, token validations ${s.keystoneValidations ?? "–"}, ` +
           `provider processes ${s.providerProcesses}, peak ${s.providerPeakRssMb ?? "?"} MB, ` +
           `CPU provider ${s.providerCpuSeconds ?? "–"} s program ${s.programCpuSeconds ?? "–"} s engine ${s.engineCpuSeconds ?? "–"} s, load ${s.load1}`,
       );
-      if (op === "up" && rep === 0 && c.state && !c.pulumiOnly)
+      if (op === "up" && rep === 0 && c.state && !c.pulumiOnly) {
         entry.state = await c.state(result.total);
+      }
       const changed = c.changedResources?.(result.images, result.total);
-      if (changed !== undefined)
-        checkHarness(`${where} ${op}`, op, sample, changed, problems, c.pulumiOnly);
+      if (changed === undefined) continue;
+      for (const p of harnessProblems(c, op, s, changed)) problems.push(`${where} ${op}: ${p}`);
     }
     if (c.note) entry.note = c.note;
     if (rep === 0 && entry.state && entry.state.members !== result.total) {
@@ -287,28 +287,20 @@ async function measureScenario(
 }
 
 /** Signs that the harness, not the provider's speed, is broken. */
-function checkHarness(
-  where: string,
-  op: OpName,
-  sample: OpSample,
-  changedResources: number,
-  problems: string[],
-  pulumiOnly = false,
-): void {
-  if (pulumiOnly) {
-    if (sample.glanceTotal > 0) problems.push(`${where}: Pulumi's floor sent Glance requests`);
-  } else {
-    if (sample.providerProcesses === 0) problems.push(`${where}: no provider process was seen`);
-    if ((op === "up" || op === "destroy") && sample.glanceTotal === 0) {
-      problems.push(`${where}: the Glance proxy saw no request (is the provider going around it?)`);
-    }
-  }
-  const changed = { up: sample.changes?.created, destroy: sample.changes?.deleted }[op as string];
-  if (changed !== undefined && changed !== changedResources) {
-    problems.push(
-      `${where}: the engine reports ${changed} resources changed, want ${changedResources}`,
-    );
-  }
+function harnessProblems(c: Contender, op: OpName, s: OpSample, want: number): string[] {
+  const changed = { up: s.changes?.created, destroy: s.changes?.deleted }[op as string];
+  const ours = !c.pulumiOnly;
+  return [
+    !ours && s.glanceTotal > 0 && "Pulumi's floor sent Glance requests",
+    ours && s.providerProcesses === 0 && "no provider process was seen",
+    ours &&
+      (op === "up" || op === "destroy") &&
+      s.glanceTotal === 0 &&
+      "the Glance proxy saw no request (is the provider going around it?)",
+    changed !== undefined &&
+      changed !== want &&
+      `the engine reports ${changed} resources changed, want ${want}`,
+  ].filter((problem): problem is string => !!problem);
 }
 
 main().then(

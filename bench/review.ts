@@ -23,15 +23,18 @@ const cli = path.resolve(__dirname, "../dist/provider/cli.js");
  * each state with the fields a recorded one has and the installed package's `__provider`.
  */
 export function realisticPreview(): string {
-  const recorded = JSON.parse(
-    fs.readFileSync(path.resolve(__dirname, "../tests/unit/fixtures/pull-request.json"), "utf8"),
-  );
-  const sample = recorded.steps.find(
-    (step: { oldState?: { custom?: boolean } }) => step.oldState?.custom,
-  ).oldState;
-  const extra = Object.fromEntries(
-    Object.entries(sample).filter(([key]) => !["type", "inputs", "outputs"].includes(key)),
-  );
+  const extra = {
+    urn: "urn:pulumi:review::image-members-review-fixtures::pulumi-nodejs:dynamic/images:ImageMembers::many",
+    custom: true,
+    id: "dcc068bd-9fc2-494b-8c89-be751ac2b87c",
+    parent:
+      "urn:pulumi:review::image-members-review-fixtures::pulumi:pulumi:Stack::image-members-review-fixtures-review",
+    provider:
+      "urn:pulumi:review::image-members-review-fixtures::pulumi:providers:pulumi-nodejs::default::b8bba0c9-b9d7-4169-9291-f4677e9ab384",
+    created: "2026-12-02T04:30:18.606768983Z",
+    modified: "2026-12-02T04:30:20.800682214Z",
+    sourcePosition: "project:///../../../provider/resources/imageMembers/resource.ts#38,5",
+  };
   const __provider = `require("pulumi-image-members/serialized/imageMember")`.padEnd(283, " ");
   const type = "pulumi-nodejs:dynamic/images:ImageMember";
   const at = "2026-11-30T10:00:00Z";

@@ -1,14 +1,11 @@
 /**
  * The contenders under the Pulumi engine (ours, package, members, plugin, yaml, membersYaml,
- * bridged and Pulumi's floors): one project each, run by the CLI of scripts/pulumi-cli.sh with
- * a file backend and a home of its own under a temporary folder; and the timing of one engine
- * command, OpenTofu's too.
+ * bridged and Pulumi's floors): one project each, run as the tests run the CLI
+ * (tests/support/pulumiEngine.ts); and the timing of one engine command, OpenTofu's too.
  */
-import { execFileSync } from "child_process";
-import * as fs from "fs";
 import * as os from "os";
-import * as path from "path";
 import { performance } from "perf_hooks";
+import { PulumiProject, pulumiBinDir } from "../tests/support/pulumiEngine";
 import { Cloud } from "./cloud";
 import {
   Contender,
@@ -18,9 +15,7 @@ import {
   ProcessWatch,
   StateFigures,
   printedBytes,
-  projectRoot,
   round,
-  runCommand,
   withoutStackTrace,
 } from "./measure";
 
@@ -42,7 +37,7 @@ export function changesOf(stdout: string): Record<string, number> {
 export async function timedCommand(
   cloud: Cloud,
   watch: { provider: RegExp; program?: RegExp; engine: RegExp },
-  run: () => Promise<string>,
+  run: () => Promise<{ stdout: string }>,
   changesOf: (stdout: string) => Record<string, number>,
 ): Promise<OpSample> {
   const marks = cloud.marks();
@@ -50,7 +45,7 @@ export async function timedCommand(
   const program = watch.program && new ProcessWatch(watch.program);
   const engine = new ProcessWatch(watch.engine);
   const t0 = performance.now();
-  const stdout = await run();
+  const { stdout } = await run();
   const seconds = (performance.now() - t0) / 1000;
   const providers = provider.stop();
   return {
@@ -64,15 +59,6 @@ export async function timedCommand(
     load1: round(os.loadavg()[0], 2),
     changes: changesOf(stdout),
   };
-}
-
-let pulumiBin: string | undefined;
-/** The folder of the Pulumi CLI (scripts/pulumi-cli.sh builds it the first time). */
-export function pulumiBinDir(): string {
-  return (pulumiBin ??= execFileSync("bash", [`${projectRoot}/scripts/pulumi-cli.sh`, "ensure"], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  }).trim());
 }
 
 /** The Node.js program a language host runs (`@pulumi/pulumi`'s cmd/run). */
@@ -99,21 +85,21 @@ export interface EngineContenderOptions {
 }
 
 export class EngineContender implements Contender {
+  readonly project: PulumiProject;
   /** Extra arguments of `up`, `preview`, `refresh` and `destroy` (--engine-args). */
   operationArgs: string[] = [];
-  /** Extra environment of every command (--env; the plugin's `OS_*` variables). */
-  readonly env: Record<string, string> = {};
-  private readonly workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-e2e-"));
   private configured = "";
 
   constructor(
     readonly name: ContenderName,
-    private readonly projectDir: string,
+    projectDir: string,
     readonly cloud: Cloud,
     private readonly options: EngineContenderOptions = {},
   ) {
-    fs.mkdirSync(path.join(this.workDir, "state"));
-    fs.mkdirSync(path.join(this.workDir, "home"));
+    this.project = new PulumiProject(projectDir, "bench");
+    if (options.extraPath) {
+      this.project.env.PATH = `${pulumiBinDir()}:${options.extraPath}:${process.env.PATH}`;
+    }
   }
 
   get pulumiOnly(): boolean {
@@ -126,47 +112,15 @@ export class EngineContender implements Contender {
     return (this.options.resourcePerImage ? images : total) + 1;
   }
 
-  /** `pulumi ARGS` on the project and its stack `bench`, offline, with none of our variables. */
-  private pulumi(args: string[]): Promise<string> {
-    const own = ([key]: [string, unknown]) => !key.startsWith("OS_") && !key.startsWith("PULUMI_");
-    const env = {
-      ...Object.fromEntries(Object.entries(process.env).filter(own)),
-      PATH: [pulumiBinDir(), this.options.extraPath, process.env.PATH].filter(Boolean).join(":"),
-      PULUMI_HOME: path.join(this.workDir, "home"),
-      PULUMI_BACKEND_URL: `file://${path.join(this.workDir, "state")}`,
-      PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-      NO_COLOR: "1",
-      ...this.env,
-    };
-    const stack = [
-      "--stack",
-      "bench",
-      "--config-file",
-      path.join(this.workDir, "Pulumi.bench.yaml"),
-    ];
-    const where = ["--cwd", this.projectDir, "--non-interactive"];
-    return runCommand("pulumi", [...args, ...(args[0] === "stack" ? [] : stack), ...where], {
-      env,
-    });
-  }
-
-  private setConfig(key: string, value: string, secret = false): Promise<string> {
-    return this.pulumi(["config", "set", key, value, ...(secret ? ["--secret"] : [])]);
-  }
-
   async init(): Promise<void> {
-    await this.pulumi(["stack", "init", "bench"]);
     if (this.options.environmentCredentials) {
-      Object.assign(this.env, this.cloud.ownerEnvironment());
+      Object.assign(this.project.env, this.cloud.ownerEnvironment());
+      await this.project.init({});
       return;
     }
-    for (const [key, value] of Object.entries(this.cloud.stackConfig())) {
-      await this.setConfig(key, value);
-    }
-    await this.setConfig("openstack:password", this.cloud.owner.password, true);
+    await this.project.init(this.cloud.stackConfig(), {
+      "openstack:password": this.cloud.owner.password,
+    });
   }
 
   async configure(imageIds: string[], perImage: number): Promise<void> {
@@ -175,8 +129,8 @@ export class EngineContender implements Contender {
     if (this.options.writeProgram) {
       this.options.writeProgram(imageIds, perImage);
     } else {
-      await this.setConfig("imageIds", JSON.stringify(imageIds));
-      await this.setConfig("membersPerImage", String(perImage));
+      await this.project.setConfig("imageIds", JSON.stringify(imageIds));
+      await this.project.setConfig("membersPerImage", String(perImage));
     }
     this.configured = key;
   }
@@ -195,12 +149,13 @@ export class EngineContender implements Contender {
       program: this.options.programPattern ?? nodeProgramPattern,
       engine: /^\S*pulumi (up|preview|refresh|destroy)\s/,
     };
-    const run = () => this.pulumi([...command, ...this.operationArgs]);
+    const stack = ["--stack", "bench", "--config-file", this.project.configFile];
+    const run = () => this.project.run([...command, ...this.operationArgs, ...stack]);
     return timedCommand(this.cloud, watch, run, changesOf);
   }
 
   async state(total: number): Promise<StateFigures> {
-    const text = await this.pulumi(["stack", "export", "--stack", "bench"]);
+    const { text } = await this.project.exportState();
     type Resource = {
       type: string;
       inputs?: Record<string, unknown>;
@@ -260,11 +215,11 @@ export class EngineContender implements Contender {
   }
 
   async abandon(): Promise<void> {
-    await this.pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
+    await this.project.destroy({ allowFailure: true }).catch(() => undefined);
   }
 
   cleanUp(): void {
-    fs.rmSync(this.workDir, { recursive: true, force: true });
+    this.project.cleanUp();
   }
 }
 

@@ -12,58 +12,34 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { manyStepsPreview } from "../tests/support/previewSteps";
 
 const steps = 10_000;
 const runs = 7;
 const cli = path.resolve(__dirname, "../dist/provider/cli.js");
 
-/**
- * A `pulumi preview --json` document of `steps` ImageMember steps over 50 images (every third
- * deletes a member that had accepted, the others create one), in the shape the engine prints,
- * each state with the fields a recorded one has and the installed package's `__provider`.
- */
-export function realisticPreview(): string {
-  const extra = {
-    urn: "urn:pulumi:review::image-members-review-fixtures::pulumi-nodejs:dynamic/images:ImageMembers::many",
-    custom: true,
-    id: "dcc068bd-9fc2-494b-8c89-be751ac2b87c",
-    parent:
-      "urn:pulumi:review::image-members-review-fixtures::pulumi:pulumi:Stack::image-members-review-fixtures-review",
-    provider:
-      "urn:pulumi:review::image-members-review-fixtures::pulumi:providers:pulumi-nodejs::default::b8bba0c9-b9d7-4169-9291-f4677e9ab384",
-    created: "2026-12-02T04:30:18.606768983Z",
-    modified: "2026-12-02T04:30:20.800682214Z",
-    sourcePosition: "project:///../../../provider/resources/imageMembers/resource.ts#38,5",
-  };
-  const __provider = `require("pulumi-image-members/serialized/imageMember")`.padEnd(283, " ");
-  const type = "pulumi-nodejs:dynamic/images:ImageMember";
-  const at = "2026-11-30T10:00:00Z";
-  const state = (urn: string, type: string, inputs: object, outputs = inputs) => ({
-    ...{ type, inputs, outputs, ...extra },
-    urn,
-  });
-  const stackUrn = "urn:pulumi:dev::app::pulumi:pulumi:Stack::app-dev";
-  const stack = () => state(stackUrn, "pulumi:pulumi:Stack", {});
-  const list: object[] = [{ op: "same", urn: stackUrn, oldState: stack(), newState: stack() }];
-  for (let index = 0; index < steps; index += 1) {
-    const imageId = `00000000-0000-4000-8000-${String(index % 50).padStart(12, "0")}`;
-    const memberId = `project-${String(index).padStart(5, "0")}-${"x".repeat(20)}`;
-    const urn = `urn:pulumi:dev::app::${type}::m-${index}`;
-    const inputs = { __provider, imageId, memberId };
-    if (index % 3 === 0) {
-      const outputs = { ...inputs, status: "accepted", createdAt: at, updatedAt: at };
-      const oldState = state(urn, type, inputs, { ...outputs, schema: "/v2/schemas/member" });
-      list.push({ op: "delete", urn, oldState });
-    } else {
-      list.push({ op: "create", urn, newState: state(urn, type, inputs) });
+/** The generated preview with states as large as the engine's (see above). */
+function realisticPreview(): string {
+  const recorded = JSON.parse(
+    fs.readFileSync(path.resolve(__dirname, "../tests/unit/fixtures/pull-request.json"), "utf8"),
+  );
+  const sample = recorded.steps.find(
+    (step: { oldState?: { custom?: boolean } }) => step.oldState?.custom,
+  ).oldState;
+  const extra = Object.fromEntries(
+    Object.entries(sample).filter(([key]) => !["type", "inputs", "outputs"].includes(key)),
+  );
+  const provider = `require("pulumi-image-members/serialized/imageMember")`.padEnd(283, " ");
+  const document = JSON.parse(manyStepsPreview(steps));
+  for (const step of document.steps) {
+    for (const state of [step.oldState, step.newState]) {
+      if (!state) continue;
+      Object.assign(state, extra, { urn: step.urn });
+      for (const side of [state.inputs, state.outputs]) {
+        if (side.__provider) side.__provider = provider;
+      }
     }
   }
-  const changeSummary = {
-    same: 1,
-    delete: Math.ceil(steps / 3),
-    create: steps - Math.ceil(steps / 3),
-  };
-  const document = { config: {}, steps: list, diagnostics: [], duration: 1234, changeSummary };
   return JSON.stringify(document, null, 4);
 }
 
@@ -109,4 +85,4 @@ function main(): void {
   }
 }
 
-if (require.main === module) main();
+main();

@@ -19,9 +19,11 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Cloud, loadCloudFile } from "./cloud";
+import { loadCloudFile } from "../tests/support/realCloud";
+import { Cloud } from "./cloud";
 import { makeContenders } from "./contenders";
-import { EngineContender, pulumiBinDir } from "./engine";
+import { pulumiBinDir } from "../tests/support/pulumiEngine";
+import { EngineContender } from "./engine";
 import {
   Contender,
   ContenderName,
@@ -190,7 +192,7 @@ async function main(): Promise<number> {
     if (made.packageTarball) report.packageTarball = made.packageTarball;
     if (made.bridged) report.bridged = made.bridged;
     for (const c of contenders) {
-      if (c instanceof EngineContender) Object.assign(c.env, options.env);
+      if (c instanceof EngineContender) Object.assign(c.project.env, options.env);
       if (c.state) c.operationArgs = options.engineArgs;
       await c.init();
     }
@@ -209,7 +211,7 @@ async function main(): Promise<number> {
       const imagesOf = new Map<Contender, string[]>();
       for (const c of contenders) {
         const imageIds: string[] = [];
-        for (let i = 0; i < sc.images; i++) imageIds.push(await cloud.createImage());
+        for (let i = 0; i < sc.images; i++) imageIds.push(await cloud.driver.createImage());
         imagesOf.set(c, imageIds);
         result.contenders[c.name] = { samples: {}, medians: {} };
       }

@@ -10,29 +10,13 @@
  * before planning by default), preview `tofu plan`, refresh `tofu apply -refresh-only`,
  * destroy `tofu destroy`.
  */
-import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { openstackProvider, tofuInstallation, TofuWorkspace } from "../tests/support/openTofu";
 import { Cloud } from "./cloud";
 import { timedCommand } from "./engine";
-import {
-  Contender,
-  OpName,
-  OpSample,
-  StateFigures,
-  projectRoot,
-  round,
-  runCommand,
-} from "./measure";
+import { Contender, OpName, OpSample, StateFigures, round } from "./measure";
 
 /** The configuration: `image_ids` × `per_image` memberships, members named as bench/program names them. */
-export const tofuConfiguration = `terraform {
-  required_providers {
-    openstack = { source = "terraform-provider-openstack/openstack" }
-  }
-}
-
+export const tofuConfiguration = `${openstackProvider}
 provider "openstack" {}
 
 variable "image_ids" { type = list(string) }
@@ -66,11 +50,10 @@ export function tofuChangesOf(stdout: string): Record<string, number> {
 
 export class TofuContender implements Contender {
   readonly name = "tofu" as const;
+  private workspace?: TofuWorkspace;
+  private configured = "";
   /** Extra arguments of `apply`, `plan` and `destroy` (--engine-args, e.g. `-parallelism`). */
   operationArgs: string[] = [];
-  private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-tofu-"));
-  private env: NodeJS.ProcessEnv = {};
-  private configured = "";
 
   constructor(readonly cloud: Cloud) {}
 
@@ -79,39 +62,24 @@ export class TofuContender implements Contender {
     return total;
   }
 
-  /** scripts/tofu.sh's build (the first time about 9 minutes on 2 cores), none of our variables. */
-  async init(): Promise<void> {
-    const tofuSh = (command: string, stderr: "inherit" | "pipe") =>
-      execFileSync("bash", [path.join(projectRoot, "scripts/tofu.sh"), command], {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", stderr],
-      }).trim();
-    const own = ([k]: [string, unknown]) => !k.startsWith("OS_") && !k.startsWith("TF_");
-    this.env = {
-      ...Object.fromEntries(Object.entries(process.env).filter(own)),
-      PATH: `${tofuSh("ensure", "inherit")}:${process.env.PATH}`,
-      TF_CLI_CONFIG_FILE: tofuSh("cli-config", "pipe"),
-      TF_IN_AUTOMATION: "1",
-      TF_INPUT: "0",
-      CHECKPOINT_DISABLE: "1",
-      NO_COLOR: "1",
-      ...this.cloud.ownerEnvironment(),
-    };
-    fs.writeFileSync(path.join(this.dir, "main.tf"), tofuConfiguration);
-    await this.configure([], 1);
+  private get tofu(): TofuWorkspace {
+    if (!this.workspace) throw new Error("the tofu contender was not initialised");
+    return this.workspace;
   }
 
-  /** `tofu ARGS -no-color -input=false` in the working directory. */
-  private tofu(args: string[]): Promise<string> {
-    const options = { cwd: this.dir, env: this.env };
-    return runCommand("tofu", [...args, "-no-color", "-input=false"], options);
+  async init(): Promise<void> {
+    this.workspace = new TofuWorkspace(tofuInstallation("ensure"), this.cloud.ownerEnvironment());
+    this.tofu.write("main.tf", tofuConfiguration);
+    await this.configure([], 1);
   }
 
   async configure(imageIds: string[], perImage: number): Promise<void> {
     const key = JSON.stringify([imageIds, perImage]);
     if (key === this.configured) return;
-    const vars = JSON.stringify({ image_ids: imageIds, per_image: perImage });
-    fs.writeFileSync(path.join(this.dir, "bench.auto.tfvars.json"), vars);
+    this.tofu.write(
+      "bench.auto.tfvars.json",
+      JSON.stringify({ image_ids: imageIds, per_image: perImage }),
+    );
     this.configured = key;
   }
 
@@ -127,7 +95,7 @@ export class TofuContender implements Contender {
       provider: /terraform-provider-openstack(\s|$)/,
       engine: /^\S*tofu (apply|plan|destroy)\s/,
     };
-    const run = () => this.tofu([...args[op], ...this.operationArgs]);
+    const run = () => this.tofu.run([...args[op], ...this.operationArgs]);
     return timedCommand(this.cloud, watch, run, tofuChangesOf);
   }
 
@@ -136,7 +104,7 @@ export class TofuContender implements Contender {
    * (as JSON with the file's two-space indentation), its attributes what the provider decides.
    */
   async state(total: number): Promise<StateFigures> {
-    const text = fs.readFileSync(path.join(this.dir, "terraform.tfstate"), "utf8");
+    const text = this.tofu.read("terraform.tfstate");
     const state = JSON.parse(text) as {
       resources?: { type: string; instances?: { attributes?: unknown }[] }[];
     };
@@ -164,10 +132,12 @@ export class TofuContender implements Contender {
   }
 
   async abandon(): Promise<void> {
-    await this.tofu(["destroy", "-auto-approve"]).catch(() => undefined);
+    await this.workspace
+      ?.run(["destroy", "-auto-approve"], { allowFailure: true })
+      .catch(() => undefined);
   }
 
   cleanUp(): void {
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    this.workspace?.cleanUp();
   }
 }

@@ -1,6 +1,6 @@
 /**
  * A loopback HTTP proxy in front of Keystone or Glance that counts what reaches the server,
- * so tests measure requests at the server side rather than trusting the
+ * so tests (and the benchmark) measure requests at the server side rather than trusting the
  * client's word. It can also rewrite URLs in the server's JSON answers (Keystone's catalog
  * and version documents), so that clients which follow the catalog reach the other services
  * through proxies too.

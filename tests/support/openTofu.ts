@@ -1,7 +1,7 @@
 /**
  * OpenTofu with terraform-provider-openstack, as scripts/tofu.sh builds them, run in a working
- * directory of its own: for the Terraform handover test and its fixture recorder (the
- * benchmark's `tofu` contender has its own, bench/tofu.ts). The CLI configuration's dev_overrides point OpenTofu at the
+ * directory of its own: for the Terraform handover test, its fixture recorder and the
+ * benchmark's `tofu` contender. The CLI configuration's dev_overrides point OpenTofu at the
  * provider binary, so no `tofu init` and no registry are needed.
  */
 import { execFile, execFileSync } from "child_process";
@@ -18,7 +18,7 @@ export interface TofuInstallation {
 
 /**
  * scripts/tofu.sh's installation. `bin-dir` (the tests) never builds and fails saying how to
- * get it; `ensure` builds it the first time (about 9 minutes on 2 cores).
+ * get it; `ensure` (the benchmark) builds it the first time (about 9 minutes on 2 cores).
  */
 export function tofuInstallation(mode: "bin-dir" | "ensure"): TofuInstallation {
   const script = path.join(projectRoot, "scripts/tofu.sh");

@@ -9,10 +9,11 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { projectRoot } from "../tests/support/childProcess";
 import { Cloud, memberIdOf } from "./cloud";
 import { CliLoop, Floor } from "./direct";
 import { EngineContender, EngineContenderOptions } from "./engine";
-import { BridgedOutcome, Contender, ContenderName, log, projectRoot } from "./measure";
+import { BridgedOutcome, Contender, ContenderName, log } from "./measure";
 import { TofuContender } from "./tofu";
 
 /** The provider plugin's process, as the engine starts it (`node .../bin/pulumi-resource-imagemembers`). */
@@ -29,11 +30,6 @@ export function makeContenders(
   tempDirs: string[],
   cliSample: number,
 ): { contenders: Contender[]; packageTarball?: string; bridged?: BridgedOutcome } {
-  if (wanted.some((c) => !["floor", "cli", "tofu"].includes(c))) {
-    // The plugin runs the build in dist/; the examples' copy is the one the e2e tests run too.
-    const installExamples = path.join(projectRoot, "scripts/install-examples.sh");
-    execFileSync("bash", [installExamples], { stdio: ["ignore", "inherit", "inherit"] });
-  }
   const temp = (dir: string) => (tempDirs.push(dir), dir);
   const tempDir = (name: string) =>
     temp(fs.mkdtempSync(path.join(os.tmpdir(), `pim-bench-${name}-`)));

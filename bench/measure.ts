@@ -3,12 +3,8 @@
  * state's figures, the processes watched through /proc, and small helpers. Imports nothing of
  * the benchmark's own: the report reads these types without the code that makes contenders.
  */
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
-import * as path from "path";
-
-export const projectRoot = path.resolve(__dirname, "..");
 
 /**
  * Every contender, in the order the README lists them, with how the README and the targets
@@ -202,27 +198,6 @@ export const engineParallelism = 4 * (os.availableParallelism?.() ?? os.cpus().l
 
 export function fmtS(v: number | undefined): string {
   return v === undefined ? "–" : v >= 10 ? v.toFixed(1) : v.toFixed(2);
-}
-
-/** `command args` in `cwd` with `env`: its stdout, or an error with both outputs. */
-export function runCommand(
-  command: string,
-  args: string[],
-  options: { cwd?: string; env: NodeJS.ProcessEnv },
-): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      command,
-      args,
-      { ...options, maxBuffer: 256 * 1024 * 1024, timeout: 20 * 60_000 },
-      (error, stdout, stderr) =>
-        error
-          ? reject(
-              new Error(`${command} ${args.join(" ")} exited ${error.code}\n${stdout}\n${stderr}`),
-            )
-          : resolve(stdout),
-    ),
-  );
 }
 
 export function log(message: string): void {

@@ -19,6 +19,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { projectRoot } from "../tests/support/childProcess";
 import { loadCloudFile } from "../tests/support/realCloud";
 import { Cloud } from "./cloud";
 import { makeContenders } from "./contenders";
@@ -34,7 +35,6 @@ import {
   engineParallelism,
   log,
   ops,
-  projectRoot,
   round,
   stats,
 } from "./measure";

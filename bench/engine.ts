@@ -155,14 +155,10 @@ export class EngineContender implements Contender {
   }
 
   async state(total: number): Promise<StateFigures> {
-    const { text } = await this.project.exportState();
-    type Resource = {
-      type: string;
-      inputs?: Record<string, unknown>;
-      outputs?: Record<string, unknown>;
-    };
-    const parsed = JSON.parse(text) as { deployment: { resources?: Resource[] } };
-    const resources = parsed.deployment.resources ?? [];
+    const { text, deployment } = await this.project.exportState();
+    type Resource = NonNullable<typeof deployment.resources>[number];
+    const parsed = JSON.parse(text) as { deployment: object };
+    const resources = deployment.resources ?? [];
     const members = resources.filter((r) => /ImageMember|ImageAccess/.test(r.type));
     // What the recorded stack traces of every resource take in the export, as indented there.
     const stripped = { ...parsed, deployment: { ...parsed.deployment, resources: [] as object[] } };

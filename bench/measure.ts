@@ -204,12 +204,6 @@ export function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-interface WatchedProcess {
-  peakRssKb: number;
-  /** User + system CPU seconds used, at the last reading. */
-  cpuSeconds: number;
-}
-
 const ticksPerSecond = 100; // USER_HZ, 100 on every Linux architecture Node runs on
 
 /**
@@ -219,7 +213,8 @@ const ticksPerSecond = 100; // USER_HZ, 100 on every Linux architecture Node run
  * exits is its peak (within one sampling interval of its end).
  */
 export class ProcessWatch {
-  private readonly seen = new Map<number, WatchedProcess>();
+  /** Each matching process's peak RSS and its user + system CPU seconds at the last reading. */
+  private readonly seen = new Map<number, { peakRssKb: number; cpuSeconds: number }>();
   private readonly timer = setInterval(() => this.sample(), 100).unref();
 
   constructor(private readonly pattern: RegExp) {}

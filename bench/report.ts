@@ -117,16 +117,11 @@ export function summarize(report: Report): Summary {
     for (const [c, r] of Object.entries(measured) as [ContenderName, ContenderResultOf][]) {
       const s: ContenderSummary = { medians: r.medians, firstRequests: {} };
       for (const op of ops) {
-        const first = r.samples[op]?.[0];
-        if (first) {
-          const { glanceTotal: glance, keystoneAuths, keystoneTotal: keystone } = first;
-          const validations = first.keystoneValidations;
-          s.firstRequests[op] = {
-            glance,
-            keystoneAuths,
-            keystone,
-            ...(validations !== undefined && { validations }),
-          };
+        const x = r.samples[op]?.[0];
+        const validations = x?.keystoneValidations;
+        if (x) {
+          const { glanceTotal: glance, keystoneAuths, keystoneTotal: keystone } = x;
+          s.firstRequests[op] = { glance, keystoneAuths, keystone, validations };
         }
       }
       s.upCpu = upCpuOf(r);
@@ -388,11 +383,10 @@ export function readme(report: Summary): string {
   add(
     "The provider process, the Pulumi program (language host's Node.js) and the engine (the `pulumi` CLI, which also writes the checkpoint after every step: its cost grows with the state's size). On two shared cores the wall time is mostly these CPU seconds.",
   );
-  const dash = (v: number | undefined) => (v === undefined ? "–" : fmtS(v));
   table(
     ["scenario", "contender", "wall", "provider CPU", "program CPU", "engine CPU"],
     engineContenders,
-    ({ upCpu: u }) => u && [dash(u.wall), dash(u.provider), dash(u.program), dash(u.engine)],
+    ({ upCpu: u }) => u && [fmtS(u.wall), fmtS(u.provider), fmtS(u.program), fmtS(u.engine)],
   );
   add("", "## Requests per operation (counted at the server side), first run", "");
   add(

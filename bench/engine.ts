@@ -86,8 +86,6 @@ export interface EngineContenderOptions {
 
 export class EngineContender implements Contender {
   readonly project: PulumiProject;
-  /** Extra arguments of `up`, `preview`, `refresh` and `destroy` (--engine-args). */
-  operationArgs: string[] = [];
   private configured = "";
 
   constructor(
@@ -110,6 +108,11 @@ export class EngineContender implements Contender {
   changedResources(images: number, total: number): number {
     if (this.options.pulumiFloor === "empty") return 1;
     return (this.options.resourcePerImage ? images : total) + 1;
+  }
+
+  /** Extra arguments of `up`, `preview`, `refresh` and `destroy` (--engine-args). */
+  set operationArgs(args: string[]) {
+    this.project.operationArgs = args;
   }
 
   async init(): Promise<void> {
@@ -136,22 +139,20 @@ export class EngineContender implements Contender {
   }
 
   measure(op: OpName): Promise<OpSample> {
-    const command = {
-      up: ["up", "--yes", "--skip-preview", "--diff"],
-      noop: ["up", "--yes", "--skip-preview", "--diff"],
-      preview: ["preview", "--diff"],
-      refresh: ["refresh", "--yes", "--skip-preview"],
-      destroy: ["destroy", "--yes", "--skip-preview"],
-    }[op];
+    const commands = {
+      up: () => this.project.up(),
+      noop: () => this.project.up(),
+      preview: () => this.project.preview(),
+      refresh: () => this.project.refresh(),
+      destroy: () => this.project.destroy(),
+    };
     const watch = {
       provider: this.options.provider ?? /node\s+\S*cmd\/dynamic-provider(\/index\.js)?(\s|$)/,
       // The Pulumi program (run by the language host) and the engine (the pulumi CLI itself).
       program: this.options.programPattern ?? nodeProgramPattern,
       engine: /^\S*pulumi (up|preview|refresh|destroy)\s/,
     };
-    const stack = ["--stack", "bench", "--config-file", this.project.configFile];
-    const run = () => this.project.run([...command, ...this.operationArgs, ...stack]);
-    return timedCommand(this.cloud, watch, run, changesOf);
+    return timedCommand(this.cloud, watch, commands[op], changesOf);
   }
 
   async state(total: number): Promise<StateFigures> {

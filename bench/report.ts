@@ -12,6 +12,7 @@ import * as path from "path";
 import {
   BridgedOutcome,
   ContenderName,
+  ContenderResult,
   OpName,
   ScenarioResult,
   StateFigures,
@@ -114,7 +115,7 @@ export function summarize(report: Report): Summary {
   const { available, reason, pluginVersion, sdk } = report.bridged;
   const results = report.results.map(({ contenders: measured, ...scenario }) => {
     const summaries: ScenarioSummary["contenders"] = {};
-    for (const [c, r] of Object.entries(measured) as [ContenderName, ContenderResultOf][]) {
+    for (const [c, r] of Object.entries(measured) as [ContenderName, ContenderResult][]) {
       const s: ContenderSummary = { medians: r.medians, firstRequests: {} };
       for (const op of ops) {
         const x = r.samples[op]?.[0];
@@ -148,7 +149,6 @@ export function summarize(report: Report): Summary {
     harnessProblems: report.harnessProblems,
   };
 }
-type ContenderResultOf = NonNullable<ScenarioResult["contenders"]["ours"]>;
 
 /**
  * Writes summary.json and README.md into `out`, from a run's results file or from a summary

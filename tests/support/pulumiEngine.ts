@@ -60,6 +60,9 @@ export class PulumiProject {
   /** Extra environment for every command (for example OS_* variables). */
   env: Record<string, string> = {};
 
+  /** Extra arguments of `up`, `preview`, `refresh` and `destroy` (the benchmark's `--parallel`). */
+  operationArgs: string[] = [];
+
   constructor(
     readonly projectDir: string,
     readonly stack = "e2e",
@@ -158,11 +161,14 @@ export class PulumiProject {
   }
 
   up(options: { allowFailure?: boolean; env?: Record<string, string> } = {}) {
-    return this.run(["up", "--yes", "--skip-preview", "--diff", ...this.stackArgs()], options);
+    return this.run(
+      ["up", "--yes", "--skip-preview", "--diff", ...this.operationArgs, ...this.stackArgs()],
+      options,
+    );
   }
 
   preview(options: { allowFailure?: boolean; env?: Record<string, string> } = {}) {
-    return this.run(["preview", "--diff", ...this.stackArgs()], options);
+    return this.run(["preview", "--diff", ...this.operationArgs, ...this.stackArgs()], options);
   }
 
   /** `pulumi preview --save-plan FILE`: the plan a reviewer approved. */
@@ -179,11 +185,17 @@ export class PulumiProject {
   }
 
   refresh(options: { allowFailure?: boolean; env?: Record<string, string> } = {}) {
-    return this.run(["refresh", "--yes", "--skip-preview", ...this.stackArgs()], options);
+    return this.run(
+      ["refresh", "--yes", "--skip-preview", ...this.operationArgs, ...this.stackArgs()],
+      options,
+    );
   }
 
   destroy(options: { allowFailure?: boolean; env?: Record<string, string> } = {}) {
-    return this.run(["destroy", "--yes", "--skip-preview", ...this.stackArgs()], options);
+    return this.run(
+      ["destroy", "--yes", "--skip-preview", ...this.operationArgs, ...this.stackArgs()],
+      options,
+    );
   }
 
   async outputs(): Promise<Record<string, unknown>> {

@@ -1,32 +1,55 @@
 /**
- * The cloud as the benchmark sees it: Keystone and Glance behind counting proxies (the tests'
- * CountingProxy, loopback targets only, at most 64 connections to each), and the memberships
- * a scenario asks for. Counting at the server side works whatever the client (this provider,
- * the bridged provider, OpenTofu, the OpenStack CLI); the Keystone proxy rewrites the catalog,
- * so that catalog-following clients reach Glance through the Glance proxy too.
+ * The cloud as the benchmark sees it: the one a cloud.json describes (PIM_CLOUD_JSON, or the
+ * local cloud's), its Keystone and Glance behind counting proxies (loopback targets only, at
+ * most 64 connections to each), and the images a scenario shares. Counting at the server side
+ * works whatever the client (this provider, the bridged provider, OpenTofu, the OpenStack
+ * CLI); the Keystone proxy rewrites the catalog, so that catalog-following clients reach
+ * Glance through the Glance proxy too.
  */
-import { CountingProxy } from "../tests/support/countingProxy";
 import * as fs from "fs";
 import * as path from "path";
+import { resolveCloudConfig } from "../provider/identity/resolve";
+import { KeystoneSession } from "../provider/identity/session";
+import { settingsFromStack } from "../provider/identity/settings";
+import { HttpClient } from "../provider/transport/http";
+import { CountingProxy } from "../tests/support/countingProxy";
 import {
   CloudFile,
   GlanceDriver,
-  IdentityFile,
   cloudJsonPath,
   localCloudDirOf,
   osEnvironmentOf,
 } from "../tests/support/realCloud";
 
+/**
+ * Keystone's request log of the local cloud: the token validations Glance asks for (`GET
+ * /v3/auth/tokens`) go to Keystone directly, around the proxies, so only its log shows them.
+ */
+const keystoneLogDir = localCloudDirOf(cloudJsonPath());
+const keystoneLog = keystoneLogDir && path.join(keystoneLogDir, "log", "keystone.log");
+const hasKeystoneLog = keystoneLog !== undefined && fs.existsSync(keystoneLog);
+
+/** Lines of `GET /v3/auth/tokens` in Keystone's log from byte `since` on. */
+function validationsSince(since: number): number {
+  const fd = fs.openSync(keystoneLog!, "r");
+  try {
+    const buffer = Buffer.alloc(Math.max(0, fs.fstatSync(fd).size - since));
+    fs.readSync(fd, buffer, 0, buffer.length, since);
+    return buffer.toString("utf8").match(/GET \/v3\/auth\/tokens/g)?.length ?? 0;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function loopbackProxy(target: string): CountingProxy {
-  const host = new URL(target).hostname;
-  if (host !== "127.0.0.1" && host !== "localhost" && host !== "::1") {
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(new URL(target).hostname)) {
     throw new Error(`the benchmark's proxies forward to loopback targets only, not ${target}`);
   }
   return new CountingProxy(target, { maxSockets: 64 });
 }
 
-/** Requests of `proxy` from index `since` on, grouped as "METHOD kind" (kind: auth, member, ...). */
-function requestKinds(proxy: CountingProxy, since: number): Record<string, number> {
+/** Requests of `proxy` from index `since` on, grouped as "METHOD kind" (kind: auth/tokens, member, ...). */
+function kindsSince(proxy: CountingProxy, since: number): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of proxy.requests.slice(since)) {
     const key = `${r.method} ${kindOf(r.path)}`;
@@ -49,39 +72,12 @@ function kindOf(path: string): string {
 /** Where the counts of an operation start: Glance and Keystone requests, Keystone's log bytes. */
 export type Marks = [number, number, number];
 
-/**
- * Keystone's request log of the local cloud: the token validations Glance asks for (`GET
- * /v3/auth/tokens`) go to Keystone directly, around the proxies, so only its log shows them.
- */
-function keystoneLogOf(cloudJson: string): string | undefined {
-  const dir = localCloudDirOf(cloudJson);
-  const log = dir && path.join(dir, "log", "keystone.log");
-  return log && fs.existsSync(log) ? log : undefined;
-}
-
-function logSize(file: string | undefined): number {
-  return file ? fs.statSync(file).size : 0;
-}
-
-/** Lines of `GET /v3/auth/tokens` in the log from byte `since` on. */
-function validationsSince(file: string, since: number): number {
-  const fd = fs.openSync(file, "r");
-  try {
-    const length = fs.fstatSync(fd).size - since;
-    const buffer = Buffer.alloc(Math.max(0, length));
-    fs.readSync(fd, buffer, 0, buffer.length, since);
-    return buffer.toString("utf8").match(/GET \/v3\/auth\/tokens/g)?.length ?? 0;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 export class Cloud {
   readonly keystone: CountingProxy;
   readonly glance: CountingProxy;
+  readonly owner: CloudFile["identities"]["owner"];
+  /** Makes and deletes the scenarios' images, around the proxies. */
   readonly driver: GlanceDriver;
-  readonly owner: IdentityFile;
-  private readonly keystoneLog = keystoneLogOf(cloudJsonPath());
 
   /** `glanceTarget`: the glance-api the proxy forwards to, when not the one in the catalog. */
   constructor(
@@ -109,7 +105,7 @@ export class Cloud {
     return `${this.keystone.url}${new URL(this.owner.authUrl).pathname}`;
   }
 
-  /** The owner's credentials as `openstack:*` stack config (same keys for ours and bridged). */
+  /** The owner's credentials as `openstack:*` stack config, without the password. */
   stackConfig(): Record<string, string> {
     return {
       "openstack:authUrl": this.authUrl,
@@ -121,13 +117,24 @@ export class Cloud {
     };
   }
 
-  /** The owner's credentials as `OS_*` variables (the provider plugin, OpenTofu). */
+  /** The owner's credentials as `OS_*` variables (the provider plugin, OpenTofu, the CLI). */
   ownerEnvironment(): Record<string, string> {
     return osEnvironmentOf(this.owner, this.authUrl);
   }
 
+  /** A session of the owner through the project's own identity layer and the proxies. */
+  session(): KeystoneSession {
+    const stack = { ...this.stackConfig(), "openstack:password": this.owner.password };
+    const config = resolveCloudConfig({
+      stack: settingsFromStack((k) => stack[k as keyof typeof stack]),
+      env: {},
+    });
+    return new KeystoneSession(new HttpClient(), config);
+  }
+
   marks(): Marks {
-    return [this.glance.requests.length, this.keystone.requests.length, logSize(this.keystoneLog)];
+    const logBytes = hasKeystoneLog ? fs.statSync(keystoneLog!).size : 0;
+    return [this.glance.requests.length, this.keystone.requests.length, logBytes];
   }
 
   countsSince([g, k, log]: Marks) {
@@ -136,15 +143,16 @@ export class Cloud {
       .filter((r) => r.method === "POST" && /\/auth\/tokens$/.test(r.path));
     return {
       glanceTotal: this.glance.requests.length - g,
-      glance: requestKinds(this.glance, g),
+      glance: kindsSince(this.glance, g),
       keystoneTotal: this.keystone.requests.length - k,
       keystoneAuths: auths.length,
-      keystone: requestKinds(this.keystone, k),
-      ...(this.keystoneLog && { keystoneValidations: validationsSince(this.keystoneLog, log) }),
+      keystone: kindsSince(this.keystone, k),
+      ...(hasKeystoneLog && { keystoneValidations: validationsSince(log) }),
     };
   }
 
   async stop(): Promise<void> {
+    await this.driver.cleanUp().catch(() => undefined);
     await this.glance.stop();
     await this.keystone.stop();
   }
@@ -152,10 +160,4 @@ export class Cloud {
 
 export function memberIdOf(m: number): string {
   return `bec4${"0".repeat(25)}${String(m).padStart(3, "0")}`;
-}
-
-export function pairsOf(imageIds: string[], perImage: number): [string, string][] {
-  return imageIds.flatMap((imageId) =>
-    Array.from({ length: perImage }, (_, m) => [imageId, memberIdOf(m)] as [string, string]),
-  );
 }

@@ -7,34 +7,21 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
+import { promisify } from "util";
 import { createMember, deleteMember, getMember } from "../provider/glance";
-import { resolveCloudConfig } from "../provider/identity/resolve";
-import { KeystoneSession } from "../provider/identity/session";
-import { settingsFromStack } from "../provider/identity/settings";
-import { HttpClient } from "../provider/transport/http";
 import { projectRoot } from "../tests/support/childProcess";
-import { Cloud, pairsOf } from "./cloud";
+import { Cloud, memberIdOf } from "./cloud";
 import { Contender, OpName, OpSample, engineParallelism, round, stats } from "./measure";
-
-export async function pool<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }),
-  );
-}
 
 /** Neither contender keeps state: nothing to set up or to remove. */
 abstract class DirectContender {
+  /** The scenario's memberships: [image id, member id]. */
   protected pairs: [string, string][] = [];
   async init(): Promise<void> {}
   async configure(imageIds: string[], perImage: number): Promise<void> {
-    this.pairs = pairsOf(imageIds, perImage);
+    this.pairs = imageIds.flatMap((imageId) =>
+      Array.from({ length: perImage }, (_, m): [string, string] => [imageId, memberIdOf(m)]),
+    );
   }
   async abandon(): Promise<void> {}
   cleanUp(): void {}
@@ -57,21 +44,23 @@ export class Floor extends DirectContender implements Contender {
       const none = { glanceTotal: 0, glance: {}, keystoneTotal: 0, keystoneAuths: 0, keystone: {} };
       return { seconds: 0, ...none, providerProcesses: 0 };
     }
-    const stack: Record<string, string> = {
-      ...this.cloud.stackConfig(),
-      "openstack:password": this.cloud.owner.password,
-    };
-    const config = resolveCloudConfig({ stack: settingsFromStack((k) => stack[k]), env: {} });
-    const session = new KeystoneSession(new HttpClient(), config);
+    const session = this.cloud.session();
     const glance = await session.imageService();
     await session.projectId(); // authenticate outside the timing
     const marks = this.cloud.marks();
     const t0 = performance.now();
-    await pool(this.pairs, engineParallelism, async ([imageId, memberId]) => {
-      if (op === "up") await createMember(glance, imageId, memberId);
-      else if (op === "refresh") await getMember(glance, imageId, memberId);
-      else await deleteMember(glance, imageId, memberId);
-    });
+    // The engine's default concurrency: as many workers, each taking the next member.
+    let next = 0;
+    const worker = async () => {
+      for (let pair; (pair = this.pairs[next++]);) {
+        if (op === "up") await createMember(glance, ...pair);
+        else if (op === "refresh") await getMember(glance, ...pair);
+        else await deleteMember(glance, ...pair);
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(engineParallelism, this.pairs.length) }, worker),
+    );
     return {
       seconds: round((performance.now() - t0) / 1000),
       ...this.cloud.countsSince(marks),
@@ -106,7 +95,8 @@ export class CliLoop extends DirectContender implements Contender {
     const times: number[] = [];
     for (const [imageId, memberId] of chosen) {
       const t0 = performance.now();
-      await runCli(["image", op === "up" ? "add" : "remove", "project", imageId, memberId], env);
+      const args = ["image", op === "up" ? "add" : "remove", "project", imageId, memberId];
+      await promisify(execFile)("openstack", args, { env });
       times.push((performance.now() - t0) / 1000);
     }
     const median = stats(times).median;
@@ -148,14 +138,4 @@ export class CliLoop extends DirectContender implements Contender {
     }
     return { ...clean, ...vars, OS_AUTH_URL: this.cloud.authUrl };
   }
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) =>
-    execFile("openstack", args, { env, timeout: 120_000 }, (error, _stdout, stderr) =>
-      error
-        ? reject(new Error(`openstack ${args.join(" ")}: ${stderr || error.message}`))
-        : resolve(),
-    ),
-  );
 }

@@ -1,4 +1,8 @@
-/** Contenders under the Pulumi engine: ours, package, members, plugin, yaml, bridged and Pulumi's floors (one project each). */
+/**
+ * The contenders under the Pulumi engine (ours, package, members, plugin, yaml, membersYaml,
+ * bridged and Pulumi's floors): one project each, run as the tests run the CLI
+ * (tests/support/pulumiEngine.ts); and the timing of one engine command, OpenTofu's too.
+ */
 import * as os from "os";
 import { performance } from "perf_hooks";
 import { PulumiProject, pulumiBinDir } from "../tests/support/pulumiEngine";
@@ -10,13 +14,12 @@ import {
   OpSample,
   ProcessWatch,
   StateFigures,
-  cpuSecondsOf,
-  peakRssMbOf,
   printedBytes,
   round,
   withoutStackTrace,
 } from "./measure";
 
+/** The Pulumi engine's summary lines (`+ 10 created`, `10 to delete`) as counts. */
 export function changesOf(stdout: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const m of stdout.matchAll(
@@ -37,25 +40,24 @@ export async function timedCommand(
   run: () => Promise<{ stdout: string }>,
   changesOf: (stdout: string) => Record<string, number>,
 ): Promise<OpSample> {
-  const [provider, program, engine] = [watch.provider, watch.program, watch.engine].map(
-    (pattern) => pattern && new ProcessWatch(pattern),
-  );
   const marks = cloud.marks();
-  for (const w of [provider, program, engine]) w?.start();
+  const provider = new ProcessWatch(watch.provider);
+  const program = watch.program && new ProcessWatch(watch.program);
+  const engine = new ProcessWatch(watch.engine);
   const t0 = performance.now();
-  const result = await run();
+  const { stdout } = await run();
   const seconds = (performance.now() - t0) / 1000;
-  const providers = provider!.stop();
+  const providers = provider.stop();
   return {
     seconds: round(seconds),
     ...cloud.countsSince(marks),
-    providerProcesses: providers.length,
-    providerPeakRssMb: peakRssMbOf(providers),
-    providerCpuSeconds: cpuSecondsOf(providers),
-    programCpuSeconds: program && cpuSecondsOf(program.stop()),
-    engineCpuSeconds: cpuSecondsOf(engine!.stop()),
+    providerProcesses: providers.processes,
+    providerPeakRssMb: providers.peakRssMb,
+    providerCpuSeconds: providers.cpuSeconds,
+    programCpuSeconds: program && program.stop().cpuSeconds,
+    engineCpuSeconds: engine.stop().cpuSeconds,
     load1: round(os.loadavg()[0], 2),
-    changes: changesOf(result.stdout),
+    changes: changesOf(stdout),
   };
 }
 
@@ -63,13 +65,12 @@ export async function timedCommand(
 const nodeProgramPattern = /node\s.*@pulumi\/pulumi\/cmd\/run(\/index\.js)?(\s|$)/;
 
 export interface EngineContenderOptions {
+  /** The provider process to watch (default: Node.js's dynamic provider). */
+  provider?: RegExp;
   /** A folder put on PATH after the CLI's (the bridged provider's plugin). */
   extraPath?: string;
-  /**
-   * How the provider gets the owner's credentials: `openstack:*` stack config (default), or
-   * `OS_*` variables (the provider plugin, which reads no stack config).
-   */
-  credentials?: "stackConfig" | "environment";
+  /** The owner's credentials as `OS_*` variables (the provider plugin reads no stack config). */
+  environmentCredentials?: boolean;
   /** The process running the program; default a Node.js program. */
   programPattern?: RegExp;
   /**
@@ -91,21 +92,12 @@ export class EngineContender implements Contender {
     readonly name: ContenderName,
     projectDir: string,
     readonly cloud: Cloud,
-    private readonly providerPattern: RegExp,
     private readonly options: EngineContenderOptions = {},
   ) {
     this.project = new PulumiProject(projectDir, "bench");
     if (options.extraPath) {
       this.project.env.PATH = `${pulumiBinDir()}:${options.extraPath}:${process.env.PATH}`;
     }
-  }
-
-  get operationArgs(): string[] {
-    return this.project.operationArgs;
-  }
-
-  set operationArgs(args: string[]) {
-    this.project.operationArgs = args;
   }
 
   get pulumiOnly(): boolean {
@@ -118,8 +110,13 @@ export class EngineContender implements Contender {
     return (this.options.resourcePerImage ? images : total) + 1;
   }
 
+  /** Extra arguments of `up`, `preview`, `refresh` and `destroy` (--engine-args). */
+  set operationArgs(args: string[]) {
+    this.project.operationArgs = args;
+  }
+
   async init(): Promise<void> {
-    if (this.options.credentials === "environment") {
+    if (this.options.environmentCredentials) {
       Object.assign(this.project.env, this.cloud.ownerEnvironment());
       await this.project.init({});
       return;
@@ -150,7 +147,7 @@ export class EngineContender implements Contender {
       destroy: () => this.project.destroy(),
     };
     const watch = {
-      provider: this.providerPattern,
+      provider: this.options.provider ?? /node\s+\S*cmd\/dynamic-provider(\/index\.js)?(\s|$)/,
       // The Pulumi program (run by the language host) and the engine (the pulumi CLI itself).
       program: this.options.programPattern ?? nodeProgramPattern,
       engine: /^\S*pulumi (up|preview|refresh|destroy)\s/,
@@ -160,18 +157,13 @@ export class EngineContender implements Contender {
 
   async state(total: number): Promise<StateFigures> {
     const { text, deployment } = await this.project.exportState();
-    const members = (deployment.resources ?? []).filter((r) =>
-      /ImageMember|ImageAccess/.test(r.type),
-    );
-    // What the recorded stack traces of every resource take in the export.
-    const parsed = JSON.parse(text) as { deployment: { resources?: object[] } };
-    const stripped = {
-      ...parsed,
-      deployment: {
-        ...parsed.deployment,
-        resources: (parsed.deployment.resources ?? []).map(withoutStackTrace),
-      },
-    };
+    type Resource = NonNullable<typeof deployment.resources>[number];
+    const parsed = JSON.parse(text) as { deployment: object };
+    const resources = deployment.resources ?? [];
+    const members = resources.filter((r) => /ImageMember|ImageAccess/.test(r.type));
+    // What the recorded stack traces of every resource take in the export, as indented there.
+    const stripped = { ...parsed, deployment: { ...parsed.deployment, resources: [] as object[] } };
+    stripped.deployment.resources = resources.map(withoutStackTrace);
     const stackTraceBytes = printedBytes(parsed) - printedBytes(stripped);
     const framesOf = (r: object): number => {
       const trace = (r as { stackTrace?: unknown }).stackTrace;
@@ -179,41 +171,36 @@ export class EngineContender implements Contender {
       const frames = (trace as { frames?: unknown } | undefined)?.frames;
       return Array.isArray(frames) ? frames.length : 0;
     };
-    const meanOver = (f: (r: (typeof members)[number]) => number) =>
+    const meanOver = (f: (r: Resource) => number) =>
       round(members.reduce((sum, r) => sum + f(r), 0) / Math.max(members.length, 1), 1);
-    const providerTexts = new Set<string>();
-    let copies = 0;
-    let providerBytes = 0;
+    const providerTexts: string[] = [];
     for (const r of members) {
-      for (const bag of [r.inputs, r.outputs]) {
-        const p = bag?.__provider;
-        if (typeof p === "string") {
-          providerTexts.add(p);
-          copies++;
-          providerBytes = Math.max(providerBytes, Buffer.byteLength(p));
-        }
+      for (const bag of [r.inputs, r.outputs] as { __provider?: unknown }[]) {
+        if (typeof bag?.__provider === "string") providerTexts.push(bag.__provider);
       }
     }
     const exportBytes = Buffer.byteLength(text);
-    const figures: StateFigures = {
+    const memberResourceBytes = meanOver(printedBytes);
+    const providerControlledBytes = meanOver((r) =>
+      printedBytes({ inputs: r.inputs, outputs: r.outputs }),
+    );
+    return {
       exportBytes,
       members: members.reduce((sum, r) => sum + membershipsOf(r), 0),
       resources: members.length,
       bytesPerMember: round(exportBytes / Math.max(total, 1), 1),
-      memberResourceBytes: meanOver(printedBytes),
+      memberResourceBytes,
       memberResourceBytesWithoutStackTrace: meanOver((r) => printedBytes(withoutStackTrace(r))),
       bytesPerMemberWithoutStackTraces: round(
         (exportBytes - stackTraceBytes) / Math.max(total, 1),
         1,
       ),
       stackTraceFrames: meanOver(framesOf),
-      providerBytes,
-      providerCopiesPerMember: round(copies / Math.max(members.length, 1), 2),
-      distinctProviderTexts: providerTexts.size,
-      providerControlledBytes: meanOver((r) =>
-        printedBytes({ inputs: r.inputs, outputs: r.outputs }),
-      ),
-      engineRecordedBytes: 0,
+      providerBytes: Math.max(0, ...providerTexts.map((p) => Buffer.byteLength(p))),
+      providerCopiesPerMember: round(providerTexts.length / Math.max(members.length, 1), 2),
+      distinctProviderTexts: new Set(providerTexts).size,
+      providerControlledBytes,
+      engineRecordedBytes: round(memberResourceBytes - providerControlledBytes, 1),
       exampleMember:
         members[0] &&
         JSON.parse(JSON.stringify(members[0]), (k, v) =>
@@ -222,11 +209,6 @@ export class EngineContender implements Contender {
             : v,
         ),
     };
-    figures.engineRecordedBytes = round(
-      figures.memberResourceBytes - figures.providerControlledBytes,
-      1,
-    );
-    return figures;
   }
 
   async abandon(): Promise<void> {

@@ -1,26 +1,39 @@
 /**
- * What the benchmark measures and records: the contender interface, one operation's sample,
- * the state's figures, the processes watched through /proc, and small helpers. Imports nothing
- * of the benchmark's own.
+ * What the benchmark measures and records: the contenders' names, one operation's sample, the
+ * state's figures, the processes watched through /proc, and small helpers. Imports nothing of
+ * the benchmark's own: the report reads these types without the code that makes contenders.
  */
 import * as fs from "fs";
 import * as os from "os";
 
-/** Every contender; bench/contenders.ts says how each is made and named. */
-export type ContenderName =
-  | "ours"
-  | "package"
-  | "members"
-  | "plugin"
-  | "yaml"
-  | "membersYaml"
-  | "floor"
-  | "emptyTs"
-  | "noopDynamic"
-  | "emptyYaml"
-  | "cli"
-  | "bridged"
-  | "tofu";
+/**
+ * Every contender, in the order the README lists them, with how the README and the targets
+ * name it and whether an engine (Pulumi's or OpenTofu's) runs it: those have state, CPU and
+ * process figures. bench/contenders.ts says how each is made.
+ */
+export const contenderKinds = {
+  ours: ["provider from the repository", true],
+  package: ["provider installed as a package", true],
+  members: ["one ImageMembers per image, installed as a package", true],
+  plugin: ["the provider plugin's ImageMember from a Node.js program", true],
+  yaml: ["the provider plugin's ImageMember from a YAML program", true],
+  membersYaml: ["the provider plugin's ImageMembers, one per image, from a YAML program", true],
+  floor: ["the same requests sent straight to Glance, the engine's concurrency", false],
+  emptyTs: ["Pulumi's floor: an empty TypeScript program", true],
+  noopDynamic: ["Pulumi's floor: a no-op dynamic resource per member (no request)", true],
+  emptyYaml: ["Pulumi's floor: an empty YAML program", true],
+  cli: ["`openstack image add project` in a shell-style loop", false],
+  bridged: ["the bridged @pulumi/openstack ImageAccess", true],
+  tofu: [
+    "OpenTofu with terraform-provider-openstack, openstack_images_image_access_v2 with count",
+    true,
+  ],
+} as const;
+export type ContenderName = keyof typeof contenderKinds;
+export const allContenders = Object.keys(contenderKinds) as ContenderName[];
+export const engineContenders = allContenders.filter((c) => contenderKinds[c][1]);
+export const describe = (c: ContenderName): string => contenderKinds[c][0];
+
 export type OpName = "up" | "noop" | "preview" | "refresh" | "destroy";
 export const ops: OpName[] = ["up", "noop", "preview", "refresh", "destroy"];
 
@@ -29,14 +42,11 @@ export interface Contender {
   readonly name: ContenderName;
   /** The operations it measures, in this order (default: all). */
   readonly ops?: readonly OpName[];
-  /**
-   * Pulumi's own floor (issue 30): runs nothing of ours and sends no request, so it has no
-   * member state and may start no provider process.
-   */
+  /** Pulumi's own floor (issue 30): runs nothing of ours, sends no request, keeps no members. */
   readonly pulumiOnly?: boolean;
   /** Measured once per scenario, whatever --repeats (the CLI loop). */
   readonly once?: boolean;
-  /** Extra arguments of every engine operation (bench/settings.ts's `--parallel`). */
+  /** Extra arguments of every engine operation (--engine-args). */
   operationArgs?: string[];
   /** What the README says beside its figures, once a scenario ran. */
   note?: string;
@@ -67,10 +77,9 @@ export interface OpSample {
   keystoneValidations?: number;
   providerProcesses: number;
   providerPeakRssMb?: number;
-  /** CPU seconds (user + system) of the provider process(es) and of the Pulumi program. */
+  /** CPU seconds (user + system) of the provider process(es), the program and the engine CLI. */
   providerCpuSeconds?: number;
   programCpuSeconds?: number;
-  /** CPU seconds of the `pulumi` CLI process (the engine). */
   engineCpuSeconds?: number;
   /** 1-minute load average when the operation ended (the machine is shared). */
   load1?: number;
@@ -96,8 +105,7 @@ export interface StateFigures {
   /**
    * The same without the stack trace the engine records for each resource from the language
    * host (`sourcePosition`, `stackTrace`): one member resource (mean), and `stack export` bytes
-   * divided by the members with those fields removed from every resource. Absent in summaries
-   * of runs before they were measured.
+   * per member with those fields removed from every resource; absent in older summaries.
    */
   memberResourceBytesWithoutStackTrace?: number;
   bytesPerMemberWithoutStackTraces?: number;
@@ -105,6 +113,16 @@ export interface StateFigures {
   stackTraceFrames?: number;
   /** One member resource as exported, its `__provider` texts cut to their first 120 characters. */
   exampleMember?: unknown;
+}
+
+/** Whether the bridged provider could run here, and what it ran. */
+export interface BridgedOutcome {
+  available: boolean;
+  reason?: string;
+  pluginVersion?: string;
+  binDir?: string;
+  sdk?: string;
+  dir?: string;
 }
 
 export interface Stats {
@@ -186,14 +204,6 @@ export function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-export interface WatchedProcess {
-  pid: number;
-  command: string;
-  peakRssKb: number;
-  /** User + system CPU seconds used, at the last reading. */
-  cpuSeconds: number;
-}
-
 const ticksPerSecond = 100; // USER_HZ, 100 on every Linux architecture Node runs on
 
 /**
@@ -203,36 +213,39 @@ const ticksPerSecond = 100; // USER_HZ, 100 on every Linux architecture Node run
  * exits is its peak (within one sampling interval of its end).
  */
 export class ProcessWatch {
-  private readonly seen = new Map<number, WatchedProcess>();
-  private timer?: NodeJS.Timeout;
+  /** Each matching process's peak RSS and its user + system CPU seconds at the last reading. */
+  private readonly seen = new Map<number, { peakRssKb: number; cpuSeconds: number }>();
+  private readonly timer = setInterval(() => this.sample(), 100).unref();
 
   constructor(private readonly pattern: RegExp) {}
 
-  start(): void {
-    this.seen.clear();
-    this.timer = setInterval(() => this.sample(), 100);
-    this.timer.unref();
-  }
-
-  /** Stops sampling; returns every matching process seen since start. */
-  stop(): WatchedProcess[] {
+  /** Stops sampling: how many matching processes were seen, their CPU and largest peak. */
+  stop(): { processes: number; cpuSeconds: number; peakRssMb?: number } {
     clearInterval(this.timer);
     this.sample();
-    return [...this.seen.values()];
+    const list = [...this.seen.values()];
+    const peaks = list.map((p) => p.peakRssKb).filter((kb) => kb > 0);
+    return {
+      processes: list.length,
+      cpuSeconds: Math.round(list.reduce((sum, p) => sum + p.cpuSeconds, 0) * 100) / 100,
+      peakRssMb: peaks.length ? Math.round((Math.max(...peaks) / 1024) * 10) / 10 : undefined,
+    };
   }
 
   private sample(): void {
     const parents = new Map<number, number>();
     const cpu = new Map<number, number>();
+    const read = (pid: number | string, file: string) =>
+      fs.readFileSync(`/proc/${pid}/${file}`, "utf8");
     let entries: string[];
     try {
-      entries = fs.readdirSync("/proc");
+      entries = fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e));
     } catch {
       return; // not Linux: no memory figures
     }
-    for (const entry of entries.filter((e) => /^\d+$/.test(e))) {
+    for (const entry of entries) {
       try {
-        const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+        const stat = read(entry, "stat");
         // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
         const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
         parents.set(Number(entry), Number(rest[1]));
@@ -252,34 +265,21 @@ export class ProcessWatch {
     for (const pid of parents.keys()) {
       if (!this.seen.has(pid)) {
         if (!isOurs(pid)) continue;
-        let command: string;
         try {
-          command = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
+          if (!this.pattern.test(read(pid, "cmdline").split("\0").join(" ").trim())) continue;
         } catch {
           continue;
         }
-        if (!this.pattern.test(command)) continue;
-        this.seen.set(pid, { pid, command, peakRssKb: 0, cpuSeconds: 0 });
+        this.seen.set(pid, { peakRssKb: 0, cpuSeconds: 0 });
       }
       const watched = this.seen.get(pid)!;
       watched.cpuSeconds = Math.max(watched.cpuSeconds, cpu.get(pid) ?? 0);
       try {
-        const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(read(pid, "status"));
         if (hwm) watched.peakRssKb = Math.max(watched.peakRssKb, Number(hwm[1]));
       } catch {
         // exited meanwhile: keep the last reading
       }
     }
   }
-}
-
-/** The CPU seconds of the processes, added up. */
-export function cpuSecondsOf(list: WatchedProcess[]): number {
-  return Math.round(list.reduce((sum, p) => sum + p.cpuSeconds, 0) * 100) / 100;
-}
-
-/** The largest peak RSS among the processes, in MB (one decimal); undefined when none was read. */
-export function peakRssMbOf(list: WatchedProcess[]): number | undefined {
-  const peaks = list.map((p) => p.peakRssKb).filter((kb) => kb > 0);
-  return peaks.length ? Math.round((Math.max(...peaks) / 1024) * 10) / 10 : undefined;
 }

@@ -1,26 +1,31 @@
 /**
- * The report, the one writer of what a run leaves: the results file (every sample;
+ * The one writer of what a run leaves: the results file's targets (every sample;
  * bench/out/results.json, not committed), and in docs/benchmarks/ its summary (summary.json:
  * per scenario and contender the medians with min, max and count, the first run's request
  * counts, the CPU split of `up`, the state figures, the provider's peak memory, the targets)
- * and README.md, drawn from the summary alone.
+ * and README.md, drawn from the summary alone; and the line the smoke run prints.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { allContenders, describe, engineContenders } from "./contenders";
 import {
+  BridgedOutcome,
   ContenderName,
+  ContenderResult,
   OpName,
   ScenarioResult,
   StateFigures,
   Stats,
+  allContenders,
+  describe,
+  engineContenders,
   fmtS,
   log,
   ops,
+  round,
   upCpuOf,
 } from "./measure";
-import { BridgedOutcome } from "./projects";
 import {
   Target,
   evaluateTargets,
@@ -34,10 +39,9 @@ import {
   shareText,
 } from "./targets";
 
-/** The run's options the report keeps. */
+/** The run's options the report keeps; `images` one object in summaries before issue 30. */
 export interface RunOptions {
   sizes: number[];
-  /** The scale scenarios (`--images 5x100,10x100`); one object in summaries before issue 30. */
   images?: { count: number; perImage: number }[] | { count: number; perImage: number };
   contenders: ContenderName[];
   repeats: number;
@@ -46,8 +50,6 @@ export interface RunOptions {
 
 /** The machine the benchmark ran on (bench/run.ts describes it). */
 export type Machine = Record<string, unknown> & {
-  nproc: number;
-  cpuModel?: string;
   pulumiCli?: string;
   node: string;
   engineParallelism: number;
@@ -70,15 +72,12 @@ export interface Report {
   harnessProblems: string[];
 }
 
+type Requests = { glance: number; keystoneAuths: number; keystone: number; validations?: number };
+
 export interface ContenderSummary {
   medians: Partial<Record<OpName, Stats>>;
   /** Of the first run of each operation: Glance requests, token requests, all Keystone requests. */
-  firstRequests: Partial<
-    Record<
-      OpName,
-      { glance: number; keystoneAuths: number; keystone: number; validations?: number }
-    >
-  >;
+  firstRequests: Partial<Record<OpName, Requests>>;
   /** `pulumi up` (create): medians of wall and CPU seconds; absent when `up` has no sample. */
   upCpu?: { wall?: number; provider?: number; program?: number; engine?: number };
   /** The provider process's peak RSS over every sample, 0 when none was read. */
@@ -92,25 +91,22 @@ export interface ScenarioSummary extends Omit<ScenarioResult, "contenders"> {
   contenders: Partial<Record<ContenderName, ContenderSummary>>;
 }
 
-/** A run that measured some of a summary's contenders (summaries of runs merged before issue 29). */
-export interface MergedRun extends Pick<
-  Report,
-  "command" | "startedAt" | "finishedAt" | "machine" | "glance" | "packageTarball"
-> {
-  options: RunOptions;
-  /** The contenders whose figures (every scenario) come from this run. */
-  contenders: ContenderName[];
-}
-
 export interface Summary extends Omit<Report, "bridged" | "results"> {
   kind: "pim-bench-summary";
   bridged: Omit<BridgedOutcome, "dir" | "binDir">;
   results: ScenarioSummary[];
-  merged?: MergedRun[];
+  /** Runs that measured some contenders (every scenario), merged in before issue 29. */
+  merged?: (Omit<Report, "bridged" | "results" | "targets" | "harnessProblems"> & {
+    contenders: ContenderName[];
+  })[];
 }
 
-/** The summary's name in docs/benchmarks/. */
-export const summaryFile = "summary.json";
+/** The end of a run: when it finished, the load then, and the targets on every sample. */
+export function finishReport(report: Report): void {
+  report.finishedAt = new Date().toISOString();
+  report.machine.loadAverageAtEnd = os.loadavg().map((v) => round(v, 2));
+  report.targets = evaluateTargets(report.results, report.options.contenders);
+}
 
 /** The summary of a run's results; the targets are evaluated on every sample. */
 export function summarize(report: Report): Summary {
@@ -119,33 +115,21 @@ export function summarize(report: Report): Summary {
   const { available, reason, pluginVersion, sdk } = report.bridged;
   const results = report.results.map(({ contenders: measured, ...scenario }) => {
     const summaries: ScenarioSummary["contenders"] = {};
-    for (const [c, r] of Object.entries(measured) as [
-      ContenderName,
-      NonNullable<(typeof measured)["ours"]>,
-    ][]) {
+    for (const [c, r] of Object.entries(measured) as [ContenderName, ContenderResult][]) {
       const s: ContenderSummary = { medians: r.medians, firstRequests: {} };
       for (const op of ops) {
-        const first = r.samples[op]?.[0];
-        if (first)
-          s.firstRequests[op] = {
-            glance: first.glanceTotal,
-            keystoneAuths: first.keystoneAuths,
-            keystone: first.keystoneTotal,
-            ...(first.keystoneValidations !== undefined && {
-              validations: first.keystoneValidations,
-            }),
-          };
+        const x = r.samples[op]?.[0];
+        const validations = x?.keystoneValidations;
+        if (x) {
+          const { glanceTotal: glance, keystoneAuths, keystoneTotal: keystone } = x;
+          s.firstRequests[op] = { glance, keystoneAuths, keystone, validations };
+        }
       }
-      const upCpu = upCpuOf(r);
-      if (upCpu) s.upCpu = upCpu;
+      s.upCpu = upCpuOf(r);
       const peaks = ops.flatMap((op) => (r.samples[op] ?? []).map((x) => x.providerPeakRssMb ?? 0));
       if (peaks.length) s.peakRssMb = Math.max(...peaks);
-      if (r.state) {
-        s.state = { ...r.state };
-        delete (s.state as StateFigures).exampleMember;
-      }
-      if (r.note) s.note = r.note;
-      if (r.error) s.error = r.error;
+      if (r.state) s.state = { ...r.state, exampleMember: undefined } as ContenderSummary["state"];
+      Object.assign(s, { note: r.note, error: r.error });
       summaries[c] = s;
     }
     return { ...scenario, contenders: summaries };
@@ -174,22 +158,18 @@ export function writeReport(from: Report | Summary, out: string): Summary {
   const summary =
     "kind" in from && from.kind === "pim-bench-summary" ? from : summarize(from as Report);
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, summaryFile), compactJson(summary) + "\n");
+  fs.writeFileSync(path.join(out, "summary.json"), compactJson(summary) + "\n");
   const readmeFile = path.join(out, "README.md");
   fs.writeFileSync(readmeFile, readme(summary));
   try {
-    execFileSync(
-      process.execPath,
-      [require.resolve("prettier/bin/prettier.cjs"), "--write", readmeFile],
-      { stdio: "ignore" },
-    );
+    const prettier = require.resolve("prettier/bin/prettier.cjs");
+    execFileSync(process.execPath, [prettier, "--write", readmeFile], { stdio: "ignore" });
   } catch {
     log("prettier could not format the README");
   }
   for (const t of summary.targets) {
-    console.log(
-      `${t.met === true ? "MET    " : t.met === false ? "NOT MET" : "n/a    "} ${t.target}: ${t.measured}`,
-    );
+    const label = t.met === true ? "MET    " : t.met === false ? "NOT MET" : "n/a    ";
+    console.log(`${label} ${t.target}: ${t.measured}`);
   }
   return summary;
 }
@@ -350,30 +330,15 @@ export function readme(report: Summary): string {
   add("", "## Targets (issues 7, 14, 22 and 30)", "");
   for (const t of targets) {
     // Summaries merged before issue 29 hold targets a later run could not evaluate again.
-    const again = /^not evaluated again: (.*)$/s.exec(t.measured);
-    const label =
-      t.met === true
-        ? "**met**"
-        : t.met === false
-          ? "**not met**"
-          : again
-            ? "not evaluated again"
-            : "not measured";
-    add(
-      `- ${label}: ${t.target}. ${again ? again[1].charAt(0).toUpperCase() + again[1].slice(1) : t.measured}.`,
-    );
+    const again = /^not evaluated again: (.)(.*)$/s.exec(t.measured);
+    const unmet = again ? "not evaluated again" : "not measured";
+    const label = t.met === true ? "**met**" : t.met === false ? "**not met**" : unmet;
+    add(`- ${label}: ${t.target}. ${again ? again[1].toUpperCase() + again[2] : t.measured}.`);
   }
 
   /** A table: one row per scenario and contender `row` gives cells for. */
-  const table = (
-    head: string[],
-    contenders: ContenderName[],
-    row: (
-      r: ContenderSummary,
-      s: ScenarioSummary,
-      c: ContenderName,
-    ) => (string | number)[] | undefined,
-  ) => {
+  type Row = (r: ContenderSummary, s: ScenarioSummary, c: ContenderName) => unknown[] | undefined;
+  const table = (head: string[], contenders: ContenderName[], row: Row) => {
     add("", `| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`);
     for (const s of results) {
       for (const c of contenders) {
@@ -418,11 +383,10 @@ export function readme(report: Summary): string {
   add(
     "The provider process, the Pulumi program (language host's Node.js) and the engine (the `pulumi` CLI, which also writes the checkpoint after every step: its cost grows with the state's size). On two shared cores the wall time is mostly these CPU seconds.",
   );
-  const dash = (v: number | undefined) => (v === undefined ? "–" : fmtS(v));
   table(
     ["scenario", "contender", "wall", "provider CPU", "program CPU", "engine CPU"],
     engineContenders,
-    ({ upCpu: u }) => u && [dash(u.wall), dash(u.provider), dash(u.program), dash(u.engine)],
+    ({ upCpu: u }) => u && [fmtS(u.wall), fmtS(u.provider), fmtS(u.program), fmtS(u.engine)],
   );
   add("", "## Requests per operation (counted at the server side), first run", "");
   add(

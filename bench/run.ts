@@ -8,28 +8,22 @@
  *       [--raw bench/out/results.json] [--env KEY=VALUE]... [--engine-args "--parallel 2"] [--smoke]
  *   node -r ts-node/register/transpile-only bench/run.ts --from-results FILE [--out docs/benchmarks]
  *
- * Every sample goes to the results file (--raw, git-ignored); docs/benchmarks/ gets its
- * summary.json and README.md (bench/report.ts). --from-results writes those two again from a
- * results file or a summary.json, measuring nothing. The contenders, and what each is, are in
- * bench/contenders.ts. Every request is counted at the server side by loopback proxies in
- * front of Keystone and Glance (bench/cloud.ts). Times are medians. --env and --engine-args
- * measure a setting a user can choose (docs/benchmarks/profile.md); with
- * `--env "NODE_OPTIONS=--require $PWD/bench/cpuProfilePreload.js" --env PIM_CPU_PROFILE_DIR=DIR`
- * every Node.js process the engine starts writes its CPU profile into DIR.
- *
- * --smoke: N = 10, ours, the plugin, the floor and tofu, one repeat; exits non-zero only when
- * the harness is broken (an engine command fails, the proxies see nothing, state or process is
- * missing), never on timing. It prints one summary line. CI runs it.
+ * Every sample goes to the results file (--raw, git-ignored); bench/report.ts writes
+ * docs/benchmarks/ from it. --from-results writes those again from a results file or a
+ * summary.json, measuring nothing. --env and --engine-args measure a setting a user can
+ * choose (docs/benchmarks/profile.md). --smoke: N = 10, ours, the plugin, the floor and tofu,
+ * one repeat; exits non-zero only when the harness is broken (an engine command fails, the
+ * proxies see nothing, state or process is missing), never on timing. CI runs it.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../tests/support/childProcess";
-import { pulumiBinDir } from "../tests/support/pulumiEngine";
 import { loadCloudFile } from "../tests/support/realCloud";
 import { Cloud } from "./cloud";
-import { allContenders, makeContenders } from "./contenders";
+import { makeContenders } from "./contenders";
+import { pulumiBinDir } from "../tests/support/pulumiEngine";
 import { EngineContender } from "./engine";
 import {
   Contender,
@@ -37,82 +31,67 @@ import {
   OpName,
   OpSample,
   ScenarioResult,
+  allContenders,
   engineParallelism,
   log,
   ops,
   round,
   stats,
 } from "./measure";
-import { Machine, Report, RunOptions, smokeLine, summaryFile, writeReport } from "./report";
-import { evaluateTargets } from "./targets";
+import { Machine, Report, finishReport, smokeLine, writeReport } from "./report";
 
-interface Options extends RunOptions {
-  images: { count: number; perImage: number }[];
-  /** Where the docs go (README.md, summary.json); for --smoke a temporary folder. */
-  out: string;
-  /** The run's results file, every sample: git-ignored bench/out/results.json (smoke: in `out`). */
-  raw: string;
-  smoke: boolean;
-  /** Glance's default image_member_quota; above it a second glance-api without it is used. */
-  memberLimit: number;
-  glanceExtraPort: number;
-  /** Set for every Pulumi engine contender (--env KEY=VALUE, repeatable), e.g. a setting to measure. */
-  env: Record<string, string>;
-  /** Extra arguments of every engine operation (--engine-args "--parallel 2"). */
-  engineArgs: string[];
-}
+/** Glance's default image_member_quota: above it a second glance-api without it serves the run. */
+const memberLimit = 128;
+const glanceExtraPort = 19296;
 
-function parseOptions(argv: string[]): Options {
+function parseOptions(argv: string[]) {
   const smoke = argv.includes("--smoke");
   const value = (flag: string, fallback: string, smokeFallback = fallback) => {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : smoke ? smokeFallback : fallback;
   };
-  const sizes = value("--sizes", "10,100,200", "10").split(",").filter(Boolean).map(Number);
-  const imageArg = value("--images", "20x10", "none");
-  const images = imageArg === "none" ? [] : imageArg.split(",").map((x) => /^(\d+)x(\d+)$/.exec(x));
-  if (images.some((m) => !m)) throw new Error(`--images takes MxN[,MxN...], not ${imageArg}`);
-  const contenders = value("--contenders", allContenders.join(","), "ours,plugin,floor,tofu")
-    .split(",")
-    .filter(Boolean) as ContenderName[];
-  for (const c of contenders) {
-    if (!allContenders.includes(c)) throw new Error(`unknown contender ${c}`);
-  }
+  const list = (flag: string, fallback: string, smokeFallback: string) =>
+    value(flag, fallback, smokeFallback).split(",").filter(Boolean);
+  const sizes = list("--sizes", "10,100,200", "10").map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 1000)) {
     throw new Error(`--sizes takes integers 1..1000, not ${sizes.join(",")}`);
   }
-  const out = path.resolve(
-    value(
-      "--out",
-      path.join(projectRoot, "docs/benchmarks"),
-      path.join(os.tmpdir(), "pim-bench-smoke"),
-    ),
-  );
+  const images = list("--images", "20x10", "none")
+    .filter((x) => x !== "none")
+    .map((x) => {
+      const m = /^(\d+)x(\d+)$/.exec(x);
+      if (!m) throw new Error(`--images takes MxN[,MxN...], not ${x}`);
+      return { count: Number(m[1]), perImage: Number(m[2]) };
+    });
+  const contenders = list("--contenders", allContenders.join(","), "ours,plugin,floor,tofu");
+  for (const c of contenders) {
+    if (!(allContenders as string[]).includes(c)) throw new Error(`unknown contender ${c}`);
+  }
+  const smokeOut = path.join(os.tmpdir(), "pim-bench-smoke");
+  const out = path.resolve(value("--out", path.join(projectRoot, "docs/benchmarks"), smokeOut));
+  const raw = value("--raw", path.join(projectRoot, "bench/out/results.json"), `${out}/smoke.json`);
   return {
     sizes,
-    images: images.map((m) => ({ count: Number(m![1]), perImage: Number(m![2]) })),
-    contenders,
+    images,
+    contenders: contenders as ContenderName[],
     repeats: Number(value("--repeats", "3", "1")),
     cliSample: Number(value("--cli-sample", "10")),
+    /** Where the docs go (README.md, summary.json); for --smoke a temporary folder. */
     out,
-    raw: path.resolve(
-      value(
-        "--raw",
-        path.join(projectRoot, "bench/out/results.json"),
-        path.join(out, "smoke.json"),
-      ),
-    ),
+    /** The run's results file, every sample. */
+    raw: path.resolve(raw),
     smoke,
-    memberLimit: Number(value("--member-limit", "128")),
-    glanceExtraPort: Number(value("--glance-extra-port", "19296")),
+    /** Set for every Pulumi engine contender (--env KEY=VALUE, repeatable). */
     env: Object.fromEntries(
       argv.flatMap((a, i) => (a === "--env" ? [argv[i + 1].split(/=(.*)/s).slice(0, 2)] : [])),
     ),
+    /** Extra arguments of every engine operation (--engine-args "--parallel 2"). */
     engineArgs: value("--engine-args", "").split(" ").filter(Boolean),
   };
 }
+type Options = ReturnType<typeof parseOptions>;
 
-function tryRun(cmd: string, args: string[]): string | undefined {
+function tryRun(cmd: string, ...args: string[]): string | undefined {
   try {
     const out = execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     return out.trim().split("\n")[0];
@@ -124,19 +103,19 @@ function tryRun(cmd: string, args: string[]): string | undefined {
 function describeMachine(): Machine {
   const sdk = path.join(projectRoot, "node_modules/@pulumi/pulumi/package.json");
   return {
-    nproc: Number(tryRun("nproc", [])),
+    nproc: Number(tryRun("nproc")),
     cpuModel: os.cpus()[0]?.model,
     memoryGiB: round(os.totalmem() / 2 ** 30, 1),
     kernel: `${os.type()} ${os.release()}`,
-    os: tryRun("sh", ["-c", ". /etc/os-release && echo $PRETTY_NAME"]),
+    os: tryRun("sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"),
     node: process.version,
-    pulumiCli: tryRun(path.join(pulumiBinDir(), "pulumi"), ["version"]),
+    pulumiCli: tryRun(path.join(pulumiBinDir(), "pulumi"), "version"),
     pulumiNodejsSdk: JSON.parse(fs.readFileSync(sdk, "utf8")).version,
     engineParallelism,
-    openstackClient: tryRun("openstack", ["--version"]),
-    go: tryRun("go", ["version"]),
-    glance: tryRun("dpkg-query", ["-W", "-f", "${Version}", "glance-api"]),
-    keystone: tryRun("dpkg-query", ["-W", "-f", "${Version}", "keystone"]),
+    openstackClient: tryRun("openstack", "--version"),
+    go: tryRun("go", "version"),
+    glance: tryRun("dpkg-query", "-W", "-f", "${Version}", "glance-api"),
+    keystone: tryRun("dpkg-query", "-W", "-f", "${Version}", "keystone"),
     loadAverageAtStart: os.loadavg().map((v) => round(v, 2)),
     loadAverageAtEnd: [],
   };
@@ -149,29 +128,29 @@ function describeMachine(): Machine {
  */
 function glanceFor(options: Options, glanceUrl: string): { target: string; note: string } {
   const most = Math.max(...options.sizes, ...options.images.map((x) => x.perImage));
-  if (most <= options.memberLimit)
+  if (most <= memberLimit)
     return { target: glanceUrl, note: `the local cloud's glance-api (${glanceUrl})` };
   if (process.env.PIM_CLOUD_JSON) {
     throw new Error(
-      `N=${most} members of one image exceeds Glance's default image_member_quota (${options.memberLimit}); ` +
-        `raise it on your cloud and pass --member-limit, or use smaller --sizes`,
+      `N=${most} members of one image exceeds Glance's default image_member_quota (${memberLimit}); ` +
+        `raise it on your cloud, or use smaller --sizes`,
     );
   }
   const extra = [
     "glance-extra",
     "bench",
-    String(options.glanceExtraPort),
+    String(glanceExtraPort),
     "workers=2",
     "image_member_quota=1000",
   ];
   const args = [path.join(projectRoot, "scripts/local-cloud.sh"), ...extra];
-  log(`N=${most} > Glance's image_member_quota ${options.memberLimit}: bash ${args.join(" ")}`);
+  log(`N=${most} > Glance's image_member_quota ${memberLimit}: bash ${args.join(" ")}`);
   execFileSync("bash", args, { cwd: projectRoot, stdio: ["ignore", "ignore", "inherit"] });
   return {
-    target: `http://127.0.0.1:${options.glanceExtraPort}`,
+    target: `http://127.0.0.1:${glanceExtraPort}`,
     note:
       `a second glance-api of the local cloud (scripts/local-cloud.sh ${extra.join(" ")}; same database, store ` +
-      `and worker count as the main one), because stock Glance refuses more than ${options.memberLimit} members per image (413)`,
+      `and worker count as the main one), because stock Glance refuses more than ${memberLimit} members per image (413)`,
   };
 }
 
@@ -191,29 +170,24 @@ async function main(): Promise<number> {
   const glance = glanceFor(options, cloudFile.glanceUrl);
   const cloud = new Cloud(cloudFile, glance.target);
   await cloud.start();
-  const harnessProblems: string[] = [];
+  const problems: string[] = [];
   const tempDirs: string[] = [];
+  const { sizes, images, contenders: selected, repeats, cliSample } = options;
   const report: Report = {
     command: `node -r ts-node/register/transpile-only bench/run.ts ${argv.join(" ")}`.trim(),
     startedAt,
     finishedAt: "",
-    options: {
-      sizes: options.sizes,
-      images: options.images,
-      contenders: options.contenders,
-      repeats: options.repeats,
-      cliSample: options.cliSample,
-    },
+    options: { sizes, images, contenders: selected, repeats, cliSample },
     machine: describeMachine(),
     bridged: { available: false, reason: "not selected" },
     glance: glance.note,
     results: [],
     targets: [],
-    harnessProblems,
+    harnessProblems: problems,
   };
   let contenders: Contender[] = [];
   try {
-    const made = makeContenders(options.contenders, cloud, tempDirs, options.cliSample);
+    const made = makeContenders(selected, cloud, tempDirs, cliSample);
     contenders = made.contenders;
     if (made.packageTarball) report.packageTarball = made.packageTarball;
     if (made.bridged) report.bridged = made.bridged;
@@ -222,11 +196,14 @@ async function main(): Promise<number> {
       if (c.state) c.operationArgs = options.engineArgs;
       await c.init();
     }
-
-    const scenarios = options.sizes.map((n) => ({ label: `N=${n}`, images: 1, perImage: n }));
-    for (const { count, perImage } of options.images) {
-      scenarios.push({ label: `${count}x${perImage}`, images: count, perImage });
-    }
+    const scenarios = [
+      ...sizes.map((n) => ({ label: `N=${n}`, images: 1, perImage: n })),
+      ...images.map(({ count, perImage }) => ({
+        label: `${count}x${perImage}`,
+        images: count,
+        perImage,
+      })),
+    ];
     for (const sc of scenarios) {
       const result: ScenarioResult = { ...sc, total: sc.images * sc.perImage, contenders: {} };
       report.results.push(result);
@@ -238,11 +215,11 @@ async function main(): Promise<number> {
         imagesOf.set(c, imageIds);
         result.contenders[c.name] = { samples: {}, medians: {} };
       }
-      for (let rep = 0; rep < options.repeats; rep++) {
+      for (let rep = 0; rep < repeats; rep++) {
         for (const c of contenders) {
           if (result.contenders[c.name]!.error || (c.once && rep > 0)) continue;
-          log(`${sc.label} ${c.name} run ${rep + 1}/${c.once ? 1 : options.repeats}`);
-          await measureScenario(c, imagesOf.get(c)!, result, rep, harnessProblems);
+          log(`${sc.label} ${c.name} run ${rep + 1}/${c.once ? 1 : repeats}`);
+          await measureScenario(c, imagesOf.get(c)!, result, rep, problems);
         }
       }
       for (const entry of Object.values(result.contenders)) {
@@ -254,24 +231,20 @@ async function main(): Promise<number> {
     }
   } finally {
     for (const c of contenders) c.cleanUp();
-    await cloud.driver.cleanUp().catch(() => undefined);
     await cloud.stop();
     for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
   }
-
-  report.finishedAt = new Date().toISOString();
-  report.machine.loadAverageAtEnd = os.loadavg().map((v) => round(v, 2));
-  report.targets = evaluateTargets(report.results, options.contenders);
+  finishReport(report);
   fs.mkdirSync(path.dirname(options.raw), { recursive: true });
   fs.writeFileSync(options.raw, JSON.stringify(report, null, 2) + "\n");
   if (options.smoke) {
     console.log(smokeLine(report));
-    return harnessProblems.length ? 1 : 0;
+  } else {
+    writeReport(report, options.out);
+    log(`wrote ${options.raw}; summary.json and README.md in ${options.out}`);
+    if (problems.length) console.log(`harness problems:\n  ${problems.join("\n  ")}`);
   }
-  writeReport(report, options.out);
-  log(`wrote ${options.raw}; ${summaryFile} and README.md in ${options.out}`);
-  if (harnessProblems.length) console.log(`harness problems:\n  ${harnessProblems.join("\n  ")}`);
-  return harnessProblems.length ? 1 : 0;
+  return problems.length ? 1 : 0;
 }
 
 /** One run of a contender's operations in a scenario; a failure ends its scenario. */
@@ -283,62 +256,53 @@ async function measureScenario(
   problems: string[],
 ): Promise<void> {
   const entry = result.contenders[c.name]!;
+  const where = `${result.label} ${c.name}`;
   try {
     await c.configure(imageIds, result.perImage);
     for (const op of c.ops ?? ops) {
-      const sample = await c.measure(op);
-      (entry.samples[op] ??= []).push(sample);
+      const s = await c.measure(op);
+      (entry.samples[op] ??= []).push(s);
       log(
-        `  ${op}: ${sample.seconds.toFixed(2)} s, Glance ${sample.glanceTotal}, Keystone auths ${sample.keystoneAuths}, token validations ${sample.keystoneValidations ?? "–"}, ` +
-          `provider processes ${sample.providerProcesses}, peak ${sample.providerPeakRssMb ?? "?"} MB, ` +
-          `CPU provider ${sample.providerCpuSeconds ?? "–"} s program ${sample.programCpuSeconds ?? "–"} s engine ${sample.engineCpuSeconds ?? "–"} s, load ${sample.load1}`,
+        `  ${op}: ${s.seconds.toFixed(2)} s, Glance ${s.glanceTotal}, Keystone auths ${s.keystoneAuths}, token validations ${s.keystoneValidations ?? "–"}, ` +
+          `provider processes ${s.providerProcesses}, peak ${s.providerPeakRssMb ?? "?"} MB, ` +
+          `CPU provider ${s.providerCpuSeconds ?? "–"} s program ${s.programCpuSeconds ?? "–"} s engine ${s.engineCpuSeconds ?? "–"} s, load ${s.load1}`,
       );
-      if (op === "up" && rep === 0 && c.state && !c.pulumiOnly)
+      if (op === "up" && rep === 0 && c.state && !c.pulumiOnly) {
         entry.state = await c.state(result.total);
-      if (c.changedResources) {
-        const changed = c.changedResources(result.images, result.total);
-        const where = `${result.label} ${c.name} ${op}`;
-        checkHarness(where, op, sample, changed, problems, c.pulumiOnly);
       }
+      const changed = c.changedResources?.(result.images, result.total);
+      if (changed === undefined) continue;
+      for (const p of harnessProblems(c, op, s, changed)) problems.push(`${where} ${op}: ${p}`);
     }
     if (c.note) entry.note = c.note;
     if (rep === 0 && entry.state && entry.state.members !== result.total) {
       problems.push(
-        `${result.label} ${c.name}: stack export has ${entry.state.members} members, want ${result.total}`,
+        `${where}: stack export has ${entry.state.members} members, want ${result.total}`,
       );
     }
   } catch (error) {
     entry.error = (error as Error).message.split("\n").slice(0, 3).join(" ");
-    problems.push(`${result.label} ${c.name}: ${entry.error}`);
-    log(`${result.label} ${c.name} failed: ${(error as Error).message.slice(0, 2000)}`);
+    problems.push(`${where}: ${entry.error}`);
+    log(`${where} failed: ${(error as Error).message.slice(0, 2000)}`);
     await c.abandon();
   }
 }
 
 /** Signs that the harness, not the provider's speed, is broken. */
-function checkHarness(
-  where: string,
-  op: OpName,
-  sample: OpSample,
-  changedResources: number,
-  problems: string[],
-  pulumiOnly = false,
-): void {
-  if (pulumiOnly) {
-    if (sample.glanceTotal > 0) problems.push(`${where}: Pulumi's floor sent Glance requests`);
-  } else if (sample.providerProcesses === 0) {
-    problems.push(`${where}: no provider process was seen`);
-  }
-  if (!pulumiOnly && (op === "up" || op === "destroy") && sample.glanceTotal === 0) {
-    problems.push(`${where}: the Glance proxy saw no request (is the provider going around it?)`);
-  }
-  const changed =
-    op === "up" ? sample.changes?.created : op === "destroy" ? sample.changes?.deleted : undefined;
-  if (changed !== undefined && changed !== changedResources) {
-    problems.push(
-      `${where}: the engine reports ${changed} resources changed, want ${changedResources}`,
-    );
-  }
+function harnessProblems(c: Contender, op: OpName, s: OpSample, want: number): string[] {
+  const changed = { up: s.changes?.created, destroy: s.changes?.deleted }[op as string];
+  const ours = !c.pulumiOnly;
+  return [
+    !ours && s.glanceTotal > 0 && "Pulumi's floor sent Glance requests",
+    ours && s.providerProcesses === 0 && "no provider process was seen",
+    ours &&
+      (op === "up" || op === "destroy") &&
+      s.glanceTotal === 0 &&
+      "the Glance proxy saw no request (is the provider going around it?)",
+    changed !== undefined &&
+      changed !== want &&
+      `the engine reports ${changed} resources changed, want ${want}`,
+  ].filter((problem): problem is string => !!problem);
 }
 
 main().then(

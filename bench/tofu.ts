@@ -50,9 +50,9 @@ export function tofuChangesOf(stdout: string): Record<string, number> {
 
 export class TofuContender implements Contender {
   readonly name = "tofu" as const;
-  private workspace?: TofuWorkspace;
+  private tofu?: TofuWorkspace;
   private configured = "";
-  /** Extra arguments of `apply`, `plan` and `destroy` (bench/settings.ts's `-parallelism`). */
+  /** Extra arguments of `apply`, `plan` and `destroy` (--engine-args, e.g. `-parallelism`). */
   operationArgs: string[] = [];
 
   constructor(readonly cloud: Cloud) {}
@@ -62,13 +62,8 @@ export class TofuContender implements Contender {
     return total;
   }
 
-  private get tofu(): TofuWorkspace {
-    if (!this.workspace) throw new Error("the tofu contender was not initialised");
-    return this.workspace;
-  }
-
   async init(): Promise<void> {
-    this.workspace = new TofuWorkspace(tofuInstallation("ensure"), this.cloud.ownerEnvironment());
+    this.tofu = new TofuWorkspace(tofuInstallation("ensure"), this.cloud.ownerEnvironment());
     this.tofu.write("main.tf", tofuConfiguration);
     await this.configure([], 1);
   }
@@ -76,7 +71,7 @@ export class TofuContender implements Contender {
   async configure(imageIds: string[], perImage: number): Promise<void> {
     const key = JSON.stringify([imageIds, perImage]);
     if (key === this.configured) return;
-    this.tofu.write(
+    this.tofu!.write(
       "bench.auto.tfvars.json",
       JSON.stringify({ image_ids: imageIds, per_image: perImage }),
     );
@@ -95,7 +90,7 @@ export class TofuContender implements Contender {
       provider: /terraform-provider-openstack(\s|$)/,
       engine: /^\S*tofu (apply|plan|destroy)\s/,
     };
-    const run = () => this.tofu.run([...args[op], ...this.operationArgs]);
+    const run = () => this.tofu!.run([...args[op], ...this.operationArgs]);
     return timedCommand(this.cloud, watch, run, tofuChangesOf);
   }
 
@@ -104,7 +99,7 @@ export class TofuContender implements Contender {
    * (as JSON with the file's two-space indentation), its attributes what the provider decides.
    */
   async state(total: number): Promise<StateFigures> {
-    const text = this.tofu.read("terraform.tfstate");
+    const text = this.tofu!.read("terraform.tfstate");
     const state = JSON.parse(text) as {
       resources?: { type: string; instances?: { attributes?: unknown }[] }[];
     };
@@ -132,12 +127,12 @@ export class TofuContender implements Contender {
   }
 
   async abandon(): Promise<void> {
-    await this.workspace
+    await this.tofu
       ?.run(["destroy", "-auto-approve"], { allowFailure: true })
       .catch(() => undefined);
   }
 
   cleanUp(): void {
-    this.workspace?.cleanUp();
+    this.tofu?.cleanUp();
   }
 }

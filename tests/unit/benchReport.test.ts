@@ -11,7 +11,7 @@ import {
   printedBytes,
   withoutStackTrace,
 } from "../../bench/measure";
-import { yamlProgram } from "../../bench/projects";
+import { yamlProgram } from "../../bench/contenders";
 import { Report, Summary, readme, smokeLine } from "../../bench/report";
 import { evaluateTargets, ourShare } from "../../bench/targets";
 import { tofuChangesOf } from "../../bench/tofu";

@@ -7,6 +7,8 @@ import { projectsInForce } from "../common/projectsForm";
 import { unknownValue } from "../common/validation";
 import { checkMemberIds } from "./validation";
 import { ImageMembersInputs, ImageMembersMember, ProjectsByLabel } from "./types";
+import type { Grant } from "../common/allowedProjects";
+import { secretInputsOf } from "../common/secretInputs";
 
 /**
  * The inputs `check` stores: the list form becomes `projects` with each id its own label, so
@@ -103,20 +105,52 @@ function eachItsOwnLabel(ids: string[]): ProjectsByLabel {
  * form in force (projectsForm.ts), so the allowed-projects rule reads exactly the list the
  * provider acts on. A refused or missing form grants nothing (check refuses it anyway).
  */
-export function grantedProjects(
-  inputs: ImageMembersInputs,
-): { property: string; memberId: unknown }[] {
+export function grantedProjects(inputs: ImageMembersInputs): Grant[] {
   const inForce = projectsInForce(inputs);
+  const secret = secretProjects(inputs);
   if (inForce.form === "projects") {
     const projects = inForce.value;
     if (projects === null || typeof projects !== "object" || Array.isArray(projects)) return [];
     return Object.entries(projects).map(([label, id]) => ({
       property: `projects.${label}`,
       memberId: id,
+      secret,
     }));
   }
   if (inForce.form === "memberIds" && Array.isArray(inForce.value)) {
-    return inForce.value.map((id, index) => ({ property: `memberIds[${index}]`, memberId: id }));
+    return inForce.value.map((id, index) => ({
+      property: `memberIds[${index}]`,
+      memberId: id,
+      secret,
+    }));
   }
   return [];
+}
+
+/**
+ * Whether the program gave the projects as a secret (the map, the list, or an entry of
+ * either): a refusal then names each by its place, never by its id.
+ */
+function secretProjects(inputs: ImageMembersInputs): boolean {
+  const secret = secretInputsOf(inputs);
+  return secret.has("projects") || secret.has("memberIds");
+}
+
+/**
+ * The grants of `ids`, projects of `labels` (id to label, the projects in force in their
+ * order), for `enforceGrants`: each with its label and its place, secret or not.
+ */
+export function grantsAmong(
+  inputs: ImageMembersInputs,
+  labels: ReadonlyMap<string, string>,
+  ids: readonly string[],
+): Grant[] {
+  const secret = secretProjects(inputs);
+  const positions = new Map([...labels.keys()].map((id, position) => [id, position]));
+  return ids.map((id) => ({
+    property: `projects.${labels.get(id) ?? id}`,
+    memberId: id,
+    secret,
+    ...(positions.has(id) ? { position: positions.get(id)! } : {}),
+  }));
 }

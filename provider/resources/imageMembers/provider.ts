@@ -30,6 +30,7 @@ import {
 import { checkProjects } from "./validation";
 import {
   grantedProjects,
+  grantsAmong,
   labelled,
   normaliseInputs,
   projectsOf,
@@ -116,7 +117,7 @@ export class ImageMembersProvider
     const imageId = inputs.imageId;
     const labels = wantedProjects(inputs) ?? new Map<string, string>();
     const wanted = [...labels.keys()];
-    enforceGrants(this.projectRules, imageId, wanted);
+    enforceGrants(this.projectRules, imageId, grantsAmong(inputs, labels, wanted));
     const headline = `Cannot share image ${imageId} with ${count(wanted.length, "project")}`;
     const connection = await this.connect(inputs, headline);
     const adopt = inputs.adoptExisting === true || adoptExistingForThisRun();
@@ -218,7 +219,7 @@ export class ImageMembersProvider
     const keptIds = new Set(kept.map((m) => m.memberId));
     const toRemove = had.filter((m) => !wantedSet.has(m.memberId)).map((m) => m.memberId);
     const toAdd = wanted.filter((m) => !keptIds.has(m));
-    enforceGrants(this.projectRules, imageId, toAdd);
+    enforceGrants(this.projectRules, imageId, grantsAmong(news, labels, toAdd));
     const managingProjectId = olds.managingProjectId;
     if (toRemove.length === 0 && toAdd.length === 0) {
       return { outs: outputsOf(imageId, news, kept, managingProjectId, labels) };

@@ -37,6 +37,7 @@ describe("image ids", () => {
     [42, "a number"],
     [undefined, "nothing"],
     [null, "a object"],
+    [["d164b5df-1bc3-4c3f-893e-3e471fd16e64"], "a object"],
   ])("%p is refused, quoted or described as %s", (id, shown) => {
     expect(checkImageId(id)).toEqual({
       property: "imageId",
@@ -55,12 +56,16 @@ describe("image ids", () => {
 });
 
 describe("project ids", () => {
-  test.each([unknownValue, "0123456789abcdef0123456789abcdef", "a.b", "..a", "p".repeat(255)])(
-    "%s passes",
-    (id) => {
-      expect(checkProjectId(id)).toBeUndefined();
-    },
-  );
+  test.each([
+    unknownValue,
+    "0123456789abcdef0123456789abcdef",
+    "a.b",
+    "..a",
+    "a..",
+    "p".repeat(255),
+  ])("%s passes", (id) => {
+    expect(checkProjectId(id)).toBeUndefined();
+  });
 
   test.each([
     [42, "a string"],
@@ -266,7 +271,7 @@ describe("what a failed hook keeps in state", () => {
 
   test("no serialized provider in the inputs: none added; reasons as given", () => {
     const error = keptInState(new Error("boom"), "img", { a: 1 }, {}, ["one", "two"]);
-    expect(error.properties).toEqual({ a: 1 });
+    expect(error.properties).toStrictEqual({ a: 1 });
     expect(error.reasons).toEqual(["one", "two"]);
   });
 });

@@ -6,8 +6,10 @@
 import {
   explainCommonFailure,
   fail,
+  imageForDiagnosis,
   serverEvidence,
 } from "../../provider/resources/common/explain";
+import type { ServiceConnection } from "../../provider/transport/connection";
 import { ConfigurationError } from "../../provider/identity/configurationError";
 import { ApiError, TransportError } from "../../provider/transport/errors";
 
@@ -129,5 +131,41 @@ describe("explainCommonFailure", () => {
     );
     const bare = new ApiError(members, 400, "", undefined, undefined, false);
     expect(serverEvidence(bare)).toBe("(server said: HTTP 400)");
+  });
+
+  test("a Keystone failure that is no 404 stays 'could not issue', whatever its words", () => {
+    expect(explained(apiError(tokens, 500, "token backend down"))).toContain(
+      `${headline}: Keystone could not issue a token.`,
+    );
+  });
+});
+
+describe("imageForDiagnosis: the image, gone, or unknown; never an error of its own", () => {
+  const glance = (answer: () => unknown) =>
+    ({
+      endpoint: "https://glance.example",
+      authorizer: undefined,
+      http: { request: async () => answer() },
+    }) as unknown as ServiceConnection;
+  const failing = (error: Error) =>
+    glance(() => {
+      throw error;
+    });
+
+  test("read: its summary", async () => {
+    const image = await imageForDiagnosis(
+      glance(() => ({ status: 200, body: { id: "img-1", visibility: "shared", owner: "p" } })),
+      "img-1",
+    );
+    expect(image).toMatchObject({ id: "img-1", visibility: "shared", owner: "p" });
+  });
+
+  test("a 404: not-found; any other failure: undefined", async () => {
+    expect(await imageForDiagnosis(failing(apiError(read, 404)), "img-1")).toBe("not-found");
+    expect(await imageForDiagnosis(failing(apiError(read, 403)), "img-1")).toBeUndefined();
+    expect(await imageForDiagnosis(failing(apiError(read, 500)), "img-1")).toBeUndefined();
+    const unreachable = new TransportError(read, "reset", 1);
+    expect(await imageForDiagnosis(failing(unreachable), "img-1")).toBeUndefined();
+    expect(await imageForDiagnosis(failing(new Error("404")), "img-1")).toBeUndefined();
   });
 });

@@ -18,7 +18,10 @@ const apiError = (status: number, serverMessage = "") =>
   new ApiError(post, status, serverMessage, "req-1", undefined, false);
 
 /** A connection whose project and image read are scripted; counts the image reads. */
-function connection(projectId: string | undefined, image?: Record<string, string> | "gone") {
+function connection(
+  projectId: string | undefined,
+  image?: Record<string, string> | "gone" | "unreadable",
+) {
   const reads: string[] = [];
   const fake = {
     projectId: async () => projectId,
@@ -28,6 +31,16 @@ function connection(projectId: string | undefined, image?: Record<string, string
       http: {
         request: async (request: { url: string }) => {
           reads.push(request.url);
+          if (image === "unreadable") {
+            throw new ApiError(
+              { method: "GET", target: request.url },
+              500,
+              "",
+              undefined,
+              undefined,
+              false,
+            );
+          }
           if (image === "gone" || image === undefined) {
             throw new ApiError(
               { method: "GET", target: request.url },
@@ -49,7 +62,7 @@ function connection(projectId: string | undefined, image?: Record<string, string
 const created = async (
   error: unknown,
   projectId: string | null = "p-owner",
-  image?: Record<string, string> | "gone",
+  image?: Record<string, string> | "gone" | "unreadable",
 ) => {
   const { connection: c, reads } = connection(projectId ?? undefined, image);
   const message = (await explainCreateFailure(error, ref, c, "ImageMembers")).message;
@@ -63,6 +76,8 @@ describe("explaining a failed share", () => {
     );
     expect((await created(new Error("socket closed"))).message).toBe(`${headline}: socket closed`);
     expect((await created("text")).message).toBe(`${headline}: text`);
+    expect((await created(undefined)).message).toBe(`${headline}: undefined`);
+    expect((await created(null)).message).toBe(`${headline}: null`);
   });
 
   test("an encrypted image (400 or 403 naming the key): authorize the KMS key", async () => {
@@ -71,7 +86,9 @@ describe("explaining a failed share", () => {
       expect(message).toMatch(
         new RegExp(
           `^${headline}: image img-1 is encrypted, and its KMS key must be authorized for ` +
-            'project p-consumer before the image can be shared: .*"Decrypt Data Key"',
+            "project p-consumer before the image can be shared: in the key management service, " +
+            'grant that project "Decrypt Data Key" and "Describe Key" on the image\'s custom key ' +
+            "\\(default keys cannot be shared\\), then run pulumi up again\\. \\(server said",
         ),
       );
     }
@@ -85,7 +102,11 @@ describe("explaining a failed share", () => {
         "To manage that membership here, set adoptExisting: true on this ImageMembers and run " +
         "pulumi up again",
     );
-    expect(message).toContain("IMAGE_MEMBERS_ADOPT_EXISTING=true pulumi up once");
+    expect(message).toContain(
+      "pulumi up again (Pulumi's import cannot load dynamic providers, pulumi/pulumi#3550). If " +
+        "an earlier pulumi up was interrupted (killed, cancelled) after creating it, run " +
+        "IMAGE_MEMBERS_ADOPT_EXISTING=true pulumi up once to adopt every such member. (server said",
+    );
     expect(reads).toEqual([]);
   });
 
@@ -97,7 +118,8 @@ describe("explaining a failed share", () => {
     });
     expect(message).toContain(
       `${headline}: image img-1 has visibility "private"; only images with visibility "shared" ` +
-        "can have members. Make it shared first (openstack image set --shared img-1)",
+        "can have members. Make it shared first (openstack image set --shared img-1), or set " +
+        'visibility "shared" where the image is declared. (server said',
     );
     expect(reads).toHaveLength(1);
   });
@@ -120,23 +142,29 @@ describe("explaining a failed share", () => {
       ["p-owner", owned, "project p-owner"],
       [null, owned, "the configured project"],
       ["p-me", "gone", "project p-me"],
+      ["p-me", "unreadable", "project p-me"],
       ["p-me", { id: "img-1" }, "project p-me"],
     ] as const) {
       expect((await created(apiError(403), projectId, image)).message).toContain(
-        `${headline}: the image service does not allow ${scope} to add members to this image.`,
+        `${headline}: the image service does not allow ${scope} to add members to this image. ` +
+          'Only the owner project can, and only while the image\'s visibility is "shared". (server said',
       );
     }
   });
 
   test("404, 413, 400 and anything else", async () => {
     expect((await created(apiError(404))).message).toContain(
-      `${headline}: image img-1 does not exist or is not visible to project p-owner. Check the id`,
+      `${headline}: image img-1 does not exist or is not visible to project p-owner. Check the id ` +
+        "and the region, and that the credentials belong to the image's owner (a project the " +
+        "image is shared with cannot add members). (server said",
     );
     expect((await created(apiError(404), null)).message).toContain(
       "is not visible to the configured project.",
     );
     expect((await created(apiError(413))).message).toContain(
-      `${headline}: image img-1 already has as many members as the cloud allows (image_member_quota).`,
+      `${headline}: image img-1 already has as many members as the cloud allows ` +
+        "(image_member_quota). Remove members that are no longer needed, or ask the operators to " +
+        "raise the quota. (server said",
     );
     expect((await created(apiError(400))).message).toContain(
       `${headline}: the image service refused member id "p-consumer".`,
@@ -176,5 +204,6 @@ describe("explaining a failed read, update or delete", () => {
     );
     expect(other(apiError(500))).toContain("the image service failed (500)");
     expect(other(new Error("reset"))).toBe("Cannot remove p-consumer: reset");
+    expect(other(null)).toBe("Cannot remove p-consumer: null");
   });
 });

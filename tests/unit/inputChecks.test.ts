@@ -258,8 +258,14 @@ describe("a membership's reference", () => {
 });
 
 describe("what a failed hook keeps in state", () => {
+  type Kept = Error & { properties: object; reasons: string[] };
   test("the outputs, the id and the reasons, with the inputs' serialized provider", () => {
-    const error = keptInState(new Error("boom"), "img", { a: 1 }, { __provider: "prov", b: 2 });
+    const error = keptInState(
+      new Error("boom"),
+      "img",
+      { a: 1 },
+      { __provider: "prov", b: 2 },
+    ) as Kept;
     expect(error).toMatchObject({
       message: "boom",
       id: "img",
@@ -270,7 +276,7 @@ describe("what a failed hook keeps in state", () => {
   });
 
   test("no serialized provider in the inputs: none added; reasons as given", () => {
-    const error = keptInState(new Error("boom"), "img", { a: 1 }, {}, ["one", "two"]);
+    const error = keptInState(new Error("boom"), "img", { a: 1 }, {}, ["one", "two"]) as Kept;
     expect(error.properties).toStrictEqual({ a: 1 });
     expect(error.reasons).toEqual(["one", "two"]);
   });

@@ -187,8 +187,15 @@ export function pulumiProjectDir(start = process.cwd()): string {
   }
 }
 
-/** Why granting `memberId` is refused, or undefined when it may be granted. */
-export function refusalOf(loaded: LoadedRules, memberId: string): string | undefined {
+/**
+ * Why granting `memberId` is refused, or undefined when it may be granted. `named` is how the
+ * message names the project: `project <id>`, or words without the id for a secret one.
+ */
+export function refusalOf(
+  loaded: LoadedRules,
+  memberId: string,
+  named = `project ${memberId}`,
+): string | undefined {
   if ("broken" in loaded) {
     return (
       `the allowed projects cannot be checked: ${loaded.broken}. No project can be granted ` +
@@ -197,12 +204,46 @@ export function refusalOf(loaded: LoadedRules, memberId: string): string | undef
   }
   const { allowed, forbidden } = loaded.rules;
   if (forbidden?.ids.has(memberId)) {
-    return `project ${memberId} is forbidden by ${forbidden.source}`;
+    return `${named} is forbidden by ${forbidden.source}`;
   }
   if (allowed && !allowed.ids.has(memberId)) {
-    return `project ${memberId} is not on the allowed list, ${allowed.source}`;
+    return `${named} is not on the allowed list, ${allowed.source}`;
   }
   return undefined;
+}
+
+/**
+ * A project a resource grants, under its property (`memberId`, `memberIds[2]`,
+ * `projects.<label>`); `secret` when the program gave it as a secret (the resource's
+ * `secretInputs`, ../resources/common/secretInputs.ts).
+ */
+export interface Grant {
+  property: string;
+  memberId: unknown;
+  secret?: boolean;
+  /** Its place among the resource's projects (from 0), when not its place in the list given. */
+  position?: number;
+}
+
+/**
+ * How a refusal names the project, and the property it names: a secret id never appears,
+ * neither in the words nor in the property (a `projects` key made from a list is the id).
+ */
+function namesOf(grant: Grant, index: number): { named: string; property: string } {
+  const id = String(grant.memberId);
+  if (grant.secret !== true) return { named: `project ${id}`, property: grant.property };
+  const base = grant.property.split(/[.[]/)[0]!;
+  const keyed = grant.property.startsWith(`${base}.`) && grant.property !== `${base}.${id}`;
+  const place =
+    grant.property === base
+      ? base
+      : keyed
+        ? grant.property
+        : `#${(grant.position ?? index) + 1} of ${base}`;
+  return {
+    named: `a secret project id (${place})`,
+    property: keyed || grant.property === base ? grant.property : base,
+  };
 }
 
 const remedy =
@@ -216,17 +257,19 @@ const remedy =
 export function checkGrants(
   loaded: LoadedRules,
   imageId: unknown,
-  grants: readonly { property: string; memberId: unknown }[],
+  grants: readonly Grant[],
 ): CheckFailure[] {
   const image = typeof imageId === "string" && imageId !== unknownValue ? ` ${imageId}` : "";
-  return grants.flatMap(({ property, memberId }) => {
+  return grants.flatMap((grant, index) => {
+    const { memberId } = grant;
     if (typeof memberId !== "string" || memberId === unknownValue) return [];
-    const refused = refusalOf(loaded, memberId);
+    const { named, property } = namesOf(grant, index);
+    const refused = refusalOf(loaded, memberId, named);
     return refused
       ? [
           {
             property,
-            reason: `image${image} cannot be shared with project ${memberId}: ${refused}; ${remedy}. Nothing was sent.`,
+            reason: `image${image} cannot be shared with ${named}: ${refused}; ${remedy}. Nothing was sent.`,
           },
         ]
       : [];
@@ -235,11 +278,17 @@ export function checkGrants(
 
 /**
  * Throws before any request when a project about to be granted access is refused: the last
- * word for values `check` could not see (known only after apply).
+ * word for values `check` could not see (known only after apply). `grants` are ids, or grants
+ * that say where each id is and whether it is secret.
  */
-export function enforceGrants(loaded: LoadedRules, imageId: string, memberIds: string[]): void {
-  const refused = memberIds.flatMap((id) => {
-    const why = refusalOf(loaded, id);
+export function enforceGrants(
+  loaded: LoadedRules,
+  imageId: string,
+  grants: (string | Grant)[],
+): void {
+  const refused = grants.flatMap((given, index) => {
+    const grant = typeof given === "string" ? { property: "", memberId: given } : given;
+    const why = refusalOf(loaded, String(grant.memberId), namesOf(grant, index).named);
     return why ? [why] : [];
   });
   if (refused.length === 0) return;

@@ -16,7 +16,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type * as provider from "@pulumi/pulumi/provider";
 import * as runtime from "../serialization/runtime";
 import { packageName, PluginResourceName, pluginResources } from "./typeTokens";
-import { revealed, withSecretsOf } from "./secrets";
+import { revealed, revealedNamingSecrets, withoutSecretNames, withSecretsOf } from "./secrets";
 import { forResource } from "../core/warnings";
 
 type Props = Record<string, unknown>;
@@ -74,9 +74,11 @@ export class ImageMembersPlugin implements provider.Provider {
   async check(urn: string, olds: Props, news: Props): Promise<provider.CheckResult> {
     const { provider, name } = implementationFor(urn);
     // Warnings of the check (an id not shaped like a project id) are shown under this resource.
-    const result = await forResource(urn, () => provider.check!(revealed(olds), revealed(news)));
+    const result = await forResource(urn, () =>
+      provider.check!(revealed(olds), revealedNamingSecrets(news)),
+    );
     return {
-      inputs: withSecretsOf(result.inputs ?? revealed(news), news, name),
+      inputs: withSecretsOf(withoutSecretNames(result.inputs ?? revealed(news)), news, name),
       failures: [...(result.failures ?? [])],
     };
   }
@@ -87,7 +89,11 @@ export class ImageMembersPlugin implements provider.Provider {
 
   async create(urn: string, inputs: Props): Promise<provider.CreateResult> {
     const { provider, name } = implementationFor(urn);
-    const result = await keepingSecrets(() => provider.create(revealed(inputs)), inputs, name);
+    const result = await keepingSecrets(
+      () => provider.create(revealedNamingSecrets(inputs)),
+      inputs,
+      name,
+    );
     return { id: result.id, outs: withSecretsOf(result.outs, inputs, name) };
   }
 
@@ -105,7 +111,7 @@ export class ImageMembersPlugin implements provider.Provider {
   async update(id: string, urn: string, olds: Props, news: Props): Promise<provider.UpdateResult> {
     const { provider, name } = implementationFor(urn);
     const result = await keepingSecrets(
-      () => provider.update!(id, revealed(olds), revealed(news)),
+      () => provider.update!(id, revealed(olds), revealedNamingSecrets(news)),
       news,
       name,
     );

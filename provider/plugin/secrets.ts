@@ -7,6 +7,8 @@
  * little more where a property is made from another of a different name (see `derivedFrom`).
  */
 
+import { secretInputsKey } from "../resources/common/secretInputs";
+
 const sigKey = "4dabf18193072939515e22adb298388d";
 const secretSig = "1b47061264138c4ac30d75fd1eb44270";
 
@@ -80,4 +82,23 @@ export function withSecretsOf<T>(outs: T, ins: unknown, resource?: string): T {
       return [key, sources.some((source) => containsSecret(ins[source])) ? secret(value) : value];
     }),
   ) as T;
+}
+
+/**
+ * The properties unwrapped, and the names of those that were or held a secret under
+ * `secretInputs` (../resources/common/secretInputs.ts), as a TypeScript program gives them to
+ * the dynamic resources: so a refusal names a secret project without its value.
+ */
+export function revealedNamingSecrets(props: Bag): Bag {
+  const rest = withoutSecretNames(props);
+  const secretNames = Object.keys(rest).filter((key) => containsSecret(rest[key]));
+  return {
+    ...revealed(rest),
+    ...(secretNames.length > 0 ? { [secretInputsKey]: secretNames } : {}),
+  };
+}
+
+/** Check's inputs without `secretInputs`: the plugin says it again at each hook. */
+export function withoutSecretNames(inputs: Bag): Bag {
+  return Object.fromEntries(Object.entries(inputs).filter(([key]) => key !== secretInputsKey));
 }

@@ -7,6 +7,12 @@
  */
 import type { ImageMembersOutputs } from "../../provider";
 import {
+  cameBackError,
+  revoke,
+  type Removed,
+  type Revoker,
+} from "../../provider/resources/common/revocation";
+import {
   configuredMembersProvider,
   configuredProvider,
   onFakeCloud,
@@ -241,5 +247,98 @@ describe("revocation that sticks, against the fake cloud", () => {
       );
       expect(glanceIds(image.id)).toEqual(["p-a"]);
     });
+  });
+});
+
+describe("revoke: how often it deletes, reads and waits", () => {
+  const policy = { attempts: 3, backoffMs: [250, 1000], maxSettleMs: 2000 };
+
+  /** A Glance that writes each member back `comesBack[id]` times after its DELETE. */
+  function fakeRevoker(comesBack: Record<string, number>, refuse: string[] = []) {
+    const calls: string[] = [];
+    const revoker: Revoker = {
+      remove: async (ids): Promise<Removed> => {
+        calls.push(`remove ${ids.join(",")}`);
+        return {
+          deleted: ids.filter((id) => !refuse.includes(id)),
+          failed: ids
+            .filter((id) => refuse.includes(id))
+            .map((memberId) => ({ memberId, error: new Error(`refused ${memberId}`) })),
+          slowestMs: 40,
+        };
+      },
+      stillListed: async (ids) => {
+        calls.push(`read ${ids.join(",")}`);
+        const listed = ids.filter((id) => (comesBack[id] ?? 0) > 0);
+        listed.forEach((id) => comesBack[id]!--);
+        return { listed, failed: [] };
+      },
+    };
+    return { revoker, calls };
+  }
+
+  test("nothing deleted: no read and no wait; the failures are what it returns", async () => {
+    const { revoker, calls } = fakeRevoker({}, ["p1"]);
+    const waits: number[] = [];
+    const result = await revoke(["p1"], revoker, policy, async (ms) => void waits.push(ms));
+    expect(calls).toEqual(["remove p1"]);
+    expect(waits).toEqual([]);
+    expect(result.cameBack).toEqual([]);
+    expect(result.failed.map((f) => f.memberId)).toEqual(["p1"]);
+  });
+
+  test("gone at the first read: one DELETE, one settle wait (the slowest DELETE's time), no back-off", async () => {
+    const { revoker, calls } = fakeRevoker({});
+    const waits: number[] = [];
+    const result = await revoke(["p1", "p2"], revoker, policy, async (ms) => void waits.push(ms));
+    expect(calls).toEqual(["remove p1,p2", "read p1,p2"]);
+    expect(waits).toEqual([40]);
+    expect(result).toEqual({ failed: [], cameBack: [] });
+  });
+
+  test("written back twice: deleted again after each back-off, in order, then gone", async () => {
+    const { revoker, calls } = fakeRevoker({ p2: 2 });
+    const waits: number[] = [];
+    const result = await revoke(["p1", "p2"], revoker, policy, async (ms) => void waits.push(ms));
+    expect(calls).toEqual([
+      "remove p1,p2",
+      "read p1,p2",
+      "remove p2",
+      "read p2",
+      "remove p2",
+      "read p2",
+    ]);
+    expect(waits).toEqual([40, 250, 40, 1000, 40]);
+    expect(result).toEqual({ failed: [], cameBack: [] });
+  });
+
+  test("more attempts than back-offs: the last back-off again; the settle wait is capped", async () => {
+    const { revoker } = fakeRevoker({ p1: 9 });
+    const waits: number[] = [];
+    const slow = { ...policy, attempts: 4, maxSettleMs: 10 };
+    const result = await revoke(["p1"], revoker, slow, async (ms) => void waits.push(ms));
+    expect(waits).toEqual([10, 250, 10, 1000, 10, 1000, 10]);
+    expect(result.cameBack).toEqual(["p1"]);
+  });
+
+  test("the error names one project in the singular, several in the plural", () => {
+    expect(cameBackError("ImageMember", "img-1", ["p1"], policy).message).toBe(
+      "Cannot stop sharing image img-1 with project p1: the image service answered each of 3 " +
+        "DELETEs as done, but listed the membership again every time: the member project is " +
+        "setting its status (an ImageMemberAcceptance, openstack image set --accept) at the same " +
+        "moment, and Glance writes a membership back when that change meets its removal. It " +
+        "keeps access to image img-1 and stays in this ImageMember's state. Stop what sets the " +
+        "status of project p1 for this image (its stack or pipeline), then run pulumi again; " +
+        "openstack image member list img-1 shows what Glance holds.",
+    );
+    expect(cameBackError("ImageMembers", "img-1", ["p1", "p2"]).message).toBe(
+      "Cannot stop sharing image img-1 with projects p1, p2: the image service answered each of " +
+        "3 DELETEs as done, but listed the memberships again every time: the member projects " +
+        "are setting their status (an ImageMemberAcceptance, openstack image set --accept) at " +
+        "the same moment, and Glance writes a membership back when that change meets its " +
+        "removal. They keep access to image img-1 and stay in this ImageMembers's state. Stop " +
+        "what sets the status of projects p1, p2 for this image (its stack or pipeline), then " +
+        "run pulumi again; openstack image member list img-1 shows what Glance holds.",
+    );
   });
 });

@@ -33,3 +33,20 @@ export abstract class ConciseDynamicResource extends pulumi.CustomResource {
     }
   }
 }
+
+/**
+ * For a dynamic resource's constructor: the names of `inputs` that are (or hold) a secret
+ * output, undefined when none is (the input is then left out of state).
+ */
+export function secretInputNames(
+  inputs: Readonly<Record<string, pulumi.Input<unknown> | undefined>>,
+): pulumi.Output<string[] | undefined> {
+  const names = Object.keys(inputs);
+  const secretness = Promise.all(
+    names.map((name) => pulumi.isSecret(pulumi.output(inputs[name] as pulumi.Input<unknown>))),
+  );
+  return pulumi.output(secretness).apply((secret) => {
+    const secretNames = names.filter((_, index) => secret[index]);
+    return secretNames.length > 0 ? secretNames : undefined;
+  });
+}

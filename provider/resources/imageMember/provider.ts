@@ -27,6 +27,12 @@ import { Connection } from "../../core/connect";
 import { nothingToImport } from "../common/importing";
 import { checkGrants, enforceGrants } from "../../core/allowedProjects";
 import { cameBackError, revoke } from "../common/revocation";
+import { secretInputsOf } from "../common/secretInputs";
+
+/** Whether the program gave the member id as a secret: a refusal then does not quote it. */
+function secretMemberId(inputs: ImageMemberInputs): boolean {
+  return secretInputsOf(inputs).has("memberId");
+}
 
 /** The inputs of an `ImageMember` as the engine hands them to the provider. */
 export interface ImageMemberInputs {
@@ -91,7 +97,7 @@ export class ImageMemberProvider
         checkOptionalBoolean(news.adoptExisting, "adoptExisting"),
         checkCloud(news.cloud),
         ...checkGrants(this.projectRules, news.imageId, [
-          { property: "memberId", memberId: news.memberId },
+          { property: "memberId", memberId: news.memberId, secret: secretMemberId(news) },
         ]),
         ...(await this.checkProjectIdShapes("ImageMember", news.imageId, [
           { property: "memberId", memberId: news.memberId },
@@ -132,7 +138,9 @@ export class ImageMemberProvider
   async create(inputs: ImageMemberInputs): Promise<dynamic.CreateResult<ImageMemberOutputs>> {
     return this.namingTheCloud("inputs", inputs, async () => {
       const ref = refOf(inputs);
-      enforceGrants(this.projectRules, ref.imageId, [ref.memberId]);
+      enforceGrants(this.projectRules, ref.imageId, [
+        { property: "memberId", memberId: ref.memberId, secret: secretMemberId(inputs) },
+      ]);
       const connection = await this.connect(
         inputs,
         `Cannot share image ${ref.imageId} with project ${ref.memberId}`,

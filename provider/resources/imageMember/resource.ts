@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- module.exports is the provider (see there)
 import provider = require("../../serialization/imageMember");
 import { hidingServerRecords, imageMemberRecords } from "../common/hiddenDiffs";
-import { ConciseDynamicResource } from "../common/dynamicResource";
+import { ConciseDynamicResource, secretInputNames } from "../common/dynamicResource";
 import type { MemberStatus } from "../../glance/members/results";
 
 /** The arguments of an {@link ImageMember}. */
@@ -74,6 +74,8 @@ export class ImageMember extends ConciseDynamicResource {
         createdAt: undefined,
         updatedAt: undefined,
         managingProjectId: undefined,
+        // Names only: a refusal by the allowed projects then never quotes a secret id.
+        secretInputs: secretInputNames({ memberId: args.memberId }),
       },
       hidingServerRecords(opts, imageMemberRecords),
       "images",

@@ -8,6 +8,8 @@ import { DeclaredProject, DeclaredProjects, declaredProjects } from "../../core/
 import { unknownValue } from "../../core/validation";
 import { checkMemberIds } from "./checkProjects";
 import { ImageMembersInputs, ImageMembersMember, ProjectsByLabel } from "./types";
+import type { Grant } from "../../core/allowedProjects";
+import { secretInputsOf } from "../common/secretInputs";
 
 /**
  * The inputs `check` stores: the list form becomes `projects` with each id its own label, so
@@ -91,4 +93,41 @@ function projectsMapOf(listed: readonly DeclaredProject[]): ProjectsByLabel {
   return Object.fromEntries(
     listed.map(({ label, memberId }) => [label ?? String(memberId), memberId as string]),
   );
+}
+
+/**
+ * The grants of the projects a list declares, for `checkGrants`: secret when the program gave
+ * the projects as a secret, so a refusal names each by its place.
+ */
+export function grantsOf(inputs: ImageMembersInputs, listed: readonly DeclaredProject[]): Grant[] {
+  const secret = secretProjects(inputs);
+  return listed.map(({ property, memberId }) => ({ property, memberId, secret }));
+}
+
+/**
+ * Whether the program gave the projects as a secret (the map, the list, or an entry of
+ * either): a refusal then names each by its place, never by its id.
+ */
+function secretProjects(inputs: ImageMembersInputs): boolean {
+  const secret = secretInputsOf(inputs);
+  return secret.has("projects") || secret.has("memberIds");
+}
+
+/**
+ * The grants of `ids`, projects of `labels` (id to label, the projects in force in their
+ * order), for `enforceGrants`: each with its label and its place, secret or not.
+ */
+export function grantsAmong(
+  inputs: ImageMembersInputs,
+  labels: ReadonlyMap<string, string>,
+  ids: readonly string[],
+): Grant[] {
+  const secret = secretProjects(inputs);
+  const positions = new Map([...labels.keys()].map((id, position) => [id, position]));
+  return ids.map((id) => ({
+    property: `projects.${labels.get(id) ?? id}`,
+    memberId: id,
+    secret,
+    ...(positions.has(id) ? { position: positions.get(id)! } : {}),
+  }));
 }

@@ -29,7 +29,15 @@ import {
 } from "./types";
 import { checkProjects } from "./checkProjects";
 import { declaredProjects, listedProjects } from "../../core/projectsForm";
-import { labelled, normaliseInputs, projectsOf, sameLabels, wantedProjects } from "./projects";
+import {
+  grantsAmong,
+  grantsOf,
+  labelled,
+  normaliseInputs,
+  projectsOf,
+  sameLabels,
+  wantedProjects,
+} from "./projects";
 
 export type { ImageMembersInputs, ImageMembersMember, ImageMembersOutputs } from "./types";
 export { memberConcurrency, unsettledStatus } from "./types";
@@ -58,7 +66,7 @@ export class ImageMembersProvider
         checkOptionalBoolean(news.adoptExisting, "adoptExisting"),
         checkOptionalBoolean(news.exclusive, "exclusive"),
         checkCloud(news.cloud),
-        ...checkGrants(this.projectRules, news.imageId, listedProjects(declared)),
+        ...checkGrants(this.projectRules, news.imageId, grantsOf(news, listedProjects(declared))),
         ...(await this.checkProjectIdShapes(
           "ImageMembers",
           news.imageId,
@@ -118,7 +126,7 @@ export class ImageMembersProvider
       const imageId = inputs.imageId;
       const labels = wantedProjects(declaredProjects(inputs)) ?? new Map<string, string>();
       const wanted = [...labels.keys()];
-      enforceGrants(this.projectRules, imageId, wanted);
+      enforceGrants(this.projectRules, imageId, grantsAmong(inputs, labels, wanted));
       const headline = `Cannot share image ${imageId} with ${count(wanted.length, "project")}`;
       const connection = await this.connect(inputs, headline);
       const adopt = inputs.adoptExisting === true || adoptExistingForThisRun();
@@ -224,7 +232,7 @@ export class ImageMembersProvider
       const keptIds = new Set(kept.map((m) => m.memberId));
       const toRemove = had.filter((m) => !wantedSet.has(m.memberId)).map((m) => m.memberId);
       const toAdd = wanted.filter((m) => !keptIds.has(m));
-      enforceGrants(this.projectRules, imageId, toAdd);
+      enforceGrants(this.projectRules, imageId, grantsAmong(news, labels, toAdd));
       const managingProjectId = olds.managingProjectId;
       if (toRemove.length === 0 && toAdd.length === 0) {
         return { outs: outputsOf(imageId, news, kept, managingProjectId, labels) };

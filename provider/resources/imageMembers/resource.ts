@@ -9,7 +9,7 @@ import {
   MemberAcceptanceArgs,
 } from "../imageMemberAcceptance/shareAcceptances";
 import type { ImageMemberAcceptance } from "../imageMemberAcceptance/resource";
-import { ConciseDynamicResource } from "../common/dynamicResource";
+import { ConciseDynamicResource, secretInputNames } from "../common/dynamicResource";
 
 /** The arguments of an {@link ImageMembers}. */
 export interface ImageMembersArgs {
@@ -103,22 +103,26 @@ export class ImageMembers extends ConciseDynamicResource {
       args.memberIds !== undefined &&
       args.memberIds !== null &&
       !isPlainData(args.memberIds);
+    const givenProjects = listWithOutputs
+      ? pulumi.output(args.memberIds!).apply((ids) => listAsProjects(name, ids))
+      : args.projects;
+    const memberIds = listWithOutputs ? undefined : args.memberIds;
     super(
       "imageMembers",
       provider,
       name,
       {
         imageId: args.imageId,
-        projects: listWithOutputs
-          ? pulumi.output(args.memberIds!).apply((ids) => listAsProjects(name, ids))
-          : args.projects,
-        memberIds: listWithOutputs ? undefined : args.memberIds,
+        projects: givenProjects,
+        memberIds,
         region: args.region,
         adoptExisting: args.adoptExisting,
         cloud: args.cloud,
         exclusive: args.exclusive,
         members: undefined,
         managingProjectId: undefined,
+        // Names only: a refusal by the allowed projects then never quotes a secret id.
+        secretInputs: secretInputNames({ projects: givenProjects, memberIds }),
       },
       opts,
       "images",

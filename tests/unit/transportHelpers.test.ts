@@ -106,6 +106,7 @@ describe("the server's message in an error", () => {
       code: undefined,
     });
     expect(read("first<br>second</p>").message).toBe("first second");
+    expect(read("<p>Bad</p><p>Request</p>").message).toBe("Bad Request");
   });
 
   test("a long message is cut at 500 characters, with an ellipsis", () => {

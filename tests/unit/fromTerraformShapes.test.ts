@@ -167,11 +167,12 @@ describe("the TypeScript program of one ImageMembers per image", () => {
           { index_key: "a", ...share(image1, p1) },
           { index_key: "b", ...share(image2, p1) },
           { index_key: "c", ...share(image3, p1) },
+          { index_key: "d", ...share(image4, p1) },
         ],
       },
     ]);
     const names = [...declarations(text).matchAll(/new ImageMembers\("([^"]+)"/g)].map((m) => m[1]);
-    expect(names).toEqual(["share", "share-22222222", "share-22222222-2"]);
+    expect(names).toEqual(["share", "share-22222222", "share-22222222-2", "share-22222222-3"]);
   });
 });
 
@@ -260,11 +261,14 @@ describe("the guide", () => {
           module: 'module.m["k"]',
           instances: [{ index_key: "it's", ...share(image1, p1) }],
         },
+        { type: access, name: "t", module: 'module.m["k"]', instances: [share(image2, p1)] },
       ]),
       { origin: "x" },
     );
     expect(stateRmCommands(handover.memberships)).toEqual([
       `tofu state rm 'module.m["k"].${access}.s["it'\\''s"]'`,
+      // Brackets in the middle: sh would drop the quotes of "k" unquoted.
+      `tofu state rm 'module.m["k"].${access}.t'`,
     ]);
   });
 });

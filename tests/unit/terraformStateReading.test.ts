@@ -193,9 +193,59 @@ describe("the output of tofu show -json (format 1.x)", () => {
   });
 
   test("a format other than 1.x is refused", () => {
-    expect(refusal({ format_version: "2.1" })).toBe(
-      '"tofu show -json" format "2.1" is not supported, only 1.x',
+    expect(refusal({ format_version: "2.1.0" })).toBe(
+      '"tofu show -json" format "2.1.0" is not supported, only 1.x',
     );
+  });
+});
+
+describe("a hand-edited state", () => {
+  test("a value of the wrong type is read as if it were not there", () => {
+    const attributes = { member_id: "p0" };
+    expect(
+      readTerraformState(
+        JSON.stringify({
+          version: 4,
+          terraform_version: 1,
+          resources: [
+            {
+              mode: "managed",
+              module: 5,
+              type: access,
+              name: "share",
+              provider: 7,
+              instances: [{ index_key: null, attributes }],
+            },
+          ],
+        }),
+      ),
+    ).toEqual({
+      format: "state",
+      instances: [{ address: `${access}.share`, type: access, name: "share", attributes }],
+    });
+    expect(
+      readTerraformState(
+        JSON.stringify({
+          format_version: "1.0",
+          terraform_version: false,
+          values: {
+            root_module: {
+              child_modules: [
+                {
+                  address: 3,
+                  resources: [
+                    { mode: "managed", type: access, name: "s", index: true, values: attributes },
+                  ],
+                },
+              ],
+            },
+          },
+        }),
+      ),
+    ).toEqual({
+      format: "show-json",
+      instances: [{ address: `${access}.s`, type: access, name: "s", attributes }],
+    });
   });
 });
 

@@ -70,6 +70,18 @@ describe("review: ImageMember", () => {
     expect(triple.report).toContain("0 projects gain access · 0 lose access · 1 swap ·");
   });
 
+  test("a delete and a create of one URN are one swap too, and a resource name may hold ::", () => {
+    const urn = urnOf("ImageMember", "team::dev");
+    const { lines, report } = review([
+      { op: "delete", urn, oldState: memberState("p-old", "pending") },
+      { op: "create", urn, newState: state("ImageMember", { imageId: imageA, memberId: "p-new" }) },
+    ]);
+    expect(lines).toEqual([
+      "- `p-old` (`team::dev`) → `p-new` (`team::dev`) — leaving: pending: had not accepted it yet — ImageMember `team::dev`",
+    ]);
+    expect(report).toContain("0 projects gain access · 0 lose access · 1 swap ·");
+  });
+
   test("a replace that moves to another image: loss on one image, gain on the other", () => {
     const { lines, report } = review([
       {

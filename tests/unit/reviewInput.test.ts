@@ -34,6 +34,21 @@ describe("input that is no preview", () => {
       `review: The input is JSON but not a Pulumi preview: it has no "steps" list. ${expected}`,
     ],
     [
+      "an object with a version but no deployment",
+      '{"version": 3, "hello": "world"}',
+      `review: The input is JSON but not a Pulumi preview: it has no "steps" list. ${expected}`,
+    ],
+    [
+      "the second step without an op",
+      JSON.stringify({ steps: [{ op: "same", urn: "urn:pulumi:a::b::c::d" }, { urn: "x" }] }),
+      `review: Step 2 of the input has no "op" and "urn": not a Pulumi preview step. ${expected}`,
+    ],
+    [
+      "a step that is null",
+      JSON.stringify({ steps: [null] }),
+      `review: Step 1 of the input has no "op" and "urn": not a Pulumi preview step. ${expected}`,
+    ],
+    [
       "a stack export",
       JSON.stringify({ version: 3, deployment: { resources: [] } }),
       `review: The input is a stack export (\`pulumi stack export\`), not a preview. ${expected}`,
@@ -54,6 +69,9 @@ describe("input that is no preview", () => {
 
   test("a parse error says where, counted from 1", () => {
     expect(refusal('{"a" 1}')).toBe(
+      `review: The input is not valid JSON at line 1, column 6. ${expected}`,
+    );
+    expect(refusal('{"a" 1,\n"b": 2}')).toBe(
       `review: The input is not valid JSON at line 1, column 6. ${expected}`,
     );
     expect(refusal('{\n  "a": 1\n  "b": 2}')).toBe(
@@ -92,10 +110,16 @@ describe("a preview with nothing of this package's", () => {
     ).toBe(
       `review: The preview has no steps at all: nothing to review. The preview itself failed (1 errors).${question}`,
     );
+    expect(refusal(JSON.stringify({ changeSummary: {} }))).toBe(
+      `review: The preview has no steps at all: nothing to review.${question}`,
+    );
     expect(
       refusal(
         JSON.stringify({
-          steps: [{ op: "create", urn: "urn:pulumi:dev::app::aws:s3/bucket:Bucket::site" }],
+          steps: [
+            { op: "create", urn: "not-a-urn" },
+            { op: "create", urn: "urn:pulumi:dev::app::aws:s3/bucket:Bucket::site" },
+          ],
         }),
       ),
     ).toBe(

@@ -5,7 +5,16 @@
  * tests/unit/reviewForAutomation.test.ts checks the built command writes it.
  */
 import { reviewText } from "../../provider/review";
-import { imageA, imageB, memberState, preview, state, urnOf } from "../support/previewSteps";
+import {
+  imageA,
+  imageB,
+  memberState,
+  membersOutput,
+  preview,
+  refreshPreview,
+  state,
+  urnOf,
+} from "../support/previewSteps";
 
 const acceptanceState = (status: string) =>
   state("ImageMemberAcceptance", { imageId: imageB, memberId: "p-me", status });
@@ -88,4 +97,33 @@ test("the gate: passed with no offenders, failed naming each, a secret or unknow
       { project: "[secret]", image: imageB, resource: "ImageMembers hidden" },
     ],
   });
+});
+
+test("a swap and a change made outside Pulumi are counted as such", () => {
+  const golden = urnOf("ImageMembers", "golden");
+  const before = state(
+    "ImageMembers",
+    { imageId: imageB, projects: { ops: "p1" } },
+    { imageId: imageB, members: membersOutput({ p1: "accepted" }) },
+  );
+  const refreshed = state(
+    "ImageMembers",
+    { imageId: imageB, projects: { ops: "p1" } },
+    { imageId: imageB, members: membersOutput({ p1: "rejected" }) },
+  );
+  const { summary } = reviewText(
+    refreshPreview(
+      [{ op: "refresh", urn: golden, oldState: before, newState: before }],
+      [
+        {
+          op: "replace",
+          urn: urnOf("ImageMember", "share-with-dev"),
+          oldState: memberState("p-old"),
+          newState: state("ImageMember", { imageId: imageA, memberId: "p-new" }),
+        },
+        { op: "update", urn: golden, oldState: refreshed, newState: refreshed },
+      ],
+    ),
+  );
+  expect(summary).toMatchObject({ gains: 0, losses: 0, swaps: 1, driftChanges: 1, images: 2 });
 });

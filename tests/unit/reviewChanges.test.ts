@@ -82,6 +82,42 @@ describe("review: ImageMember", () => {
     expect(report).toContain("0 projects gain access · 0 lose access · 1 swap ·");
   });
 
+  test("a status the state lacks or Glance does not use, a control character, an id too long to print", () => {
+    const longest = `p${"x".repeat(119)}`;
+    const tooLong = `p${"y".repeat(130)}`;
+    const grant = (name: string, memberId: string) => ({
+      op: "create",
+      urn: urnOf("ImageMember", name),
+      newState: state("ImageMember", { imageId: imageA, memberId }),
+    });
+    const { lines } = review([
+      {
+        op: "delete",
+        urn: urnOf("ImageMember", "gone"),
+        oldState: state("ImageMember", { imageId: imageA, memberId: "p-a" }),
+      },
+      {
+        op: "delete",
+        urn: urnOf("ImageMember", "odd"),
+        oldState: state(
+          "ImageMember",
+          { imageId: imageA, memberId: "p-b" },
+          { imageId: imageA, memberId: "p-b", status: "weird`status" },
+        ),
+      },
+      grant("longest", longest),
+      grant("long", tooLong),
+      grant("ctl", "p\u0007\u202eq\u009f"),
+    ]);
+    expect(lines).toEqual([
+      "- `p-a` (`gone`) — status not recorded — ImageMember `gone`",
+      "- `p-b` (`odd`) — status `weird?status` — ImageMember `odd`",
+      `- \`${longest}\` (\`longest\`) — ImageMember \`longest\``,
+      `- \`${tooLong.slice(0, 119)}…\` (\`long\`) — ImageMember \`long\``,
+      "- `p??q?` (`ctl`) — ImageMember `ctl`",
+    ]);
+  });
+
   test("a replace that moves to another image: loss on one image, gain on the other", () => {
     const { lines, report } = review([
       {

@@ -118,6 +118,7 @@ describe("a preview with nothing of this package's", () => {
         JSON.stringify({
           steps: [
             { op: "create", urn: "not-a-urn" },
+            { op: "create", urn: "urn:pulumi:dev::app" },
             { op: "create", urn: "urn:pulumi:dev::app::aws:s3/bucket:Bucket::site" },
           ],
         }),

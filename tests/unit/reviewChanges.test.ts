@@ -70,6 +70,54 @@ describe("review: ImageMember", () => {
     expect(triple.report).toContain("0 projects gain access · 0 lose access · 1 swap ·");
   });
 
+  test("a delete and a create of one URN are one swap too, and a resource name may hold ::", () => {
+    const urn = urnOf("ImageMember", "team::dev");
+    const { lines, report } = review([
+      { op: "delete", urn, oldState: memberState("p-old", "pending") },
+      { op: "create", urn, newState: state("ImageMember", { imageId: imageA, memberId: "p-new" }) },
+    ]);
+    expect(lines).toEqual([
+      "- `p-old` (`team::dev`) → `p-new` (`team::dev`) — leaving: pending: had not accepted it yet — ImageMember `team::dev`",
+    ]);
+    expect(report).toContain("0 projects gain access · 0 lose access · 1 swap ·");
+  });
+
+  test("a status the state lacks or Glance does not use, a control character, an id too long to print", () => {
+    const longest = `p${"x".repeat(119)}`;
+    const tooLong = `p${"y".repeat(130)}`;
+    const grant = (name: string, memberId: string) => ({
+      op: "create",
+      urn: urnOf("ImageMember", name),
+      newState: state("ImageMember", { imageId: imageA, memberId }),
+    });
+    const { lines } = review([
+      {
+        op: "delete",
+        urn: urnOf("ImageMember", "gone"),
+        oldState: state("ImageMember", { imageId: imageA, memberId: "p-a" }),
+      },
+      {
+        op: "delete",
+        urn: urnOf("ImageMember", "odd"),
+        oldState: state(
+          "ImageMember",
+          { imageId: imageA, memberId: "p-b" },
+          { imageId: imageA, memberId: "p-b", status: "weird`status" },
+        ),
+      },
+      grant("longest", longest),
+      grant("long", tooLong),
+      grant("ctl", "p\u0007\u202eq\u009f"),
+    ]);
+    expect(lines).toEqual([
+      "- `p-a` (`gone`) — status not recorded — ImageMember `gone`",
+      "- `p-b` (`odd`) — status `weird?status` — ImageMember `odd`",
+      `- \`${longest}\` (\`longest\`) — ImageMember \`longest\``,
+      `- \`${tooLong.slice(0, 119)}…\` (\`long\`) — ImageMember \`long\``,
+      "- `p??q?` (`ctl`) — ImageMember `ctl`",
+    ]);
+  });
+
   test("a replace that moves to another image: loss on one image, gain on the other", () => {
     const { lines, report } = review([
       {

@@ -81,6 +81,21 @@ describe("TLS", () => {
     ).toEqual({ ok: true });
   });
 
+  test("keeps one TLS connection alive for the requests that follow, saving a handshake each", async () => {
+    let handshakes = 0;
+    const count = () => void (handshakes += 1);
+    server.on("secureConnection", count);
+    try {
+      const client = new HttpClient({
+        tls: { caCertificate: fs.readFileSync(path.join(dir, "cert.pem")) },
+      });
+      for (let i = 0; i < 3; i += 1) await client.request({ method: "GET", url });
+      expect(handshakes).toBe(1);
+    } finally {
+      server.off("secureConnection", count);
+    }
+  });
+
   test("through the provider: OS_CACERT is read from its file, and turning verification off warns", async () => {
     const warnings: string[] = [];
     const spy = jest

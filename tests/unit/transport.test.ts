@@ -232,6 +232,175 @@ describe("HttpClient", () => {
     expect(server.seen).toHaveLength(4);
   });
 
+  test("an error without a server message or request id says only what answered what", async () => {
+    const server = await scriptedServer([
+      (_q, res) => {
+        res.writeHead(500);
+        res.end();
+      },
+    ]);
+    const error = (await new HttpClient()
+      .request({ method: "DELETE", url: `${server.url}/v2/images/i/members/p` })
+      .catch((e) => e)) as ApiError;
+    expect(String(error)).toBe(
+      `ApiError: DELETE ${new URL(server.url).host}/v2/images/i/members/p answered 500`,
+    );
+    expect([error.serverMessage, error.requestId, error.attempts]).toEqual(["", undefined, 1]);
+  });
+
+  test("an empty or blank body is no body; one that is not JSON fails, naming the request", async () => {
+    const server = await scriptedServer([
+      (_q, res) => {
+        res.writeHead(204);
+        res.end();
+      },
+      (_q, res) => {
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end(" \n");
+      },
+      (_q, res) => {
+        res.writeHead(200, { "Content-Type": "text/html" });
+        res.end("<html>maintenance</html>");
+      },
+    ]);
+    const client = new HttpClient();
+    expect(
+      (await client.request({ method: "DELETE", url: `${server.url}/a` })).body,
+    ).toBeUndefined();
+    expect((await client.request({ method: "GET", url: `${server.url}/b` })).body).toBeUndefined();
+    const error = (await client
+      .request({ method: "GET", url: `${server.url}/c` })
+      .catch((e) => e)) as TransportError;
+    expect(String(error)).toBe(
+      `TransportError: GET ${new URL(server.url).host}/c failed after 1 attempt(s): the server answered with a body that is not JSON`,
+    );
+    // The answer came back whole: nothing was lost on the way.
+    expect(error.afterLostResponse).toBe(false);
+  });
+
+  test("a 502 or 504 marks the request as possibly delivered (a proxy may have passed it on), a 503 does not", async () => {
+    for (const [status, possiblyDelivered] of [
+      [502, true],
+      [504, true],
+      [503, false],
+      [429, false],
+    ] as const) {
+      const server = await scriptedServer([
+        json(status, { message: "try later" }),
+        json(409, { message: "duplicate" }),
+      ]);
+      const { sleep } = recordingSleep();
+      const error = (await new HttpClient({ sleep })
+        .request({ method: "POST", url: `${server.url}/members`, json: {} })
+        .catch((e) => e)) as ApiError;
+      expect([status, error.status, error.afterLostResponse]).toEqual([
+        status,
+        409,
+        possiblyDelivered,
+      ]);
+    }
+  });
+
+  test("a Retry-After exactly at the limit is still waited for", async () => {
+    const server = await scriptedServer([
+      json(429, { message: "later" }, { "Retry-After": "2" }),
+      json(200, { ok: true }),
+    ]);
+    const { waits, sleep } = recordingSleep();
+    const client = new HttpClient({ sleep, retry: { maxRetryAfterMs: 2000 } });
+    expect((await client.request({ method: "GET", url: `${server.url}/x` })).body).toEqual({
+      ok: true,
+    });
+    expect(waits).toEqual([2000]);
+  });
+
+  test("without an injected sleep the backoff really waits", async () => {
+    const server = await scriptedServer([
+      json(503, { message: "busy" }, { "Retry-After": "0.3" }),
+      json(200, { ok: true }),
+    ]);
+    const started = Date.now();
+    await new HttpClient().request({ method: "GET", url: `${server.url}/x` });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  test("a closed port never received the request: not marked as possibly delivered", async () => {
+    const server = await scriptedServer([json(200, {})]);
+    await server.close();
+    const { sleep } = recordingSleep();
+    const error = (await new HttpClient({ sleep, retry: { maxAttempts: 2 } })
+      .request({ method: "POST", url: `${server.url}/members`, json: {} })
+      .catch((e) => e)) as TransportError;
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error.afterLostResponse).toBe(false);
+  });
+
+  test("a redirect is not followed: the credentials never go where the cloud did not ask", async () => {
+    const elsewhere = await scriptedServer([json(200, { stolen: true })]);
+    const server = await scriptedServer([
+      (_q, res) => {
+        res.writeHead(302, { Location: `${elsewhere.url}/collect` });
+        res.end();
+      },
+    ]);
+    const authorizer: RequestAuthorizer = {
+      authorize: async (req) => void (req.headers["X-Auth-Token"] = "token-abcdef"),
+      renewAfterUnauthorized: async () => false,
+    };
+    const response = await new HttpClient().request({
+      method: "GET",
+      url: `${server.url}/v2/images`,
+      authorizer,
+    });
+    expect(response.status).toBe(302);
+    expect(elsewhere.seen).toEqual([]);
+  });
+
+  test("a renewed token does not use up the attempt budget", async () => {
+    const server = await scriptedServer([
+      json(401, { message: "expired" }),
+      json(503, { message: "busy" }),
+    ]);
+    const { sleep } = recordingSleep();
+    const authorizer: RequestAuthorizer = {
+      authorize: async (req) => void (req.headers["X-Auth-Token"] = "token-abcdef"),
+      renewAfterUnauthorized: async () => true,
+    };
+    const error = (await new HttpClient({ sleep, retry: { maxAttempts: 3 } })
+      .request({ method: "GET", url: `${server.url}/x`, authorizer })
+      .catch((e) => e)) as ApiError;
+    expect(error.status).toBe(503);
+    // The 401 and then three attempts at the busy server.
+    expect(server.seen).toHaveLength(4);
+    expect(error.attempts).toBe(3);
+  });
+
+  test("a network failure is retried also with an authorizer that tracks no attempts", async () => {
+    const server = await scriptedServer([reset, json(200, { ok: true })]);
+    const { sleep } = recordingSleep();
+    const authorizer: RequestAuthorizer = {
+      authorize: async (req) => void (req.headers["X-Auth-Token"] = "token-abcdef"),
+      renewAfterUnauthorized: async () => false,
+    };
+    const response = await new HttpClient({ sleep }).request({
+      method: "GET",
+      url: `${server.url}/x`,
+      authorizer,
+    });
+    expect(response.body).toEqual({ ok: true });
+  });
+
+  test("a finished request leaves no timer behind that would keep the process alive", async () => {
+    const server = await scriptedServer([json(200, { ok: true })]);
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    const before = timers();
+    await new HttpClient({ retry: { timeoutMs: 60_000 } }).request({
+      method: "GET",
+      url: `${server.url}/x`,
+    });
+    expect(timers()).toBe(before);
+  });
+
   test("a registered secret echoed by a server never reaches an error message", async () => {
     registerSecret("s3cr3t-password-value");
     const server = await scriptedServer([

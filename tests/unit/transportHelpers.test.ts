@@ -1,7 +1,9 @@
 /**
  * The transport's small helpers, exactly: which secrets are remembered for redaction (and
- * where, so every serialized copy of the provider shares them), and how `Retry-After` is read.
+ * where, so every serialized copy of the provider shares them), how `Retry-After` is read, and
+ * what an error quotes of the server's answer.
  */
+import { extractServerMessage } from "../../provider/transport/errors";
 import { parseRetryAfterMs } from "../../provider/transport/retry";
 import { redactSecrets, registerSecret } from "../../provider/transport/redaction";
 
@@ -45,5 +47,70 @@ describe("Retry-After", () => {
     for (const header of [null, "", "soon", "1.x", "5s", "x12", "12x"]) {
       expect(parseRetryAfterMs(header, now)).toBeUndefined();
     }
+  });
+});
+
+describe("the server's message in an error", () => {
+  const read = (body: unknown) =>
+    extractServerMessage(typeof body === "string" ? body : JSON.stringify(body));
+
+  test("each service's error body: the message, and a service's own error code", () => {
+    // Glance's code is the HTTP status again, not a code of its own.
+    expect(read({ message: "Image not found", code: "404 Not Found", title: "Not Found" })).toEqual(
+      { message: "Image not found", code: undefined },
+    );
+    expect(read({ error: { message: "No access.", code: "IMG.0001" } })).toEqual({
+      message: "No access.",
+      code: "IMG.0001",
+    });
+    // Nova style, with the status as a number or as a string: no service code either way.
+    expect(read({ itemNotFound: { message: "Gone.", code: 404 } })).toEqual({
+      message: "Gone.",
+      code: undefined,
+    });
+    expect(read({ error: { message: "Gone.", code: "404" } })).toEqual({
+      message: "Gone.",
+      code: undefined,
+    });
+    // Huawei Cloud's API gateway.
+    expect(read({ error_code: "APIGW.0301", error_msg: "Incorrect IAM authentication." })).toEqual({
+      message: "Incorrect IAM authentication.",
+      code: "APIGW.0301",
+    });
+    expect(read({ error_code: 301, error_msg: "Incorrect IAM authentication." })).toEqual({
+      message: "Incorrect IAM authentication.",
+      code: undefined,
+    });
+  });
+
+  test("a code that is not a string is never taken for the service's code", () => {
+    for (const code of [null, false, -1]) {
+      expect(read({ error: { message: "Refused.", code } }).code).toBeUndefined();
+    }
+  });
+
+  test("members without a message are passed over: empty, a string, or an object without one", () => {
+    expect(
+      read({ error: null, details: "x", info: { reason: 1 }, error_msg: "Quota exceeded." }),
+    ).toEqual({ message: "Quota exceeded.", code: undefined });
+  });
+
+  test("a body it cannot read is quoted as text, its markup removed and its white space folded", () => {
+    expect(read({ unexpected: 1 }).message).toBe('{"unexpected":1}');
+    expect(
+      read(
+        "<html><body><h1>503 Service Unavailable</h1>\n  No server is available<br>to handle<BR/>this request.</p></body></html>",
+      ),
+    ).toEqual({
+      message: "503 Service Unavailable No server is available to handle this request.",
+      code: undefined,
+    });
+    expect(read("first<br>second</p>").message).toBe("first second");
+    expect(read("<p>Bad</p><p>Request</p>").message).toBe("Bad Request");
+  });
+
+  test("a long message is cut at 500 characters, with an ellipsis", () => {
+    expect(read("x".repeat(500)).message).toBe("x".repeat(500));
+    expect(read("y".repeat(501)).message).toBe(`${"y".repeat(500)}…`);
   });
 });

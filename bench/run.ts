@@ -20,7 +20,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../tests/support/childProcess";
-import { loadCloudFile } from "../tests/support/realCloud";
+import { extraGlance, loadCloudFile } from "../tests/support/realCloud";
 import { Cloud } from "./cloud";
 import { makeContenders } from "./contenders";
 import { pulumiBinDir } from "../tests/support/pulumiEngine";
@@ -136,20 +136,15 @@ function glanceFor(options: Options, glanceUrl: string): { target: string; note:
         `raise it on your cloud, or use smaller --sizes`,
     );
   }
-  const extra = [
-    "glance-extra",
-    "bench",
-    String(glanceExtraPort),
-    "workers=2",
-    "image_member_quota=1000",
-  ];
-  const args = [path.join(projectRoot, "scripts/local-cloud.sh"), ...extra];
-  log(`N=${most} > Glance's image_member_quota ${memberLimit}: bash ${args.join(" ")}`);
-  execFileSync("bash", args, { cwd: projectRoot, stdio: ["ignore", "ignore", "inherit"] });
+  const extra = ["workers=2", "image_member_quota=1000"];
+  log(
+    `N=${most} > Glance's image_member_quota ${memberLimit}: a second glance-api (${extra.join(" ")})`,
+  );
+  const target = extraGlance("bench", String(glanceExtraPort), extra);
   return {
-    target: `http://127.0.0.1:${glanceExtraPort}`,
+    target,
     note:
-      `a second glance-api of the local cloud (scripts/local-cloud.sh ${extra.join(" ")}; same database, store ` +
+      `a second glance-api of the local cloud (scripts/local-cloud.sh glance-extra bench ${glanceExtraPort} ${extra.join(" ")}; same database, store ` +
       `and worker count as the main one), because stock Glance refuses more than ${memberLimit} members per image (413)`,
   };
 }

@@ -7,8 +7,7 @@
  * `pulumi up`, with the engine's own fields, and measured as the export prints it.
  * tests/e2e/stateSize.test.ts measures a real `pulumi up` of 20 members.
  */
-import { FakeCloud } from "../support/fakeCloud";
-import { configuredProvider, withoutOpenStackEnv } from "../support/providerHarness";
+import { configuredProvider, onFakeCloud, withoutOpenStackEnv } from "../support/providerHarness";
 import { bytesPerEntry, ExportDocument, ExportedEntry, fieldBytes } from "../support/exportBytes";
 import { requireText } from "../../provider/serialization/providerText";
 import { imageMemberRecords } from "../../provider/resources/common/hiddenDiffs";
@@ -86,18 +85,13 @@ function exportOf(members: ExportedEntry[]): ExportDocument {
 const isMember = (entry: ExportedEntry) => entry.type === type;
 
 describe("the state an ImageMember keeps", () => {
-  let cloud: FakeCloud;
-  beforeEach(async () => {
-    cloud = new FakeCloud();
-    await cloud.start();
-  });
-  afterEach(() => cloud.stop());
+  const fake = onFakeCloud();
 
   /** One member made by the provider, as the engine records it. */
   async function recordedMember(name: string) {
-    const image = cloud.addImage("owner");
-    const memberId = cloud.project("consumer1").id;
-    const provider = await configuredProvider(cloud);
+    const image = fake.cloud.addImage("owner");
+    const memberId = fake.cloud.project("consumer1").id;
+    const provider = await configuredProvider(fake.cloud);
     const { inputs } = await provider.check({} as never, { imageId: image.id, memberId });
     const created = await provider.create(inputs!);
     // The dynamic-provider process adds the resource's __provider to both (resultIncludingProvider).

@@ -4,20 +4,10 @@
  * secret only under its own property name, and check's `projects` is not `memberIds`).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { recordingRegistrations } from "../support/recordingMocks";
 import { listAsProjects } from "../../provider/resources/imageMembers/projects";
 
-const registered: Record<string, unknown>[] = [];
-pulumi.runtime.setMocks(
-  {
-    newResource: (args) => {
-      registered.push(args.inputs);
-      return { id: `${args.inputs.imageId}`, state: args.inputs };
-    },
-    call: () => ({}),
-  },
-  "project",
-  "stack",
-);
+const registered = recordingRegistrations();
 // After setMocks: the resource module reads the mocked runtime.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ImageMembers } = require("../../provider") as typeof import("../../provider");

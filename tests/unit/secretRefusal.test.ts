@@ -5,28 +5,18 @@
  * logs, where a secret must never appear.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { FakeCloud } from "../support/fakeCloud";
+import { recordingRegistrations } from "../support/recordingMocks";
 import {
   configuredMembersProvider,
   configuredProvider,
+  onFakeCloud,
   withoutOpenStackEnv,
 } from "../support/providerHarness";
 import { PluginProcess, pluginUrn as urn, startPluginProcess } from "../support/pluginProcess";
 
 withoutOpenStackEnv();
 
-const registered: Record<string, unknown>[] = [];
-pulumi.runtime.setMocks(
-  {
-    newResource: (args) => {
-      registered.push(args.inputs);
-      return { id: `${args.inputs.imageId}`, state: args.inputs };
-    },
-    call: () => ({}),
-  },
-  "project",
-  "stack",
-);
+const registered = recordingRegistrations();
 // After setMocks: the resource modules read the mocked runtime.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ImageMember, ImageMembers } = require("../../provider") as typeof import("../../provider");
@@ -36,16 +26,11 @@ const allowed = "fedcba9876543210fedcba9876543210";
 const rules = { "imagemembers:allowedProjects": allowed };
 
 describe("a secret project id refused by the allowed projects (dynamic resources)", () => {
-  let cloud: FakeCloud;
-  beforeEach(async () => {
-    cloud = new FakeCloud();
-    await cloud.start();
-  });
-  afterEach(() => cloud.stop());
+  const fake = onFakeCloud();
 
   test("ImageMember: check and create name it by its property, never by its value", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configuredProvider(cloud, "owner", rules);
+    const image = fake.cloud.addImage("owner");
+    const provider = await configuredProvider(fake.cloud, "owner", rules);
     const inputs = { imageId: image.id, memberId: hidden, secretInputs: ["memberId"] };
     const checked = await provider.check({} as never, inputs as never);
     expect(checked.failures).toEqual([
@@ -63,19 +48,19 @@ describe("a secret project id refused by the allowed projects (dynamic resources
       `Cannot share image ${image.id}: a secret project id (memberId) is not on the allowed list`,
     );
     expect(String(refused)).not.toContain(hidden.slice(0, 8));
-    expect(cloud.log).toEqual([]);
+    expect(fake.cloud.log).toEqual([]);
   });
 
   test("ImageMember: a plain id is still named, so that it can be found", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configuredProvider(cloud, "owner", rules);
+    const image = fake.cloud.addImage("owner");
+    const provider = await configuredProvider(fake.cloud, "owner", rules);
     const checked = await provider.check({} as never, { imageId: image.id, memberId: hidden });
     expect(checked.failures![0]!.reason).toContain(`cannot be shared with project ${hidden}`);
   });
 
   test("ImageMembers from a secret list: check names the place, the property holds no id", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configuredMembersProvider(cloud, "owner", rules);
+    const image = fake.cloud.addImage("owner");
+    const provider = await configuredMembersProvider(fake.cloud, "owner", rules);
     // What the program registers for memberIds: [allowed, pulumi.secret(hidden)].
     const inputs = {
       imageId: image.id,
@@ -96,12 +81,12 @@ describe("a secret project id refused by the allowed projects (dynamic resources
     const refused = await provider.create(inputs as never).catch((e: Error) => e);
     expect(String(refused)).toContain("a secret project id (#2 of projects) is not on the allowed");
     expect(String(refused)).not.toContain(hidden.slice(0, 8));
-    expect(cloud.log).toEqual([]);
+    expect(fake.cloud.log).toEqual([]);
   });
 
   test("ImageMembers with labels: a secret entry is named by its label; update refuses it too", async () => {
-    const image = cloud.addImage("owner");
-    const provider = await configuredMembersProvider(cloud, "owner", rules);
+    const image = fake.cloud.addImage("owner");
+    const provider = await configuredMembersProvider(fake.cloud, "owner", rules);
     const created = await provider.create({ imageId: image.id, projects: { ok: allowed } });
     const news = {
       imageId: image.id,
@@ -111,11 +96,11 @@ describe("a secret project id refused by the allowed projects (dynamic resources
     const checked = await provider.check({} as never, news as never);
     expect(checked.failures!.map((f) => f.property)).toEqual(["projects.web"]);
     expect(checked.failures![0]!.reason).toContain("a secret project id (projects.web)");
-    const sent = cloud.glanceRequests().length;
+    const sent = fake.cloud.glanceRequests().length;
     const refused = await provider.update(image.id, created.outs!, news as never).catch((e) => e);
     expect(String(refused)).toContain("a secret project id (projects.web) is not on the allowed");
     expect(String(refused)).not.toContain(hidden.slice(0, 8));
-    expect(cloud.glanceRequests()).toHaveLength(sent);
+    expect(fake.cloud.glanceRequests()).toHaveLength(sent);
   });
 });
 

@@ -108,6 +108,8 @@ describe("warnings", () => {
       "localhost:99",
     );
     expect(engineAddressOf(["[::1]:5000"])).toBe("[::1]:5000");
+    expect(engineAddressOf(["x[::1]:5000"])).toBeUndefined();
+    expect(engineAddressOf(["[::1]:5000/x"])).toBeUndefined();
     expect(engineAddressOf(["not-an-address"])).toBeUndefined();
     expect(engineAddressOf(["/path/host:1"])).toBeUndefined();
     expect(engineAddressOf(["host:1x"])).toBeUndefined();

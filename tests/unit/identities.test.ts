@@ -193,7 +193,10 @@ describe("the cloud input", () => {
       `Cannot change the cloud of the acceptance of image ${image.id} by project ${consumer1}: ` +
         `cloud "c2" (clouds.yaml) would act for project ${consumer2}, but this resource was made with ` +
         `the credentials of project ${consumer1} (cloud "c1" (clouds.yaml)). Only the member ` +
-        `project ${consumer1} can accept or reject its membership`,
+        `project ${consumer1} can accept or reject its membership, so with the other project's ` +
+        `credentials this resource could not be updated or reset. Nothing was changed. Name a ` +
+        `clouds.yaml entry for project ${consumer1} (any name will do: the same project is no ` +
+        `change), or keep the current one.`,
     );
     // To the stack's own credentials (owner): another project too.
     await expect(

@@ -74,6 +74,12 @@ describe("nothingToImport", () => {
     );
   });
 
+  test("an image that could not be read is said so even for a membership: its absence is not known", async () => {
+    expect(await failure(403, owner, "owner", member)).toContain(
+      `image ${imageId} could not be read to project ${owner}, so there is nothing to import.`,
+    );
+  });
+
   test("an image that exists without the membership: the owner lists its members", async () => {
     const image = { id: imageId, visibility: "shared", owner };
     expect(await failure(image, owner, "owner", member)).toMatch(

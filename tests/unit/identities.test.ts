@@ -268,6 +268,27 @@ describe("the cloud input", () => {
     expect(cloud.members.get(image.id)![0].status).toBe("pending");
   });
 
+  test("a region the catalog lacks: with a named cloud the hint names that entry's keys, with the stack's credentials OS_*", async () => {
+    const image = cloud.addImage("owner");
+    share(image.id, "consumer1");
+    const named = new ImageMemberAcceptanceProvider();
+    await named.configure(stackConfig({}));
+    await expect(
+      named.create({ imageId: image.id, status: "accepted", cloud: "c1", region: "Nowhere" }),
+    ).rejects.toThrow(
+      `Check the region (region_name of cloud "c1" in clouds.yaml, or the resource's region) ` +
+        `and interface (interface of cloud "c1" in clouds.yaml).`,
+    );
+    const stack = new ImageMemberAcceptanceProvider();
+    await stack.configure(passwordConfig(cloud, "consumer1"));
+    await expect(
+      stack.create({ imageId: image.id, status: "accepted", region: "Nowhere" }),
+    ).rejects.toThrow(
+      "Check the region (OS_REGION_NAME or the resource's region) and interface (OS_INTERFACE).",
+    );
+    expect(cloud.members.get(image.id)![0].status).toBe("pending");
+  });
+
   test("look-ups take a cloud too: each project sees its own side, unknown names are explained", async () => {
     const image = cloud.addImage("owner", "shared", "golden");
     share(image.id, "consumer1");

@@ -268,6 +268,31 @@ describe("the cloud input", () => {
     expect(cloud.members.get(image.id)![0].status).toBe("pending");
   });
 
+  test("the project recorded at creation counts, not whom the old name acts for now; a new name that cannot sign in is explained", async () => {
+    const image = cloud.addImage("owner");
+    share(image.id, "consumer1");
+    const provider = new ImageMemberAcceptanceProvider();
+    await provider.configure(passwordConfig(cloud, "owner"));
+    const inputs = { imageId: image.id, status: "accepted" as const, cloud: "c1" };
+    const created = await provider.create(inputs);
+    // c1 is repointed at consumer2: moving to c2 (consumer2) is still another project.
+    writeClouds({
+      c1: { project: "consumer2" },
+      c2: { project: "consumer2" },
+      "c2-wrong": { project: "consumer2", password: "not-the-password" },
+    });
+    await expect(
+      provider.diff(created.id, created.outs!, { ...inputs, cloud: "c2" }),
+    ).rejects.toThrow(
+      `but this resource was made with the credentials of project ${cloud.project("consumer1").id}`,
+    );
+    await expect(
+      provider.diff(created.id, created.outs!, { ...inputs, cloud: "c2-wrong" }),
+    ).rejects.toThrow(
+      /^Cannot change the cloud of the acceptance of image .*: Keystone rejected the credentials from clouds\.yaml entry "c2-wrong"/,
+    );
+  });
+
   test("a region the catalog lacks: with a named cloud the hint names that entry's keys, with the stack's credentials OS_*", async () => {
     const image = cloud.addImage("owner");
     share(image.id, "consumer1");

@@ -193,7 +193,10 @@ describe("the cloud input", () => {
       `Cannot change the cloud of the acceptance of image ${image.id} by project ${consumer1}: ` +
         `cloud "c2" (clouds.yaml) would act for project ${consumer2}, but this resource was made with ` +
         `the credentials of project ${consumer1} (cloud "c1" (clouds.yaml)). Only the member ` +
-        `project ${consumer1} can accept or reject its membership`,
+        `project ${consumer1} can accept or reject its membership, so with the other project's ` +
+        `credentials this resource could not be updated or reset. Nothing was changed. Name a ` +
+        `clouds.yaml entry for project ${consumer1} (any name will do: the same project is no ` +
+        `change), or keep the current one.`,
     );
     // To the stack's own credentials (owner): another project too.
     await expect(
@@ -262,6 +265,52 @@ describe("the cloud input", () => {
       members.create({ imageId: image.id, memberId: "some-project", cloud: "c2" }),
     ).rejects.toThrow(/\(Credentials used: cloud "c2" \(clouds\.yaml\)/);
     expect(cloud.members.get(image.id)).toHaveLength(1);
+    expect(cloud.members.get(image.id)![0].status).toBe("pending");
+  });
+
+  test("the project recorded at creation counts, not whom the old name acts for now; a new name that cannot sign in is explained", async () => {
+    const image = cloud.addImage("owner");
+    share(image.id, "consumer1");
+    const provider = new ImageMemberAcceptanceProvider();
+    await provider.configure(passwordConfig(cloud, "owner"));
+    const inputs = { imageId: image.id, status: "accepted" as const, cloud: "c1" };
+    const created = await provider.create(inputs);
+    // c1 is repointed at consumer2: moving to c2 (consumer2) is still another project.
+    writeClouds({
+      c1: { project: "consumer2" },
+      c2: { project: "consumer2" },
+      "c2-wrong": { project: "consumer2", password: "not-the-password" },
+    });
+    await expect(
+      provider.diff(created.id, created.outs!, { ...inputs, cloud: "c2" }),
+    ).rejects.toThrow(
+      `but this resource was made with the credentials of project ${cloud.project("consumer1").id}`,
+    );
+    await expect(
+      provider.diff(created.id, created.outs!, { ...inputs, cloud: "c2-wrong" }),
+    ).rejects.toThrow(
+      /^Cannot change the cloud of the acceptance of image .*: Keystone rejected the credentials from clouds\.yaml entry "c2-wrong"/,
+    );
+  });
+
+  test("a region the catalog lacks: with a named cloud the hint names that entry's keys, with the stack's credentials OS_*", async () => {
+    const image = cloud.addImage("owner");
+    share(image.id, "consumer1");
+    const named = new ImageMemberAcceptanceProvider();
+    await named.configure(stackConfig({}));
+    await expect(
+      named.create({ imageId: image.id, status: "accepted", cloud: "c1", region: "Nowhere" }),
+    ).rejects.toThrow(
+      `Check the region (region_name of cloud "c1" in clouds.yaml, or the resource's region) ` +
+        `and interface (interface of cloud "c1" in clouds.yaml).`,
+    );
+    const stack = new ImageMemberAcceptanceProvider();
+    await stack.configure(passwordConfig(cloud, "consumer1"));
+    await expect(
+      stack.create({ imageId: image.id, status: "accepted", region: "Nowhere" }),
+    ).rejects.toThrow(
+      "Check the region (OS_REGION_NAME or the resource's region) and interface (OS_INTERFACE).",
+    );
     expect(cloud.members.get(image.id)![0].status).toBe("pending");
   });
 

@@ -24,7 +24,7 @@ const member = (memberId: string, status: string, extra: Record<string, unknown>
 });
 
 describe("review: what a state says", () => {
-  test("ImageMembers deleted: a member's name in the members output is printed, unless it is its id", () => {
+  test("ImageMembers deleted: a member's name in the members output is printed, unless it is its id; one without an id is none", () => {
     const team = urnOf("ImageMembers", "team");
     const oldState = state(
       "ImageMembers",
@@ -35,6 +35,8 @@ describe("review: what a state says", () => {
           member("p-a", "pending", { name: "alice" }),
           member("p-b", "pending", { name: "p-b" }),
           member("p-c", "pending", { name: 7 }),
+          // No readable project id: no grant to print.
+          { status: "accepted", name: "ghost" },
         ],
       },
     );

@@ -371,7 +371,6 @@ test("secrets: state keeps the cloud's name only, and no password of secure.yaml
       "imageId",
       "managingProjectId",
       "memberId",
-      "schema",
       "status",
       "updatedAt",
     ].sort(),

@@ -3,8 +3,9 @@
  * id can name it without its value. The runtime providers get plain values either way: the
  * dynamic provider server does not accept secrets (the engine unwraps them), and the plugin
  * unwraps them itself (../../plugin/secrets.ts). So the program (dynamic resources, see
- * `secretInputNames` in ./dynamicResource.ts) or the plugin says it in one more input, `secretInputs`: the names of the inputs that were or held
- * a secret. It holds names only, never a value.
+ * `secretInputNames` in ./dynamicResource.ts) or the plugin says it in one more input,
+ * `secretInputs`: the names of the inputs that were or held a secret. It holds names only,
+ * never a value.
  */
 
 /** The input that lists the names of the secret inputs. */

@@ -4,7 +4,12 @@
  * the projects into state (so that `read` can give back inputs in the same shape the program
  * uses, and a refresh shows no false drift).
  */
-import { DeclaredProject, DeclaredProjects, declaredProjects } from "../../core/projectsForm";
+import {
+  DeclaredProject,
+  DeclaredProjects,
+  declaredProjects,
+  listedProjects,
+} from "../../core/projectsForm";
 import { unknownValue } from "../../core/validation";
 import { checkMemberIds } from "./checkProjects";
 import { ImageMembersInputs, ImageMembersMember, ProjectsByLabel } from "./types";
@@ -80,8 +85,7 @@ export function listAsProjects(name: string, ids: unknown): Record<string, strin
       `ImageMembers ${name}: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
     );
   }
-  const declared = declaredProjects({ memberIds: ids });
-  return projectsMapOf("listed" in declared ? declared.listed : []);
+  return projectsMapOf(listedProjects(declaredProjects({ memberIds: ids })));
 }
 
 /**

@@ -46,6 +46,17 @@ export interface RunOptions {
   contenders: ContenderName[];
   repeats: number;
   cliSample: number;
+  /** The contenders and repeats of the MxN scenarios, when fewer (issue 30). */
+  scaleContenders?: ContenderName[];
+  scaleRepeats?: number;
+}
+
+/** How the MxN scenarios were measured, when with fewer contenders or repeats (issue 30). */
+function scaleText({ contenders, repeats, scaleContenders, scaleRepeats }: RunOptions): string {
+  const fewer = scaleContenders && scaleContenders.length < contenders.length;
+  if (!fewer && (scaleRepeats ?? repeats) === repeats) return "";
+  const who = fewer ? ` and only ${scaleContenders.join(", ")}` : "";
+  return ` (the MxN scenarios ${scaleRepeats ?? repeats}×${who})`;
 }
 
 /** The machine the benchmark ran on (bench/run.ts describes it). */
@@ -110,7 +121,8 @@ export function finishReport(report: Report): void {
 
 /** The summary of a run's results; the targets are evaluated on every sample. */
 export function summarize(report: Report): Summary {
-  const { sizes, images, contenders, repeats, cliSample } = report.options;
+  const { sizes, images, contenders, repeats, cliSample, scaleContenders, scaleRepeats } =
+    report.options;
   // The bridged provider's temporary folders mean nothing after the run.
   const { available, reason, pluginVersion, sdk } = report.bridged;
   const results = report.results.map(({ contenders: measured, ...scenario }) => {
@@ -139,7 +151,7 @@ export function summarize(report: Report): Summary {
     command: report.command,
     startedAt: report.startedAt,
     finishedAt: report.finishedAt,
-    options: { sizes, images, contenders, repeats, cliSample },
+    options: { sizes, images, contenders, repeats, cliSample, scaleContenders, scaleRepeats },
     machine: report.machine,
     bridged: { available, reason, pluginVersion, sdk },
     glance: report.glance,
@@ -351,7 +363,7 @@ export function readme(report: Summary): string {
   const opColumns = ["scenario", "contender", "up", "no-op up", "preview", "refresh", "destroy"];
   add("", "## Wall time (median seconds)", "");
   add(
-    `Engine contenders run \`up\` (create), \`up\` again (no change), \`preview\`, \`refresh\` and \`destroy\` ${report.options.repeats}× per size; the floor sends the same requests (POST, GET, DELETE per member) with ${machine.engineParallelism}-way concurrency (Pulumi's default \`--parallel\`, 4 × CPUs) and one token taken before timing; the CLI loop runs \`openstack image add project\` / \`remove project\` per member and, above ${report.options.cliSample} members, times ${report.options.cliSample} calls and multiplies their median by N.`,
+    `Engine contenders run \`up\` (create), \`up\` again (no change), \`preview\`, \`refresh\` and \`destroy\` ${report.options.repeats}× per size${scaleText(report.options)}; the floor sends the same requests (POST, GET, DELETE per member) with ${machine.engineParallelism}-way concurrency (Pulumi's default \`--parallel\`, 4 × CPUs) and one token taken before timing; the CLI loop runs \`openstack image add project\` / \`remove project\` per member and, above ${report.options.cliSample} members, times ${report.options.cliSample} calls and multiplies their median by N.`,
   );
   table(opColumns, allContenders, (r) =>
     r.error

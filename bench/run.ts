@@ -5,6 +5,7 @@
  *
  *   node -r ts-node/register/transpile-only bench/run.ts [--sizes 10,100,200] [--images 20x10,5x100]
  *       [--contenders ours,package,...] [--repeats 3] [--cli-sample 10] [--out docs/benchmarks]
+ *       [--scale-contenders members,tofu,...] [--scale-repeats 1]
  *       [--raw bench/out/results.json] [--env KEY=VALUE]... [--engine-args "--parallel 2"] [--smoke]
  *   node -r ts-node/register/transpile-only bench/run.ts --from-results FILE [--out docs/benchmarks]
  *
@@ -64,9 +65,15 @@ function parseOptions(argv: string[]) {
       return { count: Number(m[1]), perImage: Number(m[2]) };
     });
   const contenders = list("--contenders", allContenders.join(","), "ours,plugin,floor,tofu");
-  for (const c of contenders) {
+  // The MxN scenarios of issue 30 cost minutes per contender: a run may give them fewer.
+  const scaleContenders = list("--scale-contenders", contenders.join(","), contenders.join(","));
+  for (const c of [...contenders, ...scaleContenders]) {
     if (!(allContenders as string[]).includes(c)) throw new Error(`unknown contender ${c}`);
   }
+  if (scaleContenders.some((c) => !contenders.includes(c))) {
+    throw new Error(`--scale-contenders must be among --contenders`);
+  }
+  const repeats = Number(value("--repeats", "3", "1"));
   const smokeOut = path.join(os.tmpdir(), "pim-bench-smoke");
   const out = path.resolve(value("--out", path.join(projectRoot, "docs/benchmarks"), smokeOut));
   const raw = value("--raw", path.join(projectRoot, "bench/out/results.json"), `${out}/smoke.json`);
@@ -74,7 +81,9 @@ function parseOptions(argv: string[]) {
     sizes,
     images,
     contenders: contenders as ContenderName[],
-    repeats: Number(value("--repeats", "3", "1")),
+    scaleContenders: scaleContenders as ContenderName[],
+    repeats,
+    scaleRepeats: Number(value("--scale-repeats", String(repeats))),
     cliSample: Number(value("--cli-sample", "10")),
     /** Where the docs go (README.md, summary.json); for --smoke a temporary folder. */
     out,
@@ -168,11 +177,20 @@ async function main(): Promise<number> {
   const problems: string[] = [];
   const tempDirs: string[] = [];
   const { sizes, images, contenders: selected, repeats, cliSample } = options;
+  const { scaleContenders, scaleRepeats } = options;
   const report: Report = {
     command: `node -r ts-node/register/transpile-only bench/run.ts ${argv.join(" ")}`.trim(),
     startedAt,
     finishedAt: "",
-    options: { sizes, images, contenders: selected, repeats, cliSample },
+    options: {
+      sizes,
+      images,
+      contenders: selected,
+      repeats,
+      cliSample,
+      scaleContenders,
+      scaleRepeats,
+    },
     machine: describeMachine(),
     bridged: { available: false, reason: "not selected" },
     glance: glance.note,
@@ -192,28 +210,33 @@ async function main(): Promise<number> {
       await c.init();
     }
     const scenarios = [
-      ...sizes.map((n) => ({ label: `N=${n}`, images: 1, perImage: n })),
+      ...sizes.map((n) => ({ label: `N=${n}`, images: 1, perImage: n, scale: false })),
       ...images.map(({ count, perImage }) => ({
         label: `${count}x${perImage}`,
         images: count,
         perImage,
+        scale: true,
       })),
     ];
-    for (const sc of scenarios) {
+    for (const { scale, ...sc } of scenarios) {
       const result: ScenarioResult = { ...sc, total: sc.images * sc.perImage, contenders: {} };
       report.results.push(result);
+      const measured = scale
+        ? contenders.filter((c) => scaleContenders.includes(c.name))
+        : contenders;
+      const times = scale ? scaleRepeats : repeats;
       // Each contender gets images of its own, so one's leftovers cannot disturb another.
       const imagesOf = new Map<Contender, string[]>();
-      for (const c of contenders) {
+      for (const c of measured) {
         const imageIds: string[] = [];
         for (let i = 0; i < sc.images; i++) imageIds.push(await cloud.driver.createImage());
         imagesOf.set(c, imageIds);
         result.contenders[c.name] = { samples: {}, medians: {} };
       }
-      for (let rep = 0; rep < repeats; rep++) {
-        for (const c of contenders) {
+      for (let rep = 0; rep < times; rep++) {
+        for (const c of measured) {
           if (result.contenders[c.name]!.error || (c.once && rep > 0)) continue;
-          log(`${sc.label} ${c.name} run ${rep + 1}/${c.once ? 1 : repeats}`);
+          log(`${sc.label} ${c.name} run ${rep + 1}/${c.once ? 1 : times}`);
           await measureScenario(c, imagesOf.get(c)!, result, rep, problems);
         }
       }

@@ -102,9 +102,20 @@ describe("nothingToImport", () => {
           `${imageId}/${member}\\. ${evidence}`,
       ),
     );
-    // A resource of one image (no member id) is told about the image, whatever it holds.
-    expect(await failure(image, member, "member")).toContain(
-      `image ${imageId} does not exist or is not visible to project ${member}`,
+  });
+
+  test("a resource of one image whose member list is not found while the image reads: neither missing nor present", async () => {
+    const image = { id: imageId, visibility: "shared", owner };
+    const message = await failure(image, owner, "owner");
+    expect(message).toMatch(
+      new RegExp(
+        `^Cannot import ImageMember the-id: image ${imageId} is visible to project ${owner}, but ` +
+          `the image service did not find its member list, so there is nothing to import now: ` +
+          `the image may have been deleted meanwhile\\. Check it \\(openstack image show ${imageId}\\) ` +
+          `and import again with the credentials of the image's owner project; the id to import ` +
+          `is <image id>\\. ${evidence}`,
+      ),
     );
+    expect(message).not.toContain("does not exist");
   });
 });

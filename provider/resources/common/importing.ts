@@ -38,14 +38,26 @@ export async function nothingToImport(
   const projectId = await connection.projectId();
   const scope = projectId ? `project ${projectId}` : "the configured project";
   const importAs = memberId === undefined ? "<image id>" : "<image id>/<member project id>";
-  if (image === "not-found" || image === undefined || memberId === undefined) {
+  const credentials = side === "owner" ? "owner project" : "member project";
+  if (image === "not-found" || image === undefined) {
     const seen = image === undefined ? "could not be read" : `does not exist or is not visible`;
     return fail(
       headline,
       `image ${imageId} ${seen} to ${scope}, so there is nothing to import. Check the id and the ` +
         `region (openstack image show ${imageId}), and use the credentials of the image's ` +
-        (side === "owner" ? "owner project" : "member project") +
-        `; the id to import is ${importAs}.`,
+        `${credentials}; the id to import is ${importAs}.`,
+      serverEvidence(notFound),
+    );
+  }
+  if (memberId === undefined) {
+    // The member list answered "not found" while the image itself reads: it was deleted (or
+    // made) between the two requests, so neither "missing" nor "present" would be true.
+    return fail(
+      headline,
+      `image ${imageId} is visible to ${scope}, but the image service did not find its member ` +
+        `list, so there is nothing to import now: the image may have been deleted meanwhile. ` +
+        `Check it (openstack image show ${imageId}) and import again with the credentials of ` +
+        `the image's ${credentials}; the id to import is ${importAs}.`,
       serverEvidence(notFound),
     );
   }

@@ -39,7 +39,7 @@ function count(review: Review, type: AccessChange["type"]): number {
   return review.changes.filter((change) => change.type === type).length;
 }
 
-/** A value as plain text: the id, or what stands for it (`[secret]`, `(known after apply)`). */
+/** A value as plain text for the JSON summary: the id, or a stable token for what stands in its place (`[secret]`, `(unknown)` until apply, `(absent)`). */
 function text(shown: Shown): string {
   return knownKey(shown) ?? (shown.kind === "secret" ? "[secret]" : `(${shown.kind})`);
 }

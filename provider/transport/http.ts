@@ -76,7 +76,8 @@ export interface HttpClientOptions {
   random?: () => number;
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A wait on the clock; the waits between retries (and revocation's re-reads) take it unless a test gives its own. */
+export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The one place that speaks HTTP: JSON in and out, keep-alive connections, per-attempt

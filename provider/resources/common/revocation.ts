@@ -14,6 +14,7 @@
  * after the list).
  */
 import { fail, ProviderError } from "../../core/explain";
+import { realSleep } from "../../transport/http";
 import type { OwnerResource } from "./memberFailures";
 
 /** A member whose removal failed, with why (explained by the resource). */
@@ -115,5 +116,3 @@ export function cameBackError(
       `pulumi again; openstack image member list ${imageId} shows what Glance holds.`,
   );
 }
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,5 @@
 import { ImageMemberAcceptanceProvider } from "../../provider";
-import { onFakeCloud, passwordConfig, withoutOpenStackEnv } from "../support/providerHarness";
-
-withoutOpenStackEnv();
+import { onFakeCloud, passwordConfig } from "../support/providerHarness";
 
 describe("ImageMemberAcceptance provider against the fake cloud", () => {
   const fake = onFakeCloud();

@@ -16,10 +16,7 @@ import {
   configuredMembersProvider,
   configuredProvider,
   onFakeCloud,
-  withoutOpenStackEnv,
 } from "../support/providerHarness";
-
-withoutOpenStackEnv();
 
 type KeptInState = Error & { properties?: ImageMembersOutputs };
 

@@ -10,11 +10,8 @@ import {
   configuredMembersProvider,
   configuredProvider,
   onFakeCloud,
-  withoutOpenStackEnv,
 } from "../support/providerHarness";
 import { PluginProcess, pluginUrn as urn, startPluginProcess } from "../support/pluginProcess";
-
-withoutOpenStackEnv();
 
 const registered = recordingRegistrations();
 // After setMocks: the resource modules read the mocked runtime.

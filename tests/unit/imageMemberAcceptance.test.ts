@@ -11,14 +11,7 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
   }
 
   function share(imageId: string, project: string) {
-    fake.cloud.members.get(imageId)!.push({
-      member_id: fake.cloud.project(project).id,
-      image_id: imageId,
-      status: "pending",
-      created_at: "2026-01-01T00:00:00Z",
-      updated_at: "2026-01-01T00:00:00Z",
-      schema: "/v2/schemas/member",
-    });
+    fake.cloud.shareByHand(imageId, fake.cloud.project(project).id);
   }
 
   test("the member project accepts (memberId defaults to its own project), changes its mind, and resets on delete", async () => {

@@ -26,6 +26,37 @@ export interface PluginProcess {
 }
 
 /**
+ * The plugin process (see `startPluginProcess`) started once for the describe block and stopped
+ * after it, whatever happened. Read `plugin.cloud` and `plugin.server` in hooks and tests.
+ */
+export function onPluginProcess(
+  dirPrefix: string,
+  env?: (cloud: FakeCloud, dir: string) => NodeJS.ProcessEnv,
+): Omit<PluginProcess, "stop"> {
+  let plugin: PluginProcess | undefined;
+  beforeAll(async () => {
+    plugin = await startPluginProcess(dirPrefix, env);
+  }, 60_000);
+  afterAll(() => plugin?.stop());
+  const started = () => {
+    if (!plugin)
+      throw new Error("the plugin process starts in a hook: read it in a hook or a test");
+    return plugin;
+  };
+  return {
+    get cloud() {
+      return started().cloud;
+    },
+    get server() {
+      return started().server;
+    },
+    get dir() {
+      return started().dir;
+    },
+  };
+}
+
+/**
  * Starts the fake cloud, then the plugin with only PATH, HOME (a fresh directory named after
  * `dirPrefix`) and the owner's `OS_*` variables, plus what `env` adds (it may write files into
  * the directory first). The plugin runs dist/, so a stale build fails here, not as odd results.

@@ -14,11 +14,16 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
     fake.cloud.shareByHand(imageId, fake.cloud.project(project).id);
   }
 
-  test("the member project accepts (memberId defaults to its own project), changes its mind, and resets on delete", async () => {
+  /** An image the owner shares with consumer1, and consumer1's provider (`me`: its id). */
+  async function sharedWithConsumer1() {
     const image = fake.cloud.addImage("owner");
     share(image.id, "consumer1");
     const me = fake.cloud.project("consumer1").id;
-    const provider = await providerAs("consumer1");
+    return { image, me, provider: await providerAs("consumer1") };
+  }
+
+  test("the member project accepts (memberId defaults to its own project), changes its mind, and resets on delete", async () => {
+    const { image, me, provider } = await sharedWithConsumer1();
 
     const created = await provider.create({ imageId: image.id, status: "accepted" });
     expect(created).toMatchObject({
@@ -72,9 +77,7 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
   });
 
   test("a membership removed by the owner is gone for read and fine for delete", async () => {
-    const image = fake.cloud.addImage("owner");
-    share(image.id, "consumer1");
-    const provider = await providerAs("consumer1");
+    const { image, provider } = await sharedWithConsumer1();
     const created = await provider.create({ imageId: image.id, status: "accepted" });
     fake.cloud.members.set(image.id, []);
     expect(await provider.read(created.id, created.outs!)).toEqual({});
@@ -82,10 +85,7 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
   });
 
   test("another project's credentials: a 404 neither drops the acceptance on read nor counts as reset on delete", async () => {
-    const image = fake.cloud.addImage("owner");
-    share(image.id, "consumer1");
-    const me = fake.cloud.project("consumer1").id;
-    const provider = await providerAs("consumer1");
+    const { image, me, provider } = await sharedWithConsumer1();
     const created = await provider.create({ imageId: image.id, status: "accepted" });
     expect(created.outs?.managingProjectId).toBe(me);
     const read = await provider.read(created.id, created.outs!);
@@ -178,9 +178,7 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
   });
 
   test("a replacement deleting first, as the engine does when told, leaves the membership accepted", async () => {
-    const image = fake.cloud.addImage("owner");
-    share(image.id, "consumer1");
-    const provider = await providerAs("consumer1");
+    const { image, provider } = await sharedWithConsumer1();
     const old = await provider.create({ imageId: image.id, status: "accepted" });
     const news = { imageId: image.id, status: "accepted" as const, region: "RegionOne" };
     const diff = await provider.diff(old.id, old.outs!, news);

@@ -27,32 +27,20 @@ export interface PluginProcess {
 
 /**
  * The plugin process (see `startPluginProcess`) started once for the describe block and stopped
- * after it, whatever happened. Read `plugin.cloud` and `plugin.server` in hooks and tests.
+ * after it, whatever happened. Call what it returns in a hook or a test for the process.
  */
 export function onPluginProcess(
   dirPrefix: string,
   env?: (cloud: FakeCloud, dir: string) => NodeJS.ProcessEnv,
-): Omit<PluginProcess, "stop"> {
+): () => PluginProcess {
   let plugin: PluginProcess | undefined;
   beforeAll(async () => {
     plugin = await startPluginProcess(dirPrefix, env);
   }, 60_000);
   afterAll(() => plugin?.stop());
-  const started = () => {
-    if (!plugin)
-      throw new Error("the plugin process starts in a hook: read it in a hook or a test");
+  return () => {
+    if (!plugin) throw new Error("the plugin process starts in a hook: ask for it in a test");
     return plugin;
-  };
-  return {
-    get cloud() {
-      return started().cloud;
-    },
-    get server() {
-      return started().server;
-    },
-    get dir() {
-      return started().dir;
-    },
   };
 }
 

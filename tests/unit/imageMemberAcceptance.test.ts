@@ -130,51 +130,32 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
       updatedAt: "",
       schema: "",
     };
-    expect(await provider.diff("x", olds, { imageId: image, status: "accepted" })).toEqual({
+    const diffTo = (news: Parameters<typeof provider.diff>[2]) => provider.diff("x", olds, news);
+    const change = (replaces: string[] = [], deleteBeforeReplace = false) => ({
+      changes: true,
+      replaces,
+      deleteBeforeReplace,
+    });
+    const accepted = { imageId: image, status: "accepted" as const };
+    expect(await diffTo(accepted)).toEqual({
       changes: false,
       replaces: [],
       deleteBeforeReplace: false,
     });
-    expect(
-      await provider.diff("x", olds, {
-        imageId: "e164b5df-1bc3-4c3f-893e-3e471fd16e64",
-        status: "accepted",
-      }),
-    ).toEqual({
-      changes: true,
-      replaces: ["imageId"],
-      deleteBeforeReplace: false,
-    });
-    expect(
-      await provider.diff("x", olds, { imageId: image, status: "accepted", memberId: "n" }),
-    ).toEqual({ changes: true, replaces: ["memberId"], deleteBeforeReplace: false });
-    expect(
-      await provider.diff("x", olds, {
-        imageId: image,
-        status: "accepted",
-        statusOnDelete: "pending",
-      }),
-    ).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const otherImage = "e164b5df-1bc3-4c3f-893e-3e471fd16e64";
+    expect(await diffTo({ ...accepted, imageId: otherImage })).toEqual(change(["imageId"]));
+    expect(await diffTo({ ...accepted, memberId: "n" })).toEqual(change(["memberId"]));
+    expect(await diffTo({ ...accepted, statusOnDelete: "pending" })).toEqual(change());
     // The same membership under a region name now given: the old resource's delete resets the
     // status (statusOnDelete), so it must run before the new one sets it.
     for (const memberId of [undefined, "m"]) {
-      expect(
-        await provider.diff("x", olds, {
-          imageId: image,
-          status: "accepted",
-          memberId,
-          region: "RegionOne",
-        }),
-      ).toEqual({ changes: true, replaces: ["region"], deleteBeforeReplace: true });
+      expect(await diffTo({ ...accepted, memberId, region: "RegionOne" })).toEqual(
+        change(["region"], true),
+      );
     }
-    expect(
-      await provider.diff("x", olds, {
-        imageId: image,
-        memberId: "n",
-        status: "accepted",
-        region: "RegionOne",
-      }),
-    ).toEqual({ changes: true, replaces: ["memberId", "region"], deleteBeforeReplace: false });
+    expect(await diffTo({ ...accepted, memberId: "n", region: "RegionOne" })).toEqual(
+      change(["memberId", "region"]),
+    );
   });
 
   test("a replacement deleting first, as the engine does when told, leaves the membership accepted", async () => {

@@ -12,7 +12,7 @@ describe("the plugin process with PULUMI_CONFIG", () => {
   }));
 
   test("check refuses ImageMember and ImageMembers grants off the list; create refuses before any request", async () => {
-    const { cloud, server } = plugin;
+    const { cloud, server } = plugin();
     const image = cloud.addImage("owner");
     const member = await server.check(
       urn("ImageMember", "stranger"),
@@ -54,7 +54,7 @@ describe("the plugin process with only imagemembers:forbiddenProjects (no allowe
   }));
 
   test("the deny-list alone refuses in check, and again in create and update before any request", async () => {
-    const { cloud, server } = plugin;
+    const { cloud, server } = plugin();
     const image = cloud.addImage("owner");
     const forbidden = "project p-no is forbidden by imagemembers:forbiddenProjects (stack config)";
     const member = await server.check(

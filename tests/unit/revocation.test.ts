@@ -126,14 +126,10 @@ describe("revocation that sticks, against the fake cloud", () => {
       const created = await provider.create({ imageId: image.id, projects });
       return { image, provider, created };
     }
+    const fourProjects = { a: "p-a", b: "p-b", c: "p-c", d: "p-d" };
 
     test("a delete costs one DELETE per member and one list of the image", async () => {
-      const { image, provider, created } = await sharedWithAll({
-        a: "p-a",
-        b: "p-b",
-        c: "p-c",
-        d: "p-d",
-      });
+      const { image, provider, created } = await sharedWithAll(fourProjects);
       const before = fake.cloud.glanceRequests().length;
 
       await provider.delete(created.id, created.outs!);
@@ -145,12 +141,7 @@ describe("revocation that sticks, against the fake cloud", () => {
     });
 
     test("members written back after their DELETE are deleted again, with one more list", async () => {
-      const { image, provider, created } = await sharedWithAll({
-        a: "p-a",
-        b: "p-b",
-        c: "p-c",
-        d: "p-d",
-      });
+      const { image, provider, created } = await sharedWithAll(fourProjects);
       fake.cloud.memberComesBack(image.id, "p-b", 1, "accepted");
       fake.cloud.memberComesBack(image.id, "p-d", 1, "rejected");
       const before = fake.cloud.glanceRequests().length;

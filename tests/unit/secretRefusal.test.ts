@@ -135,7 +135,7 @@ describe("a secret project id refused by the allowed projects (plugin process)",
   }));
 
   test("check and create name it by its place; the value is in no message", async () => {
-    const { cloud, server } = plugin;
+    const { cloud, server } = plugin();
     const image = cloud.addImage("owner");
     const member = await server.check(
       urn("ImageMember", "hidden"),

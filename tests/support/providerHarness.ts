@@ -4,9 +4,9 @@ import { FakeCloud } from "./fakeCloud";
 /**
  * The unit tier's set-up: a fake cloud started for each test (`"each"`) or once for the block
  * (`"all"`), and stopped after it whatever happened. Call in a describe block (or at the top of
- * a file); read `fake.cloud` in hooks and tests. The shell's `OS_*` variables are removed as it
- * is called, before any test of the file runs, so that they cannot reach a provider on the fake
- * cloud.
+ * a file); read `fake.cloud` in hooks and tests. The shell's `OS_*` and `HW_*` variables are
+ * removed as it is called, before any test of the file runs: they cannot reach a provider on the
+ * fake cloud.
  */
 export function onFakeCloud(scope: "each" | "all" = "each"): { readonly cloud: FakeCloud } {
   withoutOpenStackEnv();

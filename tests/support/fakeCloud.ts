@@ -88,6 +88,23 @@ export class FakeCloud {
     return image;
   }
 
+  /** A membership made outside the provider, as by the owner's CLI: `memberId`'s row, pending. */
+  shareByHand(
+    imageId: string,
+    memberId: string,
+    status: MemberRow["status"] = "pending",
+    at = "2026-01-01T00:00:00Z",
+  ): void {
+    this.members.get(imageId)!.push({
+      member_id: memberId,
+      image_id: imageId,
+      status,
+      created_at: at,
+      updated_at: at,
+      schema: "/v2/schemas/member",
+    });
+  }
+
   /**
    * The next `times` successful DELETEs of this membership are undone right after their 204,
    * as by a status PUT that met them (with that status, if given); `Infinity`: a member

@@ -26,6 +26,25 @@ export interface PluginProcess {
 }
 
 /**
+ * The plugin process (see `startPluginProcess`) started once for the describe block and stopped
+ * after it, whatever happened. Call what it returns in a hook or a test for the process.
+ */
+export function onPluginProcess(
+  dirPrefix: string,
+  env?: (cloud: FakeCloud, dir: string) => NodeJS.ProcessEnv,
+): () => PluginProcess {
+  let plugin: PluginProcess | undefined;
+  beforeAll(async () => {
+    plugin = await startPluginProcess(dirPrefix, env);
+  }, 60_000);
+  afterAll(() => plugin?.stop());
+  return () => {
+    if (!plugin) throw new Error("the plugin process starts in a hook: ask for it in a test");
+    return plugin;
+  };
+}
+
+/**
  * Starts the fake cloud, then the plugin with only PATH, HOME (a fresh directory named after
  * `dirPrefix`) and the owner's `OS_*` variables, plus what `env` adds (it may write files into
  * the directory first). The plugin runs dist/, so a stale build fails here, not as odd results.

@@ -48,6 +48,16 @@ export function state(
   };
 }
 
+/** The step creating one of the package's resources, `name` (under the ImageShare `share`). */
+export function created(
+  kind: Kind,
+  name: string,
+  inputs: Record<string, unknown>,
+  share?: string,
+): Step {
+  return { op: "create", urn: urnOf(kind, name, share), newState: state(kind, inputs) };
+}
+
 function stackStep(op: string): Step {
   const stack = { type: "pulumi:pulumi:Stack", inputs: {}, outputs: {} };
   return { op, urn: stackUrn, oldState: stack, newState: stack };
@@ -99,6 +109,34 @@ export function membersOutput(statuses: Record<string, string>): Record<string, 
       createdAt: "2026-11-30T10:00:00Z",
       updatedAt: "2026-11-30T10:00:00Z",
     }));
+}
+
+/** An ImageMembers as the state records it: its inputs, and the members output of `statuses`. */
+export function imageMembersState(
+  inputs: { imageId: string } & Record<string, unknown>,
+  statuses: Record<string, string>,
+): State {
+  const outputs = { imageId: inputs.imageId, members: membersOutput(statuses) };
+  return state("ImageMembers", inputs, outputs);
+}
+
+/**
+ * A preview updating ImageMembers `was-secret`, whose state recorded its project list as a
+ * secret, to the project list `newInputs` gives in the clear.
+ */
+export function secretListUpdate(newInputs: Record<string, unknown>): string {
+  return preview([
+    {
+      op: "update",
+      urn: urnOf("ImageMembers", "was-secret"),
+      oldState: state(
+        "ImageMembers",
+        { imageId: imageA, projects: "[secret]" },
+        { imageId: imageA, members: "[secret]" },
+      ),
+      newState: state("ImageMembers", { imageId: imageA, ...newInputs }),
+    },
+  ]);
 }
 
 /**

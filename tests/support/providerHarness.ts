@@ -4,9 +4,12 @@ import { FakeCloud } from "./fakeCloud";
 /**
  * The unit tier's set-up: a fake cloud started for each test (`"each"`) or once for the block
  * (`"all"`), and stopped after it whatever happened. Call in a describe block (or at the top of
- * a file); read `fake.cloud` in hooks and tests.
+ * a file); read `fake.cloud` in hooks and tests. The shell's `OS_*` and `HW_*` variables are
+ * removed as it is called, before any test of the file runs: they cannot reach a provider on the
+ * fake cloud.
  */
 export function onFakeCloud(scope: "each" | "all" = "each"): { readonly cloud: FakeCloud } {
+  withoutOpenStackEnv();
   let cloud: FakeCloud | undefined;
   const [before, after] = scope === "each" ? [beforeEach, afterEach] : [beforeAll, afterAll];
   before(async () => {
@@ -89,7 +92,7 @@ export function openStackEnv(cloud: FakeCloud, projectName = "owner"): Record<st
   };
 }
 
-/** Runs `fn` with `OS_*` variables removed, so the shell running the tests cannot leak in. */
+/** Removes the `OS_*` and `HW_*` variables, so the shell running the tests cannot leak in. */
 export function withoutOpenStackEnv(): void {
   for (const key of Object.keys(process.env)) {
     if (key.startsWith("OS_") || key.startsWith("HW_")) delete process.env[key];

@@ -19,10 +19,7 @@ import {
   configuredMembersProvider,
   configuredProvider,
   onFakeCloud,
-  withoutOpenStackEnv,
 } from "../support/providerHarness";
-
-withoutOpenStackEnv();
 
 let dir: string;
 beforeAll(() => {

@@ -52,14 +52,7 @@ function audit(args: string[], env: NodeJS.ProcessEnv = credentials(), input = "
 
 function share(image: FakeImage, memberId: string, status = "accepted", createdAt?: string) {
   const at = createdAt ?? new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
-  fake.cloud.members.get(image.id)!.push({
-    member_id: memberId,
-    image_id: image.id,
-    status: status as "accepted",
-    created_at: at,
-    updated_at: at,
-    schema: "/v2/schemas/member",
-  });
+  fake.cloud.shareByHand(image.id, memberId, status as "accepted", at);
 }
 
 function writeFile(name: string, text: string): string {

@@ -8,14 +8,7 @@ import * as path from "path";
 import { ImageMemberAcceptanceProvider, ImageMemberProvider } from "../../provider";
 import { temporaryFolder } from "../support/cleanup";
 import { FakeCloud } from "../support/fakeCloud";
-import {
-  onFakeCloud,
-  passwordConfig,
-  stackConfig,
-  withoutOpenStackEnv,
-} from "../support/providerHarness";
-
-withoutOpenStackEnv();
+import { onFakeCloud, passwordConfig, stackConfig } from "../support/providerHarness";
 
 const goodImage = "d164b5df-1bc3-4c3f-893e-3e471fd16e64";
 

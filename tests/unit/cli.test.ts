@@ -3,18 +3,15 @@
  * a child process: `--version`, the general help and each command's, and usage errors (one
  * line on standard error naming the help to read, exit 2, nothing on standard output).
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "../support/childProcess";
+import { projectRoot, runCli } from "../support/childProcess";
 
-const cli = path.join(projectRoot, "dist/provider/cli.js");
 const program = "pulumi-image-members";
 const commands = ["review", "audit", "from-terraform"];
 
 function run(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const result = spawnSync(process.execPath, [cli, ...args], { input: "", encoding: "utf8", env });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runCli(args, { env });
 }
 
 test("--version prints package.json's version alone", () => {

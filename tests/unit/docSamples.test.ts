@@ -20,7 +20,7 @@ import {
   writeSample,
 } from "../support/docSamples";
 import { projectMarkdownFiles } from "../support/markdownLinks";
-import { membersOutput, preview, state, urnOf } from "../support/previewSteps";
+import { imageMembersState, preview, state, urnOf } from "../support/previewSteps";
 
 const fixture = (name: string) =>
   fs.readFileSync(path.join(projectRoot, "tests", "unit", "fixtures", name), "utf8");
@@ -42,10 +42,9 @@ test("the README's GitOps sample is the review of its pull request: beta (accept
     {
       op: "update",
       urn: urnOf("ImageMembers", "golden"),
-      oldState: state(
-        "ImageMembers",
+      oldState: imageMembersState(
         { imageId, projects: { alpha, beta } },
-        { imageId, members: membersOutput({ [alpha]: "pending", [beta]: "accepted" }) },
+        { [alpha]: "pending", [beta]: "accepted" },
       ),
       newState: state("ImageMembers", { imageId, projects: { alpha, gamma } }),
     },

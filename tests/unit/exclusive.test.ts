@@ -7,13 +7,7 @@
 import type { ImageMembersOutputs } from "../../provider";
 import { reviewText } from "../../provider/review";
 import { imageA, membersOutput, refreshPreview, state, urnOf } from "../support/previewSteps";
-import {
-  configuredMembersProvider,
-  onFakeCloud,
-  withoutOpenStackEnv,
-} from "../support/providerHarness";
-
-withoutOpenStackEnv();
+import { configuredMembersProvider, onFakeCloud } from "../support/providerHarness";
 
 describe("ImageMembers exclusive against the fake cloud", () => {
   const fake = onFakeCloud();

@@ -392,6 +392,37 @@ describe("Huawei Cloud's resources", () => {
 });
 
 /** Input the command refuses, and the one line it says. */
+/** The recorded state with attribute `name` of b["ops"] set to `value`, or removed (undefined). */
+function withOpsAttribute(name: string, value: unknown): string {
+  return rewritten((r) => {
+    if (r.name !== "b") return;
+    const attributes = r.instances[0].attributes as Record<string, unknown>;
+    if (value === undefined) delete attributes[name];
+    else attributes[name] = value;
+  });
+}
+
+/** A state of resources of other types, one for each of `letters`, in that order. */
+const otherTypesState = (letters: string[]) =>
+  JSON.stringify({
+    version: 4,
+    terraform_version: "1.10.6",
+    resources: letters.map((letter) => ({
+      mode: "managed",
+      type: `other_${letter}`,
+      name: "x",
+      provider: 'provider["registry.terraform.io/x/x"]',
+      instances: [{ attributes: { id: letter } }],
+    })),
+  });
+
+/** How a refusal for want of memberships ends: the types looked for. */
+const lookedFor =
+  "looked for " +
+  "openstack_images_image_access_v2, openstack_images_image_access_accept_v2, " +
+  "opentelekomcloud_images_image_access_v2, opentelekomcloud_images_image_access_accept_v2, " +
+  "huaweicloud_images_image_share, huaweicloud_images_image_share_accepter";
+
 const refused: [string, string, string][] = [
   [
     "not JSON",
@@ -445,45 +476,32 @@ const refused: [string, string, string][] = [
       r.type = r.type.replace("openstack_images_image_access", "openstack_compute_servergroup");
     }),
     "no image memberships in this state: it manages 4 resource instance(s) of other types " +
-      "(openstack_compute_servergroup_accept_v2, openstack_compute_servergroup_v2); looked for " +
-      "openstack_images_image_access_v2, openstack_images_image_access_accept_v2, " +
-      "opentelekomcloud_images_image_access_v2, opentelekomcloud_images_image_access_accept_v2, " +
-      "huaweicloud_images_image_share, huaweicloud_images_image_share_accepter",
+      "(openstack_compute_servergroup_accept_v2, openstack_compute_servergroup_v2); " +
+      lookedFor,
   ],
   [
     "an empty state",
     JSON.stringify({ version: 4, terraform_version: "1.10.6", resources: [] }),
-    "no image memberships in this state: it manages no resources at all; looked for " +
-      "openstack_images_image_access_v2, openstack_images_image_access_accept_v2, " +
-      "opentelekomcloud_images_image_access_v2, opentelekomcloud_images_image_access_accept_v2, " +
-      "huaweicloud_images_image_share, huaweicloud_images_image_share_accepter",
+    "no image memberships in this state: it manages no resources at all; " + lookedFor,
   ],
   [
     "an instance without its image id",
-    rewritten((r) => {
-      if (r.name === "b") delete r.instances[0].attributes.image_id;
-    }),
+    withOpsAttribute("image_id", undefined),
     'openstack_images_image_access_v2.b["ops"] has no image_id',
   ],
   [
     "an instance whose image id is empty",
-    rewritten((r) => {
-      if (r.name === "b") r.instances[0].attributes.image_id = "";
-    }),
+    withOpsAttribute("image_id", ""),
     'openstack_images_image_access_v2.b["ops"] has no image_id',
   ],
   [
     "an instance whose image id is not a string",
-    rewritten((r) => {
-      if (r.name === "b") (r.instances[0].attributes as Record<string, unknown>).image_id = 42;
-    }),
+    withOpsAttribute("image_id", 42),
     'openstack_images_image_access_v2.b["ops"] has no image_id',
   ],
   [
     "an instance without its member id",
-    rewritten((r) => {
-      if (r.name === "b") delete r.instances[0].attributes.member_id;
-    }),
+    withOpsAttribute("member_id", undefined),
     'openstack_images_image_access_v2.b["ops"] has no member_id',
   ],
   [
@@ -501,73 +519,41 @@ const refused: [string, string, string][] = [
   ],
   [
     "a state of six other types: sorted, the first five named",
-    JSON.stringify({
-      version: 4,
-      terraform_version: "1.10.6",
-      resources: ["f", "e", "d", "c", "b", "a"].map((letter) => ({
-        mode: "managed",
-        type: `other_${letter}`,
-        name: "x",
-        provider: 'provider["registry.terraform.io/x/x"]',
-        instances: [{ attributes: { id: letter } }],
-      })),
-    }),
+    otherTypesState(["f", "e", "d", "c", "b", "a"]),
     "no image memberships in this state: it manages 6 resource instance(s) of other types " +
-      "(other_a, other_b, other_c, other_d, other_e, ...); looked for " +
-      "openstack_images_image_access_v2, openstack_images_image_access_accept_v2, " +
-      "opentelekomcloud_images_image_access_v2, opentelekomcloud_images_image_access_accept_v2, " +
-      "huaweicloud_images_image_share, huaweicloud_images_image_share_accepter",
+      "(other_a, other_b, other_c, other_d, other_e, ...); " +
+      lookedFor,
   ],
   [
     "a state of five other types: all named",
-    JSON.stringify({
-      version: 4,
-      terraform_version: "1.10.6",
-      resources: ["e", "d", "c", "b", "a"].map((letter) => ({
-        mode: "managed",
-        type: `other_${letter}`,
-        name: "x",
-        provider: 'provider["registry.terraform.io/x/x"]',
-        instances: [{ attributes: { id: letter } }],
-      })),
-    }),
+    otherTypesState(["e", "d", "c", "b", "a"]),
     "no image memberships in this state: it manages 5 resource instance(s) of other types " +
-      "(other_a, other_b, other_c, other_d, other_e); looked for " +
-      "openstack_images_image_access_v2, openstack_images_image_access_accept_v2, " +
-      "opentelekomcloud_images_image_access_v2, opentelekomcloud_images_image_access_accept_v2, " +
-      "huaweicloud_images_image_share, huaweicloud_images_image_share_accepter",
+      "(other_a, other_b, other_c, other_d, other_e); " +
+      lookedFor,
   ],
   // Both ids go into the import id <image>/<member>: a "/" or white space would make it
   // ambiguous (and no OpenStack id holds either).
   [
     "a member id holding a /",
-    rewritten((r) => {
-      if (r.name === "b") r.instances[0].attributes.member_id = `${consumer1}/extra`;
-    }),
+    withOpsAttribute("member_id", `${consumer1}/extra`),
     `openstack_images_image_access_v2.b["ops"]: member id "${consumer1}/extra" cannot be an ` +
       `OpenStack id (it holds "/" or white space)`,
   ],
   [
     "an image id holding a space",
-    rewritten((r) => {
-      if (r.name === "b") r.instances[0].attributes.image_id = "4eb575f8 aa80";
-    }),
+    withOpsAttribute("image_id", "4eb575f8 aa80"),
     `openstack_images_image_access_v2.b["ops"]: image id "4eb575f8 aa80" cannot be an ` +
       `OpenStack id (it holds "/" or white space)`,
   ],
   [
     "a member id holding a line break",
-    rewritten((r) => {
-      if (r.name === "b") r.instances[0].attributes.member_id = `${consumer1}\nevil`;
-    }),
+    withOpsAttribute("member_id", `${consumer1}\nevil`),
     `openstack_images_image_access_v2.b["ops"]: member id "${consumer1}\\nevil" cannot be an ` +
       `OpenStack id (it holds "/" or white space)`,
   ],
   [
     "one membership managed by two resources",
-    rewritten((r) => {
-      if (r.name === "b") r.instances[0].attributes.image_id = imageA;
-    }),
+    withOpsAttribute("image_id", imageA),
     `the membership of project ${consumer1} in image ${imageA} is managed twice, by ` +
       `openstack_images_image_access_v2.a[0] and openstack_images_image_access_v2.b["ops"]: remove one from Terraform first`,
   ],

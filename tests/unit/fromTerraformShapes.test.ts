@@ -11,13 +11,8 @@ const accept = "openstack_images_image_access_accept_v2";
 const otcAccess = "opentelekomcloud_images_image_access_v2";
 const provider = 'provider["registry.opentofu.org/terraform-provider-openstack/openstack"]';
 const image1 = "11111111-aaaa-4bbb-8ccc-000000000001";
-const image2 = "22222222-aaaa-4bbb-8ccc-000000000002";
-const image3 = "22222222-aaaa-4bbb-8ccc-000000000003";
-const image4 = "22222222-aaaa-4bbb-8ccc-000000000004";
-const p1 = "0123456789abcdef0123456789abcde1";
-const p2 = "0123456789abcdef0123456789abcde2";
-const p3 = "0123456789abcdef0123456789abcde3";
-const p4 = "0123456789abcdef0123456789abcde4";
+const [image2, image3, image4] = [2, 3, 4].map((n) => `22222222-aaaa-4bbb-8ccc-00000000000${n}`);
+const [p1, p2, p3, p4] = [1, 2, 3, 4].map((n) => `0123456789abcdef0123456789abcde${n}`);
 
 interface Resource {
   type: string;

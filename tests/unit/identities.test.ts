@@ -15,12 +15,14 @@ import {
   ImageMemberProvider,
   ImageMembersProvider,
 } from "../../provider";
-import { FakeCloud } from "../support/fakeCloud";
-import { passwordConfig, stackConfig, withoutOpenStackEnv } from "../support/providerHarness";
+import {
+  onFakeCloud,
+  passwordConfig,
+  stackConfig,
+  withoutOpenStackEnv,
+} from "../support/providerHarness";
 
-withoutOpenStackEnv();
-
-let cloud: FakeCloud;
+const fake = onFakeCloud();
 let dir: string;
 
 /** clouds.yaml with one entry per named project (passwords in secure.yaml), selected by file. */
@@ -28,10 +30,10 @@ function writeClouds(entries: Record<string, { project: string; password?: strin
   const clouds: Record<string, unknown> = {};
   const secure: Record<string, unknown> = {};
   for (const [name, { project: projectName, password }] of Object.entries(entries)) {
-    const project = cloud.project(projectName);
+    const project = fake.cloud.project(projectName);
     clouds[name] = {
       auth: {
-        auth_url: `${cloud.url}/v3`,
+        auth_url: `${fake.cloud.url}/v3`,
         username: project.user.name,
         project_name: project.name,
         user_domain_name: "Default",
@@ -47,19 +49,21 @@ function writeClouds(entries: Record<string, { project: string; password?: strin
 }
 
 function share(imageId: string, projectName: string): void {
-  cloud.members.get(imageId)!.push({
-    member_id: cloud.project(projectName).id,
-    image_id: imageId,
-    status: "pending",
-    created_at: "2026-01-01T00:00:00Z",
-    updated_at: "2026-01-01T00:00:00Z",
-    schema: "/v2/schemas/member",
-  });
+  fake.cloud.shareByHand(imageId, fake.cloud.project(projectName).id);
 }
 
-beforeEach(async () => {
-  cloud = new FakeCloud();
-  await cloud.start();
+/** An image the owner shares with consumer1, accepted with clouds.yaml entry c1 (consumer1). */
+async function acceptedWithC1() {
+  const image = fake.cloud.addImage("owner");
+  share(image.id, "consumer1");
+  const provider = new ImageMemberAcceptanceProvider();
+  await provider.configure(passwordConfig(fake.cloud, "owner"));
+  const inputs = { imageId: image.id, status: "accepted" as const, cloud: "c1" };
+  const created = await provider.create(inputs);
+  return { image, provider, inputs, created };
+}
+
+beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-identities-"));
   writeClouds({
     owner: { project: "owner" },
@@ -68,23 +72,26 @@ beforeEach(async () => {
     c2: { project: "consumer2" },
   });
 });
-afterEach(async () => {
-  await cloud.stop();
+afterEach(() => {
   withoutOpenStackEnv();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe("the cloud input", () => {
   test("one stack shares with its own credentials and accepts with two others: three authentications for six resources", async () => {
-    const images = [cloud.addImage("owner"), cloud.addImage("owner"), cloud.addImage("owner")];
+    const images = [
+      fake.cloud.addImage("owner"),
+      fake.cloud.addImage("owner"),
+      fake.cloud.addImage("owner"),
+    ];
     const members = new ImageMemberProvider();
-    await members.configure(passwordConfig(cloud, "owner"));
+    await members.configure(passwordConfig(fake.cloud, "owner"));
     const acceptances = new ImageMemberAcceptanceProvider();
-    await acceptances.configure(passwordConfig(cloud, "owner"));
+    await acceptances.configure(passwordConfig(fake.cloud, "owner"));
 
     for (const image of images) {
       for (const consumer of ["consumer1", "consumer2"]) {
-        await members.create({ imageId: image.id, memberId: cloud.project(consumer).id });
+        await members.create({ imageId: image.id, memberId: fake.cloud.project(consumer).id });
       }
     }
     const accepted = [];
@@ -92,52 +99,52 @@ describe("the cloud input", () => {
       accepted.push(
         await acceptances.create({
           imageId: image.id,
-          memberId: cloud.project("consumer1").id,
+          memberId: fake.cloud.project("consumer1").id,
           status: "accepted",
           cloud: "c1",
         }),
         await acceptances.create({
           imageId: image.id,
-          memberId: cloud.project("consumer2").id,
+          memberId: fake.cloud.project("consumer2").id,
           status: "accepted",
           cloud: "c2",
         }),
       );
     }
-    const statuses = [...cloud.members.values()].flat().map((m) => m.status);
+    const statuses = [...fake.cloud.members.values()].flat().map((m) => m.status);
     expect(statuses).toEqual(Array(6).fill("accepted"));
     // The stack's identity (owner), consumer1's and consumer2's: one login each.
-    expect(cloud.authentications()).toHaveLength(3);
+    expect(fake.cloud.authentications()).toHaveLength(3);
     // Each acceptance records the project it acted for, and the name of the cloud only.
     expect(accepted[0].outs).toMatchObject({
       cloud: "c1",
-      managingProjectId: cloud.project("consumer1").id,
+      managingProjectId: fake.cloud.project("consumer1").id,
     });
     const state = JSON.stringify(accepted.map((a) => a.outs));
-    for (const project of cloud.projects) {
+    for (const project of fake.cloud.projects) {
       expect(state).not.toContain(project.user.password);
     }
   });
 
   test("a named cloud is that clouds.yaml entry alone: the stack's OS_* credentials do not mix in", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     share(image.id, "consumer1");
     process.env.OS_PASSWORD = "a-stray-password-of-the-shell";
-    process.env.OS_USERNAME = cloud.project("owner").user.name;
+    process.env.OS_USERNAME = fake.cloud.project("owner").user.name;
     const provider = new ImageMemberAcceptanceProvider();
     await provider.configure(stackConfig({}));
     const created = await provider.create({ imageId: image.id, status: "accepted", cloud: "c1" });
-    expect(created.outs!.memberId).toBe(cloud.project("consumer1").id);
-    expect(cloud.members.get(image.id)![0].status).toBe("accepted");
+    expect(created.outs!.memberId).toBe(fake.cloud.project("consumer1").id);
+    expect(fake.cloud.members.get(image.id)![0].status).toBe("accepted");
   });
 
   test("check stops an unknown or unusable cloud before any request, naming what is defined", async () => {
     const provider = new ImageMembersProvider();
-    await provider.configure(passwordConfig(cloud, "owner"));
-    const image = cloud.addImage("owner");
+    await provider.configure(passwordConfig(fake.cloud, "owner"));
+    const image = fake.cloud.addImage("owner");
     const unknown = await provider.check({} as never, {
       imageId: image.id,
-      projects: { ops: cloud.project("consumer1").id },
+      projects: { ops: fake.cloud.project("consumer1").id },
       cloud: "opps",
     });
     expect(unknown.failures).toEqual([
@@ -168,16 +175,11 @@ describe("the cloud input", () => {
     expect(incomplete.failures?.[0]?.reason).toMatch(
       /^cloud "half" \(clouds\.yaml\): No Keystone URL: .* Complete that entry in clouds\.yaml \(or secure\.yaml\)\.$/,
     );
-    expect(cloud.log).toHaveLength(0);
+    expect(fake.cloud.log).toHaveLength(0);
   });
 
   test("another name for the same project is no change; another project's stops the preview", async () => {
-    const image = cloud.addImage("owner");
-    share(image.id, "consumer1");
-    const provider = new ImageMemberAcceptanceProvider();
-    await provider.configure(passwordConfig(cloud, "owner"));
-    const inputs = { imageId: image.id, status: "accepted" as const, cloud: "c1" };
-    const created = await provider.create(inputs);
+    const { image, provider, inputs, created } = await acceptedWithC1();
 
     const renamed = await provider.diff(created.id, created.outs!, {
       ...inputs,
@@ -185,8 +187,8 @@ describe("the cloud input", () => {
     });
     expect(renamed).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
 
-    const consumer1 = cloud.project("consumer1").id;
-    const consumer2 = cloud.project("consumer2").id;
+    const consumer1 = fake.cloud.project("consumer1").id;
+    const consumer2 = fake.cloud.project("consumer2").id;
     await expect(
       provider.diff(created.id, created.outs!, { ...inputs, cloud: "c2" }),
     ).rejects.toThrow(
@@ -202,11 +204,11 @@ describe("the cloud input", () => {
     await expect(
       provider.diff(created.id, created.outs!, { ...inputs, cloud: undefined }),
     ).rejects.toThrow(/the stack's credentials would act for project/);
-    expect(cloud.members.get(image.id)![0].status).toBe("accepted");
+    expect(fake.cloud.members.get(image.id)![0].status).toBe("accepted");
   });
 
   test("the owner's resources: a cloud switch to a member project is refused, a rename is not", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     writeClouds({
       owner: { project: "owner" },
       "owner-2": { project: "owner" },
@@ -216,13 +218,13 @@ describe("the cloud input", () => {
     await provider.configure(stackConfig({}));
     const inputs = {
       imageId: image.id,
-      projects: { ops: cloud.project("consumer1").id },
+      projects: { ops: fake.cloud.project("consumer1").id },
       cloud: "owner",
     };
     const created = await provider.create(inputs);
     expect(created.outs).toMatchObject({
       cloud: "owner",
-      managingProjectId: cloud.project("owner").id,
+      managingProjectId: fake.cloud.project("owner").id,
     });
     expect(await provider.diff(image.id, created.outs!, { ...inputs, cloud: "owner-2" })).toEqual({
       changes: false,
@@ -237,7 +239,7 @@ describe("the cloud input", () => {
   });
 
   test("failures name the cloud: bad credentials, an image its project cannot see, another project's acceptance", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     share(image.id, "consumer1");
     writeClouds({
       c1: { project: "consumer1" },
@@ -252,11 +254,11 @@ describe("the cloud input", () => {
     ).rejects.toThrow(
       /Keystone rejected the credentials from clouds\.yaml entry "c1-wrong" of \/.*\/clouds\.yaml \(chosen by the resource's cloud input\)\. Check the user, password/,
     );
-    const consumer1 = cloud.project("consumer1").id;
+    const consumer1 = fake.cloud.project("consumer1").id;
     await expect(
       provider.create({ imageId: image.id, memberId: consumer1, status: "accepted", cloud: "c2" }),
     ).rejects.toThrow(
-      `cloud "c2" (clouds.yaml) acts for project ${cloud.project("consumer2").id}, but only the ` +
+      `cloud "c2" (clouds.yaml) acts for project ${fake.cloud.project("consumer2").id}, but only the ` +
         `member project ${consumer1} can accept or reject its membership`,
     );
     const members = new ImageMemberProvider();
@@ -264,17 +266,12 @@ describe("the cloud input", () => {
     await expect(
       members.create({ imageId: image.id, memberId: "some-project", cloud: "c2" }),
     ).rejects.toThrow(/\(Credentials used: cloud "c2" \(clouds\.yaml\)/);
-    expect(cloud.members.get(image.id)).toHaveLength(1);
-    expect(cloud.members.get(image.id)![0].status).toBe("pending");
+    expect(fake.cloud.members.get(image.id)).toHaveLength(1);
+    expect(fake.cloud.members.get(image.id)![0].status).toBe("pending");
   });
 
   test("the project recorded at creation counts, not whom the old name acts for now; a new name that cannot sign in is explained", async () => {
-    const image = cloud.addImage("owner");
-    share(image.id, "consumer1");
-    const provider = new ImageMemberAcceptanceProvider();
-    await provider.configure(passwordConfig(cloud, "owner"));
-    const inputs = { imageId: image.id, status: "accepted" as const, cloud: "c1" };
-    const created = await provider.create(inputs);
+    const { provider, inputs, created } = await acceptedWithC1();
     // c1 is repointed at consumer2: moving to c2 (consumer2) is still another project.
     writeClouds({
       c1: { project: "consumer2" },
@@ -284,7 +281,7 @@ describe("the cloud input", () => {
     await expect(
       provider.diff(created.id, created.outs!, { ...inputs, cloud: "c2" }),
     ).rejects.toThrow(
-      `but this resource was made with the credentials of project ${cloud.project("consumer1").id}`,
+      `but this resource was made with the credentials of project ${fake.cloud.project("consumer1").id}`,
     );
     await expect(
       provider.diff(created.id, created.outs!, { ...inputs, cloud: "c2-wrong" }),
@@ -294,7 +291,7 @@ describe("the cloud input", () => {
   });
 
   test("a region the catalog lacks: with a named cloud the hint names that entry's keys, with the stack's credentials OS_*", async () => {
-    const image = cloud.addImage("owner");
+    const image = fake.cloud.addImage("owner");
     share(image.id, "consumer1");
     const named = new ImageMemberAcceptanceProvider();
     await named.configure(stackConfig({}));
@@ -305,20 +302,20 @@ describe("the cloud input", () => {
         `and interface (interface of cloud "c1" in clouds.yaml).`,
     );
     const stack = new ImageMemberAcceptanceProvider();
-    await stack.configure(passwordConfig(cloud, "consumer1"));
+    await stack.configure(passwordConfig(fake.cloud, "consumer1"));
     await expect(
       stack.create({ imageId: image.id, status: "accepted", region: "Nowhere" }),
     ).rejects.toThrow(
       "Check the region (OS_REGION_NAME or the resource's region) and interface (OS_INTERFACE).",
     );
-    expect(cloud.members.get(image.id)![0].status).toBe("pending");
+    expect(fake.cloud.members.get(image.id)![0].status).toBe("pending");
   });
 
   test("look-ups take a cloud too: each project sees its own side, unknown names are explained", async () => {
-    const image = cloud.addImage("owner", "shared", "golden");
+    const image = fake.cloud.addImage("owner", "shared", "golden");
     share(image.id, "consumer1");
     const members = await getImageMembers({ imageId: image.id, cloud: "owner" });
-    expect(members.members.map((m) => m.memberId)).toEqual([cloud.project("consumer1").id]);
+    expect(members.members.map((m) => m.memberId)).toEqual([fake.cloud.project("consumer1").id]);
     const pending = await getSharedImages({ status: "pending", name: "golden", cloud: "c1" });
     expect(pending.images.map((i) => i.id)).toEqual([image.id]);
     const none = await getSharedImages({ status: "pending", cloud: "c2" });

@@ -1,6 +1,4 @@
-import { configuredProvider, onFakeCloud, withoutOpenStackEnv } from "../support/providerHarness";
-
-withoutOpenStackEnv();
+import { configuredProvider, onFakeCloud } from "../support/providerHarness";
 
 describe("ImageMember provider against the fake cloud", () => {
   const fake = onFakeCloud();

@@ -1,7 +1,5 @@
 import { ImageMemberAcceptanceProvider } from "../../provider";
-import { onFakeCloud, passwordConfig, withoutOpenStackEnv } from "../support/providerHarness";
-
-withoutOpenStackEnv();
+import { onFakeCloud, passwordConfig } from "../support/providerHarness";
 
 describe("ImageMemberAcceptance provider against the fake cloud", () => {
   const fake = onFakeCloud();
@@ -13,21 +11,19 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
   }
 
   function share(imageId: string, project: string) {
-    fake.cloud.members.get(imageId)!.push({
-      member_id: fake.cloud.project(project).id,
-      image_id: imageId,
-      status: "pending",
-      created_at: "2026-01-01T00:00:00Z",
-      updated_at: "2026-01-01T00:00:00Z",
-      schema: "/v2/schemas/member",
-    });
+    fake.cloud.shareByHand(imageId, fake.cloud.project(project).id);
   }
 
-  test("the member project accepts (memberId defaults to its own project), changes its mind, and resets on delete", async () => {
+  /** An image the owner shares with consumer1, and consumer1's provider (`me`: its id). */
+  async function sharedWithConsumer1() {
     const image = fake.cloud.addImage("owner");
     share(image.id, "consumer1");
     const me = fake.cloud.project("consumer1").id;
-    const provider = await providerAs("consumer1");
+    return { image, me, provider: await providerAs("consumer1") };
+  }
+
+  test("the member project accepts (memberId defaults to its own project), changes its mind, and resets on delete", async () => {
+    const { image, me, provider } = await sharedWithConsumer1();
 
     const created = await provider.create({ imageId: image.id, status: "accepted" });
     expect(created).toMatchObject({
@@ -81,9 +77,7 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
   });
 
   test("a membership removed by the owner is gone for read and fine for delete", async () => {
-    const image = fake.cloud.addImage("owner");
-    share(image.id, "consumer1");
-    const provider = await providerAs("consumer1");
+    const { image, provider } = await sharedWithConsumer1();
     const created = await provider.create({ imageId: image.id, status: "accepted" });
     fake.cloud.members.set(image.id, []);
     expect(await provider.read(created.id, created.outs!)).toEqual({});
@@ -91,10 +85,7 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
   });
 
   test("another project's credentials: a 404 neither drops the acceptance on read nor counts as reset on delete", async () => {
-    const image = fake.cloud.addImage("owner");
-    share(image.id, "consumer1");
-    const me = fake.cloud.project("consumer1").id;
-    const provider = await providerAs("consumer1");
+    const { image, me, provider } = await sharedWithConsumer1();
     const created = await provider.create({ imageId: image.id, status: "accepted" });
     expect(created.outs?.managingProjectId).toBe(me);
     const read = await provider.read(created.id, created.outs!);
@@ -139,57 +130,36 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
       updatedAt: "",
       schema: "",
     };
-    expect(await provider.diff("x", olds, { imageId: image, status: "accepted" })).toEqual({
+    const diffTo = (news: Parameters<typeof provider.diff>[2]) => provider.diff("x", olds, news);
+    const change = (replaces: string[] = [], deleteBeforeReplace = false) => ({
+      changes: true,
+      replaces,
+      deleteBeforeReplace,
+    });
+    const accepted = { imageId: image, status: "accepted" as const };
+    expect(await diffTo(accepted)).toEqual({
       changes: false,
       replaces: [],
       deleteBeforeReplace: false,
     });
-    expect(
-      await provider.diff("x", olds, {
-        imageId: "e164b5df-1bc3-4c3f-893e-3e471fd16e64",
-        status: "accepted",
-      }),
-    ).toEqual({
-      changes: true,
-      replaces: ["imageId"],
-      deleteBeforeReplace: false,
-    });
-    expect(
-      await provider.diff("x", olds, { imageId: image, status: "accepted", memberId: "n" }),
-    ).toEqual({ changes: true, replaces: ["memberId"], deleteBeforeReplace: false });
-    expect(
-      await provider.diff("x", olds, {
-        imageId: image,
-        status: "accepted",
-        statusOnDelete: "pending",
-      }),
-    ).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const otherImage = "e164b5df-1bc3-4c3f-893e-3e471fd16e64";
+    expect(await diffTo({ ...accepted, imageId: otherImage })).toEqual(change(["imageId"]));
+    expect(await diffTo({ ...accepted, memberId: "n" })).toEqual(change(["memberId"]));
+    expect(await diffTo({ ...accepted, statusOnDelete: "pending" })).toEqual(change());
     // The same membership under a region name now given: the old resource's delete resets the
     // status (statusOnDelete), so it must run before the new one sets it.
     for (const memberId of [undefined, "m"]) {
-      expect(
-        await provider.diff("x", olds, {
-          imageId: image,
-          status: "accepted",
-          memberId,
-          region: "RegionOne",
-        }),
-      ).toEqual({ changes: true, replaces: ["region"], deleteBeforeReplace: true });
+      expect(await diffTo({ ...accepted, memberId, region: "RegionOne" })).toEqual(
+        change(["region"], true),
+      );
     }
-    expect(
-      await provider.diff("x", olds, {
-        imageId: image,
-        memberId: "n",
-        status: "accepted",
-        region: "RegionOne",
-      }),
-    ).toEqual({ changes: true, replaces: ["memberId", "region"], deleteBeforeReplace: false });
+    expect(await diffTo({ ...accepted, memberId: "n", region: "RegionOne" })).toEqual(
+      change(["memberId", "region"]),
+    );
   });
 
   test("a replacement deleting first, as the engine does when told, leaves the membership accepted", async () => {
-    const image = fake.cloud.addImage("owner");
-    share(image.id, "consumer1");
-    const provider = await providerAs("consumer1");
+    const { image, provider } = await sharedWithConsumer1();
     const old = await provider.create({ imageId: image.id, status: "accepted" });
     const news = { imageId: image.id, status: "accepted" as const, region: "RegionOne" };
     const diff = await provider.diff(old.id, old.outs!, news);

@@ -3,14 +3,7 @@
  * the errors say. Each test here failed before the fix it covers (see issue 15).
  */
 import { ImageMembersProvider } from "../../provider";
-import {
-  configuredProvider,
-  onFakeCloud,
-  passwordConfig,
-  withoutOpenStackEnv,
-} from "../support/providerHarness";
-
-withoutOpenStackEnv();
+import { configuredProvider, onFakeCloud, passwordConfig } from "../support/providerHarness";
 
 type CreateError = Error & {
   id?: string;

@@ -7,13 +7,11 @@
  * `pulumi up`, with the engine's own fields, and measured as the export prints it.
  * tests/e2e/stateSize.test.ts measures a real `pulumi up` of 20 members.
  */
-import { configuredProvider, onFakeCloud, withoutOpenStackEnv } from "../support/providerHarness";
+import { configuredProvider, onFakeCloud } from "../support/providerHarness";
 import { bytesPerEntry, ExportDocument, ExportedEntry, fieldBytes } from "../support/exportBytes";
 import { requireText } from "../../provider/serialization/providerText";
 import { imageMemberRecords } from "../../provider/resources/common/hiddenDiffs";
 import type { ImageMemberOutputs } from "../../provider";
-
-withoutOpenStackEnv();
 
 /**
  * The most one member may take in the export, with the engine's fields below (2,072 B when

@@ -1,9 +1,8 @@
 import { ImageMembersProvider } from "../../provider";
 import type { ImageMembersOutputs } from "../../provider";
 import { FakeCloud } from "../support/fakeCloud";
-import { onFakeCloud, passwordConfig, withoutOpenStackEnv } from "../support/providerHarness";
+import { onFakeCloud, passwordConfig } from "../support/providerHarness";
 
-withoutOpenStackEnv();
 // A member that fails "beyond the retry budget" takes the transport's full backoff (~4 s).
 jest.setTimeout(30_000);
 

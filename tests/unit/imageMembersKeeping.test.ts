@@ -6,9 +6,8 @@
  */
 import { ImageMembersProvider } from "../../provider";
 import type { ImageMembersOutputs } from "../../provider";
-import { onFakeCloud, passwordConfig, withoutOpenStackEnv } from "../support/providerHarness";
+import { onFakeCloud, passwordConfig } from "../support/providerHarness";
 
-withoutOpenStackEnv();
 // A POST failing "beyond the retry budget" takes the transport's full backoff (~4 s).
 jest.setTimeout(60_000);
 

@@ -5,9 +5,7 @@
  */
 import { ImageMembersProvider } from "../../provider";
 import type { ImageMembersInputs, ImageMembersOutputs } from "../../provider";
-import { onFakeCloud, passwordConfig, withoutOpenStackEnv } from "../support/providerHarness";
-
-withoutOpenStackEnv();
+import { onFakeCloud, passwordConfig } from "../support/providerHarness";
 
 const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const member = (memberId: string, name?: string) => ({

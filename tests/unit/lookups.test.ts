@@ -42,14 +42,7 @@ function stackConfigAs(projectName: string, extra: Record<string, string> = {}):
 
 function share(image: FakeImage, projectName: string, status = "pending"): void {
   const at = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
-  cloud.members.get(image.id)!.push({
-    member_id: cloud.project(projectName).id,
-    image_id: image.id,
-    status: status as "pending",
-    created_at: at,
-    updated_at: at,
-    schema: "/v2/schemas/member",
-  });
+  cloud.shareByHand(image.id, cloud.project(projectName).id, status as "pending", at);
 }
 
 function imageListRequests() {

@@ -31,26 +31,17 @@ function connection(
       http: {
         request: async (request: { url: string }) => {
           reads.push(request.url);
-          if (image === "unreadable") {
-            throw new ApiError(
+          const failed = (status: number) =>
+            new ApiError(
               { method: "GET", target: request.url },
-              500,
+              status,
               "",
               undefined,
               undefined,
               false,
             );
-          }
-          if (image === "gone" || image === undefined) {
-            throw new ApiError(
-              { method: "GET", target: request.url },
-              404,
-              "",
-              undefined,
-              undefined,
-              false,
-            );
-          }
+          if (image === "unreadable") throw failed(500);
+          if (image === "gone" || image === undefined) throw failed(404);
           return { status: 200, body: image };
         },
       },

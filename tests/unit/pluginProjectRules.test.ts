@@ -3,26 +3,16 @@
  * engine starts it with (`PULUMI_CONFIG`), although its server's `Configure` hands it nothing:
  * check refuses, create refuses before any request. (Under the real engine: tests/e2e/guardrails.test.ts.)
  */
-import { DynamicProviderServer } from "../support/dynamicProviderServer";
-import { FakeCloud } from "../support/fakeCloud";
-import { PluginProcess, pluginUrn as urn, startPluginProcess } from "../support/pluginProcess";
+import { onPluginProcess, pluginUrn as urn } from "../support/pluginProcess";
 
 describe("the plugin process with PULUMI_CONFIG", () => {
-  let plugin: PluginProcess | undefined;
-  let cloud: FakeCloud;
-  let server: DynamicProviderServer;
-
-  beforeAll(async () => {
-    plugin = await startPluginProcess("pim-plugin-rules-", () => ({
-      // As the engine sets it: the stack config of the plugin's namespace, without it.
-      PULUMI_CONFIG: JSON.stringify({ allowedProjects: '["p-ok"]', forbiddenProjects: "p-no" }),
-    }));
-    ({ cloud, server } = plugin);
-  }, 60_000);
-
-  afterAll(() => plugin?.stop());
+  const plugin = onPluginProcess("pim-plugin-rules-", () => ({
+    // As the engine sets it: the stack config of the plugin's namespace, without it.
+    PULUMI_CONFIG: JSON.stringify({ allowedProjects: '["p-ok"]', forbiddenProjects: "p-no" }),
+  }));
 
   test("check refuses ImageMember and ImageMembers grants off the list; create refuses before any request", async () => {
+    const { cloud, server } = plugin();
     const image = cloud.addImage("owner");
     const member = await server.check(
       urn("ImageMember", "stranger"),
@@ -59,20 +49,12 @@ describe("the plugin process with PULUMI_CONFIG", () => {
 });
 
 describe("the plugin process with only imagemembers:forbiddenProjects (no allowed list)", () => {
-  let plugin: PluginProcess | undefined;
-  let cloud: FakeCloud;
-  let server: DynamicProviderServer;
-
-  beforeAll(async () => {
-    plugin = await startPluginProcess("pim-plugin-deny-", () => ({
-      PULUMI_CONFIG: JSON.stringify({ forbiddenProjects: '["p-no"]' }),
-    }));
-    ({ cloud, server } = plugin);
-  }, 60_000);
-
-  afterAll(() => plugin?.stop());
+  const plugin = onPluginProcess("pim-plugin-deny-", () => ({
+    PULUMI_CONFIG: JSON.stringify({ forbiddenProjects: '["p-no"]' }),
+  }));
 
   test("the deny-list alone refuses in check, and again in create and update before any request", async () => {
+    const { cloud, server } = plugin();
     const image = cloud.addImage("owner");
     const forbidden = "project p-no is forbidden by imagemembers:forbiddenProjects (stack config)";
     const member = await server.check(

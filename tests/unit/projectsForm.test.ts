@@ -10,7 +10,7 @@ import { reviewText } from "../../provider/review";
 import { declaredProjects } from "../../provider/core/projectsForm";
 import { wantedProjects } from "../../provider/resources/imageMembers/projects";
 import { FakeCloud } from "../support/fakeCloud";
-import { imageA, preview, state, urnOf } from "../support/previewSteps";
+import { created, imageA, preview } from "../support/previewSteps";
 import { passwordConfig, withoutOpenStackEnv } from "../support/providerHarness";
 
 withoutOpenStackEnv();
@@ -19,13 +19,7 @@ const imageId = "576f82a1-65d6-49d0-b644-e4a64cabce39";
 
 /** What the review grants on a create of an ImageMembers with these inputs (gate on "allowed"). */
 function reviewed(inputs: Record<string, unknown>) {
-  const text = preview([
-    {
-      op: "create",
-      urn: urnOf("ImageMembers", "many"),
-      newState: state("ImageMembers", { imageId: imageA, ...inputs }),
-    },
-  ]);
+  const text = preview([created("ImageMembers", "many", { imageId: imageA, ...inputs })]);
   return reviewText(text, { allowList: "allowed\n" });
 }
 

@@ -19,6 +19,12 @@ const changes = (steps: Step[]) =>
   reviewPreview(parsePreview(preview(steps))).changes.map((c) =>
     c.type === "acceptance" ? [c.op, c.image, c.project.id, c.from, c.to] : [c.type],
   );
+/** The changes found in an update of ImageMembers whose inputs are `inputs` before and after. */
+const sameImageMembersUpdate = (inputs: Record<string, unknown>) => {
+  const [oldState, newState] = [state("ImageMembers", inputs), state("ImageMembers", inputs)];
+  const step = { op: "update", urn: urnOf("ImageMembers", "all"), oldState, newState };
+  return reviewPreview(parsePreview(preview([step]))).changes;
+};
 const known = (value: string) => ({ kind: "known", value });
 const absent = { kind: "absent" };
 
@@ -63,20 +69,10 @@ test.each([
 });
 
 test("ImageMembers: a secret project on both sides cannot be shown unchanged: a swap of `[secret]` for `[secret]`", () => {
-  const members = urnOf("ImageMembers", "all");
-  const inputs = { imageId: imageA, projects: { ops: "p-ops", vip: "[secret]" } };
-  const found = reviewPreview(
-    parsePreview(
-      preview([
-        {
-          op: "update",
-          urn: members,
-          oldState: state("ImageMembers", inputs),
-          newState: state("ImageMembers", inputs),
-        },
-      ]),
-    ),
-  ).changes;
+  const found = sameImageMembersUpdate({
+    imageId: imageA,
+    projects: { ops: "p-ops", vip: "[secret]" },
+  });
   expect(found.map((c) => (c.type === "swap" ? [c.type, c.from.id, c.to.id] : [c.type]))).toEqual([
     ["swap", { kind: "secret" }, { kind: "secret" }],
   ]);
@@ -92,19 +88,6 @@ test("secret image ids or statuses on both sides cannot be shown unchanged", () 
   expect(changes([{ op: "update", urn, oldState: secretStatus, newState: secretStatus }])).toEqual([
     ["update", known(imageA), known("p-me"), { kind: "secret" }, { kind: "secret" }],
   ]);
-  const members = urnOf("ImageMembers", "all");
-  const inputs = { imageId: "[secret]", memberIds: ["p-ops"] };
-  const found = reviewPreview(
-    parsePreview(
-      preview([
-        {
-          op: "update",
-          urn: members,
-          oldState: state("ImageMembers", inputs),
-          newState: state("ImageMembers", inputs),
-        },
-      ]),
-    ),
-  ).changes;
+  const found = sameImageMembersUpdate({ imageId: "[secret]", memberIds: ["p-ops"] });
   expect(found.map((c) => c.type)).toEqual(["swap"]);
 });

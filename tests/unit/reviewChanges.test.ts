@@ -1,7 +1,9 @@
 import { reviewText } from "../../provider/review";
 import {
+  created,
   imageA,
   imageB,
+  imageMembersState,
   memberState,
   membersOutput,
   preview,
@@ -31,11 +33,7 @@ const oldImageMembers = (memberIds: string[], statuses: Record<string, string>, 
 describe("review: ImageMember", () => {
   test("a create gains access under the resource's name; a delete loses it with its status", () => {
     const { report, lines, exitCode } = review([
-      {
-        op: "create",
-        urn: urnOf("ImageMember", "share-with-ops"),
-        newState: state("ImageMember", { imageId: imageA, memberId: "p-ops" }),
-      },
+      created("ImageMember", "share-with-ops", { imageId: imageA, memberId: "p-ops" }),
       {
         op: "delete",
         urn: urnOf("ImageMember", "share-with-qa"),
@@ -85,11 +83,8 @@ describe("review: ImageMember", () => {
   test("a status the state lacks or Glance does not use, a control character, an id too long to print", () => {
     const longest = `p${"x".repeat(119)}`;
     const tooLong = `p${"y".repeat(130)}`;
-    const grant = (name: string, memberId: string) => ({
-      op: "create",
-      urn: urnOf("ImageMember", name),
-      newState: state("ImageMember", { imageId: imageA, memberId }),
-    });
+    const grant = (name: string, memberId: string) =>
+      created("ImageMember", name, { imageId: imageA, memberId });
     const { lines } = review([
       {
         op: "delete",
@@ -136,11 +131,7 @@ describe("review: ImageMember", () => {
 
   test("ImageShare children carry no name (it is the project id) but name their share", () => {
     const { lines } = review([
-      {
-        op: "create",
-        urn: urnOf("ImageMember", "golden-p7", "golden"),
-        newState: state("ImageMember", { imageId: imageA, memberId: "p7" }),
-      },
+      created("ImageMember", "golden-p7", { imageId: imageA, memberId: "p7" }, "golden"),
     ]);
     expect(lines).toEqual(["- `p7` — ImageMember `golden-p7` of ImageShare `golden`"]);
   });
@@ -148,11 +139,7 @@ describe("review: ImageMember", () => {
   test("an unknown member id or image id reads 'known after apply'", () => {
     const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
     const { report, lines } = review([
-      {
-        op: "create",
-        urn: urnOf("ImageMember", "later"),
-        newState: state("ImageMember", { imageId: unknown, memberId: unknown }),
-      },
+      created("ImageMember", "later", { imageId: unknown, memberId: unknown }),
     ]);
     expect(report).toContain("### Image known after apply");
     expect(lines).toEqual(["- known after apply (`later`) — ImageMember `later`"]);
@@ -244,10 +231,9 @@ describe("review: ImageMembers", () => {
       {
         op: "update",
         urn: urnOf("ImageMembers", "many"),
-        oldState: state(
-          "ImageMembers",
+        oldState: imageMembersState(
           { imageId: imageA, projects: { ops: "p1", qa: "p2" } },
-          { imageId: imageA, members: membersOutput({ p1: "accepted", p2: "pending" }) },
+          { p1: "accepted", p2: "pending" },
         ),
         newState: state("ImageMembers", { imageId: imageA, projects: { ops: "p9", qa: "p2" } }),
       },
@@ -264,11 +250,7 @@ describe("review: ImageMembers", () => {
         urn: urnOf("ImageMembers", "old"),
         oldState: oldImageMembers(["a", "b"], { a: "unknown", b: "rejected" }, imageB),
       },
-      {
-        op: "create",
-        urn: urnOf("ImageMembers", "new"),
-        newState: state("ImageMembers", { imageId: imageA, projects: { x: "px" } }),
-      },
+      created("ImageMembers", "new", { imageId: imageA, projects: { x: "px" } }),
     ]);
     expect(lines).toEqual([
       "- `a` — status unknown (a member whose creation was not confirmed) — ImageMembers `old`",
@@ -301,11 +283,7 @@ describe("review: ImageMemberAcceptance", () => {
   test("create, update and delete (with statusOnDelete) are acceptance changes, not grants", () => {
     const { lines, report } = review(
       [
-        {
-          op: "create",
-          urn: urnOf("ImageMemberAcceptance", "new"),
-          newState: state("ImageMemberAcceptance", { imageId: imageB, status: "accepted" }),
-        },
+        created("ImageMemberAcceptance", "new", { imageId: imageB, status: "accepted" }),
         {
           op: "update",
           urn,
@@ -365,11 +343,7 @@ describe("review: hostile input", () => {
 
   test("backticks and line breaks in names cannot break out of the code spans", () => {
     const { lines } = review([
-      {
-        op: "create",
-        urn: urnOf("ImageMember", "a`b\n## Approved"),
-        newState: state("ImageMember", { imageId: imageA, memberId: "p1" }),
-      },
+      created("ImageMember", "a`b\n## Approved", { imageId: imageA, memberId: "p1" }),
     ]);
     expect(lines).toEqual(["- `p1` (`a?b?## Approved`) — ImageMember `a?b?## Approved`"]);
   });

@@ -6,15 +6,20 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { projectRoot } from "../support/childProcess";
-import { imageA, memberState, preview, state, urnOf } from "../support/previewSteps";
+import { builtCli, projectRoot, runCli } from "../support/childProcess";
+import {
+  created,
+  imageA,
+  memberState,
+  preview,
+  secretListUpdate,
+  urnOf,
+} from "../support/previewSteps";
 
-const cli = path.join(projectRoot, "dist/provider/cli.js");
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-review-"));
 
 function run(args: string[], input = "") {
-  const result = spawnSync(process.execPath, [cli, ...args], { input, encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runCli(args, { input });
 }
 
 function writeFile(name: string, text: string): string {
@@ -24,16 +29,8 @@ function writeFile(name: string, text: string): string {
 }
 
 const changePreview = preview([
-  {
-    op: "create",
-    urn: urnOf("ImageMember", "share-with-ops"),
-    newState: state("ImageMember", { imageId: imageA, memberId: "p-ops" }),
-  },
-  {
-    op: "create",
-    urn: urnOf("ImageMember", "share-with-intruder"),
-    newState: state("ImageMember", { imageId: imageA, memberId: "p-intruder" }),
-  },
+  created("ImageMember", "share-with-ops", { imageId: imageA, memberId: "p-ops" }),
+  created("ImageMember", "share-with-intruder", { imageId: imageA, memberId: "p-intruder" }),
   { op: "delete", urn: urnOf("ImageMember", "share-with-qa"), oldState: memberState("p-qa") },
 ]);
 
@@ -46,7 +43,7 @@ test("the package declares the command and the built script starts with a node s
     // The provider plugin's launcher (tests/unit/pluginServer.test.ts runs it).
     "pulumi-resource-imagemembers": "bin/pulumi-resource-imagemembers",
   });
-  expect(fs.readFileSync(cli, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
+  expect(fs.readFileSync(builtCli, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
 });
 
 test("the review code loads without @pulumi/pulumi", () => {
@@ -54,7 +51,7 @@ test("the review code loads without @pulumi/pulumi", () => {
     process.execPath,
     [
       "-e",
-      `process.argv = [process.argv[0], "cli", "review", "--help"]; require(${JSON.stringify(cli)});` +
+      `process.argv = [process.argv[0], "cli", "review", "--help"]; require(${JSON.stringify(builtCli)});` +
         `process.on("exit", () => { const names = Object.keys(require.cache);` +
         ` if (names.some((n) => n.includes("@pulumi"))) { console.error("loaded @pulumi"); process.exitCode = 9; } });`,
     ],
@@ -101,18 +98,7 @@ test("--allowed-projects: exit 3 naming the offender, the report still printed",
 
 test("a secret OLD project list against a plain new one: cannot tell, exit 3 even with every new project allowed", () => {
   const allowed = writeFile("allowed-ops.txt", "p-ops\n");
-  const wasSecret = preview([
-    {
-      op: "update",
-      urn: urnOf("ImageMembers", "was-secret"),
-      oldState: state(
-        "ImageMembers",
-        { imageId: imageA, projects: "[secret]" },
-        { imageId: imageA, members: "[secret]" },
-      ),
-      newState: state("ImageMembers", { imageId: imageA, projects: { ops: "p-ops" } }),
-    },
-  ]);
+  const wasSecret = secretListUpdate({ projects: { ops: "p-ops" } });
   const result = run(["review", "--allowed-projects", allowed], wasSecret);
   expect(result.code).toBe(3);
   expect(result.stdout).toContain(

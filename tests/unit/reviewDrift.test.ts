@@ -9,8 +9,8 @@ import { AccessChange, reviewPreview } from "../../provider/review/changes";
 import { parsePreview } from "../../provider/review/preview";
 import {
   imageA,
+  imageMembersState,
   memberState,
-  membersOutput,
   refreshPreview,
   state,
   Step,
@@ -131,32 +131,24 @@ describe("review of a refresh: ImageMemberAcceptance and ImageMembers", () => {
 
   test("ImageMembers: deleted, rejected, granted by hand (an exclusive refresh) or unchanged, the state's members read, not the program's", () => {
     const urn = urnOf("ImageMembers", "all");
-    const before = state(
-      "ImageMembers",
+    const before = imageMembersState(
       { imageId: imageA, memberIds: ["p-a", "p-b", "p-c"] },
+      // p-d and p-e: found by an earlier exclusive refresh, so in the state but not the program.
       {
-        imageId: imageA,
-        // p-d and p-e: found by an earlier exclusive refresh, so in the state but not the program.
-        members: membersOutput({
-          "p-a": "accepted",
-          "p-b": "accepted",
-          "p-c": "pending",
-          "p-d": "pending",
-          "p-e": "accepted",
-        }),
+        "p-a": "accepted",
+        "p-b": "accepted",
+        "p-c": "pending",
+        "p-d": "pending",
+        "p-e": "accepted",
       },
     );
-    const after = state(
-      "ImageMembers",
+    const after = imageMembersState(
       { imageId: imageA, memberIds: ["p-a", "p-b", "p-c"] },
       {
-        imageId: imageA,
-        members: membersOutput({
-          "p-b": "rejected",
-          "p-c": "pending",
-          "p-d": "pending",
-          "p-x": "pending",
-        }),
+        "p-b": "rejected",
+        "p-c": "pending",
+        "p-d": "pending",
+        "p-x": "pending",
       },
     );
     const found = review([{ op: "update", urn, oldState: before, newState: after }]);
@@ -179,11 +171,7 @@ describe("review of a refresh: ImageMemberAcceptance and ImageMembers", () => {
 
 test("ImageMembers: a member read back without a status is no status change", () => {
   const urn = urnOf("ImageMembers", "all");
-  const before = state(
-    "ImageMembers",
-    { imageId: imageA, memberIds: ["p-a"] },
-    { imageId: imageA, members: membersOutput({ "p-a": "accepted" }) },
-  );
+  const before = imageMembersState({ imageId: imageA, memberIds: ["p-a"] }, { "p-a": "accepted" });
   const after = state(
     "ImageMembers",
     { imageId: imageA, memberIds: ["p-a"] },

@@ -8,10 +8,12 @@ import { ImageMembersProvider } from "../../provider";
 import type { ImageMembersInputs } from "../../provider";
 import { reviewText } from "../../provider/review";
 import {
+  created,
   imageA,
+  imageMembersState,
   memberState,
-  membersOutput,
   preview,
+  secretListUpdate,
   stackUrn,
   state,
   Step,
@@ -25,13 +27,7 @@ function bullets(report: string): string[] {
 describe("review: the allow-list gate on a secret project list", () => {
   test("an ImageMembers whose whole list is secret, and nothing else secret, fails the gate", () => {
     const outcome = reviewText(
-      preview([
-        {
-          op: "create",
-          urn: urnOf("ImageMembers", "hidden"),
-          newState: state("ImageMembers", { imageId: imageA, projects: "[secret]" }),
-        },
-      ]),
+      preview([created("ImageMembers", "hidden", { imageId: imageA, projects: "[secret]" })]),
       { allowList: "p-ops\n" },
     );
     expect(outcome.exitCode).toBe(3);
@@ -46,25 +42,11 @@ describe("review: the allow-list gate on a secret project list", () => {
 describe("review: a secret OLD project list against a plain new one", () => {
   // The state recorded the list as a secret; the program now gives it in the clear. Diffing
   // the new list against nothing would show every project as a new gain and hide the losses.
-  const secretBefore = (newInputs: Record<string, unknown>) =>
-    preview([
-      {
-        op: "update",
-        urn: urnOf("ImageMembers", "was-secret"),
-        oldState: state(
-          "ImageMembers",
-          { imageId: imageA, projects: "[secret]" },
-          { imageId: imageA, members: "[secret]" },
-        ),
-        newState: state("ImageMembers", { imageId: imageA, ...newInputs }),
-      },
-    ]);
-
   test.each([
     ["projects", { projects: { ops: "p-ops" } }],
     ["memberIds", { memberIds: ["p-ops"] }],
   ])("a plain new %s: cannot tell, and the allow-list gate fails (exit 3)", (_, inputs) => {
-    const outcome = reviewText(secretBefore(inputs), { allowList: "p-ops\n" });
+    const outcome = reviewText(secretListUpdate(inputs), { allowList: "p-ops\n" });
     expect(bullets(outcome.report.slice(outcome.report.indexOf("### Image")))).toEqual([
       "- the project list is `[secret]`: who gains or loses access cannot be shown — ImageMembers `was-secret`",
     ]);
@@ -120,11 +102,10 @@ describe("review: how steps are grouped", () => {
 });
 
 describe("review: a preview that reported errors", () => {
-  const change: Step = {
-    op: "create",
-    urn: urnOf("ImageMember", "share-with-ops"),
-    newState: state("ImageMember", { imageId: imageA, memberId: "p-ops" }),
-  };
+  const change: Step = created("ImageMember", "share-with-ops", {
+    imageId: imageA,
+    memberId: "p-ops",
+  });
 
   test.each([
     [1, "the preview reported 1 error:"],
@@ -171,13 +152,7 @@ describe("review and check: ids holding bidirectional controls", () => {
 
   test("the report never prints one (a preview made by an older version may hold it)", () => {
     const { report } = reviewText(
-      preview([
-        {
-          op: "create",
-          urn: urnOf("ImageMember", "share"),
-          newState: state("ImageMember", { imageId: imageA, memberId: spoofed }),
-        },
-      ]),
+      preview([created("ImageMember", "share", { imageId: imageA, memberId: spoofed })]),
     );
     expect(report).not.toMatch(/\p{Cf}/u);
     expect(report).toContain("`p-ok?evil`");
@@ -194,11 +169,7 @@ describe("review: one ImageMembers with many projects", () => {
       {
         op: "update",
         urn: urnOf("ImageMembers", "many"),
-        oldState: state(
-          "ImageMembers",
-          { imageId: imageA, projects },
-          { imageId: imageA, members: membersOutput(statuses) },
-        ),
+        oldState: imageMembersState({ imageId: imageA, projects }, statuses),
         newState: state("ImageMembers", { imageId: imageA, projects: remaining }),
       },
     ]);

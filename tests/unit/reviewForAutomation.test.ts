@@ -4,42 +4,35 @@
  * `imagemembers:allowedProjectsFile`), and `--json FILE`, a summary whose counts are the
  * report's. The built command, as a child process.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { projectRoot } from "../support/childProcess";
+import { runCli } from "../support/childProcess";
 import {
+  created,
   imageA,
   imageB,
+  imageMembersState,
   memberState,
-  membersOutput,
   preview,
   refreshPreview,
   state,
   urnOf,
 } from "../support/previewSteps";
 
-const cli = path.join(projectRoot, "dist/provider/cli.js");
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-review-auto-"));
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
 const grant = preview([
-  {
-    op: "create",
-    urn: urnOf("ImageMember", "share-with-ops"),
-    newState: state("ImageMember", { imageId: imageA, memberId: "p-ops" }),
-  },
+  created("ImageMember", "share-with-ops", { imageId: imageA, memberId: "p-ops" }),
 ]);
 
 function review(input: string, listText: string, extra: string[] = []) {
   fs.writeFileSync(path.join(workDir, "allowed-projects.txt"), listText);
-  const result = spawnSync(
-    process.execPath,
-    [cli, "review", "--allowed-projects", "allowed-projects.txt", ...extra],
-    { input, encoding: "utf8", cwd: workDir },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runCli(["review", "--allowed-projects", "allowed-projects.txt", ...extra], {
+    input,
+    cwd: workDir,
+  });
 }
 
 test("passed and failed both name the list file", () => {
@@ -57,24 +50,18 @@ test("passed and failed both name the list file", () => {
 
 test("--json FILE: the counts of the report's summary line, and the offenders", () => {
   const golden = urnOf("ImageMembers", "golden");
-  const before = state(
-    "ImageMembers",
+  const before = imageMembersState(
     { imageId: imageB, projects: { ops: "p1", qa: "p2" } },
-    { imageId: imageB, members: membersOutput({ p1: "accepted", p2: "pending" }) },
+    { p1: "accepted", p2: "pending" },
   );
-  const refreshed = state(
-    "ImageMembers",
+  const refreshed = imageMembersState(
     { imageId: imageB, projects: { ops: "p1", qa: "p2" } },
-    { imageId: imageB, members: membersOutput({ p1: "rejected", p2: "pending" }) },
+    { p1: "rejected", p2: "pending" },
   );
   const input = refreshPreview(
     [{ op: "refresh", urn: golden, oldState: before, newState: before }],
     [
-      {
-        op: "create",
-        urn: urnOf("ImageMember", "share-with-intruder"),
-        newState: state("ImageMember", { imageId: imageA, memberId: "p-intruder" }),
-      },
+      created("ImageMember", "share-with-intruder", { imageId: imageA, memberId: "p-intruder" }),
       {
         op: "delete",
         urn: urnOf("ImageMember", "share-with-qa"),

@@ -5,7 +5,7 @@
  */
 import { reviewText } from "../../provider/review";
 import { parsePreview } from "../../provider/review/preview";
-import { imageA, preview, state, urnOf } from "../support/previewSteps";
+import { created, imageA, preview, state, urnOf } from "../support/previewSteps";
 
 const expected = "Expected the output of `pulumi preview --json`.";
 const question = " Is it the preview of the right program and stack?";
@@ -169,13 +169,7 @@ describe("what is read of a step", () => {
 
   test("a preview of this package's resources is reviewed, whatever else its document holds", () => {
     const outcome = reviewText(
-      preview([
-        {
-          op: "create",
-          urn: urnOf("ImageMember", "m"),
-          newState: state("ImageMember", { imageId: imageA, memberId: "p-ops" }),
-        },
-      ]),
+      preview([created("ImageMember", "m", { imageId: imageA, memberId: "p-ops" })]),
     );
     expect([outcome.exitCode, outcome.messages]).toEqual([0, []]);
     expect(outcome.summary?.gains).toBe(1);

@@ -9,6 +9,7 @@ import { reviewText } from "../../provider/review";
 import { AccessChange, reviewPreview } from "../../provider/review/changes";
 import { parsePreview } from "../../provider/review/preview";
 import {
+  created,
   imageA,
   memberState,
   preview,
@@ -35,11 +36,7 @@ const qaRefreshed: Step = {
   oldState: memberState("p-qa", "accepted"),
   newState: memberState("p-qa", "rejected"),
 };
-const opsCreated: Step = {
-  op: "create",
-  urn: urnOf("ImageMember", "ops"),
-  newState: state("ImageMember", { imageId: imageA, memberId: "p-ops" }),
-};
+const opsCreated: Step = created("ImageMember", "ops", { imageId: imageA, memberId: "p-ops" });
 
 describe("review: refresh steps and plan steps", () => {
   test("without any stack step: refresh steps are the refresh's, every other step the plan's", () => {

@@ -2,10 +2,11 @@ import { defaultMaxChars, reviewText } from "../../provider/review";
 import { misshapenNamedInReport } from "../../provider/review/render";
 import { parseAllowList } from "../../provider/core/allowedProjects";
 import {
+  created,
   imageA,
+  imageMembersState,
   manyStepsPreview,
   memberState,
-  membersOutput,
   preview,
   refreshPreview,
   state,
@@ -26,37 +27,24 @@ describe("review: secrets", () => {
 
   test("secret member ids stay masked and are never dereferenced", () => {
     const steps: Step[] = [
-      {
-        op: "create",
-        urn: urnOf("ImageMember", "secret-member"),
-        newState: state("ImageMember", { imageId: imageA, memberId: secretObject }),
-      },
+      created("ImageMember", "secret-member", { imageId: imageA, memberId: secretObject }),
       {
         op: "update",
         urn: urnOf("ImageMembers", "many"),
-        oldState: state(
-          "ImageMembers",
+        oldState: imageMembersState(
           { imageId: imageA, projects: { ops: "p1" } },
-          { imageId: imageA, members: membersOutput({ p1: "accepted" }) },
+          { p1: "accepted" },
         ),
         newState: state("ImageMembers", {
           imageId: imageA,
           projects: { ops: "p1", vip: "[secret]", other: secretObject },
         }),
       },
-      {
-        op: "create",
-        urn: urnOf("ImageMembers", "whole-list-secret"),
-        newState: state("ImageMembers", { imageId: imageA, memberIds: secretObject }),
-      },
+      created("ImageMembers", "whole-list-secret", { imageId: imageA, memberIds: secretObject }),
       {
         op: "update",
         urn: urnOf("ImageMembers", "became-secret"),
-        oldState: state(
-          "ImageMembers",
-          { imageId: imageA, memberIds: ["p5"] },
-          { imageId: imageA, members: membersOutput({ p5: "accepted" }) },
-        ),
+        oldState: imageMembersState({ imageId: imageA, memberIds: ["p5"] }, { p5: "accepted" }),
         newState: state("ImageMembers", { imageId: imageA, memberIds: "[secret]" }),
       },
       {
@@ -110,21 +98,9 @@ describe("review: ids not shaped like project ids", () => {
   test("grants to a name, a cut id or upper case are named in the summary with the likely mistake; valid, secret and revoked ids are not", () => {
     const { report, exitCode } = reviewText(
       preview([
-        {
-          op: "create",
-          urn: urnOf("ImageMember", "typo"),
-          newState: state("ImageMember", { imageId: imageA, memberId: "consumer" }),
-        },
-        {
-          op: "create",
-          urn: urnOf("ImageMember", "fine"),
-          newState: state("ImageMember", { imageId: imageA, memberId: valid }),
-        },
-        {
-          op: "create",
-          urn: urnOf("ImageMember", "hidden"),
-          newState: state("ImageMember", { imageId: imageA, memberId: "[secret]" }),
-        },
+        created("ImageMember", "typo", { imageId: imageA, memberId: "consumer" }),
+        created("ImageMember", "fine", { imageId: imageA, memberId: valid }),
+        created("ImageMember", "hidden", { imageId: imageA, memberId: "[secret]" }),
         {
           op: "update",
           urn: urnOf("ImageMembers", "many"),
@@ -158,13 +134,7 @@ describe("review: ids not shaped like project ids", () => {
 
   test("no such grant: no such section", () => {
     const { report } = reviewText(
-      preview([
-        {
-          op: "create",
-          urn: urnOf("ImageMember", "fine"),
-          newState: state("ImageMember", { imageId: imageA, memberId: valid }),
-        },
-      ]),
+      preview([created("ImageMember", "fine", { imageId: imageA, memberId: valid })]),
     );
     expect(report).not.toContain("Not a project id shape");
   });
@@ -212,11 +182,7 @@ describe("review: refresh drift", () => {
   const devUrn = urnOf("ImageMember", "share-with-dev");
   const manyUrn = urnOf("ImageMembers", "many");
   const many = (statuses: Record<string, string>) =>
-    state(
-      "ImageMembers",
-      { imageId: imageA, projects: { ops: "p1", qa: "p2", p3: "p3" } },
-      { imageId: imageA, members: membersOutput(statuses) },
-    );
+    imageMembersState({ imageId: imageA, projects: { ops: "p1", qa: "p2", p3: "p3" } }, statuses);
 
   test("deleted outside Pulumi and status changed outside Pulumi, then the plan's re-grant", () => {
     const { report, exitCode } = reviewText(
@@ -306,14 +272,10 @@ describe("review: allow-list file", () => {
   test("a project known only after apply cannot be checked and fails the gate", () => {
     const outcome = reviewText(
       preview([
-        {
-          op: "create",
-          urn: urnOf("ImageMember", "later"),
-          newState: state("ImageMember", {
-            imageId: imageA,
-            memberId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-          }),
-        },
+        created("ImageMember", "later", {
+          imageId: imageA,
+          memberId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+        }),
       ]),
       { allowList: "p1\n" },
     );

@@ -6,10 +6,11 @@
  */
 import { reviewText } from "../../provider/review";
 import {
+  created,
   imageA,
   imageB,
+  imageMembersState,
   memberState,
-  membersOutput,
   preview,
   refreshPreview,
   state,
@@ -21,24 +22,12 @@ const acceptanceState = (status: string) =>
 
 const changes = preview(
   [
-    {
-      op: "create",
-      urn: urnOf("ImageMember", "share-with-ops"),
-      newState: state("ImageMember", { imageId: imageA, memberId: "p-ops" }),
-    },
-    {
-      op: "create",
-      urn: urnOf("ImageMember", "share-with-secret"),
-      newState: state("ImageMember", { imageId: imageA, memberId: "[secret]" }),
-    },
-    {
-      op: "create",
-      urn: urnOf("ImageMember", "share-later"),
-      newState: state("ImageMember", {
-        imageId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-        memberId: "p-late",
-      }),
-    },
+    created("ImageMember", "share-with-ops", { imageId: imageA, memberId: "p-ops" }),
+    created("ImageMember", "share-with-secret", { imageId: imageA, memberId: "[secret]" }),
+    created("ImageMember", "share-later", {
+      imageId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+      memberId: "p-late",
+    }),
     {
       op: "update",
       urn: urnOf("ImageMemberAcceptance", "accept"),
@@ -75,11 +64,7 @@ test("each kind of change is counted, and the images it touches", () => {
 
 test("the gate: passed with no offenders, failed naming each, a secret or unknown one as such", () => {
   const grant = preview([
-    {
-      op: "create",
-      urn: urnOf("ImageMember", "share-with-ops"),
-      newState: state("ImageMember", { imageId: imageA, memberId: "p-ops" }),
-    },
+    created("ImageMember", "share-with-ops", { imageId: imageA, memberId: "p-ops" }),
   ]);
   const passed = reviewText(grant, { allowList: "p-ops\n", allowListName: "ok.txt" });
   expect(passed.summary?.allowedProjects).toEqual({ list: "ok.txt", passed: true, offenders: [] });
@@ -101,15 +86,13 @@ test("the gate: passed with no offenders, failed naming each, a secret or unknow
 
 test("a swap and a change made outside Pulumi are counted as such", () => {
   const golden = urnOf("ImageMembers", "golden");
-  const before = state(
-    "ImageMembers",
+  const before = imageMembersState(
     { imageId: imageB, projects: { ops: "p1" } },
-    { imageId: imageB, members: membersOutput({ p1: "accepted" }) },
+    { p1: "accepted" },
   );
-  const refreshed = state(
-    "ImageMembers",
+  const refreshed = imageMembersState(
     { imageId: imageB, projects: { ops: "p1" } },
-    { imageId: imageB, members: membersOutput({ p1: "rejected" }) },
+    { p1: "rejected" },
   );
   const { summary } = reviewText(
     refreshPreview(

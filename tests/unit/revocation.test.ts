@@ -16,10 +16,7 @@ import {
   configuredMembersProvider,
   configuredProvider,
   onFakeCloud,
-  withoutOpenStackEnv,
 } from "../support/providerHarness";
-
-withoutOpenStackEnv();
 
 type KeptInState = Error & { properties?: ImageMembersOutputs };
 
@@ -39,10 +36,16 @@ describe("revocation that sticks, against the fake cloud", () => {
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
 
   describe("ImageMember", () => {
-    test("a delete costs two requests: the DELETE and the read that confirms it", async () => {
+    /** An image the owner's ImageMember shares with `memberId`. */
+    async function sharedWith(memberId: string) {
       const image = fake.cloud.addImage("owner");
       const provider = await configuredProvider(fake.cloud);
-      const created = await provider.create({ imageId: image.id, memberId: "p-a" });
+      const created = await provider.create({ imageId: image.id, memberId });
+      return { image, provider, created };
+    }
+
+    test("a delete costs two requests: the DELETE and the read that confirms it", async () => {
+      const { image, provider, created } = await sharedWith("p-a");
       const before = fake.cloud.glanceRequests().length;
 
       await provider.delete(created.id, created.outs!);
@@ -52,9 +55,7 @@ describe("revocation that sticks, against the fake cloud", () => {
     });
 
     test("a member written back after its DELETE is deleted again", async () => {
-      const image = fake.cloud.addImage("owner");
-      const provider = await configuredProvider(fake.cloud);
-      const created = await provider.create({ imageId: image.id, memberId: "p-a" });
+      const { image, provider, created } = await sharedWith("p-a");
       fake.cloud.memberComesBack(image.id, "p-a", 1, "accepted");
       const before = fake.cloud.glanceRequests().length;
 
@@ -70,9 +71,7 @@ describe("revocation that sticks, against the fake cloud", () => {
     });
 
     test("a member that keeps coming back fails the delete, naming image and member", async () => {
-      const image = fake.cloud.addImage("owner");
-      const provider = await configuredProvider(fake.cloud);
-      const created = await provider.create({ imageId: image.id, memberId: "p-a" });
+      const { image, provider, created } = await sharedWith("p-a");
       fake.cloud.memberComesBack(image.id, "p-a", Infinity, "accepted");
       const before = fake.cloud.glanceRequests().length;
 
@@ -92,9 +91,7 @@ describe("revocation that sticks, against the fake cloud", () => {
     });
 
     test("a confirming read that fails keeps the member in state (the delete fails)", async () => {
-      const image = fake.cloud.addImage("owner");
-      const provider = await configuredProvider(fake.cloud);
-      const created = await provider.create({ imageId: image.id, memberId: "p-a" });
+      const { image, provider, created } = await sharedWith("p-a");
       fake.cloud.memberComesBack(image.id, "p-a", 1);
       fake.cloud.faults.push({
         match: (method, path) => method === "GET" && path.endsWith("/members/p-a"),
@@ -109,9 +106,7 @@ describe("revocation that sticks, against the fake cloud", () => {
     });
 
     test("a replacement's delete confirms too", async () => {
-      const image = fake.cloud.addImage("owner");
-      const provider = await configuredProvider(fake.cloud);
-      const old = await provider.create({ imageId: image.id, memberId: "p-old" });
+      const { image, provider, created: old } = await sharedWith("p-old");
       fake.cloud.memberComesBack(image.id, "p-old", 1);
       const diff = await provider.diff(old.id, old.outs!, { imageId: image.id, memberId: "p-new" });
       expect(diff.replaces).toEqual(["memberId"]);
@@ -124,13 +119,17 @@ describe("revocation that sticks, against the fake cloud", () => {
   });
 
   describe("ImageMembers", () => {
-    test("a delete costs one DELETE per member and one list of the image", async () => {
+    /** An image the owner's ImageMembers shares with `projects`. */
+    async function sharedWithAll(projects: Record<string, string>) {
       const image = fake.cloud.addImage("owner");
       const provider = await configuredMembersProvider(fake.cloud);
-      const created = await provider.create({
-        imageId: image.id,
-        projects: { a: "p-a", b: "p-b", c: "p-c", d: "p-d" },
-      });
+      const created = await provider.create({ imageId: image.id, projects });
+      return { image, provider, created };
+    }
+    const fourProjects = { a: "p-a", b: "p-b", c: "p-c", d: "p-d" };
+
+    test("a delete costs one DELETE per member and one list of the image", async () => {
+      const { image, provider, created } = await sharedWithAll(fourProjects);
       const before = fake.cloud.glanceRequests().length;
 
       await provider.delete(created.id, created.outs!);
@@ -142,12 +141,7 @@ describe("revocation that sticks, against the fake cloud", () => {
     });
 
     test("members written back after their DELETE are deleted again, with one more list", async () => {
-      const image = fake.cloud.addImage("owner");
-      const provider = await configuredMembersProvider(fake.cloud);
-      const created = await provider.create({
-        imageId: image.id,
-        projects: { a: "p-a", b: "p-b", c: "p-c", d: "p-d" },
-      });
+      const { image, provider, created } = await sharedWithAll(fourProjects);
       fake.cloud.memberComesBack(image.id, "p-b", 1, "accepted");
       fake.cloud.memberComesBack(image.id, "p-d", 1, "rejected");
       const before = fake.cloud.glanceRequests().length;
@@ -166,12 +160,7 @@ describe("revocation that sticks, against the fake cloud", () => {
     });
 
     test("a removal in an update deletes again what came back, and state drops it", async () => {
-      const image = fake.cloud.addImage("owner");
-      const provider = await configuredMembersProvider(fake.cloud);
-      const created = await provider.create({
-        imageId: image.id,
-        projects: { a: "p-a", b: "p-b", c: "p-c" },
-      });
+      const { image, provider, created } = await sharedWithAll({ a: "p-a", b: "p-b", c: "p-c" });
       fake.cloud.memberComesBack(image.id, "p-b", 1, "accepted");
       const before = fake.cloud.glanceRequests().length;
 
@@ -191,12 +180,7 @@ describe("revocation that sticks, against the fake cloud", () => {
     });
 
     test("members that keep coming back fail the delete and the update, naming image and members, kept in state", async () => {
-      const image = fake.cloud.addImage("owner");
-      const provider = await configuredMembersProvider(fake.cloud);
-      const created = await provider.create({
-        imageId: image.id,
-        projects: { a: "p-a", b: "p-b", c: "p-c" },
-      });
+      const { image, provider, created } = await sharedWithAll({ a: "p-a", b: "p-b", c: "p-c" });
       fake.cloud.memberComesBack(image.id, "p-b", Infinity, "accepted");
       const before = fake.cloud.glanceRequests().length;
 
@@ -226,12 +210,7 @@ describe("revocation that sticks, against the fake cloud", () => {
     });
 
     test("an image made private before the confirming list: the members stay in state", async () => {
-      const image = fake.cloud.addImage("owner");
-      const provider = await configuredMembersProvider(fake.cloud);
-      const created = await provider.create({
-        imageId: image.id,
-        projects: { a: "p-a", b: "p-b" },
-      });
+      const { image, provider, created } = await sharedWithAll({ a: "p-a", b: "p-b" });
       fake.cloud.memberComesBack(image.id, "p-a", 1);
       // The owner makes the image private between the DELETEs and the list.
       fake.cloud.faults.push({

@@ -9,18 +9,13 @@ import {
   ImageMemberProvider,
   ImageMembersProvider,
 } from "../../provider";
-import { FakeCloud } from "../support/fakeCloud";
-import { passwordConfig, stackConfig, withoutOpenStackEnv } from "../support/providerHarness";
+import { onFakeCloud, passwordConfig, stackConfig } from "../support/providerHarness";
 
-withoutOpenStackEnv();
-
-let cloud: FakeCloud;
+const fake = onFakeCloud();
 let logged: string[];
 
-beforeEach(async () => {
-  cloud = new FakeCloud();
-  cloud.echoCredentials = true;
-  await cloud.start();
+beforeEach(() => {
+  fake.cloud.echoCredentials = true;
   logged = [];
   for (const method of ["log", "info", "warn", "error", "debug"] as const) {
     jest.spyOn(console, method).mockImplementation((...args) => void logged.push(args.join(" ")));
@@ -33,22 +28,21 @@ beforeEach(async () => {
     });
   }
 });
-afterEach(async () => {
+afterEach(() => {
   jest.restoreAllMocks();
-  await cloud.stop();
 });
 
 /** Every credential the cloud knows or issued: none may appear anywhere the user sees. */
 function secrets(): string[] {
   return [
-    ...cloud.projects.map((p) => p.user.password),
-    cloud.applicationCredential.secret,
-    ...cloud.tokens.keys(),
+    ...fake.cloud.projects.map((p) => p.user.password),
+    fake.cloud.applicationCredential.secret,
+    ...fake.cloud.tokens.keys(),
   ];
 }
 
 function fault(method: string, path: RegExp, status: number) {
-  cloud.faults.push({ match: (m, p) => m === method && path.test(p), status, times: 1 });
+  fake.cloud.faults.push({ match: (m, p) => m === method && path.test(p), status, times: 1 });
 }
 
 /** The failure of `operation`, which must quote the echo with its credentials redacted. */
@@ -78,10 +72,10 @@ function expectNoSecretIn(...seen: unknown[]): void {
 const members = /^\/v2\/images\/[^/]+\/members/;
 
 test("ImageMember: a Keystone error quoting the password, Glance errors quoting the token on create, read and delete", async () => {
-  const image = cloud.addImage("owner");
+  const image = fake.cloud.addImage("owner");
   const provider = new ImageMemberProvider();
-  await provider.configure(passwordConfig(cloud));
-  const consumer = cloud.project("consumer1").id;
+  await provider.configure(passwordConfig(fake.cloud));
+  const consumer = fake.cloud.project("consumer1").id;
 
   fault("POST", /^\/v3\/auth\/tokens$/, 400);
   const login = await failureOf(provider.create({ imageId: image.id, memberId: consumer }));
@@ -96,35 +90,35 @@ test("ImageMember: a Keystone error quoting the password, Glance errors quoting 
   const read = await failureOf(provider.read(created.id, created.outs!));
   fault("DELETE", members, 403);
   const removed = await failureOf(provider.delete(created.id, created.outs!));
-  expect(cloud.tokens.size).toBeGreaterThan(0);
+  expect(fake.cloud.tokens.size).toBeGreaterThan(0);
   expectNoSecretIn(login, create, created, read, removed);
 });
 
 test("ImageMember: an application credential secret and a configured token quoted back", async () => {
-  const image = cloud.addImage("owner");
+  const image = fake.cloud.addImage("owner");
   const withSecret = new ImageMemberProvider();
   await withSecret.configure(
     stackConfig({
-      "openstack:authUrl": `${cloud.url}/v3`,
-      "openstack:applicationCredentialId": cloud.applicationCredential.id,
-      "openstack:applicationCredentialSecret": cloud.applicationCredential.secret,
+      "openstack:authUrl": `${fake.cloud.url}/v3`,
+      "openstack:applicationCredentialId": fake.cloud.applicationCredential.id,
+      "openstack:applicationCredentialSecret": fake.cloud.applicationCredential.secret,
     }),
   );
   fault("POST", /^\/v3\/auth\/tokens$/, 403);
   const appCred = await failureOf(withSecret.create({ imageId: image.id, memberId: "p1" }));
   expect(appCred.message).toContain("application credential secret [redacted]");
 
-  const token = `gAAAAA-configured-token-${cloud.project("owner").id}`;
-  cloud.tokens.set(token, {
-    projectId: cloud.project("owner").id,
+  const token = `gAAAAA-configured-token-${fake.cloud.project("owner").id}`;
+  fake.cloud.tokens.set(token, {
+    projectId: fake.cloud.project("owner").id,
     expiresAt: new Date(Date.now() + 3600_000),
   });
   const withToken = new ImageMemberProvider();
   await withToken.configure(
     stackConfig({
-      "openstack:authUrl": `${cloud.url}/v3`,
+      "openstack:authUrl": `${fake.cloud.url}/v3`,
       "openstack:token": token,
-      "openstack:tenantId": cloud.project("owner").id,
+      "openstack:tenantId": fake.cloud.project("owner").id,
     }),
   );
   fault("POST", /^\/v3\/auth\/tokens$/, 400);
@@ -134,9 +128,9 @@ test("ImageMember: an application credential secret and a configured token quote
 });
 
 test("ImageMembers: create (a partial failure kept in state), read and delete errors", async () => {
-  const image = cloud.addImage("owner");
+  const image = fake.cloud.addImage("owner");
   const provider = new ImageMembersProvider();
-  await provider.configure(passwordConfig(cloud));
+  await provider.configure(passwordConfig(fake.cloud));
 
   fault("POST", members, 403);
   const partial = (await failureOf(
@@ -153,18 +147,11 @@ test("ImageMembers: create (a partial failure kept in state), read and delete er
 });
 
 test("ImageMemberAcceptance: create, read and delete errors on the member side", async () => {
-  const image = cloud.addImage("owner");
-  const me = cloud.project("consumer1").id;
-  cloud.members.get(image.id)!.push({
-    member_id: me,
-    image_id: image.id,
-    status: "pending",
-    created_at: "2026-01-01T00:00:00Z",
-    updated_at: "2026-01-01T00:00:00Z",
-    schema: "/v2/schemas/member",
-  });
+  const image = fake.cloud.addImage("owner");
+  const me = fake.cloud.project("consumer1").id;
+  fake.cloud.shareByHand(image.id, me);
   const provider = new ImageMemberAcceptanceProvider();
-  await provider.configure(passwordConfig(cloud, "consumer1"));
+  await provider.configure(passwordConfig(fake.cloud, "consumer1"));
 
   fault("PUT", members, 403);
   const create = await failureOf(provider.create({ imageId: image.id, status: "accepted" }));

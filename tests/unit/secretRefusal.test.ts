@@ -10,11 +10,8 @@ import {
   configuredMembersProvider,
   configuredProvider,
   onFakeCloud,
-  withoutOpenStackEnv,
 } from "../support/providerHarness";
-import { PluginProcess, pluginUrn as urn, startPluginProcess } from "../support/pluginProcess";
-
-withoutOpenStackEnv();
+import { onPluginProcess, pluginUrn as urn } from "../support/pluginProcess";
 
 const registered = recordingRegistrations();
 // After setMocks: the resource modules read the mocked runtime.
@@ -133,17 +130,12 @@ describe("the program says which inputs are secret, by name only", () => {
 
 describe("a secret project id refused by the allowed projects (plugin process)", () => {
   const secretSig = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
-  let plugin: PluginProcess | undefined;
-
-  beforeAll(async () => {
-    plugin = await startPluginProcess("pim-plugin-secret-refusal-", () => ({
-      PULUMI_CONFIG: JSON.stringify({ allowedProjects: `["${allowed}"]` }),
-    }));
-  }, 60_000);
-  afterAll(() => plugin?.stop());
+  const plugin = onPluginProcess("pim-plugin-secret-refusal-", () => ({
+    PULUMI_CONFIG: JSON.stringify({ allowedProjects: `["${allowed}"]` }),
+  }));
 
   test("check and create name it by its place; the value is in no message", async () => {
-    const { cloud, server } = plugin!;
+    const { cloud, server } = plugin();
     const image = cloud.addImage("owner");
     const member = await server.check(
       urn("ImageMember", "hidden"),

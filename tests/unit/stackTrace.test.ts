@@ -205,38 +205,25 @@ describe("conciseFrames", () => {
   const own = frame(path.join(providerDir, "resources/imageMember/resource.ts"), "ImageMember");
   const names = (frames: NodeJS.CallSite[]) => frames.map((f) => f.getFileName());
 
+  /** The files of the frames conciseFrames keeps of the SDK's, ours, then `program`. */
+  const keptAfterOurs = (...program: NodeJS.CallSite[]) =>
+    names(conciseFrames([...sdk, own, ...program]));
+
   test("keeps the SDK's skipped frames, drops ours, keeps the program up to a library", () => {
-    const kept = conciseFrames([
-      ...sdk,
-      own,
-      frame("/app/index.ts"),
-      frame("/app/lib/share.ts"),
-      frame("/app/index.ts"),
+    const programFiles = ["/app/index.ts", "/app/lib/share.ts", "/app/index.ts"];
+    const kept = keptAfterOurs(
+      ...programFiles.map((file) => frame(file)),
       frame("/app/node_modules/ts-node/dist/index.js"),
       frame("node:internal/modules/cjs/loader"),
       frame("/app/node_modules/@pulumi/pulumi/cmd/run/run.js"),
-    ]);
-    expect(names(kept)).toEqual([
-      ...names(sdk),
-      "/app/index.ts",
-      "/app/lib/share.ts",
-      "/app/index.ts",
-    ]);
+    );
+    expect(kept).toEqual([...names(sdk), ...programFiles]);
   });
 
   test("called from a library: its frame, then the program's; frames without a file go", () => {
-    const kept = conciseFrames([
-      ...sdk,
-      own,
-      frame(null, "map"),
-      frame("/app/node_modules/company-lib/index.js"),
-      frame("/app/index.ts"),
-    ]);
-    expect(names(kept)).toEqual([
-      ...names(sdk),
-      "/app/node_modules/company-lib/index.js",
-      "/app/index.ts",
-    ]);
+    const programFiles = ["/app/node_modules/company-lib/index.js", "/app/index.ts"];
+    const kept = keptAfterOurs(frame(null, "map"), ...programFiles.map((file) => frame(file)));
+    expect(kept).toEqual([...names(sdk), ...programFiles]);
   });
 
   test("at most ten program frames", () => {

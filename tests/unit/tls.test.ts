@@ -101,16 +101,21 @@ describe("TLS", () => {
     const spy = jest
       .spyOn(console, "error")
       .mockImplementation((...args) => void warnings.push(args.join(" ")));
-    try {
+    /** A provider logging in at the fake server with a password, and `tls`'s settings. */
+    const configuredWith = async (tls: Record<string, string>) => {
       const provider = new ImageMemberProvider();
       await provider.configure(
         stackConfig({
           "openstack:authUrl": url,
           "openstack:userName": "u",
           "openstack:password": "p-123456",
-          "openstack:insecure": "true",
+          ...tls,
         }),
       );
+      return provider;
+    };
+    try {
+      const provider = await configuredWith({ "openstack:insecure": "true" });
       // The fake server is no Keystone: the request reaches it (TLS accepted) and fails later.
       const error = await provider
         .create({ imageId: "d164b5df-1bc3-4c3f-893e-3e471fd16e64", memberId: "m" })
@@ -118,15 +123,7 @@ describe("TLS", () => {
       expect(String(error)).not.toMatch(/certificate/);
       expect(warnings.join("\n")).toMatch(/TLS certificate verification is turned off/);
 
-      const missing = new ImageMemberProvider();
-      await missing.configure(
-        stackConfig({
-          "openstack:authUrl": url,
-          "openstack:userName": "u",
-          "openstack:password": "p-123456",
-          "openstack:cacertFile": path.join(dir, "nope.pem"),
-        }),
-      );
+      const missing = await configuredWith({ "openstack:cacertFile": path.join(dir, "nope.pem") });
       await expect(
         missing.create({ imageId: "d164b5df-1bc3-4c3f-893e-3e471fd16e64", memberId: "m" }),
       ).rejects.toThrow(

@@ -25,6 +25,8 @@ export interface Target {
 export const providerContenders: ContenderName[] = ["ours", "package", "members"];
 /** Issue 14's target for the state of one plugin ImageMember. */
 export const pluginStateTargetBytes = 1536;
+/** Issue 30's target for one ImageMember (one resource per member) in `stack export`. */
+const memberStateTargetBytes = 1638;
 /** Issue 22: the resources that must keep up with the peers users would pick. */
 const perMember: ContenderName[] = ["package", "plugin"];
 const peers: ContenderName[] = ["tofu", "bridged"];
@@ -331,6 +333,84 @@ export function evaluateTargets(results: ScenarioResult[], selected: ContenderNa
     shares.length === 0
       ? "not measured (needs members and emptyTs, or membersYaml and emptyYaml, and floor)"
       : shares.join("; "),
+  );
+
+  // Issue 30: ImageMembers against OpenTofu at scale, in wall time and in the CPU of the whole
+  // client (engine, program, provider; OpenTofu has no program).
+  const byLabel = (label: string) => results.find((r) => r.label === label);
+  const cpuOf = (s: ScenarioResult | undefined, c: ContenderName) => {
+    const u = s?.contenders[c] && upCpuOf(s.contenders[c]!);
+    return u?.engine === undefined || u.provider === undefined
+      ? undefined
+      : u.engine + u.provider + (u.program ?? 0);
+  };
+  const beatsTofu: [ContenderName, string[]][] = [
+    ["membersYaml", ["N=50", "N=100", "N=200", "5x100", "10x100"]],
+    ["members", ["N=200", "5x100", "10x100"]],
+  ];
+  for (const [c, labels] of beatsTofu) {
+    const known = labels
+      .map((l) => [l, ...[up, cpuOf].flatMap((f) => [f(byLabel(l), c), f(byLabel(l), "tofu")])])
+      .filter((x): x is [string, number, number, number, number] => !x.includes(undefined));
+    add(
+      `beats-tofu-${c}`,
+      `pulumi up, ${describe(c)}, at ${labels.join(", ")}: faster than OpenTofu's apply in wall time and in client CPU (engine + program + provider; issue 30)`,
+      known.length < labels.length ? null : known.every(([, a, b, ca, cb]) => a < b && ca < cb),
+      known.length === 0
+        ? `not measured (needs ${c} and tofu)`
+        : known
+            .map(
+              ([l, a, b, ca, cb]) =>
+                `${l}: ${s2(a)} s vs ${s2(b)} s wall, ${s2(ca)} s vs ${s2(cb)} s CPU`,
+            )
+            .join("; "),
+    );
+  }
+
+  // Issue 30: ImageMembers from TypeScript within Pulumi's TypeScript floor plus the API's + 10 %.
+  const floors = results
+    .map((s) => [s.label, up(s, "members"), up(s, "emptyTs"), up(s, "floor")] as const)
+    .filter((x): x is [string, number, number, number] => !x.includes(undefined));
+  add(
+    "members-within-floors",
+    `pulumi up, ${describe("members")}, at every size: no more than 1.1 × (Pulumi's floor, the empty TypeScript program, + the API floor) (issue 30)`,
+    floors.length === 0 ? null : floors.every(([, a, e, f]) => a <= 1.1 * (e + f)),
+    floors.length === 0
+      ? "not measured (needs members, emptyTs and floor)"
+      : floors
+          .map(
+            ([l, a, e, f]) =>
+              `${l}: ${s2(a)} s vs 1.1 × (${s2(e)} + ${s2(f)}) = ${s2(1.1 * (e + f))} s`,
+          )
+          .join("; "),
+  );
+
+  // Issue 30: one ImageMember per member at scale, at most 1.4× OpenTofu's apply.
+  const scaled = ["5x100", "10x100"]
+    .map((l) => [l, up(byLabel(l), "package"), up(byLabel(l), "tofu")] as const)
+    .filter((x): x is [string, number, number] => !x.includes(undefined));
+  add(
+    "scale-tofu-package",
+    `pulumi up, ${describe("package")}, at 5x100 and 10x100: no more than 1.4× OpenTofu's apply (issue 30)`,
+    scaled.length < 2 ? null : scaled.every(([, a, b]) => a <= 1.4 * b),
+    scaled.length === 0
+      ? "not measured (needs package and tofu at 5x100 and 10x100)"
+      : scaled
+          .map(([l, a, b]) => `${l}: ${s2(a)} s vs ${s2(b)} s, ${(a / b).toFixed(2)}×`)
+          .join("; "),
+  );
+
+  // Issue 30: one ImageMember per member, `stack export` bytes per member.
+  const packageStates = statesOf("package");
+  add(
+    "state-package-issue30",
+    `one ImageMember per member (${describe("package")}): \`stack export\` ≤ 1.6 KB (${memberStateTargetBytes} B) per member (issue 30)`,
+    packageStates.length === 0
+      ? null
+      : packageStates.every(([, f]) => f.bytesPerMember <= memberStateTargetBytes),
+    packageStates.length === 0
+      ? "not measured"
+      : packageStates.map(([s, f]) => `${s.label}: ${f.bytesPerMember} B/member`).join("; "),
   );
 
   // Issue 22: ImageMembers keeps its lead, at least 1.9× faster than every peer at N = 100.

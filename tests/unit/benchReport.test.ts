@@ -292,6 +292,66 @@ describe("issue 30: our share, a row less Pulumi's floor of its kind and the API
   });
 });
 
+describe("issue 30's targets against OpenTofu and Pulumi's floors", () => {
+  const labels = ["N=50", "N=100", "N=200", "5x100", "10x100"];
+  /** [up seconds, client CPU seconds] per contender, the same in every scenario. */
+  type Figures = Record<string, [number, number]>;
+  const run = (figures: Figures, bytesPerMember = 1500): ScenarioResult[] =>
+    labels.map((label) => {
+      const [images, perImage] = /^N=/.test(label)
+        ? [1, Number(label.slice(2))]
+        : label.split("x").map(Number);
+      const contenders = Object.entries(figures).map(([c, [up, cpu]]) => {
+        const sample = { seconds: up, engineCpuSeconds: cpu / 2, providerCpuSeconds: cpu / 2 };
+        const state = c === "package" ? { state: { bytesPerMember } as StateFigures } : {};
+        const result = { samples: { up: [sample as OpSample] }, medians: { up: median(up) } };
+        return [c, { ...result, ...state }];
+      });
+      return {
+        label,
+        images,
+        perImage,
+        total: images * perImage,
+        contenders: Object.fromEntries(contenders),
+      };
+    });
+  const good: Figures = {
+    membersYaml: [2, 1],
+    members: [2.5, 1.2],
+    package: [4, 3],
+    tofu: [3, 1.5],
+    emptyTs: [1.5, 1],
+    floor: [0.8, 0],
+  };
+  const met = (id: string, figures: Figures, bytesPerMember?: number) =>
+    evaluateTargets(run(figures, bytesPerMember), ["members", "tofu"]).find((t) => t.id === id)!
+      .met;
+
+  test("ImageMembers from YAML and from TypeScript: faster than OpenTofu in wall time and CPU", () => {
+    expect(met("beats-tofu-membersYaml", good)).toBe(true);
+    expect(met("beats-tofu-membersYaml", { ...good, membersYaml: [2, 1.6] })).toBe(false); // CPU
+    expect(met("beats-tofu-members", good)).toBe(true);
+    expect(met("beats-tofu-members", { ...good, members: [3.1, 1] })).toBe(false); // wall
+    const withoutTofu = Object.fromEntries(Object.entries(good).filter(([c]) => c !== "tofu"));
+    expect(met("beats-tofu-members", withoutTofu)).toBe(null);
+  });
+
+  test("ImageMembers from TypeScript within 1.1 × (the empty TypeScript program + the API floor)", () => {
+    expect(met("members-within-floors", good)).toBe(true); // 2.5 ≤ 1.1 × 2.3 = 2.53
+    expect(met("members-within-floors", { ...good, members: [2.6, 1] })).toBe(false);
+  });
+
+  test("ImageMember per member at 5x100 and 10x100: at most 1.4× OpenTofu's apply", () => {
+    expect(met("scale-tofu-package", good)).toBe(true); // 4 ≤ 4.2
+    expect(met("scale-tofu-package", { ...good, package: [4.3, 3] })).toBe(false);
+  });
+
+  test("one ImageMember per member: at most 1638 B per member in stack export", () => {
+    expect(met("state-package-issue30", good, 1638)).toBe(true);
+    expect(met("state-package-issue30", good, 1639)).toBe(false);
+  });
+});
+
 test("the smoke line CI prints: ours, the floor, the plugin and OpenTofu, in the columns it always had", () => {
   const sample = (seconds: number, glanceTotal: number, peak?: number): OpSample => ({
     seconds,

@@ -279,7 +279,7 @@ describe("issue 30: our share, a row less Pulumi's floor of its kind and the API
     expect(target({ members: 4.2 }).met).toBe(true); // 12 %
     const over = target({ members: 5 });
     expect(over.met).toBe(false); // 1.3 s of 5 s, 26 %
-    expect(over.measured).toBe("N=10 members up: 1.30 s (26 %) of 5.00 s");
+    expect(over.measured).toBe("N=10: members up 1.30 s (26 %) of 5.00 s");
     expect(target({ members: 4.2 }, { floor: 2 }).met).toBe(null); // no empty TypeScript program
   });
 

@@ -1,7 +1,7 @@
 /**
- * The benchmark's bookkeeping that needs no cloud: the README drawn from a summary (one that
- * merges runs too), the stack-trace-free size of a state resource, the YAML program of the
- * `yaml` contender, OpenTofu's summary lines and issue 22's targets.
+ * The benchmark's bookkeeping that needs no cloud: the README drawn from a summary, the
+ * stack-trace-free size of a state resource, the YAML program of the `yaml` contender,
+ * OpenTofu's summary lines and the targets of issues 22 and 30.
  */
 import * as yaml from "js-yaml";
 import {
@@ -49,10 +49,12 @@ function summary(
     finishedAt,
     options: {
       sizes: [10],
-      images: undefined,
+      images: [],
       contenders: Object.keys(contenders) as Summary["options"]["contenders"],
       repeats: 1,
       cliSample: 10,
+      scaleContenders: Object.keys(contenders) as Summary["options"]["contenders"],
+      scaleRepeats: 1,
     },
     machine,
     bridged: { available: false, reason: "not selected" },
@@ -83,22 +85,6 @@ function summary(
   };
 }
 
-describe("a summary of runs merged before issue 29 (docs/benchmarks/summary.json)", () => {
-  const merged: Summary = {
-    ...summary("full", { ours: 3, package: 2.5, plugin: 1.5, floor: 0.2 }, ["N=10"], "2026-11-27"),
-    merged: [{ ...summary("later", {}, [], "2026-12-02"), contenders: ["package", "plugin"] }],
-  };
-
-  test("the README names the rows of the merged run and where they come from", () => {
-    const text = readme(merged);
-    expect(text).toContain(
-      "except the rows of package, plugin: measured 2026-12-02 by a smaller run, `later` (1 repeat), merged in",
-    );
-    expect(text).toMatch(/## Merged runs\n\n[^\n]+\n\n- package, plugin: `later`/);
-    expect(text).toMatch(/\| N=10 +\| plugin +\| 1\.50 /);
-  });
-});
-
 describe("the headline at N = 100", () => {
   const full = summary(
     "full",
@@ -107,34 +93,18 @@ describe("the headline at N = 100", () => {
     "2026-11-27",
   );
 
-  test("compares with OpenTofu measured in the same run, and marks the bridged figures as from another machine", () => {
+  test("compares with OpenTofu, the CLI loop, the bridged provider and the floor", () => {
     const line = readme(full)
       .split("\n")
       .find((l) => l.startsWith("- N = 100 members, `pulumi up`, provider from the repository"));
     expect(line).toBe(
       "- N = 100 members, `pulumi up`, provider from the repository: 4.00 s; 2.00× slower than " +
-        "OpenTofu (2.00 s; the same run); the CLI loop: not measured; 1.3× faster than the bridged " +
-        "provider (5.00 s; plugin built on another machine, the same run); 8.0× the floor (0.50 s).",
+        "OpenTofu (2.00 s); the CLI loop: not measured; 1.3× faster than the bridged " +
+        "provider (5.00 s); 8.0× the floor (0.50 s).",
     );
     expect(readme(full)).toContain(
-      "- N = 100 members, OpenTofu with terraform-provider-openstack (`openstack_images_image_access_v2`, " +
-        "`count`): `tofu apply` 2.00 s",
+      "- N = 100 members, OpenTofu (`openstack_images_image_access_v2`, `count`): `tofu apply` 2.00 s",
     );
-  });
-
-  test("names the run OpenTofu's figures come from when a later run replaced them", () => {
-    const later = summary("later", { tofu: 1.8 }, ["N=100"], "2026-12-02");
-    const merged: Summary = {
-      ...full,
-      results: [
-        {
-          ...full.results[0],
-          contenders: { ...full.results[0].contenders, ...later.results[0].contenders },
-        },
-      ],
-      merged: [{ ...later, contenders: ["tofu"] }],
-    };
-    expect(readme(merged)).toContain("than OpenTofu (1.80 s; measured 2026-12-02)");
   });
 });
 

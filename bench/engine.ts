@@ -121,9 +121,8 @@ export class EngineContender implements Contender {
       await this.project.init({});
       return;
     }
-    await this.project.init(this.cloud.stackConfig(), {
-      "openstack:password": this.cloud.owner.password,
-    });
+    const { "openstack:password": password, ...config } = this.cloud.stackConfig();
+    await this.project.init(config, { "openstack:password": password });
   }
 
   async configure(imageIds: string[], perImage: number): Promise<void> {

@@ -31,7 +31,6 @@ import {
   evaluateTargets,
   med,
   ourShare,
-  pluginStateTargetBytes,
   providerContenders,
   pulumiFloorOf,
   ratioText,
@@ -226,7 +225,6 @@ export function readme(report: Summary): string {
     "",
   );
   const s100 = results.find((r) => r.images === 1 && r.perImage === 100);
-  const m = (c: ContenderName, op: OpName = "up") => fmtS(med(s100, c, op));
   for (const c of s100 ? providerContenders : []) {
     const t = med(s100, c, "up");
     if (t === undefined) continue;
@@ -246,41 +244,6 @@ export function readme(report: Summary): string {
     const times = floor ? `; ${(t / floor).toFixed(1)}× the floor (${fmtS(floor)} s)` : "";
     add(
       `- N = 100 members, \`pulumi up\`, ${describe(c)}: ${fmtS(t)} s; ${peers.map(vs).join("; ")}${times}.`,
-    );
-  }
-  if (s100?.contenders.tofu && !s100.contenders.tofu.error) {
-    const state = s100.contenders.tofu.state?.bytesPerMember ?? "–";
-    add(
-      `- N = 100 members, OpenTofu (\`openstack_images_image_access_v2\`, \`count\`): \`tofu apply\` ${m("tofu")} s, with nothing to do ${m("tofu", "noop")} s, \`tofu plan\` ${m("tofu", "preview")} s, \`tofu destroy\` ${m("tofu", "destroy")} s; state ${state} B per member.`,
-    );
-  }
-  if (s100?.contenders.plugin || s100?.contenders.yaml) {
-    add(
-      `- N = 100 members, \`pulumi up\`, the provider plugin's ImageMember: ${m("plugin")} s from a Node.js program, ${m("yaml")} s from a YAML program (the dynamic ImageMember installed as a package: ${m("package")} s).`,
-    );
-  }
-  if (s100) {
-    add(
-      `- N = 100, \`pulumi destroy\`: repository ${m("ours", "destroy")} s, package ${m("package", "destroy")} s, ImageMembers ${m("members", "destroy")} s; bridged ${m("bridged", "destroy")} s; CLI loop ${m("cli", "destroy")} s; floor ${m("floor", "destroy")} s.`,
-    );
-  }
-  const s200 = results.find((r) => r.images === 1 && r.perImage === 200) ?? s100;
-  if (s200) {
-    const at = (c: ContenderName) => s200.contenders[c];
-    const [st, peak] = [
-      (c: ContenderName) => at(c)?.state?.bytesPerMember ?? "–",
-      (c: ContenderName) => at(c)?.peakRssMb ?? "–",
-    ];
-    const one = (c: ContenderName) => {
-      const f = at(c)?.state;
-      const without = f?.memberResourceBytesWithoutStackTrace;
-      return !f
-        ? "not measured"
-        : `${f.memberResourceBytes} B${without === undefined ? "" : ` (${without} B without its stack trace)`}`;
-    };
-    add(
-      `- ${s200.label}: state ${st("ours")} B per member from the repository, ${st("package")} B installed as a package, ${st("members")} B with one ImageMembers, ${st("plugin")} B with the provider plugin's ImageMember from Node.js, ${st("yaml")} B from YAML, ${st("bridged")} B bridged; provider process peak ${peak("ours")} MB (package ${peak("package")} MB, ImageMembers ${peak("members")} MB, plugin ${peak("plugin")} MB, bridged ${peak("bridged")} MB).`,
-      `- One ImageMember in state (${s200.label}, \`stack export\`): the dynamic resource installed as a package ${one("package")}; the provider plugin's from a Node.js program ${one("plugin")}, from a YAML program ${one("yaml")}. Issue 14's target for the plugin's is ${pluginStateTargetBytes} B (see the targets).`,
     );
   }
   // Issue 30: what is ours once Pulumi's floor and the API's are taken off.

@@ -23,7 +23,7 @@ export interface Target {
 /** The contenders the targets of issue 7 are about (the dynamic provider, three ways). */
 export const providerContenders: ContenderName[] = ["ours", "package", "members"];
 /** Issue 14's target for the state of one plugin ImageMember. */
-export const pluginStateTargetBytes = 1536;
+const pluginStateTargetBytes = 1536;
 
 /** A scenario of a run's results or of its summary: what the medians are read from. */
 type Medians =

@@ -131,13 +131,19 @@ export function summarize(report: Report): Summary {
   return { kind: "pim-bench-summary", ...report, bridged, results };
 }
 
+/** A results file or a summary; a results file's targets evaluated again (new ones included). */
+export function readResults(file: string): Report | Summary {
+  const from = JSON.parse(fs.readFileSync(file, "utf8")) as Report | Summary;
+  if ("kind" in from) return from;
+  return { ...from, targets: evaluateTargets(from.results, from.options.contenders) };
+}
+
 /**
  * Writes summary.json and README.md into `out`, from a run's results file or from a summary
  * (`--from-results FILE`: measuring nothing; from a summary the targets are those it holds).
  */
 export function writeReport(from: Report | Summary, out: string): Summary {
-  const summary =
-    "kind" in from && from.kind === "pim-bench-summary" ? from : summarize(from as Report);
+  const summary = "kind" in from ? from : summarize(from);
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, "summary.json"), compactJson(summary) + "\n");
   const readmeFile = path.join(out, "README.md");

@@ -38,8 +38,7 @@ import {
   round,
   stats,
 } from "./measure";
-import { Machine, Report, finishReport, smokeLine, writeReport } from "./report";
-import { evaluateTargets } from "./targets";
+import { Machine, Report, finishReport, readResults, smokeLine, writeReport } from "./report";
 
 /** Glance's default image_member_quota: above it a second glance-api without it serves the run. */
 const memberLimit = 128;
@@ -169,12 +168,7 @@ async function main(): Promise<number> {
   const options = parseOptions(argv);
   const fromResults = argv.indexOf("--from-results");
   if (fromResults >= 0) {
-    const from = JSON.parse(fs.readFileSync(path.resolve(argv[fromResults + 1]), "utf8"));
-    // A results file is evaluated again: one written before a target existed gets it.
-    if (from.kind !== "pim-bench-summary") {
-      from.targets = evaluateTargets(from.results, from.options.contenders);
-    }
-    writeReport(from, options.out);
+    writeReport(readResults(path.resolve(argv[fromResults + 1])), options.out);
     return 0;
   }
   const startedAt = new Date().toISOString();

@@ -193,67 +193,53 @@ export function evaluateTargets(results: ScenarioResult[], selected: ContenderNa
   // authentication per provider process that called Glance (the dynamic provider), or per run
   // that called Glance (the plugin: a YAML program's language host starts a plugin process of
   // its own to read the schema, which sends nothing).
-  const requests = (
-    [id, target, allGood]: [string, string, string],
-    contenders: ContenderName[],
-    authsOf: (s: OpSample) => string | undefined,
-  ) => {
-    const bad: string[] = [];
-    let checked = 0;
-    for (const s of results) {
-      for (const c of contenders) {
-        for (const op of ops) {
-          for (const sample of s.contenders[c]?.samples[op] ?? []) {
-            checked++;
-            const where = contenders.length > 1 ? `${s.label} ${c} ${op}` : `${s.label} ${op}`;
-            const want = { up: s.total, destroy: 2 * s.total, refresh: -1 }[op as string] ?? 0;
-            if (want >= 0 && sample.glanceTotal !== want) {
-              bad.push(`${where}: ${sample.glanceTotal} Glance requests (want ${want})`);
-            }
-            const auths = authsOf(sample);
-            if (auths) bad.push(`${where}: ${auths}`);
-          }
-        }
-      }
-    }
-    const shown = bad.slice(0, 6).join("; ") + (bad.length > 6 ? `; … ${bad.length - 6} more` : "");
-    const measured =
-      checked === 0 ? "not measured" : bad.length ? shown : `all ${checked} ${allGood}`;
-    add(id, target, checked === 0 ? null : bad.length === 0, measured);
-  };
   const perMember = `exactly one Glance request per member created and two per member deleted (the DELETE and its confirming read), zero for no-op up and preview`;
   const engineRuns = "engine runs: up N and destroy 2N Glance requests, no-op up and preview 0";
-  requests(
+  const requests: [string, string, ContenderName[], string, (x: OpSample) => string | false][] = [
     [
       "requests",
       `${perMember}, one Keystone authentication per provider process`,
+      ["ours"],
       `${engineRuns}, 1 auth per provider process that called Glance (0 otherwise)`,
+      ({ glanceTotal, keystoneAuths: auths, providerProcesses: n }) =>
+        glanceTotal > 0
+          ? auths !== Math.max(n, 1) && `${auths} Keystone auths for ${n} provider process(es)`
+          : auths > Math.max(n, 1) && `${auths} Keystone auths without Glance work`,
     ],
-    ["ours"],
-    (s) => {
-      const processes = Math.max(s.providerProcesses, 1);
-      if (s.glanceTotal > 0 && s.keystoneAuths !== processes) {
-        return `${s.keystoneAuths} Keystone auths for ${s.providerProcesses} provider process(es)`;
-      }
-      return s.glanceTotal === 0 && s.keystoneAuths > processes
-        ? `${s.keystoneAuths} Keystone auths without Glance work`
-        : undefined;
-    },
-  );
-  requests(
     [
       "requests-plugin",
       `the provider plugin: ${perMember}, one Keystone authentication per run that calls Glance (issue 14)`,
+      ["plugin", "yaml"],
       `${engineRuns}, 1 auth when Glance was called (0 otherwise)`,
+      ({ glanceTotal, keystoneAuths: auths }) =>
+        auths !== (glanceTotal > 0 ? 1 : 0) &&
+        `${auths} Keystone auths (want ${glanceTotal > 0 ? 1 : 0})`,
     ],
-    ["plugin", "yaml"],
-    (s) => {
-      const want = s.glanceTotal > 0 ? 1 : 0;
-      return s.keystoneAuths !== want
-        ? `${s.keystoneAuths} Keystone auths (want ${want})`
-        : undefined;
-    },
-  );
+  ];
+  for (const [id, target, contenders, allGood, authsOf] of requests) {
+    const samples = results.flatMap((s) =>
+      contenders.flatMap((c) =>
+        ops.flatMap((op) =>
+          (s.contenders[c]?.samples[op] ?? []).map((x) => [s, c, op, x] as const),
+        ),
+      ),
+    );
+    const bad = samples.flatMap(([s, c, op, x]) => {
+      const where = contenders.length > 1 ? `${s.label} ${c} ${op}` : `${s.label} ${op}`;
+      const want = { up: s.total, destroy: 2 * s.total, refresh: -1 }[op as string] ?? 0;
+      const glance =
+        want >= 0 && x.glanceTotal !== want && `${x.glanceTotal} Glance requests (want ${want})`;
+      return [glance, authsOf(x)].flatMap((problem) => (problem ? [`${where}: ${problem}`] : []));
+    });
+    const shown = bad.slice(0, 6).join("; ") + (bad.length > 6 ? `; … ${bad.length - 6} more` : "");
+    const measured = bad.length ? shown : `all ${samples.length} ${allGood}`;
+    add(
+      id,
+      target,
+      samples.length ? !bad.length : null,
+      samples.length ? measured : "not measured",
+    );
+  }
 
   // Issue 7: state ≤ 2 KB per member.
   for (const c of providerContenders) {

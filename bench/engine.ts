@@ -21,13 +21,10 @@ import {
 
 /** The Pulumi engine's summary lines (`+ 10 created`, `10 to delete`) as counts. */
 export function changesOf(stdout: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const m of stdout.matchAll(
+  const counts = stdout.matchAll(
     /^\s*[+~-]?\s*(\d+) (created|updated|deleted|replaced|unchanged|to create|to update|to delete|to replace)\b/gm,
-  )) {
-    out[m[2]] = Number(m[1]);
-  }
-  return out;
+  );
+  return Object.fromEntries([...counts].map(([, n, what]) => [what, Number(n)]));
 }
 
 /**

@@ -73,12 +73,14 @@ export interface Report {
   harnessProblems: string[];
 }
 
-type Requests = { glance: number; keystoneAuths: number; keystone: number; validations?: number };
+type FirstRequests = Record<"glance" | "keystoneAuths" | "keystone", number> & {
+  validations?: number;
+};
 
 export interface ContenderSummary {
   medians: Partial<Record<OpName, Stats>>;
   /** Of the first run of each operation: Glance requests, token requests, all Keystone requests. */
-  firstRequests: Partial<Record<OpName, Requests>>;
+  firstRequests: Partial<Record<OpName, FirstRequests>>;
   /** `pulumi up` (create): medians of wall and CPU seconds; absent when `up` has no sample. */
   upCpu?: { wall?: number; provider?: number; program?: number; engine?: number };
   /** The provider process's peak RSS over every sample, 0 when none was read. */
@@ -299,7 +301,8 @@ export function readme(report: Summary): string {
       }
     }
   };
-  const opColumns = ["scenario", "contender", "up", "no-op up", "preview", "refresh", "destroy"];
+  const columns = (head: string) => ["scenario", "contender", ...head.split("|")];
+  const opColumns = columns("up|no-op up|preview|refresh|destroy");
   const { repeats, cliSample, contenders, scaleContenders, scaleRepeats } = options;
   const fewer =
     scaleContenders.length < contenders.length ? ` and only ${scaleContenders.join(", ")}` : "";
@@ -338,7 +341,7 @@ export function readme(report: Summary): string {
   table(
     "Where the time goes: CPU seconds of `pulumi up` (create), medians",
     "The provider process, the Pulumi program (language host's Node.js) and the engine (the `pulumi` CLI, which also writes the checkpoint after every step: its cost grows with the state's size). On two shared cores the wall time is mostly these CPU seconds.",
-    ["scenario", "contender", "wall", "provider CPU", "program CPU", "engine CPU"],
+    columns("wall|provider CPU|program CPU|engine CPU"),
     engineContenders,
     ({ upCpu: u }) => u && [fmtS(u.wall), fmtS(u.provider), fmtS(u.program), fmtS(u.engine)],
   );
@@ -360,17 +363,9 @@ export function readme(report: Summary): string {
   table(
     "State and memory",
     "Bytes per member: `stack export` bytes divided by the members, then the same with the stack trace the engine records for every resource (`sourcePosition`, `stackTrace`) removed. One member resource: its entry in the export, then without its stack trace (frames in it).",
-    [
-      "scenario",
-      "contender",
-      "`stack export` bytes",
-      "bytes per member",
-      "without stack traces",
-      "one member resource",
-      "without its stack trace (frames)",
-      "`__provider` bytes × copies",
-      "provider peak RSS (MB, max over ops)",
-    ],
+    columns(
+      "`stack export` bytes|bytes per member|without stack traces|one member resource|without its stack trace (frames)|`__provider` bytes × copies|provider peak RSS (MB, max over ops)",
+    ),
     engineContenders,
     ({ state: f, error, peakRssMb }) =>
       f && !error

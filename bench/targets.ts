@@ -52,13 +52,7 @@ export const pulumiFloorOf: Partial<Record<ContenderName, ContenderName>> = {
 export const shareOps: OpName[] = ["up", "destroy"];
 
 /** A median as Pulumi's floor + the API's (the direct floor) + ours (seconds, part of the total). */
-export interface Share {
-  total: number;
-  pulumi: number;
-  api: number;
-  ours: number;
-  part: number;
-}
+export type Share = Record<"total" | "pulumi" | "api" | "ours" | "part", number>;
 
 export function ourShare(s: Medians, c: ContenderName, op: OpName): Share | undefined {
   const floor = pulumiFloorOf[c];

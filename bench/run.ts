@@ -180,19 +180,12 @@ async function main(): Promise<number> {
   const tempDirs: string[] = [];
   const { sizes, images, contenders: selected, repeats, cliSample } = options;
   const { scaleContenders, scaleRepeats } = options;
+  const runOptions = { sizes, images, contenders: selected, repeats, cliSample };
   const report: Report = {
     command: `node -r ts-node/register/transpile-only bench/run.ts ${argv.join(" ")}`.trim(),
     startedAt,
     finishedAt: "",
-    options: {
-      sizes,
-      images,
-      contenders: selected,
-      repeats,
-      cliSample,
-      scaleContenders,
-      scaleRepeats,
-    },
+    options: { ...runOptions, scaleContenders, scaleRepeats },
     machine: describeMachine(),
     bridged: { available: false, reason: "not selected" },
     glance: glance.note,
@@ -213,9 +206,9 @@ async function main(): Promise<number> {
     }
     const scenarios = [
       ...sizes.map((n) => ({ label: `N=${n}`, images: 1, perImage: n, scale: false })),
-      ...images.map(({ count, perImage }) => ({
-        label: `${count}x${perImage}`,
-        images: count,
+      ...images.map(({ count: n, perImage }) => ({
+        label: `${n}x${perImage}`,
+        images: n,
         perImage,
         scale: true,
       })),
@@ -282,10 +275,12 @@ async function measureScenario(
     for (const op of c.ops ?? ops) {
       const s = await c.measure(op);
       (entry.samples[op] ??= []).push(s);
+      const cpu = [s.providerCpuSeconds, s.programCpuSeconds, s.engineCpuSeconds].map(
+        (x) => x ?? "–",
+      );
       log(
         `  ${op}: ${s.seconds.toFixed(2)} s, Glance ${s.glanceTotal}, Keystone auths ${s.keystoneAuths}, token validations ${s.keystoneValidations ?? "–"}, ` +
-          `provider processes ${s.providerProcesses}, peak ${s.providerPeakRssMb ?? "?"} MB, ` +
-          `CPU provider ${s.providerCpuSeconds ?? "–"} s program ${s.programCpuSeconds ?? "–"} s engine ${s.engineCpuSeconds ?? "–"} s, load ${s.load1}`,
+          `provider processes ${s.providerProcesses}, peak ${s.providerPeakRssMb ?? "?"} MB, CPU provider ${cpu[0]} s program ${cpu[1]} s engine ${cpu[2]} s, load ${s.load1}`,
       );
       if (op === "up" && rep === 0 && c.state && !c.pulumiOnly) {
         entry.state = await c.state(result.total);

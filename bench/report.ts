@@ -136,6 +136,9 @@ export function summarize(report: Report): Summary {
 /** A results file or a summary; a results file's targets evaluated again (new ones included). */
 export function readResults(file: string): Report | Summary {
   const from = JSON.parse(fs.readFileSync(file, "utf8")) as Report | Summary;
+  if (!from.options.scaleContenders) {
+    throw new Error(`${file} is of a shape before --scale-contenders: run the benchmark again`);
+  }
   if ("kind" in from) return from;
   return { ...from, targets: evaluateTargets(from.results, from.options.contenders) };
 }

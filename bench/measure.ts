@@ -215,27 +215,28 @@ export class ProcessWatch {
   }
 
   private sample(): void {
-    const parents = new Map<number, number>();
-    const cpu = new Map<number, number>();
-    const read = (pid: number | string, file: string) =>
-      fs.readFileSync(`/proc/${pid}/${file}`, "utf8");
+    const read = (pid: number | string, file: string) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/${file}`, "utf8");
+      } catch {
+        return undefined; // exited meanwhile
+      }
+    };
     let entries: string[];
     try {
       entries = fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e));
     } catch {
       return; // not Linux: no memory figures
     }
-    for (const entry of entries) {
-      try {
-        const stat = read(entry, "stat");
-        // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-        const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        parents.set(Number(entry), Number(rest[1]));
-        // Fields 14 and 15 of stat (utime, stime) are rest[11] and rest[12].
-        cpu.set(Number(entry), (Number(rest[11]) + Number(rest[12])) / ticksPerSecond);
-      } catch {
-        // exited meanwhile
-      }
+    const parents = new Map<number, number>();
+    const cpu = new Map<number, number>();
+    for (const [pid, stat] of entries.map((e) => [Number(e), read(e, "stat")] as const)) {
+      if (stat === undefined) continue;
+      // "pid (comm) state ppid ...": comm may hold spaces and parentheses; fields 14 and 15
+      // (utime, stime) are rest[11] and rest[12].
+      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parents.set(pid, Number(rest[1]));
+      cpu.set(pid, (Number(rest[11]) + Number(rest[12])) / ticksPerSecond);
     }
     const isOurs = (pid: number): boolean => {
       for (let p = parents.get(pid), hops = 0; p !== undefined && hops < 64; hops++) {
@@ -246,22 +247,15 @@ export class ProcessWatch {
     };
     for (const pid of parents.keys()) {
       if (!this.seen.has(pid)) {
-        if (!isOurs(pid)) continue;
-        try {
-          if (!this.pattern.test(read(pid, "cmdline").split("\0").join(" ").trim())) continue;
-        } catch {
-          continue;
-        }
+        const cmdline = isOurs(pid) ? read(pid, "cmdline") : undefined;
+        if (!cmdline || !this.pattern.test(cmdline.split("\0").join(" ").trim())) continue;
         this.seen.set(pid, { peakRssKb: 0, cpuSeconds: 0 });
       }
       const watched = this.seen.get(pid)!;
       watched.cpuSeconds = Math.max(watched.cpuSeconds, cpu.get(pid) ?? 0);
-      try {
-        const hwm = /VmHWM:\s+(\d+) kB/.exec(read(pid, "status"));
-        if (hwm) watched.peakRssKb = Math.max(watched.peakRssKb, Number(hwm[1]));
-      } catch {
-        // exited meanwhile: keep the last reading
-      }
+      // The last reading stays when the process has exited meanwhile.
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(read(pid, "status") ?? "");
+      if (hwm) watched.peakRssKb = Math.max(watched.peakRssKb, Number(hwm[1]));
     }
   }
 }

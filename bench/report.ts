@@ -34,8 +34,6 @@ import {
   providerContenders,
   pulumiFloorOf,
   ratioText,
-  shareOps,
-  shareText,
 } from "./targets";
 
 /** The run's options the report keeps; the MxN scenarios may have fewer contenders or repeats. */
@@ -257,21 +255,6 @@ export function readme(report: Summary): string {
       `- N = 100 members, \`pulumi up\`, ${describe(c)}: ${fmtS(t)} s; ${peers.map(vs).join("; ")}${times}.`,
     );
   }
-  // Issue 30: what is ours once Pulumi's floor and the API's are taken off.
-  for (const [c, floor] of Object.entries(pulumiFloorOf) as [ContenderName, ContenderName][]) {
-    const parts = results.flatMap((s) => {
-      const known = shareOps.flatMap((op) => {
-        const x = ourShare(s, c, op);
-        return x ? [`${op} ${shareText(x)} of ${fmtS(x.total)} s`] : [];
-      });
-      return known.length ? [`${s.label}: ${known.join(", ")}`] : [];
-    });
-    if (parts.length)
-      add(
-        `- Our share, ${describe(c)} (its time less Pulumi's floor, ${floor}, and the API floor): ${parts.join("; ")}.`,
-      );
-  }
-
   add("", "## Targets (issues 7, 14, 22 and 30)", "");
   for (const t of targets) {
     const label = t.met === true ? "**met**" : t.met === false ? "**not met**" : "not measured";

@@ -48,8 +48,8 @@ export const pulumiFloorOf: Partial<Record<ContenderName, ContenderName>> = {
   package: "noopDynamic",
   plugin: "emptyTs",
 };
-/** The operations the headline and the target take our share of. */
-export const shareOps: OpName[] = ["up", "destroy"];
+/** The operations the target takes our share of. */
+const shareOps: OpName[] = ["up", "destroy"];
 
 /** A median as Pulumi's floor + the API's (the direct floor) + ours (seconds, part of the total). */
 export type Share = Record<"total" | "pulumi" | "api" | "ours" | "part", number>;
@@ -63,8 +63,7 @@ export function ourShare(s: Medians, c: ContenderName, op: OpName): Share | unde
 }
 
 /** "0.42 s (10 %)": our share, in seconds and as part of the row. */
-export const shareText = (x: Share): string =>
-  `${x.ours.toFixed(2)} s (${Math.round(100 * x.part)} %)`;
+const shareText = (x: Share): string => `${x.ours.toFixed(2)} s (${Math.round(100 * x.part)} %)`;
 
 /** "3.2× faster" or "1.2× slower": how `ours` seconds compare with `theirs`. */
 export function ratioText(ours: number, theirs: number): string {

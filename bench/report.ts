@@ -184,39 +184,35 @@ export function compactJson(value: unknown, indent = ""): string {
 /** The line `npm run bench:smoke` prints: ours, the floor, the plugin and OpenTofu at N = 10. */
 export function smokeLine(report: Report): string {
   const s = report.results[0];
+  const q = (v: unknown) => v ?? "?";
   const first = (c: ContenderName, op: OpName) => s?.contenders[c]?.samples[op]?.[0];
   const times = (c: ContenderName, sep: string) =>
     ops.map((op) => `${op} ${fmtS(first(c, op)?.seconds)} s`).join(sep);
-  const glance = (c: ContenderName, list: OpName[]) =>
-    list.map((op) => first(c, op)?.glanceTotal ?? "?").join("/");
-  const noRefresh: OpName[] = ["up", "noop", "preview", "destroy"];
-  const ours = s?.contenders.ours?.state;
-  const plugin = s?.contenders.plugin;
-  const tofu = s?.contenders.tofu;
+  const glance = (c: ContenderName, list: OpName[] = ["up", "noop", "preview", "destroy"]) =>
+    list.map((op) => q(first(c, op)?.glanceTotal)).join("/");
+  const [ours, plugin, tofu] = (["ours", "plugin", "tofu"] as const).map((c) => s?.contenders[c]);
+  const state = (r: ContenderResult | undefined): Partial<StateFigures> => r?.state ?? {};
+  const [o, p] = [state(ours), state(plugin)];
   return [
-    `bench smoke ${s?.label ?? "?"}:`,
+    `bench smoke ${q(s?.label)}:`,
     times("ours", " "),
     `(floor up ${fmtS(first("floor", "up")?.seconds)} s);`,
-    `Glance up/noop/preview/destroy ${glance("ours", noRefresh)};`,
-    `Keystone auths up ${first("ours", "up")?.keystoneAuths ?? "?"};`,
-    `state ${ours?.bytesPerMember ?? "?"} B/member (${ours?.bytesPerMemberWithoutStackTraces ?? "?"} B without stack traces; __provider ${ours?.providerBytes ?? "?"} B);`,
-    `provider peak ${first("ours", "up")?.providerPeakRssMb ?? "?"} MB;`,
-    ...(plugin
-      ? [
-          `plugin: ${times("plugin", ", ")}; Glance up/noop/preview/destroy ${glance("plugin", noRefresh)}; ` +
-            `state ${plugin.state?.bytesPerMember ?? "?"} B/member (${plugin.state?.bytesPerMemberWithoutStackTraces ?? "?"} B without stack traces), ` +
-            `one ImageMember ${plugin.state?.memberResourceBytes ?? "?"} B (${plugin.state?.memberResourceBytesWithoutStackTrace ?? "?"} B without its stack trace);`,
-        ]
-      : []),
-    ...(tofu
-      ? [
-          `tofu: ${times("tofu", ", ")}; Glance ${glance("tofu", ops)}; state ${tofu.state?.bytesPerMember ?? "?"} B/member;`,
-        ]
-      : []),
+    `Glance up/noop/preview/destroy ${glance("ours")};`,
+    `Keystone auths up ${q(first("ours", "up")?.keystoneAuths)};`,
+    `state ${q(o.bytesPerMember)} B/member (${q(o.bytesPerMemberWithoutStackTraces)} B without stack traces; __provider ${q(o.providerBytes)} B);`,
+    `provider peak ${q(first("ours", "up")?.providerPeakRssMb)} MB;`,
+    plugin &&
+      `plugin: ${times("plugin", ", ")}; Glance up/noop/preview/destroy ${glance("plugin")}; ` +
+        `state ${q(p.bytesPerMember)} B/member (${q(p.bytesPerMemberWithoutStackTraces)} B without stack traces), ` +
+        `one ImageMember ${q(p.memberResourceBytes)} B (${q(p.memberResourceBytesWithoutStackTrace)} B without its stack trace);`,
+    tofu &&
+      `tofu: ${times("tofu", ", ")}; Glance ${glance("tofu", ops)}; state ${q(state(tofu).bytesPerMember)} B/member;`,
     report.harnessProblems.length
       ? `HARNESS BROKEN: ${report.harnessProblems.join("; ")}`
       : "harness OK",
-  ].join(" ");
+  ]
+    .filter(Boolean)
+    .join(" ");
 }
 
 /** docs/benchmarks/README.md, written from a run's summary. */

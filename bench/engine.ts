@@ -62,21 +62,17 @@ export async function timedCommand(
 const nodeProgramPattern = /node\s.*@pulumi\/pulumi\/cmd\/run(\/index\.js)?(\s|$)/;
 
 export interface EngineContenderOptions {
-  /** The provider process to watch (default: Node.js's dynamic provider). */
-  provider?: RegExp;
-  /** A folder put on PATH after the CLI's (the bridged provider's plugin). */
-  extraPath?: string;
+  provider?: RegExp; // the provider process to watch (default: Node.js's dynamic provider)
+  extraPath?: string; // a folder put on PATH after the CLI's (the bridged provider's plugin)
   /** The owner's credentials as `OS_*` variables (the provider plugin reads no stack config). */
   environmentCredentials?: boolean;
-  /** The process running the program; default a Node.js program. */
-  programPattern?: RegExp;
+  programPattern?: RegExp; // the process running the program (default: a Node.js program)
   /**
    * Writes the program for a scenario instead of setting its config `imageIds` and
    * `membersPerImage` (a YAML program has no loop: it lists every resource).
    */
   writeProgram?: (imageIds: string[], perImage: number) => void;
-  /** One resource per image (`ImageMembers`), not one per member. */
-  resourcePerImage?: boolean;
+  resourcePerImage?: boolean; // one resource per image (`ImageMembers`), not one per member
   /** Pulumi's own floor (issue 30): an empty program, or no-op resources, one per member. */
   pulumiFloor?: "empty" | "perMember";
 }

@@ -49,10 +49,7 @@ export interface RunOptions {
 
 /** The machine the benchmark ran on (bench/run.ts describes it). */
 export type Machine = Record<string, unknown> & {
-  pulumiCli?: string;
-  node: string;
   engineParallelism: number;
-  loadAverageAtStart: number[];
   loadAverageAtEnd: number[];
 };
 

@@ -19,6 +19,7 @@ import {
   cloudJsonPath,
   localCloudDirOf,
   osEnvironmentOf,
+  stackConfigOf,
 } from "../tests/support/realCloud";
 
 /**
@@ -48,25 +49,23 @@ function loopbackProxy(target: string): CountingProxy {
   return new CountingProxy(target, { maxSockets: 64 });
 }
 
-/** Requests of `proxy` from index `since` on, grouped as "METHOD kind" (kind: auth/tokens, member, ...). */
+/** Requests of `proxy` from index `since` on, grouped as "METHOD kind" (auth/tokens, member, ...). */
 function kindsSince(proxy: CountingProxy, since: number): Record<string, number> {
+  const kinds: [RegExp, string][] = [
+    [/\/auth\/tokens$/, "auth/tokens"],
+    [/\/images\/[^/]+\/members\/[^/]+$/, "images/{id}/members/{member}"],
+    [/\/images\/[^/]+\/members$/, "images/{id}/members"],
+    [/\/images\/[^/]+$/, "images/{id}"],
+    [/\/images$/, "images"],
+    [/\/projects/, "projects"],
+    [/^\/(v3|v2(\.\d+)?)?\/?$/, "version discovery"],
+  ];
   const out: Record<string, number> = {};
   for (const r of proxy.requests.slice(since)) {
-    const key = `${r.method} ${kindOf(r.path)}`;
+    const key = `${r.method} ${kinds.find(([re]) => re.test(r.path))?.[1] ?? r.path}`;
     out[key] = (out[key] ?? 0) + 1;
   }
   return out;
-}
-
-function kindOf(path: string): string {
-  if (/\/auth\/tokens$/.test(path)) return "auth/tokens";
-  if (/\/images\/[^/]+\/members\/[^/]+$/.test(path)) return "images/{id}/members/{member}";
-  if (/\/images\/[^/]+\/members$/.test(path)) return "images/{id}/members";
-  if (/\/images\/[^/]+$/.test(path)) return "images/{id}";
-  if (/\/images$/.test(path)) return "images";
-  if (/\/projects/.test(path)) return "projects";
-  if (/^\/(v3|v2(\.\d+)?)?\/?$/.test(path)) return "version discovery";
-  return path;
 }
 
 /** Where the counts of an operation start: Glance and Keystone requests, Keystone's log bytes. */
@@ -105,16 +104,9 @@ export class Cloud {
     return `${this.keystone.url}${new URL(this.owner.authUrl).pathname}`;
   }
 
-  /** The owner's credentials as `openstack:*` stack config, without the password. */
+  /** The owner's credentials as `openstack:*` stack config, through the Keystone proxy. */
   stackConfig(): Record<string, string> {
-    return {
-      "openstack:authUrl": this.authUrl,
-      "openstack:userName": this.owner.username,
-      "openstack:tenantName": this.owner.projectName,
-      "openstack:userDomainName": this.owner.userDomainName,
-      "openstack:projectDomainName": this.owner.projectDomainName,
-      "openstack:region": this.owner.region,
-    };
+    return stackConfigOf({ ...this.owner, authUrl: this.authUrl });
   }
 
   /** The owner's credentials as `OS_*` variables (the provider plugin, OpenTofu, the CLI). */
@@ -124,11 +116,8 @@ export class Cloud {
 
   /** A session of the owner through the project's own identity layer and the proxies. */
   session(): KeystoneSession {
-    const stack = { ...this.stackConfig(), "openstack:password": this.owner.password };
-    const config = resolveCloudConfig({
-      stack: settingsFromStack((k) => stack[k as keyof typeof stack]),
-      env: {},
-    });
+    const stack = this.stackConfig();
+    const config = resolveCloudConfig({ stack: settingsFromStack((k) => stack[k]), env: {} });
     return new KeystoneSession(new HttpClient(), config);
   }
 

@@ -13,13 +13,12 @@ if (dir) {
   const path = require("path");
   const inspector = require("inspector");
   const argv = process.argv.join(" ");
-  const role = /cmd\/dynamic-provider/.test(argv)
-    ? "dynamic-provider"
-    : /pulumi-resource-imagemembers/.test(argv)
-      ? "plugin"
-      : /cmd\/run/.test(argv)
-        ? "program"
-        : "other";
+  const roles = [
+    ["dynamic-provider", /cmd\/dynamic-provider/],
+    ["plugin", /pulumi-resource-imagemembers/],
+    ["program", /cmd\/run/],
+  ];
+  const role = roles.find(([, pattern]) => pattern.test(argv))?.[0] ?? "other";
   const session = new inspector.Session();
   session.connect();
   session.post("Profiler.setSamplingInterval", { interval: 1000 });

@@ -21,13 +21,10 @@ import {
 
 /** The Pulumi engine's summary lines (`+ 10 created`, `10 to delete`) as counts. */
 export function changesOf(stdout: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const m of stdout.matchAll(
+  const counts = stdout.matchAll(
     /^\s*[+~-]?\s*(\d+) (created|updated|deleted|replaced|unchanged|to create|to update|to delete|to replace)\b/gm,
-  )) {
-    out[m[2]] = Number(m[1]);
-  }
-  return out;
+  );
+  return Object.fromEntries([...counts].map(([, n, what]) => [what, Number(n)]));
 }
 
 /**
@@ -65,21 +62,17 @@ export async function timedCommand(
 const nodeProgramPattern = /node\s.*@pulumi\/pulumi\/cmd\/run(\/index\.js)?(\s|$)/;
 
 export interface EngineContenderOptions {
-  /** The provider process to watch (default: Node.js's dynamic provider). */
-  provider?: RegExp;
-  /** A folder put on PATH after the CLI's (the bridged provider's plugin). */
-  extraPath?: string;
+  provider?: RegExp; // the provider process to watch (default: Node.js's dynamic provider)
+  extraPath?: string; // a folder put on PATH after the CLI's (the bridged provider's plugin)
   /** The owner's credentials as `OS_*` variables (the provider plugin reads no stack config). */
   environmentCredentials?: boolean;
-  /** The process running the program; default a Node.js program. */
-  programPattern?: RegExp;
+  programPattern?: RegExp; // the process running the program (default: a Node.js program)
   /**
    * Writes the program for a scenario instead of setting its config `imageIds` and
    * `membersPerImage` (a YAML program has no loop: it lists every resource).
    */
   writeProgram?: (imageIds: string[], perImage: number) => void;
-  /** One resource per image (`ImageMembers`), not one per member. */
-  resourcePerImage?: boolean;
+  resourcePerImage?: boolean; // one resource per image (`ImageMembers`), not one per member
   /** Pulumi's own floor (issue 30): an empty program, or no-op resources, one per member. */
   pulumiFloor?: "empty" | "perMember";
 }
@@ -121,9 +114,8 @@ export class EngineContender implements Contender {
       await this.project.init({});
       return;
     }
-    await this.project.init(this.cloud.stackConfig(), {
-      "openstack:password": this.cloud.owner.password,
-    });
+    const { "openstack:password": password, ...config } = this.cloud.stackConfig();
+    await this.project.init(config, { "openstack:password": password });
   }
 
   async configure(imageIds: string[], perImage: number): Promise<void> {

@@ -46,12 +46,9 @@ export interface Contender {
   readonly pulumiOnly?: boolean;
   /** Measured once per scenario, whatever --repeats (the CLI loop). */
   readonly once?: boolean;
-  /** Extra arguments of every engine operation (--engine-args). */
-  operationArgs?: string[];
-  /** What the README says beside its figures, once a scenario ran. */
-  note?: string;
+  operationArgs?: string[]; // --engine-args
+  note?: string; // what the README says beside its figures
   init(): Promise<void>;
-  /** Points the contender at a scenario's images, `perImage` members each. */
   configure(imageIds: string[], perImage: number): Promise<void>;
   measure(op: OpName): Promise<OpSample>;
   /** A contender that keeps state: its figures right after `up`, for `total` memberships. */
@@ -70,10 +67,7 @@ export interface OpSample {
   keystoneTotal: number;
   keystoneAuths: number;
   keystone: Record<string, number>;
-  /**
-   * The token validations Glance asked Keystone for (`GET /v3/auth/tokens` in Keystone's log;
-   * the local cloud only, and every client of that Keystone counts).
-   */
+  /** Token validations Glance asked Keystone for (its log: the local cloud only, all clients). */
   keystoneValidations?: number;
   providerProcesses: number;
   providerPeakRssMb?: number;
@@ -81,21 +75,17 @@ export interface OpSample {
   providerCpuSeconds?: number;
   programCpuSeconds?: number;
   engineCpuSeconds?: number;
-  /** 1-minute load average when the operation ended (the machine is shared). */
-  load1?: number;
-  /** Engine summary line counts, e.g. { created: 10 } */
-  changes?: Record<string, number>;
+  load1?: number; // 1-minute load average when the operation ended (the machine is shared)
+  changes?: Record<string, number>; // the engine's summary, e.g. { created: 10 }
 }
 
 export interface StateFigures {
   exportBytes: number;
-  /** Memberships the state holds; `resources`: the resources holding them. */
-  members: number;
+  members: number; // memberships the state holds, in `resources` resources
   resources?: number;
   bytesPerMember: number;
-  /** Mean size of one member resource's JSON as `stack export` prints it. */
-  memberResourceBytes: number;
-  /** Size of the serialized provider (`__provider`) of one member, and where it is stored. */
+  memberResourceBytes: number; // one member resource's JSON as `stack export` prints it (mean)
+  /** One member's serialized provider (`__provider`): its size and copies. */
   providerBytes: number;
   providerCopiesPerMember: number;
   distinctProviderTexts: number;
@@ -103,13 +93,12 @@ export interface StateFigures {
   providerControlledBytes: number;
   engineRecordedBytes: number;
   /**
-   * The same without the stack trace the engine records for each resource from the language
-   * host (`sourcePosition`, `stackTrace`): one member resource (mean), and `stack export` bytes
-   * per member with those fields removed from every resource; absent in older summaries.
+   * Without the stack trace the engine records for each resource from the language host
+   * (`sourcePosition`, `stackTrace`): one member resource (mean), and `stack export` bytes per
+   * member; and the mean frames of one member resource's trace.
    */
   memberResourceBytesWithoutStackTrace?: number;
   bytesPerMemberWithoutStackTraces?: number;
-  /** Mean frames of one member resource's recorded stack trace. */
   stackTraceFrames?: number;
   /** One member resource as exported, its `__provider` texts cut to their first 120 characters. */
   exampleMember?: unknown;
@@ -125,12 +114,7 @@ export interface BridgedOutcome {
   dir?: string;
 }
 
-export interface Stats {
-  median: number;
-  min: number;
-  max: number;
-  n: number;
-}
+export type Stats = { median: number; min: number; max: number; n: number };
 
 /** A contender's figures in one scenario: every sample, and the medians of the seconds. */
 export interface ContenderResult {
@@ -152,17 +136,15 @@ export interface ScenarioResult {
 /** Medians of `pulumi up` (create): wall seconds and the CPU seconds of each process. */
 export function upCpuOf(r: Pick<ContenderResult, "samples">) {
   const up = r.samples.up ?? [];
-  if (up.length === 0) return undefined;
-  const medianOf = (values: (number | undefined)[]) => {
-    const known = values.filter((v): v is number => v !== undefined);
+  const medianOf = (key: keyof OpSample) => {
+    const known = up.map((x) => x[key]).filter((v): v is number => typeof v === "number");
     return known.length ? stats(known).median : undefined;
   };
-  return {
-    wall: medianOf(up.map((x) => x.seconds)),
-    provider: medianOf(up.map((x) => x.providerCpuSeconds)),
-    program: medianOf(up.map((x) => x.programCpuSeconds)),
-    engine: medianOf(up.map((x) => x.engineCpuSeconds)),
-  };
+  if (up.length === 0) return undefined;
+  const [provider, program, engine] = ["provider", "program", "engine"].map((p) =>
+    medianOf(`${p}CpuSeconds` as keyof OpSample),
+  );
+  return { wall: medianOf("seconds"), provider, program, engine };
 }
 
 /**
@@ -233,27 +215,28 @@ export class ProcessWatch {
   }
 
   private sample(): void {
-    const parents = new Map<number, number>();
-    const cpu = new Map<number, number>();
-    const read = (pid: number | string, file: string) =>
-      fs.readFileSync(`/proc/${pid}/${file}`, "utf8");
+    const read = (pid: number | string, file: string) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/${file}`, "utf8");
+      } catch {
+        return undefined; // exited meanwhile
+      }
+    };
     let entries: string[];
     try {
       entries = fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e));
     } catch {
       return; // not Linux: no memory figures
     }
-    for (const entry of entries) {
-      try {
-        const stat = read(entry, "stat");
-        // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-        const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        parents.set(Number(entry), Number(rest[1]));
-        // Fields 14 and 15 of stat (utime, stime) are rest[11] and rest[12].
-        cpu.set(Number(entry), (Number(rest[11]) + Number(rest[12])) / ticksPerSecond);
-      } catch {
-        // exited meanwhile
-      }
+    const parents = new Map<number, number>();
+    const cpu = new Map<number, number>();
+    for (const [pid, stat] of entries.map((e) => [Number(e), read(e, "stat")] as const)) {
+      if (stat === undefined) continue;
+      // "pid (comm) state ppid ...": comm may hold spaces and parentheses; fields 14 and 15
+      // (utime, stime) are rest[11] and rest[12].
+      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parents.set(pid, Number(rest[1]));
+      cpu.set(pid, (Number(rest[11]) + Number(rest[12])) / ticksPerSecond);
     }
     const isOurs = (pid: number): boolean => {
       for (let p = parents.get(pid), hops = 0; p !== undefined && hops < 64; hops++) {
@@ -264,22 +247,15 @@ export class ProcessWatch {
     };
     for (const pid of parents.keys()) {
       if (!this.seen.has(pid)) {
-        if (!isOurs(pid)) continue;
-        try {
-          if (!this.pattern.test(read(pid, "cmdline").split("\0").join(" ").trim())) continue;
-        } catch {
-          continue;
-        }
+        const cmdline = isOurs(pid) ? read(pid, "cmdline") : undefined;
+        if (!cmdline || !this.pattern.test(cmdline.split("\0").join(" ").trim())) continue;
         this.seen.set(pid, { peakRssKb: 0, cpuSeconds: 0 });
       }
       const watched = this.seen.get(pid)!;
       watched.cpuSeconds = Math.max(watched.cpuSeconds, cpu.get(pid) ?? 0);
-      try {
-        const hwm = /VmHWM:\s+(\d+) kB/.exec(read(pid, "status"));
-        if (hwm) watched.peakRssKb = Math.max(watched.peakRssKb, Number(hwm[1]));
-      } catch {
-        // exited meanwhile: keep the last reading
-      }
+      // The last reading stays when the process has exited meanwhile.
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(read(pid, "status") ?? "");
+      if (hwm) watched.peakRssKb = Math.max(watched.peakRssKb, Number(hwm[1]));
     }
   }
 }

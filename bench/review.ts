@@ -13,6 +13,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { manyStepsPreview } from "../tests/support/previewSteps";
+import { stats } from "./measure";
 
 const steps = 10_000;
 const runs = 7;
@@ -43,11 +44,6 @@ function realisticPreview(): string {
   return JSON.stringify(document, null, 4);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 function timeRun(args: string[]): { seconds: number; stdout: string } {
   const started = process.hrtime.bigint();
   const result = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 26 });
@@ -74,9 +70,9 @@ function main(): void {
     const fmt = (seconds: number) => `${seconds.toFixed(3)} s`;
     console.log(
       `review of a ${steps.toLocaleString("en-US")}-step preview (${(bytes / 1e6).toFixed(1)} MB): ` +
-        `median ${fmt(median(reviewTimes))} over ${runs} runs ` +
+        `median ${fmt(stats(reviewTimes).median)} over ${runs} runs ` +
         `(min ${fmt(Math.min(...reviewTimes))}, max ${fmt(Math.max(...reviewTimes))}); ` +
-        `the command alone (--help) ${fmt(median(startupTimes))}; ` +
+        `the command alone (--help) ${fmt(stats(startupTimes).median)}; ` +
         `report ${report.length.toLocaleString("en-US")} characters; ` +
         `Node.js ${process.version}, ${os.cpus().length} CPUs`,
     );

@@ -1,7 +1,7 @@
 /**
  * The benchmark of issue 7: how long sharing images with many projects takes, how many
- * requests it costs and how much state it leaves, side by side with what a user would do
- * instead, in one run on the same local cloud (scripts/local-cloud.sh).
+ * requests it costs and how much state it leaves, beside what a user would do instead, in one
+ * run on the same local cloud (scripts/local-cloud.sh).
  *
  *   node -r ts-node/register/transpile-only bench/run.ts [--sizes 10,100,200] [--images 20x10,5x100]
  *       [--contenders ours,package,...] [--repeats 3] [--cli-sample 10] [--out docs/benchmarks]
@@ -10,11 +10,10 @@
  *   node -r ts-node/register/transpile-only bench/run.ts --from-results FILE [--out docs/benchmarks]
  *
  * Every sample goes to the results file (--raw, git-ignored); bench/report.ts writes
- * docs/benchmarks/ from it. --from-results writes those again from a results file or a
- * summary.json, measuring nothing. --env and --engine-args measure a setting a user can
+ * docs/benchmarks/ from it (--from-results: from a results file, its targets evaluated again,
+ * or a summary.json, measuring nothing). --env and --engine-args measure a setting a user can
  * choose (docs/benchmarks/profile.md). --smoke: N = 10, ours, the plugin, the floor and tofu,
- * one repeat; exits non-zero only when the harness is broken (an engine command fails, the
- * proxies see nothing, state or process is missing), never on timing. CI runs it.
+ * one repeat; exits non-zero only when the harness is broken, never on timing. CI runs it.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -39,11 +38,15 @@ import {
   round,
   stats,
 } from "./measure";
-import { Machine, Report, finishReport, smokeLine, writeReport } from "./report";
+import { Machine, Report, finishReport, readResults, smokeLine, writeReport } from "./report";
 
 /** Glance's default image_member_quota: above it a second glance-api without it serves the run. */
 const memberLimit = 128;
 const glanceExtraPort = 19296;
+
+const fail = (message: string): never => {
+  throw new Error(message);
+};
 
 function parseOptions(argv: string[]) {
   const smoke = argv.includes("--smoke");
@@ -54,25 +57,27 @@ function parseOptions(argv: string[]) {
   const list = (flag: string, fallback: string, smokeFallback: string) =>
     value(flag, fallback, smokeFallback).split(",").filter(Boolean);
   const sizes = list("--sizes", "10,100,200", "10").map(Number);
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 1000)) {
-    throw new Error(`--sizes takes integers 1..1000, not ${sizes.join(",")}`);
-  }
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 1000))
+    fail(`--sizes takes integers 1..1000, not ${sizes.join(",")}`);
   const images = list("--images", "20x10", "none")
     .filter((x) => x !== "none")
     .map((x) => {
-      const m = /^(\d+)x(\d+)$/.exec(x);
-      if (!m) throw new Error(`--images takes MxN[,MxN...], not ${x}`);
-      return { count: Number(m[1]), perImage: Number(m[2]) };
+      const [count, perImage] = (
+        /^(\d+)x(\d+)$/.exec(x) ?? fail(`--images takes MxN[,MxN...], not ${x}`)
+      )
+        .slice(1)
+        .map(Number);
+      return { count, perImage };
     });
   const contenders = list("--contenders", allContenders.join(","), "ours,plugin,floor,tofu");
   // The MxN scenarios of issue 30 cost minutes per contender: a run may give them fewer.
   const scaleContenders = list("--scale-contenders", contenders.join(","), contenders.join(","));
-  for (const c of [...contenders, ...scaleContenders]) {
-    if (!(allContenders as string[]).includes(c)) throw new Error(`unknown contender ${c}`);
-  }
-  if (scaleContenders.some((c) => !contenders.includes(c))) {
-    throw new Error(`--scale-contenders must be among --contenders`);
-  }
+  const unknown = [...contenders, ...scaleContenders].find(
+    (c) => !(allContenders as string[]).includes(c),
+  );
+  if (unknown) fail(`unknown contender ${unknown}`);
+  if (scaleContenders.some((c) => !contenders.includes(c)))
+    fail("--scale-contenders must be among --contenders");
   const repeats = Number(value("--repeats", "3", "1"));
   const smokeOut = path.join(os.tmpdir(), "pim-bench-smoke");
   const out = path.resolve(value("--out", path.join(projectRoot, "docs/benchmarks"), smokeOut));
@@ -163,10 +168,7 @@ async function main(): Promise<number> {
   const options = parseOptions(argv);
   const fromResults = argv.indexOf("--from-results");
   if (fromResults >= 0) {
-    writeReport(
-      JSON.parse(fs.readFileSync(path.resolve(argv[fromResults + 1]), "utf8")),
-      options.out,
-    );
+    writeReport(readResults(path.resolve(argv[fromResults + 1])), options.out);
     return 0;
   }
   const startedAt = new Date().toISOString();
@@ -178,19 +180,12 @@ async function main(): Promise<number> {
   const tempDirs: string[] = [];
   const { sizes, images, contenders: selected, repeats, cliSample } = options;
   const { scaleContenders, scaleRepeats } = options;
+  const runOptions = { sizes, images, contenders: selected, repeats, cliSample };
   const report: Report = {
     command: `node -r ts-node/register/transpile-only bench/run.ts ${argv.join(" ")}`.trim(),
     startedAt,
     finishedAt: "",
-    options: {
-      sizes,
-      images,
-      contenders: selected,
-      repeats,
-      cliSample,
-      scaleContenders,
-      scaleRepeats,
-    },
+    options: { ...runOptions, scaleContenders, scaleRepeats },
     machine: describeMachine(),
     bridged: { available: false, reason: "not selected" },
     glance: glance.note,
@@ -211,9 +206,9 @@ async function main(): Promise<number> {
     }
     const scenarios = [
       ...sizes.map((n) => ({ label: `N=${n}`, images: 1, perImage: n, scale: false })),
-      ...images.map(({ count, perImage }) => ({
-        label: `${count}x${perImage}`,
-        images: count,
+      ...images.map(({ count: n, perImage }) => ({
+        label: `${n}x${perImage}`,
+        images: n,
         perImage,
         scale: true,
       })),
@@ -280,10 +275,12 @@ async function measureScenario(
     for (const op of c.ops ?? ops) {
       const s = await c.measure(op);
       (entry.samples[op] ??= []).push(s);
+      const cpu = [s.providerCpuSeconds, s.programCpuSeconds, s.engineCpuSeconds].map(
+        (x) => x ?? "–",
+      );
       log(
         `  ${op}: ${s.seconds.toFixed(2)} s, Glance ${s.glanceTotal}, Keystone auths ${s.keystoneAuths}, token validations ${s.keystoneValidations ?? "–"}, ` +
-          `provider processes ${s.providerProcesses}, peak ${s.providerPeakRssMb ?? "?"} MB, ` +
-          `CPU provider ${s.providerCpuSeconds ?? "–"} s program ${s.programCpuSeconds ?? "–"} s engine ${s.engineCpuSeconds ?? "–"} s, load ${s.load1}`,
+          `provider processes ${s.providerProcesses}, peak ${s.providerPeakRssMb ?? "?"} MB, CPU provider ${cpu[0]} s program ${cpu[1]} s engine ${cpu[2]} s, load ${s.load1}`,
       );
       if (op === "up" && rep === 0 && c.state && !c.pulumiOnly) {
         entry.state = await c.state(result.total);

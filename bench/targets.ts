@@ -7,7 +7,6 @@ import {
   OpName,
   OpSample,
   ScenarioResult,
-  StateFigures,
   Stats,
   describe,
   ops,
@@ -24,10 +23,7 @@ export interface Target {
 /** The contenders the targets of issue 7 are about (the dynamic provider, three ways). */
 export const providerContenders: ContenderName[] = ["ours", "package", "members"];
 /** Issue 14's target for the state of one plugin ImageMember. */
-export const pluginStateTargetBytes = 1536;
-/** Issue 22: the resources that must keep up with the peers users would pick. */
-const perMember: ContenderName[] = ["package", "plugin"];
-const peers: ContenderName[] = ["tofu", "bridged"];
+const pluginStateTargetBytes = 1536;
 
 /** A scenario of a run's results or of its summary: what the medians are read from. */
 type Medians =
@@ -52,19 +48,11 @@ export const pulumiFloorOf: Partial<Record<ContenderName, ContenderName>> = {
   package: "noopDynamic",
   plugin: "emptyTs",
 };
-/** The operations the headline and the target take our share of. */
-export const shareOps: OpName[] = ["up", "destroy"];
-/** Issue 30: our share at most this part of every ImageMembers row. */
-const ourShareTarget = 0.15;
+/** The operations the target takes our share of. */
+const shareOps: OpName[] = ["up", "destroy"];
 
 /** A median as Pulumi's floor + the API's (the direct floor) + ours (seconds, part of the total). */
-export interface Share {
-  total: number;
-  pulumi: number;
-  api: number;
-  ours: number;
-  part: number;
-}
+export type Share = Record<"total" | "pulumi" | "api" | "ours" | "part", number>;
 
 export function ourShare(s: Medians, c: ContenderName, op: OpName): Share | undefined {
   const floor = pulumiFloorOf[c];
@@ -75,8 +63,7 @@ export function ourShare(s: Medians, c: ContenderName, op: OpName): Share | unde
 }
 
 /** "0.42 s (10 %)": our share, in seconds and as part of the row. */
-export const shareText = (x: Share): string =>
-  `${x.ours.toFixed(2)} s (${Math.round(100 * x.part)} %)`;
+const shareText = (x: Share): string => `${x.ours.toFixed(2)} s (${Math.round(100 * x.part)} %)`;
 
 /** "3.2× faster" or "1.2× slower": how `ours` seconds compare with `theirs`. */
 export function ratioText(ours: number, theirs: number): string {
@@ -88,40 +75,109 @@ export function ratioText(ours: number, theirs: number): string {
 const ms = (seconds: number) => (seconds * 1000).toFixed(1);
 const s2 = (seconds: number) => seconds.toFixed(2);
 const peerName = (c: ContenderName) =>
-  c === "tofu" ? "OpenTofu's apply" : "the bridged provider (@pulumi/openstack ImageAccess)";
+  ({ tofu: "OpenTofu (tofu apply)", cli: "the CLI loop" })[c as string] ??
+  "the bridged provider (@pulumi/openstack ImageAccess)";
+const sizes = (...n: number[]) => n.map((x) => `N=${x}`);
+const defined = <T>(x: (T | undefined)[]): x is T[] => !x.includes(undefined);
+
+/** A figure of `up` of a contender in a scenario, named: median seconds, or CPU seconds. */
+type Figure = [string, (s: ScenarioResult, c: ContenderName) => number | undefined];
+const cpuOf = (s: ScenarioResult, c: ContenderName) => s.contenders[c] && upCpuOf(s.contenders[c]!);
+const up = (s: ScenarioResult, c: ContenderName) => med(s, c, "up");
+const wall: Figure = ["wall time", up];
+const program: Figure = ["program CPU", (s, c) => cpuOf(s, c)?.program];
+const client: Figure = [
+  "client CPU (engine + program + provider)",
+  (s, c) => {
+    const u = cpuOf(s, c);
+    const known = u?.engine !== undefined && u.provider !== undefined; // OpenTofu has no program
+    return known ? u.engine! + u.provider! + (u.program ?? 0) : undefined;
+  },
+];
+
+/**
+ * Targets comparing a contender's figures with another's: id, the two, the scenarios compared
+ * (all needed), at most this many times the other's figure ("<": less), the figures, the issue.
+ */
+type Comparison = [string, ContenderName, ContenderName, string[], number | "<", Figure[], number];
+const issue22: ContenderName[] = ["package", "plugin"];
+const peers: ContenderName[] = ["tofu", "bridged"];
+const others: ContenderName[] = ["cli", "bridged"];
+const atScale = ["5x100", "10x100"];
+const comparisons: Comparison[] = [
+  ...providerContenders.flatMap((c) =>
+    others.map((o): Comparison => [`faster-than-${o}-${c}`, c, o, sizes(100), "<", [wall], 7]),
+  ),
+  ...issue22.flatMap((c): Comparison[] => [
+    ...peers.map((p): Comparison => [`speed-${p}-${c}`, c, p, sizes(10, 100, 200), 1, [wall], 22]),
+    [`program-cpu-bridged-${c}`, c, "bridged", sizes(100), 1, [program], 22],
+    [`cpu-tofu-${c}`, c, "tofu", sizes(100), 1.5, [client], 22],
+  ]),
+  [
+    "beats-tofu-membersYaml",
+    "membersYaml",
+    "tofu",
+    [...sizes(50, 100, 200), ...atScale],
+    "<",
+    [wall, client],
+    30,
+  ],
+  ["beats-tofu-members", "members", "tofu", [...sizes(200), ...atScale], "<", [wall, client], 30],
+  ["scale-tofu-package", "package", "tofu", atScale, 1.4, [wall], 30],
+];
+
+/** A scenario's verdict and figures, or undefined where it did not measure what is compared. */
+type Check = (s: ScenarioResult) => [boolean, string] | undefined;
 
 /** Every target, on the results of a run that measured `selected`. */
 export function evaluateTargets(results: ScenarioResult[], selected: ContenderName[]): Target[] {
   const targets: Target[] = [];
   const add = (id: string, target: string, met: boolean | null, measured: string) =>
     targets.push({ id, target, met, measured });
-  const bySize = (n: number) => results.find((r) => r.images === 1 && r.perImage === n);
-  const [s100, s200] = [bySize(100), bySize(200)];
-  const up = (s: ScenarioResult | undefined, c: ContenderName) => med(s, c, "up");
+  const byLabel = (label: string) => results.find((r) => r.label === label);
+  /**
+   * A target checked scenario by scenario: in those of `labels`, all needed (else not
+   * evaluated), or in every scenario that measured what it compares (at least one).
+   */
+  const perScenario = (
+    [id, target, labels]: [string, string, string[] | undefined],
+    check: Check,
+    unmeasured = "not measured",
+    after = "",
+  ) => {
+    const known = (labels?.map(byLabel) ?? results).flatMap((s) => {
+      const x = s && check(s);
+      return x ? [[s.label, ...x] as const] : [];
+    });
+    const complete = known.length > 0 && known.length === (labels ?? known).length;
+    const text = known.map(([label, , figures]) => `${label}: ${figures}`).join("; ");
+    add(
+      id,
+      target,
+      complete ? known.every(([, ok]) => ok) : null,
+      text ? text + after : unmeasured,
+    );
+  };
 
   // Issue 7: marginal cost per member at N=200 vs N=100, against the floor's per-member cost.
-  const [f100, f200] = [up(s100, "floor"), up(s200, "floor")];
-  const [b100, b200] = [up(s100, "bridged"), up(s200, "bridged")];
   for (const c of providerContenders) {
-    const [o100, o200] = [up(s100, c), up(s200, c)];
     const target = `pulumi up, ${describe(c)}: (t(200) − t(100)) / 100 ≤ 1.5 × the floor's per-member cost`;
-    if (o100 === undefined || o200 === undefined || f100 === undefined || f200 === undefined) {
-      const why = "not measured (needs sizes 100 and 200, this contender and the floor)";
-      add(`marginal-cost-${c}`, target, null, why);
-      continue;
-    }
-    const marginal = (o200 - o100) / 100;
-    const ratio = marginal / (f200 / 200);
-    const bridged =
-      b100 !== undefined && b200 !== undefined
-        ? `; for comparison the bridged provider's marginal is ${ms((b200 - b100) / 100)} ms/member`
-        : "";
-    add(
-      `marginal-cost-${c}`,
-      target,
-      ratio <= 1.5,
-      `${ms(marginal)} ms/member marginal vs the floor's ${ms(f200 / 200)} ms/member ` +
-        `(t(200)/200; the floor's own marginal ${ms((f200 - f100) / 100)} ms) → ${ratio.toFixed(1)}×${bridged}`,
+    const marginal = (s200: ScenarioResult, who: ContenderName) => {
+      const [t100, t200] = [byLabel("N=100"), s200].map((s) => s && up(s, who));
+      return t100 === undefined || t200 === undefined ? undefined : (t200 - t100) / 100;
+    };
+    const check: Check = (s) => {
+      const [ours, floor, f200] = [marginal(s, c), marginal(s, "floor"), up(s, "floor")];
+      if (ours === undefined || floor === undefined || f200 === undefined) return undefined;
+      const bridged = marginal(s, "bridged");
+      const also = bridged === undefined ? "" : `; the bridged provider's ${ms(bridged)} ms`;
+      const text = `${ms(ours)} ms/member marginal vs the floor's ${ms(f200 / 200)} ms/member (t(200)/200; its own marginal ${ms(floor)} ms) → ${(ours / (f200 / 200)).toFixed(1)}×${also}`;
+      return [ours / (f200 / 200) <= 1.5, text];
+    };
+    perScenario(
+      [`marginal-cost-${c}`, target, sizes(200)],
+      check,
+      "not measured (needs sizes 100 and 200, this contender and the floor)",
     );
   }
 
@@ -130,94 +186,71 @@ export function evaluateTargets(results: ScenarioResult[], selected: ContenderNa
   // authentication per provider process that called Glance (the dynamic provider), or per run
   // that called Glance (the plugin: a YAML program's language host starts a plugin process of
   // its own to read the schema, which sends nothing).
-  const requests = (
-    id: string,
-    target: string,
-    contenders: ContenderName[],
-    authsOf: (s: OpSample) => string | undefined,
-    allGood: string,
-  ) => {
-    const bad: string[] = [];
-    let checked = 0;
-    for (const s of results) {
-      for (const c of contenders) {
-        for (const op of ops) {
-          for (const sample of s.contenders[c]?.samples[op] ?? []) {
-            checked++;
-            const where = contenders.length > 1 ? `${s.label} ${c} ${op}` : `${s.label} ${op}`;
-            const want = { up: s.total, destroy: 2 * s.total, refresh: -1 }[op as string] ?? 0;
-            if (want >= 0 && sample.glanceTotal !== want) {
-              bad.push(`${where}: ${sample.glanceTotal} Glance requests (want ${want})`);
-            }
-            const auths = authsOf(sample);
-            if (auths) bad.push(`${where}: ${auths}`);
-          }
-        }
-      }
-    }
-    const shown = bad.slice(0, 6).join("; ") + (bad.length > 6 ? `; … ${bad.length - 6} more` : "");
-    const measured =
-      checked === 0 ? "not measured" : bad.length ? shown : `all ${checked} ${allGood}`;
-    add(id, target, checked === 0 ? null : bad.length === 0, measured);
-  };
-  const perDeleted =
-    "two per member deleted (the DELETE and its confirming read), zero for no-op up and preview";
+  const perMember = `exactly one Glance request per member created and two per member deleted (the DELETE and its confirming read), zero for no-op up and preview`;
   const engineRuns = "engine runs: up N and destroy 2N Glance requests, no-op up and preview 0";
-  requests(
-    "requests",
-    `exactly one Glance request per member created and ${perDeleted}, one Keystone authentication per provider process`,
-    ["ours"],
-    (s) => {
-      const processes = Math.max(s.providerProcesses, 1);
-      if (s.glanceTotal > 0 && s.keystoneAuths !== processes) {
-        return `${s.keystoneAuths} Keystone auths for ${s.providerProcesses} provider process(es)`;
-      }
-      return s.glanceTotal === 0 && s.keystoneAuths > processes
-        ? `${s.keystoneAuths} Keystone auths without Glance work`
-        : undefined;
-    },
-    `${engineRuns}, 1 auth per provider process that called Glance (0 otherwise)`,
-  );
-  requests(
-    "requests-plugin",
-    `the provider plugin: exactly one Glance request per member created and ${perDeleted}, one Keystone authentication per run that calls Glance (issue 14)`,
-    ["plugin", "yaml"],
-    (s) => {
-      const want = s.glanceTotal > 0 ? 1 : 0;
-      return s.keystoneAuths !== want
-        ? `${s.keystoneAuths} Keystone auths (want ${want})`
-        : undefined;
-    },
-    `${engineRuns}, 1 auth when Glance was called (0 otherwise)`,
-  );
+  const requests: [string, string, ContenderName[], string, (x: OpSample) => string | false][] = [
+    [
+      "requests",
+      `${perMember}, one Keystone authentication per provider process`,
+      ["ours"],
+      `${engineRuns}, 1 auth per provider process that called Glance (0 otherwise)`,
+      ({ glanceTotal, keystoneAuths: auths, providerProcesses: n }) =>
+        glanceTotal > 0
+          ? auths !== Math.max(n, 1) && `${auths} Keystone auths for ${n} provider process(es)`
+          : auths > Math.max(n, 1) && `${auths} Keystone auths without Glance work`,
+    ],
+    [
+      "requests-plugin",
+      `the provider plugin: ${perMember}, one Keystone authentication per run that calls Glance (issue 14)`,
+      ["plugin", "yaml"],
+      `${engineRuns}, 1 auth when Glance was called (0 otherwise)`,
+      ({ glanceTotal, keystoneAuths: auths }) =>
+        auths !== (glanceTotal > 0 ? 1 : 0) &&
+        `${auths} Keystone auths (want ${glanceTotal > 0 ? 1 : 0})`,
+    ],
+  ];
+  for (const [id, target, contenders, allGood, authsOf] of requests) {
+    const samples = results.flatMap((s) =>
+      contenders.flatMap((c) =>
+        ops.flatMap((op) =>
+          (s.contenders[c]?.samples[op] ?? []).map((x) => [s, c, op, x] as const),
+        ),
+      ),
+    );
+    const bad = samples.flatMap(([s, c, op, x]) => {
+      const where = contenders.length > 1 ? `${s.label} ${c} ${op}` : `${s.label} ${op}`;
+      const want = { up: s.total, destroy: 2 * s.total, refresh: -1 }[op as string] ?? 0;
+      const glance =
+        want >= 0 && x.glanceTotal !== want && `${x.glanceTotal} Glance requests (want ${want})`;
+      return [glance, authsOf(x)].flatMap((problem) => (problem ? [`${where}: ${problem}`] : []));
+    });
+    const shown = bad.slice(0, 6).join("; ") + (bad.length > 6 ? `; … ${bad.length - 6} more` : "");
+    const measured = bad.length ? shown : `all ${samples.length} ${allGood}`;
+    add(
+      id,
+      target,
+      samples.length ? !bad.length : null,
+      samples.length ? measured : "not measured",
+    );
+  }
 
   // Issue 7: state ≤ 2 KB per member.
-  const statesOf = (c: ContenderName) =>
-    results
-      .map((s) => [s, s.contenders[c]?.state] as const)
-      .filter((x): x is [ScenarioResult, StateFigures] => !!x[1]);
   for (const c of providerContenders) {
-    const figures = statesOf(c);
-    if (figures.length === 0) {
-      add(`state-${c}`, `state ≤ 2 KB per member (${describe(c)})`, null, "not measured");
-      continue;
-    }
-    const last = figures[figures.length - 1][1];
+    const last = [...results].reverse().find((s) => s.contenders[c]?.state)?.contenders[c]?.state;
     const one =
-      c === "members"
-        ? `ImageMembers resource (${last.members / Math.max(last.resources ?? 1, 1)} members)`
-        : "member resource";
-    const each = figures.map(
-      ([s, f]) =>
-        `${s.label}: ${f.bytesPerMember} B/member (__provider ${f.providerBytes} B × ${f.providerCopiesPerMember})`,
-    );
-    add(
-      `state-${c}`,
-      `state ≤ 2 KB (2048 B) per member (${describe(c)})`,
-      Math.max(...figures.map(([, f]) => f.bytesPerMember)) <= 2048,
-      each.join("; ") +
-        `; one ${one} is ${last.memberResourceBytes} B, of which inputs + outputs ${last.providerControlledBytes} B ` +
-        `and what the engine records (urn, parent, provider reference, stack trace, timestamps, …) ${last.engineRecordedBytes} B`,
+      c === "members" ? `ImageMembers resource (${last?.members} members)` : "member resource";
+    const after =
+      last &&
+      `; one ${one} is ${last.memberResourceBytes} B, of which inputs + outputs ${last.providerControlledBytes} B and what the engine records (urn, parent, provider reference, stack trace, timestamps, …) ${last.engineRecordedBytes} B`;
+    perScenario(
+      [`state-${c}`, `state ≤ 2 KB (2048 B) per member (${describe(c)})`, undefined],
+      ({ contenders: { [c]: r } }) =>
+        r?.state && [
+          r.state.bytesPerMember <= 2048,
+          `${r.state.bytesPerMember} B/member (__provider ${r.state.providerBytes} B × ${r.state.providerCopiesPerMember})`,
+        ],
+      "not measured",
+      after,
     );
   }
 
@@ -226,128 +259,105 @@ export function evaluateTargets(results: ScenarioResult[], selected: ContenderNa
   // language), as tests/e2e/plugin.test.ts checks it; the rest is reported beside it.
   for (const c of ["plugin", "yaml"] as ContenderName[]) {
     const target = `the provider plugin's ImageMember ≤ 1.5 KB (${pluginStateTargetBytes} B) per member in state, one member resource without the stack trace the engine records (${describe(c)}; issue 14)`;
-    const figures = statesOf(c).filter(
-      ([, f]) => f.memberResourceBytesWithoutStackTrace !== undefined,
-    );
-    const without = figures.map(([, f]) => f.memberResourceBytesWithoutStackTrace!);
-    const each = figures.map(
-      ([s, f]) =>
-        `${s.label}: ${f.memberResourceBytesWithoutStackTrace} B without the stack trace, ` +
-        `${f.memberResourceBytes} B with it (${f.stackTraceFrames} frames); ` +
-        `stack export ${f.bytesPerMember} B/member, ${f.bytesPerMemberWithoutStackTraces} B without stack traces`,
-    );
-    if (figures.length === 0) add(`state-${c}`, target, null, "not measured");
-    else add(`state-${c}`, target, Math.max(...without) <= pluginStateTargetBytes, each.join("; "));
+    perScenario([`state-${c}`, target, undefined], ({ contenders: { [c]: r } }) => {
+      const f = r?.state;
+      const without = f?.memberResourceBytesWithoutStackTrace;
+      if (!f || without === undefined) return undefined;
+      const text = `${without} B without the stack trace, ${f.memberResourceBytes} B with it (${f.stackTraceFrames} frames); stack export ${f.bytesPerMember} B/member, ${f.bytesPerMemberWithoutStackTraces} B without stack traces`;
+      return [without <= pluginStateTargetBytes, text];
+    });
   }
 
-  // Issue 7: faster than the CLI loop and the bridged provider at N=100.
-  for (const c of providerContenders) {
-    for (const other of ["cli", "bridged"] as ContenderName[]) {
-      const [a, b] = [up(s100, c), up(s100, other)];
-      const note = s100?.contenders[other]?.error ?? s100?.contenders[other]?.note;
-      const them = other === "cli" ? "the CLI loop" : peerName(other);
-      const unmeasured = `not measured${note ? `: ${note}` : selected.includes(other) ? "" : " (not selected)"}`;
-      add(
-        `faster-than-${other}-${c}`,
-        `pulumi up at N=100, ${describe(c)}, faster than ${them}`,
-        a !== undefined && b !== undefined ? a < b : null,
-        a !== undefined && b !== undefined
-          ? `${s2(a)} s vs ${s2(b)} s: ${ratioText(a, b)}` + (note ? ` (${note})` : "")
-          : unmeasured,
+  for (const [id, c, other, labels, limit, figures, issue] of comparisons) {
+    const than = limit === "<" ? "less than" : limit === 1 ? "no more than" : `at most ${limit}×`;
+    const target = `${figures.map(([name]) => name).join(" and ")} of pulumi up, ${describe(c)}, at ${labels.join(", ")}: ${than} ${peerName(other)} (issue ${issue})`;
+    const problem = labels
+      .map((l) => byLabel(l)?.contenders[other])
+      .find((r) => r?.error ?? r?.note);
+    const why = problem?.error ?? problem?.note;
+    const unmeasured = `not measured${why ? `: ${why}` : selected.includes(other) ? ` (needs ${c} and ${other})` : " (not selected)"}`;
+    const check: Check = (s) => {
+      const pairs = figures.map(([, f]) => [f(s, c), f(s, other)]);
+      if (!defined(pairs.flat())) return undefined;
+      const ok = pairs.every(([a, b]) => (limit === "<" ? a! < b! : a! <= limit * b!));
+      const text = pairs.map(
+        ([a, b], i) =>
+          `${figures.length > 1 ? `${figures[i][0]} ` : ""}${s2(a!)} s vs ${s2(b!)} s, ${ratioText(a!, b!)}`,
       );
-    }
-  }
-
-  // Issue 22: pulumi up at N = 10, 100, 200 no slower than each peer.
-  const sizes = [10, 100, 200].map((n) => [n, bySize(n)] as const);
-  for (const c of perMember) {
-    for (const peer of peers) {
-      const known = sizes
-        .map(([n, s]) => [n, up(s, c), up(s, peer)] as const)
-        .filter((x): x is [number, number, number] => x[1] !== undefined && x[2] !== undefined);
-      const each = known.map(([n, a, b]) => `N=${n}: ${s2(a)} s vs ${s2(b)} s, ${ratioText(a, b)}`);
-      add(
-        `speed-${peer}-${c}`,
-        `pulumi up, ${describe(c)}, at N = 10, 100 and 200: no slower than ${peerName(peer)} (issue 22)`,
-        known.length < sizes.length ? null : known.every(([, a, b]) => a <= b),
-        known.length === 0 ? `not measured (needs ${c} and ${peer})` : each.join("; "),
-      );
-    }
-  }
-
-  // Issue 22: program CPU of up at N = 100 no more than the bridged resource's; CPU of the
-  // whole up (engine, program, provider) at most 1.5× OpenTofu's.
-  const cpu100 = (c: ContenderName) => {
-    const r = s100?.contenders[c];
-    return r && upCpuOf(r);
-  };
-  const wholeCpu = (c: ContenderName) => {
-    const u = cpu100(c);
-    return u?.engine === undefined || u.provider === undefined
-      ? undefined
-      : u.engine + u.provider + (u.program ?? 0);
-  };
-  for (const c of perMember) {
-    const [a, b] = [cpu100(c)?.program, cpu100("bridged")?.program];
-    add(
-      `program-cpu-bridged-${c}`,
-      `program CPU of pulumi up at N = 100, ${describe(c)}: no more than the bridged resource's (issue 22)`,
-      a === undefined || b === undefined ? null : a <= b,
-      a === undefined || b === undefined
-        ? `not measured (needs ${c} and bridged)`
-        : `${s2(a)} s vs ${s2(b)} s (${ms(a / 100)} vs ${ms(b / 100)} ms per member)`,
-    );
-  }
-  for (const c of perMember) {
-    const [a, tofu] = [wholeCpu(c), wholeCpu("tofu")];
-    add(
-      `cpu-tofu-${c}`,
-      `CPU of the whole pulumi up at N = 100 (engine, program, provider), ${describe(c)}: at most 1.5× OpenTofu's apply (issue 22)`,
-      a === undefined || tofu === undefined ? null : a <= 1.5 * tofu,
-      a === undefined || tofu === undefined
-        ? `not measured (needs ${c} and tofu)`
-        : `${s2(a)} s vs ${s2(tofu)} s: ${(a / tofu).toFixed(1)}×`,
-    );
+      return [ok, text.join(", ")];
+    };
+    perScenario([id, target, labels], check, unmeasured, why ? ` (${why})` : "");
   }
 
   // Issue 30: our share (time less Pulumi's floor and the API's) of every ImageMembers row.
-  const shares = results.flatMap((s) =>
-    (["members", "membersYaml"] as ContenderName[]).flatMap((c) =>
+  const share: Check = (s) => {
+    const shares = (["members", "membersYaml"] as ContenderName[]).flatMap((c) =>
       shareOps.flatMap((op) => {
         const x = ourShare(s, c, op);
-        return x ? [`${s.label} ${c} ${op}: ${shareText(x)} of ${s2(x.total)} s`] : [];
+        return x
+          ? [[x.part <= 0.15, `${c} ${op} ${shareText(x)} of ${s2(x.total)} s`] as const]
+          : [];
       }),
-    ),
-  );
-  const within = results.every((s) =>
-    (["members", "membersYaml"] as ContenderName[]).every((c) =>
-      shareOps.every((op) => (ourShare(s, c, op)?.part ?? 0) <= ourShareTarget),
-    ),
-  );
-  add(
-    "our-share-members",
-    `our share (time less Pulumi's floor, the empty program of its language, and the API floor) ≤ ${100 * ourShareTarget} % of every ImageMembers row, pulumi up and destroy (issue 30)`,
-    shares.length === 0 ? null : within,
-    shares.length === 0
-      ? "not measured (needs members and emptyTs, or membersYaml and emptyYaml, and floor)"
-      : shares.join("; "),
+    );
+    return shares.length
+      ? [shares.every(([ok]) => ok), shares.map(([, t]) => t).join(", ")]
+      : undefined;
+  };
+  perScenario(
+    [
+      "our-share-members",
+      `our share (time less Pulumi's floor, the empty program of its language, and the API floor) ≤ 15 % of every ImageMembers row, pulumi up and destroy (issue 30)`,
+      undefined,
+    ],
+    share,
+    "not measured (needs members and emptyTs, or membersYaml and emptyYaml, and floor)",
   );
 
   // Issue 22: ImageMembers keeps its lead, at least 1.9× faster than every peer at N = 100.
-  const members = up(s100, "members");
-  const measured = peers.filter((p) => up(s100, p) !== undefined);
-  const leads = measured.map(
-    (p) => `${peerName(p)} ${s2(up(s100, p)!)} s: ${(up(s100, p)! / members!).toFixed(2)}×`,
+  const lead: Check = (s) => {
+    const [members, ...theirs] = [up(s, "members"), ...peers.map((p) => up(s, p))];
+    if (members === undefined || !defined(theirs)) return undefined;
+    const text = peers.map(
+      (p, i) => `${peerName(p)} ${s2(theirs[i])} s: ${(theirs[i] / members).toFixed(2)}×`,
+    );
+    return [
+      theirs.every((t) => t / members >= 1.9),
+      `${text.join("; ")} (ImageMembers ${s2(members)} s)`,
+    ];
+  };
+  const leadTarget =
+    "pulumi up at N = 100, one ImageMembers per image: at least 1.9× faster than every peer (OpenTofu, the bridged provider; issue 22)";
+  perScenario(
+    ["members-lead", leadTarget, sizes(100)],
+    lead,
+    "not measured (needs members and the peers)",
   );
-  add(
-    "members-lead",
-    "pulumi up at N = 100, one ImageMembers per image: at least 1.9× faster than every peer (OpenTofu, the bridged provider; issue 22)",
-    members === undefined || measured.length < peers.length
-      ? null
-      : measured.every((p) => up(s100, p)! / members >= 1.9),
-    members === undefined || measured.length === 0
-      ? "not measured (needs members and the peers)"
-      : leads.join("; ") + ` (ImageMembers ${members.toFixed(2)} s)`,
+
+  // Issue 30: ImageMembers from TypeScript within Pulumi's TypeScript floor + the API's + 10 %;
+  // one ImageMember per member in `stack export`.
+  const floors: Check = (s) => {
+    const x = ["members", "emptyTs", "floor"].map((c) => up(s, c as ContenderName));
+    if (!defined(x)) return undefined;
+    const [a, limit] = [x[0], 1.1 * (x[1] + x[2])];
+    return [a <= limit, `${s2(a)} s vs 1.1 × (${s2(x[1])} + ${s2(x[2])}) = ${s2(limit)} s`];
+  };
+  perScenario(
+    [
+      "members-within-floors",
+      `pulumi up, ${describe("members")}, at every size: no more than 1.1 × (Pulumi's floor, the empty TypeScript program, + the API floor) (issue 30)`,
+      undefined,
+    ],
+    floors,
+    "not measured (needs members, emptyTs and floor)",
+  );
+  perScenario(
+    [
+      "state-package-issue30",
+      `one ImageMember per member (${describe("package")}): \`stack export\` ≤ 1.6 KB (1638 B) per member (issue 30)`,
+      undefined,
+    ],
+    ({ contenders: { package: r } }) =>
+      r?.state && [r.state.bytesPerMember <= 1638, `${r.state.bytesPerMember} B/member`],
   );
   return targets;
 }

@@ -31,22 +31,19 @@ resource "openstack_images_image_access_v2" "member" {
 
 /** `Apply complete! Resources: 10 added, 0 changed, 0 destroyed.` in the words of the Pulumi engine's summary. */
 export function tofuChangesOf(stdout: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  const words: Record<string, string> = {
-    added: "created",
-    changed: "updated",
-    destroyed: "deleted",
-    "to add": "to create",
-    "to change": "to update",
-    "to destroy": "to delete",
-  };
-  for (const m of stdout.matchAll(
-    /(\d+) (added|changed|destroyed|to add|to change|to destroy)\b/g,
-  )) {
-    out[words[m[2]]] = Number(m[1]);
-  }
-  return out;
+  const counts = [
+    ...stdout.matchAll(/(\d+) (added|changed|destroyed|to add|to change|to destroy)\b/g),
+  ];
+  return Object.fromEntries(counts.map(([, n, word]) => [tofuWords[word], Number(n)]));
 }
+const tofuWords: Record<string, string> = {
+  added: "created",
+  changed: "updated",
+  destroyed: "deleted",
+  "to add": "to create",
+  "to change": "to update",
+  "to destroy": "to delete",
+};
 
 export class TofuContender implements Contender {
   readonly name = "tofu" as const;

@@ -1,7 +1,7 @@
 /**
- * The benchmark's bookkeeping that needs no cloud: the README drawn from a summary (one that
- * merges runs too), the stack-trace-free size of a state resource, the YAML program of the
- * `yaml` contender, OpenTofu's summary lines and issue 22's targets.
+ * The benchmark's bookkeeping that needs no cloud: the README drawn from a summary, the
+ * stack-trace-free size of a state resource, the YAML program of the `yaml` contender,
+ * OpenTofu's summary lines and the targets of issues 22 and 30.
  */
 import * as yaml from "js-yaml";
 import {
@@ -49,10 +49,12 @@ function summary(
     finishedAt,
     options: {
       sizes: [10],
-      images: undefined,
+      images: [],
       contenders: Object.keys(contenders) as Summary["options"]["contenders"],
       repeats: 1,
       cliSample: 10,
+      scaleContenders: Object.keys(contenders) as Summary["options"]["contenders"],
+      scaleRepeats: 1,
     },
     machine,
     bridged: { available: false, reason: "not selected" },
@@ -83,22 +85,6 @@ function summary(
   };
 }
 
-describe("a summary of runs merged before issue 29 (docs/benchmarks/summary.json)", () => {
-  const merged: Summary = {
-    ...summary("full", { ours: 3, package: 2.5, plugin: 1.5, floor: 0.2 }, ["N=10"], "2026-11-27"),
-    merged: [{ ...summary("later", {}, [], "2026-12-02"), contenders: ["package", "plugin"] }],
-  };
-
-  test("the README names the rows of the merged run and where they come from", () => {
-    const text = readme(merged);
-    expect(text).toContain(
-      "except the rows of package, plugin: measured 2026-12-02 by a smaller run, `later` (1 repeat), merged in",
-    );
-    expect(text).toMatch(/## Merged runs\n\n[^\n]+\n\n- package, plugin: `later`/);
-    expect(text).toMatch(/\| N=10 +\| plugin +\| 1\.50 /);
-  });
-});
-
 describe("the headline at N = 100", () => {
   const full = summary(
     "full",
@@ -107,34 +93,15 @@ describe("the headline at N = 100", () => {
     "2026-11-27",
   );
 
-  test("compares with OpenTofu measured in the same run, and marks the bridged figures as from another machine", () => {
+  test("compares with OpenTofu, the CLI loop, the bridged provider and the floor", () => {
     const line = readme(full)
       .split("\n")
       .find((l) => l.startsWith("- N = 100 members, `pulumi up`, provider from the repository"));
     expect(line).toBe(
       "- N = 100 members, `pulumi up`, provider from the repository: 4.00 s; 2.00× slower than " +
-        "OpenTofu (2.00 s; the same run); the CLI loop: not measured; 1.3× faster than the bridged " +
-        "provider (5.00 s; plugin built on another machine, the same run); 8.0× the floor (0.50 s).",
+        "OpenTofu (2.00 s); the CLI loop: not measured; 1.3× faster than the bridged " +
+        "provider (5.00 s); 8.0× the floor (0.50 s).",
     );
-    expect(readme(full)).toContain(
-      "- N = 100 members, OpenTofu with terraform-provider-openstack (`openstack_images_image_access_v2`, " +
-        "`count`): `tofu apply` 2.00 s",
-    );
-  });
-
-  test("names the run OpenTofu's figures come from when a later run replaced them", () => {
-    const later = summary("later", { tofu: 1.8 }, ["N=100"], "2026-12-02");
-    const merged: Summary = {
-      ...full,
-      results: [
-        {
-          ...full.results[0],
-          contenders: { ...full.results[0].contenders, ...later.results[0].contenders },
-        },
-      ],
-      merged: [{ ...later, contenders: ["tofu"] }],
-    };
-    expect(readme(merged)).toContain("than OpenTofu (1.80 s; measured 2026-12-02)");
   });
 });
 
@@ -279,16 +246,74 @@ describe("issue 30: our share, a row less Pulumi's floor of its kind and the API
     expect(target({ members: 4.2 }).met).toBe(true); // 12 %
     const over = target({ members: 5 });
     expect(over.met).toBe(false); // 1.3 s of 5 s, 26 %
-    expect(over.measured).toBe("N=10 members up: 1.30 s (26 %) of 5.00 s");
+    expect(over.measured).toBe("N=10: members up 1.30 s (26 %) of 5.00 s");
     expect(target({ members: 4.2 }, { floor: 2 }).met).toBe(null); // no empty TypeScript program
   });
 
-  test("the README gives our share in the headline and splits every row three ways", () => {
-    const text = readme(scenario({ members: 4.2 }));
-    expect(text).toContain(
-      "- Our share, one ImageMembers per image, installed as a package (its time less Pulumi's floor, emptyTs, and the API floor): N=10: up 0.50 s (12 %) of 4.20 s.",
+  test("the README splits every row three ways: Pulumi's floor, the API's and ours", () => {
+    expect(readme(scenario({ members: 4.2 }))).toMatch(
+      /\| N=10 +\| members +\| 1\.70 \+ 2\.00 \+ 0\.50 \(12 %\) +\| – /,
     );
-    expect(text).toMatch(/\| N=10 +\| members +\| 1\.70 \+ 2\.00 \+ 0\.50 \(12 %\) +\| – /);
+  });
+});
+
+describe("issue 30's targets against OpenTofu and Pulumi's floors", () => {
+  const labels = ["N=50", "N=100", "N=200", "5x100", "10x100"];
+  /** [up seconds, client CPU seconds] per contender, the same in every scenario. */
+  type Figures = Record<string, [number, number]>;
+  const run = (figures: Figures, bytesPerMember = 1500): ScenarioResult[] =>
+    labels.map((label) => {
+      const [images, perImage] = /^N=/.test(label)
+        ? [1, Number(label.slice(2))]
+        : label.split("x").map(Number);
+      const contenders = Object.entries(figures).map(([c, [up, cpu]]) => {
+        const sample = { seconds: up, engineCpuSeconds: cpu / 2, providerCpuSeconds: cpu / 2 };
+        const state = c === "package" ? { state: { bytesPerMember } as StateFigures } : {};
+        const result = { samples: { up: [sample as OpSample] }, medians: { up: median(up) } };
+        return [c, { ...result, ...state }];
+      });
+      return {
+        label,
+        images,
+        perImage,
+        total: images * perImage,
+        contenders: Object.fromEntries(contenders),
+      };
+    });
+  const good: Figures = {
+    membersYaml: [2, 1],
+    members: [2.5, 1.2],
+    package: [4, 3],
+    tofu: [3, 1.5],
+    emptyTs: [1.5, 1],
+    floor: [0.8, 0],
+  };
+  const met = (id: string, figures: Figures, bytesPerMember?: number) =>
+    evaluateTargets(run(figures, bytesPerMember), ["members", "tofu"]).find((t) => t.id === id)!
+      .met;
+
+  test("ImageMembers from YAML and from TypeScript: faster than OpenTofu in wall time and CPU", () => {
+    expect(met("beats-tofu-membersYaml", good)).toBe(true);
+    expect(met("beats-tofu-membersYaml", { ...good, membersYaml: [2, 1.6] })).toBe(false); // CPU
+    expect(met("beats-tofu-members", good)).toBe(true);
+    expect(met("beats-tofu-members", { ...good, members: [3.1, 1] })).toBe(false); // wall
+    const withoutTofu = Object.fromEntries(Object.entries(good).filter(([c]) => c !== "tofu"));
+    expect(met("beats-tofu-members", withoutTofu)).toBe(null);
+  });
+
+  test("ImageMembers from TypeScript within 1.1 × (the empty TypeScript program + the API floor)", () => {
+    expect(met("members-within-floors", good)).toBe(true); // 2.5 ≤ 1.1 × 2.3 = 2.53
+    expect(met("members-within-floors", { ...good, members: [2.6, 1] })).toBe(false);
+  });
+
+  test("ImageMember per member at 5x100 and 10x100: at most 1.4× OpenTofu's apply", () => {
+    expect(met("scale-tofu-package", good)).toBe(true); // 4 ≤ 4.2
+    expect(met("scale-tofu-package", { ...good, package: [4.3, 3] })).toBe(false);
+  });
+
+  test("one ImageMember per member: at most 1638 B per member in stack export", () => {
+    expect(met("state-package-issue30", good, 1638)).toBe(true);
+    expect(met("state-package-issue30", good, 1639)).toBe(false);
   });
 });
 

@@ -3,13 +3,10 @@
  * Pulumi) and the CLI loop (`openstack image add project` / `remove project`, one per member).
  */
 import { execFile } from "child_process";
-import * as fs from "fs";
 import * as os from "os";
-import * as path from "path";
 import { performance } from "perf_hooks";
 import { promisify } from "util";
 import { createMember, deleteMember, getMember } from "../provider/glance";
-import { projectRoot } from "../tests/support/childProcess";
 import { Cloud, memberIdOf } from "./cloud";
 import { Contender, OpName, OpSample, engineParallelism, round, stats } from "./measure";
 
@@ -119,23 +116,16 @@ export class CliLoop extends DirectContender implements Contender {
     };
   }
 
-  /** The owner's `OS_*` variables: the local cloud's owner.env if there is one, else the cloud file's. */
+  /** The owner's `OS_*` variables from the cloud under test (never another cloud's files). */
   private environment(): NodeJS.ProcessEnv {
     const clean = Object.fromEntries(
       Object.entries(process.env).filter(([k]) => !k.startsWith("OS_")),
     );
-    const file = path.join(projectRoot, ".local-cloud/env/owner.env");
-    const vars: Record<string, string> = fs.existsSync(file)
-      ? {}
-      : {
-          ...this.cloud.ownerEnvironment(),
-          OS_IDENTITY_API_VERSION: "3",
-          OS_IMAGE_API_VERSION: "2",
-        };
-    for (const line of fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n") : []) {
-      const m = /^(?:export\s+)?(OS_[A-Z_]+)=(.*)$/.exec(line.trim());
-      if (m) vars[m[1]] = m[2].replace(/^["']|["']$/g, "");
-    }
+    const vars = {
+      ...this.cloud.ownerEnvironment(),
+      OS_IDENTITY_API_VERSION: "3",
+      OS_IMAGE_API_VERSION: "2",
+    };
     return { ...clean, ...vars, OS_AUTH_URL: this.cloud.authUrl };
   }
 }

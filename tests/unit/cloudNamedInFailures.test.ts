@@ -59,11 +59,12 @@ describe("a cloud that state names but clouds.yaml no longer defines", () => {
     await provider.configure(stackConfig({}));
     const state = { imageId: image.id, memberId: member, status: "pending", cloud: "before" };
 
-    for (const failure of [
-      provider.read(`${image.id}/${member}`, state),
-      provider.delete(`${image.id}/${member}`, state as never),
+    // One after the other: a failure is awaited as soon as it is started.
+    for (const hook of [
+      () => provider.read(`${image.id}/${member}`, state),
+      () => provider.delete(`${image.id}/${member}`, state as never),
     ]) {
-      const message = String(((await failure.catch((e: unknown) => e)) as Error).message);
+      const message = String(((await hook().catch((e: unknown) => e)) as Error).message);
       expect(message).toMatch(/^Cannot .*: cloud "before" \(the cloud input\) is not defined in /);
       expect(message.endsWith(renamedAdvice("before"))).toBe(true);
       expect(message).not.toContain("Credentials used");

@@ -9,7 +9,12 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { ImageMemberProvider, ImageMembersProvider } from "../../provider";
-import { onFakeCloud, stackConfig, withoutOpenStackEnv } from "../support/providerHarness";
+import {
+  onFakeCloud,
+  passwordConfig,
+  stackConfig,
+  withoutOpenStackEnv,
+} from "../support/providerHarness";
 
 withoutOpenStackEnv();
 const fake = onFakeCloud();
@@ -115,5 +120,73 @@ describe("a failure that does not name the cloud", () => {
     expect(error.message.split("Credentials used")).toHaveLength(2);
     expect(error.properties).toBeDefined();
     expect(error.reasons).toEqual([error.message]);
+  });
+
+  test("refresh or destroy with a cloud clouds.yaml defines: the credentials, no word about a rename", async () => {
+    const image = fake.cloud.addImage("owner");
+    const member = fake.cloud.project("consumer1").id;
+    const provider = new ImageMemberProvider();
+    await provider.configure(stackConfig({}));
+    const created = await provider.create({ imageId: image.id, memberId: member, cloud: "owner" });
+    fake.cloud.faults.push({ match: (method) => method === "DELETE", status: 403, times: 10 });
+
+    const error = (await provider
+      .delete(created.id, created.outs!)
+      .catch((e: unknown) => e)) as Error;
+
+    expect(error.message).toMatch(
+      new RegExp(`^Cannot stop sharing image ${image.id} with project ${member}: `),
+    );
+    expect(error.message).not.toContain("State records");
+    expect(
+      error.message.endsWith(
+        ` (Credentials used: cloud "owner" (clouds.yaml), from the resource's cloud input.)`,
+      ),
+    ).toBe(true);
+  });
+
+  test("a resource without a cloud input: its failure names no cloud", async () => {
+    const image = fake.cloud.addImage("owner");
+    const [first, second] = ["consumer1", "consumer2"].map((name) => fake.cloud.project(name).id);
+    const provider = new ImageMembersProvider();
+    await provider.configure(passwordConfig(fake.cloud, "owner"));
+    fake.cloud.faults.push({
+      match: (method, p) =>
+        method === "POST" &&
+        p.endsWith("/members") &&
+        fake.cloud.members.get(image.id)!.length >= 1,
+      status: 403,
+      times: 100,
+    });
+
+    const error = (await provider
+      .create({ imageId: image.id, memberIds: [first!, second!] })
+      .catch((e: unknown) => e)) as Error & { reasons?: string[] };
+
+    expect(error.message).toMatch(new RegExp(`^Cannot share image ${image.id} with 1 project`));
+    expect(error.message).not.toContain("Credentials used");
+    expect(error.reasons).toEqual([error.message]);
+  });
+});
+
+describe("a diff that keeps the cloud", () => {
+  test("signs in nowhere: the same name (or none on both sides) is no switch to judge", async () => {
+    const image = fake.cloud.addImage("owner");
+    const member = fake.cloud.project("consumer1").id;
+    const provider = new ImageMemberProvider();
+    await provider.configure(stackConfig({}));
+    const inputs = { imageId: image.id, memberId: member };
+    for (const cloud of [{ cloud: "owner" }, {}]) {
+      const diff = await provider.diff(
+        `${image.id}/${member}`,
+        { ...inputs, ...cloud },
+        {
+          ...inputs,
+          ...cloud,
+        },
+      );
+      expect(diff.changes).toBe(false);
+    }
+    expect(fake.cloud.log).toEqual([]);
   });
 });

@@ -62,12 +62,19 @@ describe("a cloud that state names but clouds.yaml no longer defines", () => {
     const member = fake.cloud.project("consumer1").id;
     const provider = new ImageMemberProvider();
     await provider.configure(stackConfig({}));
-    const state = { imageId: image.id, memberId: member, status: "pending", cloud: "before" };
+    const state = {
+      imageId: image.id,
+      memberId: member,
+      status: "pending" as const,
+      createdAt: "2026-01-01T00:00:00Z",
+      updatedAt: "2026-01-01T00:00:00Z",
+      cloud: "before",
+    };
 
     // One after the other: a failure is awaited as soon as it is started.
     for (const hook of [
       () => provider.read(`${image.id}/${member}`, state),
-      () => provider.delete(`${image.id}/${member}`, state as never),
+      () => provider.delete(`${image.id}/${member}`, state),
     ]) {
       const message = String(((await hook().catch((e: unknown) => e)) as Error).message);
       expect(message).toMatch(/^Cannot .*: cloud "before" \(the cloud input\) is not defined in /);
@@ -176,10 +183,11 @@ describe("a diff that keeps the cloud", () => {
     const provider = new ImageMemberProvider();
     await provider.configure(stackConfig({}));
     const inputs = { imageId: image.id, memberId: member };
+    const recorded = { ...inputs, status: "pending" as const, createdAt: "", updatedAt: "" };
     for (const cloud of [{ cloud: "owner" }, {}]) {
       const diff = await provider.diff(
         `${image.id}/${member}`,
-        { ...inputs, ...cloud },
+        { ...recorded, ...cloud },
         {
           ...inputs,
           ...cloud,

@@ -194,7 +194,7 @@ describe("plugin secrets: each hook", () => {
         {},
         { imageId: image.id, memberId: secret(hidden) },
       );
-      expect(checked.failures.map((f) => [f.property, f.reason.split(": ")[1]])).toEqual([
+      expect(checked.failures!.map((f) => [f.property, f.reason.split(": ")[1]])).toEqual([
         [
           "memberId",
           "a secret project id (memberId) is not on the allowed list, imagemembers:allowedProjects (stack config); remove the grant from the program, or have the list changed (a reviewed change of the stack configuration). Nothing was sent.",
@@ -213,7 +213,7 @@ describe("plugin secrets: each hook", () => {
       expect(String(refused)).not.toContain(hidden);
 
       const plain = await plugin.check(member, {}, { imageId: image.id, memberId: open });
-      expect(plain.failures.map((f) => f.reason.split(": ")[1])).toEqual([
+      expect(plain.failures!.map((f) => f.reason.split(": ")[1])).toEqual([
         expect.stringMatching(new RegExp(`^project ${open} is not on the allowed list`)),
       ]);
       expect(plain.inputs).not.toHaveProperty("secretInputs");
@@ -227,7 +227,7 @@ describe("plugin secrets: each hook", () => {
         },
       );
       expect(
-        list.failures.map((f) => [f.property, f.reason.split(": ")[1]!.split(" is ")[0]]),
+        list.failures!.map((f) => [f.property, f.reason.split(": ")[1]!.split(" is ")[0]]),
       ).toEqual([["memberIds", "a secret project id (#2 of memberIds)"]]);
       expect(JSON.stringify(list.failures)).not.toContain(hidden);
       expect(cloud.members.get(image.id)).toEqual([]);

@@ -12,6 +12,7 @@ import {
   enforceGrants,
   loadProjectRules,
   pulumiProjectDir,
+  strictProjectIds,
 } from "../../provider/core/allowedProjects";
 import { unknownValue } from "../../provider/core/validation";
 import { projectRulesFromEngine } from "../../provider/plugin/config";
@@ -156,6 +157,32 @@ describe("reading the rules", () => {
         () => dir,
       );
     expect(failing).toThrow(new TypeError("a bug, not a setting"));
+  });
+
+  test("strictProjectIds: true as YAML or as the text the plugin gets; false, unset or null is not strict; anything else breaks the rules", () => {
+    const strict = (value: unknown) =>
+      fromConfig({ "imagemembers:strictProjectIds": value, "imagemembers:allowedProjects": "p-a" });
+    for (const value of [true, "true"]) {
+      expect(strict(value)).toEqual({
+        rules: { allowed: expect.anything(), strictProjectIds: true },
+      });
+      expect(strictProjectIds(strict(value))).toBe(true);
+    }
+    for (const value of [false, "false", undefined, null]) {
+      expect(strict(value)).toEqual({ rules: { allowed: expect.anything() } });
+      expect(strictProjectIds(strict(value))).toBe(false);
+    }
+    for (const [value, shown] of [
+      ["yes", '"yes"'],
+      [1, "1"],
+      ["TRUE", '"TRUE"'],
+    ] as const) {
+      expect(strict(value)).toEqual({
+        broken: `imagemembers:strictProjectIds must be true or false; got ${shown}`,
+      });
+      // Rules that cannot be read refuse every grant; the shape of an id only warns then.
+      expect(strictProjectIds(strict(value))).toBe(false);
+    }
   });
 
   test("the plugin reads the same settings from the engine's PULUMI_CONFIG (namespace dropped, values as strings)", () => {

@@ -11,6 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { ImageMemberProvider, ImageMembersProvider } from "../../provider";
+import { unknownValue } from "../../provider/core/validation";
 import { useWarningSink } from "../../provider/core/warnings";
 import { FakeCloud } from "../support/fakeCloud";
 import { pluginUrn, startPluginProcess } from "../support/pluginProcess";
@@ -115,6 +116,39 @@ describe("no credential source at all", () => {
     // The entry itself is judged by the cloud input's own check; no source is missing.
     expect(withCloud.failures?.map((f) => f.reason).join()).not.toContain("no credentials");
     expect(warnings).toEqual([]);
+  });
+
+  test("a cloud input known only after apply is a source; an empty one is none", async () => {
+    const provider = await configured();
+    const inputs = { imageId: image, memberId: member };
+    const later = await provider.check({} as never, { ...inputs, cloud: unknownValue });
+    expect(later.failures?.map((f) => f.reason).join()).not.toContain("cannot reach the cloud");
+    const empty = await provider.check({} as never, { ...inputs, cloud: "" });
+    expect(empty.failures?.map((f) => f.reason)).toContainEqual(
+      expect.stringMatching(/^ImageMember cannot reach the cloud: no credentials were found/),
+    );
+  });
+
+  test("unchanged is judged on the inputs, not their order; a resource new to the stack is never unchanged", async () => {
+    const provider = await configured();
+    const reordered = await provider.check({ memberId: member, imageId: image } as never, {
+      imageId: image,
+      memberId: member,
+    });
+    expect(reordered.failures).toEqual([]);
+    expect(warnings).toHaveLength(1);
+    // No inputs on either side (a new resource that gives none): nothing to compare.
+    const nothing = await provider.check({} as never, {} as never);
+    expect(nothing.failures?.map((f) => f.property)).toContain("cloud");
+  });
+
+  test("the plugin's providers, never configured, judge their environment at check", async () => {
+    const provider = new ImageMemberProvider();
+    provider.judgeCredentialsAtCheck();
+    const result = await provider.check({} as never, { imageId: image, memberId: member });
+    expect(result.failures?.map((f) => f.reason)).toEqual([
+      expect.stringMatching(/^ImageMember cannot reach the cloud: no credentials were found/),
+    ]);
   });
 
   test("a provider object never configured (no stack to judge) leaves credentials alone", async () => {

@@ -5,8 +5,10 @@
  * a failed create or update asks the engine to keep. A refresh must never write a secret
  * project id into state in plain text.
  */
+import { loadProjectRules, noRules } from "../../provider/core/allowedProjects";
 import { ImageMembersPlugin } from "../../provider/plugin/provider";
 import { containsSecret, revealed, withSecretsOf } from "../../provider/plugin/secrets";
+import * as runtime from "../../provider/serialization/runtime";
 import { FakeCloud } from "../support/fakeCloud";
 import { openStackEnv, withoutOpenStackEnv } from "../support/providerHarness";
 
@@ -174,5 +176,64 @@ describe("plugin secrets: each hook", () => {
 
     const updated = await plugin.update(created.id, type, read.props as Props, checked.inputs);
     expect(updated.outs!.memberId).toEqual(secret("p-one"));
+  });
+
+  test("a secret project id the allowed projects refuse is named by its place, never by its value; a plain one by its value", async () => {
+    const image = cloud.addImage("owner");
+    const [hidden, open, allowed] = ["p-hidden-one", "p-open-one", "p-allowed"];
+    const rules = loadProjectRules(
+      (key) => (key === "imagemembers:allowedProjects" ? allowed : undefined),
+      () => "/",
+    );
+    runtime.imageMember.useProjectRules(rules);
+    runtime.imageMembers.useProjectRules(rules);
+    try {
+      const member = urn("ImageMember", "hidden");
+      const checked = await plugin.check(
+        member,
+        {},
+        { imageId: image.id, memberId: secret(hidden) },
+      );
+      expect(checked.failures!.map((f) => [f.property, f.reason.split(": ")[1]])).toEqual([
+        [
+          "memberId",
+          "a secret project id (memberId) is not on the allowed list, imagemembers:allowedProjects (stack config); remove the grant from the program, or have the list changed (a reviewed change of the stack configuration). Nothing was sent.",
+        ],
+      ]);
+      expect(JSON.stringify(checked.failures)).not.toContain(hidden);
+      expect(checked.inputs.memberId).toEqual(secret(hidden));
+      // The names of the secret inputs are the plugin's word to the resource, not an input.
+      expect(checked.inputs).not.toHaveProperty("secretInputs");
+      const refused = await plugin
+        .create(member, { imageId: image.id, memberId: secret(hidden) })
+        .catch((e: Error) => e);
+      expect(String(refused)).toContain(
+        `Cannot share image ${image.id}: a secret project id (memberId) is not on the allowed list`,
+      );
+      expect(String(refused)).not.toContain(hidden);
+
+      const plain = await plugin.check(member, {}, { imageId: image.id, memberId: open });
+      expect(plain.failures!.map((f) => f.reason.split(": ")[1])).toEqual([
+        expect.stringMatching(new RegExp(`^project ${open} is not on the allowed list`)),
+      ]);
+      expect(plain.inputs).not.toHaveProperty("secretInputs");
+
+      const list = await plugin.check(
+        urn("ImageMembers", "list"),
+        {},
+        {
+          imageId: image.id,
+          memberIds: [allowed, secret(hidden)],
+        },
+      );
+      expect(
+        list.failures!.map((f) => [f.property, f.reason.split(": ")[1]!.split(" is ")[0]]),
+      ).toEqual([["memberIds", "a secret project id (#2 of memberIds)"]]);
+      expect(JSON.stringify(list.failures)).not.toContain(hidden);
+      expect(cloud.members.get(image.id)).toEqual([]);
+    } finally {
+      runtime.imageMember.useProjectRules(noRules);
+      runtime.imageMembers.useProjectRules(noRules);
+    }
   });
 });

@@ -1,7 +1,12 @@
 import * as path from "path";
 import * as url from "url";
 import * as pulumi from "@pulumi/pulumi";
-import { conciseFrames, namingAnonymousFrames } from "../../provider/resources/common/stackTrace";
+import {
+  conciseFrames,
+  conciseStackTraceUntilRestored,
+  namingAnonymousFrames,
+  promiseStackNotFormatted,
+} from "../../provider/resources/common/stackTrace";
 
 pulumi.runtime.setMocks(
   {
@@ -166,6 +171,17 @@ describe("the stack trace the engine records for our resources", () => {
 });
 
 describe("namingAnonymousFrames", () => {
+  test("a message that ends in a position is no frame", () => {
+    const stack = ["Error: cannot load at /app/index.ts:3:7", "    at /app/index.ts:4:1"].join(
+      "\n",
+    );
+    expect(namingAnonymousFrames(stack)).toBe(
+      ["Error: cannot load at /app/index.ts:3:7", "    at <anonymous> (/app/index.ts:4:1)"].join(
+        "\n",
+      ),
+    );
+  });
+
   test("names anonymous frames, leaves named and async ones", () => {
     expect(
       namingAnonymousFrames(
@@ -186,6 +202,26 @@ describe("namingAnonymousFrames", () => {
         "    at async /app/index.ts:9:1",
       ].join("\n"),
     );
+  });
+});
+
+describe("while a resource is constructed, other stacks", () => {
+  test("are formatted whole, even one without frames: only the SDK's record and promise stacks change", () => {
+    const restore = conciseStackTraceUntilRestored();
+    const limit = Error.stackTraceLimit;
+    let whole: string | undefined;
+    let frameless: string | undefined;
+    try {
+      whole = new Error("inside").stack;
+      Error.stackTraceLimit = 0;
+      frameless = new Error("no frames").stack;
+    } finally {
+      Error.stackTraceLimit = limit;
+      restore();
+    }
+    expect(whole).toMatch(/^Error: inside\n {4}at /);
+    expect(whole).not.toContain(promiseStackNotFormatted);
+    expect(frameless).toBe("Error: no frames");
   });
 });
 
@@ -229,5 +265,21 @@ describe("conciseFrames", () => {
   test("at most ten program frames", () => {
     const deep = Array.from({ length: 30 }, (_, i) => frame(`/app/f${i}.ts`));
     expect(conciseFrames([...sdk, own, ...deep])).toHaveLength(15);
+  });
+
+  test("ES modules' frames (file URLs): ours dropped, the program's kept", () => {
+    const ownUrl = url.pathToFileURL(path.join(providerDir, "resources/imageMember/resource.js"));
+    const kept = conciseFrames([
+      ...sdk,
+      frame(ownUrl.toString(), "ImageMember"),
+      frame("file:///app/index.mjs"),
+      frame("file:///app/lib/share.mjs"),
+      frame("/app/node_modules/@pulumi/pulumi/cmd/run/run.js"),
+    ]);
+    expect(names(kept)).toEqual([
+      ...names(sdk),
+      "file:///app/index.mjs",
+      "file:///app/lib/share.mjs",
+    ]);
   });
 });

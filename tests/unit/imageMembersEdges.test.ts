@@ -212,21 +212,70 @@ describe("ImageMembers at the edges, against the fake cloud", () => {
     );
   });
 
-  test("an update that only relabels a project, and a delete with no member, send no request at all", async () => {
+  test("an update that only relabels a project, and a delete with no member, need no cloud at all", async () => {
     const image = fake.cloud.addImage("owner");
-    const provider = await configuredMembersProvider(fake.cloud);
-    const created = await provider.create({ imageId: image.id, projects: { ops: "p-ops" } });
+    const created = await (
+      await configuredMembersProvider(fake.cloud)
+    ).create({ imageId: image.id, projects: { ops: "p-ops" } });
+    // A provider with no credentials anywhere: any connection would fail.
+    const offline = new ImageMembersProvider();
+    await offline.configure(stackConfig({}));
     const before = fake.cloud.log.length;
 
-    const relabelled = await provider.update(image.id, created.outs!, {
+    const relabelled = await offline.update(image.id, created.outs!, {
       imageId: image.id,
       projects: { operations: "p-ops" },
     });
     expect(relabelled.outs?.members.map((m) => [m.memberId, m.name])).toEqual([
       ["p-ops", "operations"],
     ]);
-    await provider.delete(image.id, { imageId: image.id, members: [] });
+    await offline.delete(image.id, { imageId: image.id, members: [] });
     expect(fake.cloud.log.length).toBe(before);
+  });
+
+  test("a state without a members list (edited by hand) holds no member: no change, no request", async () => {
+    const offline = new ImageMembersProvider();
+    await offline.configure(stackConfig({}));
+    const bare = { imageId: "i" } as ImageMembersOutputs;
+    const none = { imageId: "i", projects: {} };
+    expect(await offline.diff("i", bare, none)).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect((await offline.update("i", bare, none)).outs).toEqual({ imageId: "i", members: [] });
+    await expect(offline.delete("i", bare)).resolves.toBeUndefined();
+    expect(fake.cloud.log).toEqual([]);
+  });
+
+  test("a delete where one removal fails and another member comes back says both, one per line", async () => {
+    const image = fake.cloud.addImage("owner");
+    const provider = await configuredMembersProvider(fake.cloud);
+    const created = await provider.create({
+      imageId: image.id,
+      projects: { a: "p-a", b: "p-b" },
+    });
+    fake.cloud.faults.push({
+      match: (m, p) => m === "DELETE" && p.endsWith("/members/p-a"),
+      status: 500,
+      times: 100,
+    });
+    fake.cloud.memberComesBack(image.id, "p-b", Infinity, "accepted");
+
+    const error = (await provider.delete(image.id, created.outs!).catch((e) => e)) as Error;
+    const lines = error.message.split("\n");
+    expect(lines).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Cannot stop sharing image ${image.id} with 1 project of the 2 to remove \\(p-a\\)`,
+        ),
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `^Cannot stop sharing image ${image.id} with project p-b: the image service answered each of \\d+ DELETEs as done, but listed the membership again`,
+        ),
+      ),
+    ]);
   });
 
   test("the region and the cloud the program names are recorded in the outputs", async () => {

@@ -278,6 +278,29 @@ describe("ImageMembers at the edges, against the fake cloud", () => {
     ]);
   });
 
+  test("an update adding a project shared by hand meets a conflict; with adoptExisting it takes the membership over", async () => {
+    const image = fake.cloud.addImage("owner");
+    const provider = await configuredMembersProvider(fake.cloud);
+    const created = await provider.create({ imageId: image.id, projects: { a: "p-a" } });
+    const rows = fake.cloud.members.get(image.id)!;
+    rows.push({ ...rows[0]!, member_id: "p-by-hand", status: "accepted" });
+    const news = { imageId: image.id, projects: { a: "p-a", b: "p-by-hand" } };
+
+    const error = (await provider.update(image.id, created.outs!, news).catch((e) => e)) as Error;
+    expect(error.message).toMatch(
+      new RegExp(`project p-by-hand is already a member of image ${image.id}, outside this stack`),
+    );
+
+    const adopted = await provider.update(image.id, created.outs!, {
+      ...news,
+      adoptExisting: true,
+    });
+    expect(adopted.outs?.members.map((m) => [m.memberId, m.status])).toEqual([
+      ["p-a", "pending"],
+      ["p-by-hand", "accepted"],
+    ]);
+  });
+
   test("the region and the cloud the program names are recorded in the outputs", async () => {
     const image = fake.cloud.addImage("owner");
     writeClouds({ owner: "owner" });

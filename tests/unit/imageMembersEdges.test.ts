@@ -182,6 +182,9 @@ describe("ImageMembers at the edges, against the fake cloud", () => {
       `State records this resource with cloud "owner": a cloud renamed in the program to another ` +
         `entry of the same project is not a change`,
     );
+    await expect(provider.delete(image.id, created.outs!)).rejects.toThrow(
+      `State records this resource with cloud "owner"`,
+    );
   });
 
   test("a server error while listing is reported as such, even for an image made public meanwhile", async () => {
@@ -299,6 +302,46 @@ describe("ImageMembers at the edges, against the fake cloud", () => {
       ["p-a", "pending"],
       ["p-by-hand", "accepted"],
     ]);
+  });
+
+  test("an update whose removal fails says only that; with an addition failing too, one line each, also as reasons", async () => {
+    const image = fake.cloud.addImage("owner");
+    const provider = await configuredMembersProvider(fake.cloud);
+    const created = await provider.create({ imageId: image.id, projects: { a: "p-a", b: "p-b" } });
+    fake.cloud.faults.push({
+      match: (m, p) => m === "DELETE" && p.endsWith("/members/p-a"),
+      status: 500,
+      times: 100,
+    });
+    const removalOnly = (await provider
+      .update(image.id, created.outs!, { imageId: image.id, projects: { b: "p-b" } })
+      .catch((e) => e)) as Error & { reasons?: string[] };
+    expect(removalOnly.message.split("\n")).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Cannot stop sharing image ${image.id} with 1 project of the 1 to remove \\(p-a\\)`,
+        ),
+      ),
+    ]);
+
+    fake.cloud.faults.push({
+      match: (m, p) => m === "POST" && p.endsWith("/members"),
+      status: 500,
+      times: 100,
+    });
+    const both = (await provider
+      .update(image.id, created.outs!, { imageId: image.id, projects: { b: "p-b", c: "p-c" } })
+      .catch((e) => e)) as Error & { reasons?: string[] };
+    const lines = both.message.split("\n");
+    expect(lines[0]).toMatch(
+      new RegExp(`^Cannot share image ${image.id} with 1 project of the 1 to add;`),
+    );
+    expect(lines[lines.length - 1]).toMatch(
+      new RegExp(
+        `^Cannot stop sharing image ${image.id} with 1 project of the 1 to remove \\(p-a\\)`,
+      ),
+    );
+    expect(both.reasons?.map((r) => r.split("\n")[0])).toEqual([lines[0], lines[lines.length - 1]]);
   });
 
   test("the region and the cloud the program names are recorded in the outputs", async () => {

@@ -392,13 +392,31 @@ describe("HttpClient", () => {
 
   test("a finished request leaves no timer behind that would keep the process alive", async () => {
     const server = await scriptedServer([json(200, { ok: true })]);
-    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
-    const before = timers();
-    await new HttpClient({ retry: { timeoutMs: 60_000 } }).request({
-      method: "GET",
-      url: `${server.url}/x`,
-    });
-    expect(timers()).toBe(before);
+    // Only the client's own timers: counting every timer of the process also counts the
+    // server's keep-alive timer, which its socket arms whenever the answer's end is flushed.
+    const realSetTimeout = global.setTimeout;
+    const created: { delay?: number; handle: NodeJS.Timeout }[] = [];
+    const watch = jest.spyOn(global, "setTimeout").mockImplementation(((
+      callback: () => void,
+      delay?: number,
+    ) => {
+      const handle = realSetTimeout(callback, delay);
+      created.push({ delay, handle });
+      return handle;
+    }) as unknown as typeof setTimeout);
+    try {
+      await new HttpClient({ retry: { timeoutMs: 60_000 } }).request({
+        method: "GET",
+        url: `${server.url}/x`,
+      });
+    } finally {
+      watch.mockRestore();
+    }
+    // The request's 60 s deadline was armed, and is gone (cleared) once the answer is in.
+    const deadlines = created.filter((t) => t.delay === 60_000);
+    expect(deadlines).toHaveLength(1);
+    const destroyed = (t: NodeJS.Timeout) => (t as unknown as { _destroyed: boolean })._destroyed;
+    expect(deadlines.map((t) => destroyed(t.handle))).toEqual([true]);
   });
 
   test("a registered secret echoed by a server never reaches an error message", async () => {

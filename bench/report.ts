@@ -34,6 +34,7 @@ import {
   providerContenders,
   pulumiFloorOf,
   ratioText,
+  shareText,
 } from "./targets";
 
 /** The run's options the report keeps; the MxN scenarios may have fewer contenders or repeats. */
@@ -247,6 +248,21 @@ export function readme(report: Summary): string {
     add(
       `- N = 100 members, \`pulumi up\`, ${describe(c)}: ${fmtS(t)} s; ${peers.map(vs).join("; ")}${times}.`,
     );
+  }
+  // Issue 30: our share of each ImageMembers `up`, and the scale rows, beside the N = 100 lines.
+  for (const c of ["members", "membersYaml"] as const) {
+    const each = results.flatMap((s) => {
+      const x = ourShare(s, c, "up");
+      return x ? [`${s.label} ${shareText(x)} of ${fmtS(x.total)} s`] : [];
+    });
+    if (each.length) add(`- Our share of \`pulumi up\`, ${describe(c)}: ${each.join("; ")}.`);
+  }
+  for (const s of results.filter((r) => r.images > 1)) {
+    const each = ["membersYaml", "members", "package", "plugin", "tofu"].flatMap((c) => {
+      const t = med(s, c as ContenderName, "up");
+      return t === undefined ? [] : [`${c} ${fmtS(t)} s`];
+    });
+    if (each.length) add(`- ${s.label} memberships (${s.total}), \`up\`: ${each.join(", ")}.`);
   }
   add("", "## Targets (issues 7, 14, 22 and 30)", "");
   for (const t of targets) {

@@ -63,7 +63,8 @@ export function ourShare(s: Medians, c: ContenderName, op: OpName): Share | unde
 }
 
 /** "0.42 s (10 %)": our share, in seconds and as part of the row. */
-const shareText = (x: Share): string => `${x.ours.toFixed(2)} s (${Math.round(100 * x.part)} %)`;
+export const shareText = (x: Share): string =>
+  `${x.ours.toFixed(2)} s (${Math.round(100 * x.part)} %)`;
 
 /** "3.2× faster" or "1.2× slower": how `ours` seconds compare with `theirs`. */
 export function ratioText(ours: number, theirs: number): string {

@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
 import { ImageMemberProvider, ImageMembersProvider } from "../../provider";
 import { FakeCloud } from "./fakeCloud";
 
@@ -97,4 +100,33 @@ export function withoutOpenStackEnv(): void {
   for (const key of Object.keys(process.env)) {
     if (key.startsWith("OS_") || key.startsWith("HW_")) delete process.env[key];
   }
+}
+
+/**
+ * A clouds.yaml in `dir` with one entry per name, each signing in (password inline) as the
+ * named project of the fake cloud, and OS_CLIENT_CONFIG_FILE pointing at it; returns its path.
+ */
+export function writeFakeCloudsYaml(
+  cloud: FakeCloud,
+  dir: string,
+  entries: Record<string, string>,
+): string {
+  const clouds: Record<string, unknown> = {};
+  for (const [name, projectName] of Object.entries(entries)) {
+    const project = cloud.project(projectName);
+    clouds[name] = {
+      auth: {
+        auth_url: `${cloud.url}/v3`,
+        username: project.user.name,
+        password: project.user.password,
+        project_name: project.name,
+        user_domain_name: "Default",
+        project_domain_name: "Default",
+      },
+    };
+  }
+  const file = path.join(dir, "clouds.yaml");
+  fs.writeFileSync(file, yaml.dump({ clouds }));
+  process.env.OS_CLIENT_CONFIG_FILE = file;
+  return file;
 }

@@ -7,13 +7,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as yaml from "js-yaml";
 import { ImageMemberProvider, ImageMembersProvider } from "../../provider";
 import {
   onFakeCloud,
   passwordConfig,
   stackConfig,
   withoutOpenStackEnv,
+  writeFakeCloudsYaml,
 } from "../support/providerHarness";
 
 withoutOpenStackEnv();
@@ -22,22 +22,7 @@ let dir: string;
 
 /** clouds.yaml with one entry per name, each signing in as the named project of the fake cloud. */
 function writeClouds(entries: Record<string, string>): void {
-  const clouds: Record<string, unknown> = {};
-  for (const [name, projectName] of Object.entries(entries)) {
-    const project = fake.cloud.project(projectName);
-    clouds[name] = {
-      auth: {
-        auth_url: `${fake.cloud.url}/v3`,
-        username: project.user.name,
-        password: project.user.password,
-        project_name: project.name,
-        user_domain_name: "Default",
-        project_domain_name: "Default",
-      },
-    };
-  }
-  fs.writeFileSync(path.join(dir, "clouds.yaml"), yaml.dump({ clouds }));
-  process.env.OS_CLIENT_CONFIG_FILE = path.join(dir, "clouds.yaml");
+  writeFakeCloudsYaml(fake.cloud, dir, entries);
   process.env.OS_CLIENT_SECURE_FILE = path.join(dir, "secure.yaml");
 }
 

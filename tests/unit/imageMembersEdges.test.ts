@@ -8,7 +8,6 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as yaml from "js-yaml";
 import type { ImageMembersOutputs } from "../../provider";
 import { ImageMembersProvider } from "../../provider";
 import { unknownValue } from "../../provider/core/validation";
@@ -18,6 +17,7 @@ import {
   onFakeCloud,
   stackConfig,
   withoutOpenStackEnv,
+  writeFakeCloudsYaml,
 } from "../support/providerHarness";
 
 withoutOpenStackEnv();
@@ -48,24 +48,8 @@ describe("ImageMembers at the edges, against the fake cloud", () => {
   });
 
   /** clouds.yaml with one entry per named project of the fake cloud. */
-  function writeClouds(entries: Record<string, string>): void {
-    const clouds: Record<string, unknown> = {};
-    for (const [name, projectName] of Object.entries(entries)) {
-      const project = fake.cloud.project(projectName);
-      clouds[name] = {
-        auth: {
-          auth_url: `${fake.cloud.url}/v3`,
-          username: project.user.name,
-          password: project.user.password,
-          project_name: project.name,
-          user_domain_name: "Default",
-          project_domain_name: "Default",
-        },
-      };
-    }
-    fs.writeFileSync(path.join(dir, "clouds.yaml"), yaml.dump({ clouds }));
-    process.env.OS_CLIENT_CONFIG_FILE = path.join(dir, "clouds.yaml");
-  }
+  const writeClouds = (entries: Record<string, string>) =>
+    writeFakeCloudsYaml(fake.cloud, dir, entries);
 
   test("check names the property of each flag that is not a boolean, and the resource in a strict id refusal", async () => {
     const provider = await configuredMembersProvider(fake.cloud, "owner", {

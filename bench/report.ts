@@ -218,7 +218,6 @@ export function readme(report: Summary): string {
   const { results, machine, targets, bridged, options } = report;
   const out: string[] = [];
   const add = (...lines: string[]) => out.push(...lines);
-  const run = "node -r ts-node/register/transpile-only bench/run.ts";
   add(
     "# Benchmarks",
     "",
@@ -381,43 +380,17 @@ export function readme(report: Summary): string {
   );
   add(
     "",
-    "## Notes",
-    "",
-    ...notes.map((n) => `- ${n}`),
-    "",
     "## Glance, the bridged provider, the machine",
     "",
     `- All contenders talked to ${report.glance}.`,
     bridged.available
-      ? `- The bridged provider: \`${bridged.sdk}\` with the plugin \`pulumi-resource-openstack\` ${bridged.pluginVersion ?? ""}, built on another machine, outside this project (the Go module proxy refuses \`github.com/pulumi/pulumi-openstack/provider/v5\`); the engine runs the v5 plugin found on PATH for it (the resource type \`openstack:images/imageAccess:ImageAccess\` is the same).`
+      ? `- The bridged provider: \`${bridged.sdk}\` with the plugin \`pulumi-resource-openstack\` ${bridged.pluginVersion ?? ""}, built elsewhere (method.md says why).`
       : `- The bridged provider: not measured: ${bridged.reason ?? "not selected"}.`,
+    `- The run took ${minutes} min.`,
     ...Object.entries(machine).map(([k, v]) => `- ${k}: ${JSON.stringify(v)}`),
     "",
-    "## Running it",
-    "",
-    "```",
-    "bash scripts/local-cloud.sh up && bash scripts/pulumi-cli.sh ensure && bash scripts/tofu.sh ensure",
-    "PIM_BRIDGED_OPENSTACK_BIN=<folder with pulumi-resource-openstack>   # optional: the bridged contender",
-    `${run}            # full: ${minutes} min here`,
-    `${run} --contenders ours,tofu --sizes 100 --out /tmp/bench  # a few contenders, elsewhere`,
-    `${run} --from-results bench/out/results.json  # redraw only, the targets evaluated again`,
-    `${run} --smoke    # CI: N=10, ours + plugin + floor + tofu`,
-    "```",
-    "",
-    "Here: this README and `summary.json` (medians with min and max, first-run request counts, state, memory, targets); every sample of a run goes to `bench/out/results.json` (`--raw FILE`), which git ignores. The machine is shared and small: figures are medians and still move by 10–30 % between runs.",
+    "How each contender is made and measured, and how to run the benchmark: [method.md](method.md).",
     "",
   );
   return out.join("\n");
 }
-
-const notes = [
-  "All engine contenders run under the same Pulumi CLI with `--parallel` left at its default and `--diff` on `up`; times include starting the program and the provider process (about 1.5–2 s of every operation here).",
-  "The bridged provider reads each membership back after creating it: 2 Glance requests per member created, ours 1. Its plugin cannot be built here: it comes from another machine (see below); `tofu` is the peer every run measures.",
-  "`tofu` is OpenTofu with terraform-provider-openstack, both built from Go modules by `scripts/tofu.sh` (no registry: a `dev_overrides` CLI configuration), applying `openstack_images_image_access_v2` with `count` at OpenTofu's default parallelism (10), the owner's credentials as `OS_*` variables (bench/tofu.ts). Its columns: up `tofu apply`, no-op up the same with nothing to do (its plan reads every member back first: OpenTofu refreshes before planning by default), preview `tofu plan`, refresh `tofu apply -refresh-only`, destroy `tofu destroy`. Its state is terraform.tfstate (bytes per member: the file's bytes divided by N; one member resource: one instance of the counted resource); it has no program process.",
-  "Bytes per member are `stack export` bytes divided by N. The engine records, for every resource whatever its provider, the stack trace the language host sends when the program declares it: frames of the program and of `@pulumi/pulumi` for a Node.js program, frames of the YAML host's own Go code for a YAML program; the 'without' columns leave it out.",
-  "`plugin` and `yaml` run the provider plugin `imagemembers` from the repository's `bin/` and `dist/` (the files the package ships), found through `plugins.providers` in the program's Pulumi.yaml, with the owner's credentials as `OS_*` variables (the plugin reads no stack config): `plugin` is a Node.js program declaring `imagemembers:index:ImageMember` by type token (bench/program-plugin), `yaml` a `runtime: yaml` program listing every member; its 'program CPU' is the YAML language host's, which also starts a plugin process of its own to read the schema it checks the program against (so `up`, no-op `up` and `preview` show two plugin processes; that one sends no request, and the CPU column adds both).",
-  "The repository figures load the provider from TypeScript sources (ts-node) and serialize it by value; the package figures are what a user of the published package gets.",
-  "`members` is the installed package with one `ImageMembers` per image holding all its member ids (one engine step and one state entry per image); its 'one member resource' column is one ImageMembers resource.",
-  "Pulumi's floor (issue 30): `emptyTs` is bench/program-floor without config (a TypeScript program declaring nothing: `up` and `destroy` of the stack alone), `noopDynamic` the same program declaring one no-op dynamic resource per member (its provider answers create and delete at once and sends no request), `emptyYaml` a `runtime: yaml` program declaring nothing. `membersYaml` is the provider plugin's ImageMembers, one per image, from YAML. Our share is a row less its floor and the API floor; the ImageMembers rows' floor is the empty program, so the start of the provider process they need (from YAML also the one its host starts to read the schema) is counted in our share.",
-  "The machine is shared with other work: each sample records the 1-minute load average (`load1` in the run's results file).",
-];

@@ -1,7 +1,7 @@
 /**
- * Loaded with `node --require` (bench/run.ts --env NODE_OPTIONS=...): profiles the CPU of
- * every Node.js process Pulumi starts (the program, the dynamic provider, the plugin) and
- * writes `<role>-<pid>.cpuprofile` into PIM_CPU_PROFILE_DIR. `--cpu-prof` alone loses the
+ * Loaded with `NODE_OPTIONS=--require` (bench/run.ts's `--env`, or any `pulumi` command):
+ * profiles the CPU of every Node.js process Pulumi starts (the program, the dynamic provider,
+ * the plugin) and writes `<role>-<pid>.cpuprofile` into PIM_CPU_PROFILE_DIR. `--cpu-prof` alone loses the
  * provider's profile: the engine ends provider processes with a signal, and Node.js writes
  * `--cpu-prof` output only on a normal exit. Nothing of this ships in the package.
  */

@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../tests/support/childProcess";
 import { Cloud, memberIdOf } from "./cloud";
-import { CliLoop, Floor } from "./direct";
+import { Floor } from "./direct";
 import { EngineContender, EngineContenderOptions } from "./engine";
 import { BridgedOutcome, Contender, ContenderName, log } from "./measure";
 import { TofuContender } from "./tofu";
@@ -28,7 +28,6 @@ export function makeContenders(
   wanted: readonly ContenderName[],
   cloud: Cloud,
   tempDirs: string[],
-  cliSample: number,
 ): { contenders: Contender[]; packageTarball?: string; bridged?: BridgedOutcome } {
   const temp = (dir: string) => (tempDirs.push(dir), dir);
   const tempDir = (name: string) =>
@@ -83,7 +82,6 @@ export function makeContenders(
       const options = { programPattern: yamlHost, writeProgram: () => undefined };
       return engine("emptyYaml", dir, { pulumiFloor: "empty", ...options });
     },
-    cli: () => new CliLoop(cloud, cliSample),
     bridged: () => {
       log("preparing the bridged provider (its plugin, npm install @pulumi/openstack)");
       bridged = makeBridgedProject();

@@ -22,7 +22,6 @@ export const contenderKinds = {
   emptyTs: ["Pulumi's floor: an empty TypeScript program", true],
   noopDynamic: ["Pulumi's floor: a no-op dynamic resource per member (no request)", true],
   emptyYaml: ["Pulumi's floor: an empty YAML program", true],
-  cli: ["`openstack image add project` in a shell-style loop", false],
   bridged: ["the bridged @pulumi/openstack ImageAccess", true],
   tofu: [
     "OpenTofu with terraform-provider-openstack, openstack_images_image_access_v2 with count",
@@ -40,12 +39,8 @@ export const ops: OpName[] = ["up", "noop", "preview", "refresh", "destroy"];
 /** One contender as bench/run.ts measures it, scenario after scenario. */
 export interface Contender {
   readonly name: ContenderName;
-  /** The operations it measures, in this order (default: all). */
-  readonly ops?: readonly OpName[];
   /** Pulumi's own floor (issue 30): runs nothing of ours, sends no request, keeps no members. */
   readonly pulumiOnly?: boolean;
-  /** Measured once per scenario, whatever --repeats (the CLI loop). */
-  readonly once?: boolean;
   operationArgs?: string[]; // --engine-args
   note?: string; // what the README says beside its figures
   init(): Promise<void>;

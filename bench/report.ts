@@ -43,7 +43,6 @@ export interface RunOptions {
   images: { count: number; perImage: number }[];
   contenders: ContenderName[];
   repeats: number;
-  cliSample: number;
   scaleContenders: ContenderName[];
   scaleRepeats: number;
 }
@@ -233,14 +232,12 @@ export function readme(report: Summary): string {
     const floor = med(s100, "floor", "up");
     const vs = ([other, name]: [ContenderName, string]) => {
       const theirs = med(s100, other, "up");
-      const how = other === "cli" ? ", extrapolated" : "";
       return theirs === undefined
         ? `${name}: not measured`
-        : `${ratioText(t, theirs)} than ${name} (${fmtS(theirs)} s${how})`;
+        : `${ratioText(t, theirs)} than ${name} (${fmtS(theirs)} s)`;
     };
     const peers: [ContenderName, string][] = [
       ["tofu", "OpenTofu"],
-      ["cli", "the CLI loop"],
       ["bridged", "the bridged provider"],
     ];
     const times = floor ? `; ${(t / floor).toFixed(1)}× the floor (${fmtS(floor)} s)` : "";
@@ -297,14 +294,14 @@ export function readme(report: Summary): string {
   };
   const columns = (head: string) => ["scenario", "contender", ...head.split("|")];
   const opColumns = columns("up|no-op up|preview|refresh|destroy");
-  const { repeats, cliSample, contenders, scaleContenders, scaleRepeats } = options;
+  const { repeats, contenders, scaleContenders, scaleRepeats } = options;
   const fewer =
     scaleContenders.length < contenders.length ? ` and only ${scaleContenders.join(", ")}` : "";
   const scale =
     fewer || scaleRepeats !== repeats ? ` (the MxN scenarios ${scaleRepeats}×${fewer})` : "";
   table(
     "Wall time (median seconds)",
-    `Engine contenders run \`up\` (create), \`up\` again (no change), \`preview\`, \`refresh\` and \`destroy\` ${repeats}× per size${scale}; the floor sends the same requests (POST, GET, DELETE per member) with ${machine.engineParallelism}-way concurrency (Pulumi's default \`--parallel\`, 4 × CPUs) and one token taken before timing; the CLI loop runs \`openstack image add project\` / \`remove project\` per member and, above ${cliSample} members, times ${cliSample} calls and multiplies their median by N.`,
+    `Engine contenders run \`up\` (create), \`up\` again (no change), \`preview\`, \`refresh\` and \`destroy\` ${repeats}× per size${scale}; the floor sends the same requests (POST, GET, DELETE per member) with ${machine.engineParallelism}-way concurrency (Pulumi's default \`--parallel\`, 4 × CPUs) and one token taken before timing.`,
     opColumns,
     allContenders,
     (r) =>

@@ -4,7 +4,7 @@
  * run on the same local cloud (scripts/local-cloud.sh).
  *
  *   node -r ts-node/register/transpile-only bench/run.ts [--sizes 10,100,200] [--images 20x10,5x100]
- *       [--contenders ours,package,...] [--repeats 3] [--cli-sample 10] [--out docs/benchmarks]
+ *       [--contenders ours,package,...] [--repeats 3] [--out docs/benchmarks]
  *       [--scale-contenders members,tofu,...] [--scale-repeats 1]
  *       [--raw bench/out/results.json] [--env KEY=VALUE]... [--engine-args "--parallel 2"] [--smoke]
  *   node -r ts-node/register/transpile-only bench/run.ts --from-results FILE [--out docs/benchmarks]
@@ -89,7 +89,6 @@ function parseOptions(argv: string[]) {
     scaleContenders: scaleContenders as ContenderName[],
     repeats,
     scaleRepeats: Number(value("--scale-repeats", String(repeats))),
-    cliSample: Number(value("--cli-sample", "10")),
     /** Where the docs go (README.md, summary.json); for --smoke a temporary folder. */
     out,
     /** The run's results file, every sample. */
@@ -178,9 +177,9 @@ async function main(): Promise<number> {
   await cloud.start();
   const problems: string[] = [];
   const tempDirs: string[] = [];
-  const { sizes, images, contenders: selected, repeats, cliSample } = options;
+  const { sizes, images, contenders: selected, repeats } = options;
   const { scaleContenders, scaleRepeats } = options;
-  const runOptions = { sizes, images, contenders: selected, repeats, cliSample };
+  const runOptions = { sizes, images, contenders: selected, repeats };
   const report: Report = {
     command: `node -r ts-node/register/transpile-only bench/run.ts ${argv.join(" ")}`.trim(),
     startedAt,
@@ -195,7 +194,7 @@ async function main(): Promise<number> {
   };
   let contenders: Contender[] = [];
   try {
-    const made = makeContenders(selected, cloud, tempDirs, cliSample);
+    const made = makeContenders(selected, cloud, tempDirs);
     contenders = made.contenders;
     if (made.packageTarball) report.packageTarball = made.packageTarball;
     if (made.bridged) report.bridged = made.bridged;
@@ -230,8 +229,8 @@ async function main(): Promise<number> {
       }
       for (let rep = 0; rep < times; rep++) {
         for (const c of measured) {
-          if (result.contenders[c.name]!.error || (c.once && rep > 0)) continue;
-          log(`${sc.label} ${c.name} run ${rep + 1}/${c.once ? 1 : times}`);
+          if (result.contenders[c.name]!.error) continue;
+          log(`${sc.label} ${c.name} run ${rep + 1}/${times}`);
           await measureScenario(c, imagesOf.get(c)!, result, rep, problems);
         }
       }
@@ -272,7 +271,7 @@ async function measureScenario(
   const where = `${result.label} ${c.name}`;
   try {
     await c.configure(imageIds, result.perImage);
-    for (const op of c.ops ?? ops) {
+    for (const op of ops) {
       const s = await c.measure(op);
       (entry.samples[op] ??= []).push(s);
       const cpu = [s.providerCpuSeconds, s.programCpuSeconds, s.engineCpuSeconds].map(

@@ -193,13 +193,6 @@ export class EngineContender implements Contender {
       distinctProviderTexts: new Set(providerTexts).size,
       providerControlledBytes,
       engineRecordedBytes: round(memberResourceBytes - providerControlledBytes, 1),
-      exampleMember:
-        members[0] &&
-        JSON.parse(JSON.stringify(members[0]), (k, v) =>
-          k === "__provider" && typeof v === "string" && v.length > 120
-            ? `${v.slice(0, 120)}… (${Buffer.byteLength(v)} bytes)`
-            : v,
-        ),
     };
   }
 

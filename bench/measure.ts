@@ -95,8 +95,6 @@ export interface StateFigures {
   memberResourceBytesWithoutStackTrace?: number;
   bytesPerMemberWithoutStackTraces?: number;
   stackTraceFrames?: number;
-  /** One member resource as exported, its `__provider` texts cut to their first 120 characters. */
-  exampleMember?: unknown;
 }
 
 /** Whether the bridged provider could run here, and what it ran. */

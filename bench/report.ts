@@ -80,7 +80,7 @@ export interface ContenderSummary {
   upCpu?: { wall?: number; provider?: number; program?: number; engine?: number };
   /** The provider process's peak RSS over every sample, 0 when none was read. */
   peakRssMb?: number;
-  state?: Omit<StateFigures, "exampleMember">;
+  state?: StateFigures;
   note?: string;
   error?: string;
 }
@@ -118,8 +118,7 @@ export function summarize(report: Report): Summary {
       }
       const peaks = ops.flatMap((op) => (r.samples[op] ?? []).map((x) => x.providerPeakRssMb ?? 0));
       const peakRssMb = peaks.length ? Math.max(...peaks) : undefined;
-      const state = r.state && { ...r.state, exampleMember: undefined };
-      const { medians, note, error } = r;
+      const { medians, note, error, state } = r;
       summaries[c] = { medians, firstRequests, upCpu: upCpuOf(r), peakRssMb, state, note, error };
     }
     return { ...scenario, contenders: summaries };

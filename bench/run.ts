@@ -1,19 +1,10 @@
 /**
  * The benchmark of issue 7: how long sharing images with many projects takes, how many
  * requests it costs and how much state it leaves, beside what a user would do instead, in one
- * run on the same local cloud (scripts/local-cloud.sh).
- *
- *   node -r ts-node/register/transpile-only bench/run.ts [--sizes 10,100,200] [--images 20x10,5x100]
- *       [--contenders ours,package,...] [--repeats 3] [--out docs/benchmarks]
- *       [--scale-contenders members,tofu,...] [--scale-repeats 1]
- *       [--raw bench/out/results.json] [--env KEY=VALUE]... [--engine-args "--parallel 2"] [--smoke]
- *   node -r ts-node/register/transpile-only bench/run.ts --from-results FILE [--out docs/benchmarks]
- *
- * Every sample goes to the results file (--raw, git-ignored); bench/report.ts writes
- * docs/benchmarks/ from it (--from-results: from a results file, its targets evaluated again,
- * or a summary.json, measuring nothing). --env and --engine-args measure a setting a user can
- * choose (docs/benchmarks/profile.md). --smoke: N = 10, ours, the plugin, the floor and tofu,
- * one repeat; exits non-zero only when the harness is broken, never on timing. CI runs it.
+ * run on the same local cloud (scripts/local-cloud.sh). Its options and how each contender is
+ * measured: docs/benchmarks/method.md. Every sample goes to the results file (--raw); the
+ * report (bench/report.ts) goes to docs/benchmarks/. --smoke exits non-zero only when the
+ * harness is broken, never on timing: CI runs it.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";

@@ -119,7 +119,6 @@ export class TofuContender implements Contender {
       distinctProviderTexts: 0,
       providerControlledBytes,
       engineRecordedBytes: round(memberResourceBytes - providerControlledBytes, 1),
-      exampleMember: instances[0],
     };
   }
 

@@ -11,10 +11,10 @@ import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../tests/support/childProcess";
 import { Cloud, memberIdOf } from "./cloud";
-import { Floor } from "./direct";
+import { Floor } from "./apiFloor";
 import { EngineContender, EngineContenderOptions } from "./engine";
 import { BridgedOutcome, Contender, ContenderName, log } from "./measure";
-import { TofuContender } from "./tofu";
+import { TofuContender } from "./tofuContender";
 
 /** The provider plugin's process, as the engine starts it (`node .../bin/pulumi-resource-imagemembers`). */
 const plugin = { provider: /pulumi-resource-imagemembers(\s|$)/, environmentCredentials: true };

@@ -14,7 +14,7 @@ import {
 import { yamlProgram } from "../../bench/contenders";
 import { Report, Summary, readme, smokeLine } from "../../bench/report";
 import { evaluateTargets, ourShare } from "../../bench/targets";
-import { tofuChangesOf } from "../../bench/tofu";
+import { tofuChangesOf } from "../../bench/tofuContender";
 
 const machine = {
   nproc: 2,

@@ -89,6 +89,23 @@ export function listAsProjects(name: string, ids: unknown): Record<string, strin
 }
 
 /**
+ * Each project id under its label and under its own id: the keys `accept` may name. The
+ * program reads the list it was given as the review does, in either shape (`check` refuses
+ * the wrong one later, with its reason).
+ */
+export function projectIdsByKey(given: {
+  projects?: unknown;
+  memberIds?: unknown;
+}): Map<string, string> {
+  const byKey = new Map<string, string>();
+  for (const { label, memberId } of listedProjects(declaredProjects(given, { anyShape: true }))) {
+    if (label !== undefined) byKey.set(label, String(memberId));
+    byKey.set(String(memberId), String(memberId));
+  }
+  return byKey;
+}
+
+/**
  * The one place a project list becomes a `projects` map: each project under its label, a
  * `memberIds` entry under its own id. Used by `check` and, for a list holding outputs, by the
  * program (./resource.ts), so both make the same map.

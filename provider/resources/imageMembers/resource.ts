@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- module.exports is the provider (see there)
 import provider = require("../../serialization/imageMembers");
 import type { ImageMembersMember } from "./provider";
-import { listAsProjects } from "./projects";
+import { listAsProjects, projectIdsByKey } from "./projects";
 import {
   checkAccept,
   declareAcceptances,
@@ -86,12 +86,13 @@ export class ImageMembers extends ConciseDynamicResource {
 
   constructor(name: string, args: ImageMembersArgs, opts?: pulumi.CustomResourceOptions) {
     const accept = checkAccept(`ImageMembers ${name}`, args.accept) ?? {};
-    const given = args.projects ?? args.memberIds;
+    const form = args.projects !== undefined ? "projects" : "memberIds";
+    const given = args[form];
     // Known now in most programs: a wrong key then fails at construction, with its line, and
     // before super() registers the resource: thrown after it, `pulumi up` still shared the
     // image with every project before the program's error stopped the engine.
     if (isPlainData(given)) {
-      const byKey = projectIdsByKey(given);
+      const byKey = projectIdsByKey({ [form]: given });
       Object.keys(accept).forEach((key) => memberIdOf(name, key, byKey));
     }
     // A list holding outputs (a secret id, an id from another resource) is turned into the
@@ -128,7 +129,7 @@ export class ImageMembers extends ConciseDynamicResource {
       "images",
       "ImageMembers",
     );
-    const projects = pulumi.output(given).apply((known) => projectIdsByKey(known));
+    const projects = pulumi.output(given).apply((known) => projectIdsByKey({ [form]: known }));
     this.acceptances = declareAcceptances(
       name,
       { imageId: args.imageId, region: args.region },
@@ -149,20 +150,6 @@ function isPlainData(given: unknown): boolean {
       ? Object.values(given)
       : undefined;
   return values !== undefined && values.every((v) => typeof v === "string");
-}
-
-/** Each project id under its label and under its own id, whichever form `projects` took. */
-function projectIdsByKey(given: unknown): Map<string, string> {
-  const byKey = new Map<string, string>();
-  if (Array.isArray(given)) {
-    given.forEach((id) => byKey.set(String(id), String(id)));
-  } else if (given && typeof given === "object") {
-    for (const [label, id] of Object.entries(given as Record<string, string>)) {
-      byKey.set(label, id);
-      byKey.set(id, id);
-    }
-  }
-  return byKey;
 }
 
 function memberIdOf(name: string, key: string, byKey: Map<string, string>): string {

@@ -3,9 +3,7 @@
  * as the string "[secret]" and a value it cannot know before apply as its unknown sentinel.
  * A secret is never looked into: only the fact that it is secret is kept.
  */
-
-/** The engine's sentinel for a value that is only known after apply. */
-export const unknownSentinel = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { unknownValue } from "../core/validation";
 
 /** How `pulumi preview --json` prints a secret value. */
 export const secretMarker = "[secret]";
@@ -32,7 +30,7 @@ export function isSecret(value: unknown): boolean {
 
 /** Whether `value` is the engine's unknown sentinel. */
 export function isUnknown(value: unknown): boolean {
-  return value === unknownSentinel;
+  return value === unknownValue;
 }
 
 /** Reads a string property: known, unknown, secret, or absent (missing or not a string). */

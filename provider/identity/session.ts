@@ -48,11 +48,7 @@ export class KeystoneSession implements RequestAuthorizer, CloudSession {
   async authorize(request: OutgoingRequest): Promise<void> {
     let token = (await this.validToken()).token;
     for (;;) {
-      let ramp = this.ramps.get(token);
-      if (!ramp) {
-        ramp = new TokenRamp(rampDisabled() ? Infinity : 1);
-        this.ramps.set(token, ramp);
-      }
+      const ramp = this.rampOf(token);
       if (ramp.tryEnter()) {
         this.rampRequests.set(request, ramp);
         break;
@@ -62,6 +58,23 @@ export class KeystoneSession implements RequestAuthorizer, CloudSession {
       token = (await this.validToken()).token;
     }
     request.headers["X-Auth-Token"] = token;
+  }
+
+  /**
+   * The ramp of `token`, new for a token not seen yet. A new token is a renewal: the ramps of
+   * the tokens before it that have nothing in flight are dropped, so a provider process that
+   * renews every hour for days keeps one or two, not one per token it ever had.
+   */
+  private rampOf(token: string): TokenRamp {
+    let ramp = this.ramps.get(token);
+    if (!ramp) {
+      for (const [old, oldRamp] of this.ramps) {
+        if (oldRamp.idle) this.ramps.delete(old);
+      }
+      ramp = new TokenRamp(rampDisabled() ? Infinity : 1);
+      this.ramps.set(token, ramp);
+    }
+    return ramp;
   }
 
   attemptEnded(request: OutgoingRequest): void {
@@ -149,6 +162,11 @@ class TokenRamp {
     }
     this.inFlight += 1;
     return true;
+  }
+
+  /** Nothing in flight and nobody waiting: a request carrying its token would start anew. */
+  get idle(): boolean {
+    return this.inFlight === 0 && this.waiters.length === 0;
   }
 
   nextOpening(): Promise<void> {

@@ -140,6 +140,21 @@ test("a renewed token ramps up again from one request", async () => {
   }
 });
 
+test("a session renewing its token again and again keeps no ramp of the tokens before", async () => {
+  const keystone = session();
+  cloud.tokenLifetimeMs = 60_000; // inside the renewal margin: every request renews
+  try {
+    for (let renewal = 0; renewal < 5; renewal++) await burst(keystone, 2);
+  } finally {
+    cloud.tokenLifetimeMs = 3600_000;
+  }
+  expect(new Set(glance.requests.map((r) => r.token)).size).toBeGreaterThanOrEqual(5);
+  // Private, read here because nothing else shows it: one ramp per token ever seen was a
+  // leak of a long-lived provider process (the plugin) that renews every hour.
+  const { ramps } = keystone as unknown as { ramps: Map<string, unknown> };
+  expect(ramps.size).toBe(1);
+});
+
 test("PIM_TOKEN_RAMP=off sends every request at once (for tests that hold requests back)", async () => {
   process.env.PIM_TOKEN_RAMP = "off";
   try {

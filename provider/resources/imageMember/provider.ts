@@ -1,13 +1,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ConfiguredProvider } from "../common/configuredProvider";
-import {
-  adoptExistingForThisRun,
-  mayHaveBeenCreated,
-  unsettledStatus,
-  UnsettledStatus,
-} from "../common/adoption";
+import { adoptExistingForThisRun, mayHaveBeenCreated, unsettledStatus } from "../common/adoption";
 import { createMember, getMember, deleteMember, Member } from "../../glance";
-import type { MemberStatus } from "../../glance/members/results";
 import { ServiceConnection } from "../../transport/serviceConnection";
 import { ApiError } from "../../transport/errors";
 import {
@@ -27,51 +21,16 @@ import { Connection } from "../../core/connect";
 import { nothingToImport } from "../common/importing";
 import { checkGrants, enforceGrants } from "../../core/allowedProjects";
 import { cameBackError, revoke } from "../common/revocation";
-import { secretInputsOf } from "../common/secretInputs";
+import {
+  ImageMemberInputs,
+  ImageMemberOutputs,
+  inputsOf,
+  outputsOf,
+  refOf,
+  secretMemberId,
+} from "./state";
 
-/** Whether the program gave the member id as a secret: a refusal then does not quote it. */
-function secretMemberId(inputs: ImageMemberInputs): boolean {
-  return secretInputsOf(inputs).has("memberId");
-}
-
-/** The inputs of an `ImageMember` as the engine hands them to the provider. */
-export interface ImageMemberInputs {
-  /** The image shared (a UUID). */
-  imageId: string;
-  /** The ID of the project it is shared with (32 lowercase hexadecimal characters), not its name. */
-  memberId: string;
-  /** Region whose image service is used; the configured region when absent. */
-  region?: string;
-  /** Take over a membership that already exists instead of failing with a conflict. */
-  adoptExisting?: boolean;
-  /** The clouds.yaml entry whose credentials to use instead of the stack's. */
-  cloud?: string;
-}
-
-/** What the provider returns for an `ImageMember` and Pulumi keeps in state. */
-export interface ImageMemberOutputs extends ImageMemberInputs {
-  /**
-   * `pending`, `accepted` or `rejected`, as Glance reports it; in state only, `unknown` for a
-   * membership whose creation was not confirmed (the next `pulumi up` settles it; a
-   * successful run's outputs never hold it).
-   */
-  status: MemberStatus | UnsettledStatus;
-  /** When Glance created the membership (ISO 8601). */
-  createdAt: string;
-  /** When the membership last changed (ISO 8601). */
-  updatedAt: string;
-  /**
-   * Glance's schema path for members, the same for every member: no longer recorded (it was
-   * paid in every checkpoint), but state written before keeps it through a refresh
-   * (see `outputsOf`).
-   */
-  schema?: string;
-  /**
-   * The project whose credentials made the membership. A "not found" from any other project
-   * does not take the membership out of state (see ../common/managingProject.ts).
-   */
-  managingProjectId?: string;
-}
+export type { ImageMemberInputs, ImageMemberOutputs } from "./state";
 
 /** The inputs whose change means another membership, hence a replacement. */
 const identifyingInputs = ["imageId", "memberId", "region"] as const;
@@ -296,15 +255,7 @@ export class ImageMemberProvider
       return false;
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
-        const distrusted = await notFoundVerdict({
-          connection,
-          recordedProjectId: managingProjectId,
-          headline,
-          subject: ref,
-          notFound: error,
-          hidden: { stillExisting: `the membership of project ${ref.memberId}` },
-        });
-        if (distrusted) throw distrusted;
+        await this.trustNotFound(connection, ref, headline, managingProjectId, error);
         return true; // already gone: the goal of a delete
       }
       // Glance answers a delete on a no-longer-shared image with 403, a read with 404.
@@ -365,19 +316,33 @@ export class ImageMemberProvider
       return await getMember(connection.glance, ref.imageId, ref.memberId);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
-        const distrusted = await notFoundVerdict({
-          connection,
-          recordedProjectId: managingProjectId,
-          headline,
-          subject: ref,
-          notFound: error,
-          hidden: { stillExisting: `the membership of project ${ref.memberId}` },
-        });
-        if (distrusted) throw distrusted;
+        await this.trustNotFound(connection, ref, headline, managingProjectId, error);
         return new NotFound(error, connection);
       }
       throw explainOtherFailure(error, headline, ref);
     }
+  }
+
+  /**
+   * A 404 of the membership, from a read or a delete: returns when it means the membership is
+   * gone, throws the explained error when it may not (../common/notFound.ts).
+   */
+  private async trustNotFound(
+    connection: Connection,
+    ref: MemberRef,
+    headline: string,
+    managingProjectId: string | undefined,
+    notFound: ApiError,
+  ): Promise<void> {
+    const distrusted = await notFoundVerdict({
+      connection,
+      recordedProjectId: managingProjectId,
+      headline,
+      subject: ref,
+      notFound,
+      hidden: { stillExisting: `the membership of project ${ref.memberId}` },
+    });
+    if (distrusted) throw distrusted;
   }
 }
 
@@ -413,43 +378,4 @@ function existingMemberUnreadError(error: ExistingMemberUnread, ref: MemberRef):
     ` The membership is kept in state with status "${unsettledStatus}"; run pulumi up again ` +
     `to read it (pulumi destroy removes it).`;
   return explained;
-}
-
-function refOf(inputs: ImageMemberInputs): MemberRef {
-  return { imageId: inputs.imageId, memberId: inputs.memberId };
-}
-
-/**
- * The outputs kept in state, each a byte paid at every checkpoint. `recorded`, the outputs in
- * state when refreshing, keeps `schema` where an earlier version recorded it: with the legacy
- * refresh diff (older CLIs, `PULUMI_ENABLE_LEGACY_REFRESH_DIFF`), which compares outputs, a
- * refresh that dropped it would report every such member as updated once after an upgrade
- * (and `pulumi refresh --expect-no-changes` fail).
- */
-function outputsOf(
-  member: Member,
-  { region, cloud }: { region?: string; cloud?: string },
-  managingProjectId: string | undefined,
-  recorded: Partial<ImageMemberOutputs> = {},
-): ImageMemberOutputs {
-  return {
-    imageId: member.imageId,
-    memberId: member.memberId,
-    ...(region ? { region } : {}),
-    ...(cloud ? { cloud } : {}),
-    status: member.status,
-    createdAt: member.createdAt,
-    updatedAt: member.updatedAt,
-    ...(recorded.schema !== undefined ? { schema: member.schema } : {}),
-    ...(managingProjectId ? { managingProjectId } : {}),
-  };
-}
-
-function inputsOf(outs: ImageMemberOutputs): ImageMemberInputs {
-  return {
-    imageId: outs.imageId,
-    memberId: outs.memberId,
-    ...(outs.region ? { region: outs.region } : {}),
-    ...(outs.cloud ? { cloud: outs.cloud } : {}),
-  };
 }

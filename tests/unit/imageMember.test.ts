@@ -61,9 +61,12 @@ describe("ImageMember provider against the fake cloud", () => {
       replaces: ["memberId"],
       deleteBeforeReplace: false,
     });
-    expect((await provider.diff("a/b", olds, { imageId: "z", memberId: "b" })).replaces).toEqual([
-      "imageId",
-    ]);
+    // Another image: another membership, which may exist alongside the old one.
+    expect(await provider.diff("a/b", olds, { imageId: "z", memberId: "b" })).toEqual({
+      changes: true,
+      replaces: ["imageId"],
+      deleteBeforeReplace: false,
+    });
     // Same pair in another region: the old membership must go first.
     expect(
       await provider.diff("a/b", olds, { imageId: "a", memberId: "b", region: "RegionTwo" }),

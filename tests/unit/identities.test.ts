@@ -205,6 +205,16 @@ describe("the cloud input", () => {
       provider.diff(created.id, created.outs!, { ...inputs, cloud: undefined }),
     ).rejects.toThrow(/the stack's credentials would act for project/);
     expect(fake.cloud.members.get(image.id)![0].status).toBe("accepted");
+    // Another image, shared with consumer2: another acceptance, with credentials of its own.
+    const theirs = fake.cloud.addImage("owner");
+    share(theirs.id, "consumer2");
+    expect(
+      await provider.diff(created.id, created.outs!, {
+        ...inputs,
+        imageId: theirs.id,
+        cloud: "c2",
+      }),
+    ).toEqual({ changes: true, replaces: ["imageId"], deleteBeforeReplace: false });
   });
 
   test("the owner's resources: a cloud switch to a member project is refused, a rename is not", async () => {

@@ -154,7 +154,7 @@ export class FakeCloud {
       const method = req.method ?? "GET";
       const service = path.startsWith("/v3") ? "keystone" : "glance";
       const token = (req.headers["x-auth-token"] as string | undefined) ?? this.akskToken(req);
-      const fault = this.takeFault(method, path);
+      const fault = this.takeFault(method, path, raw);
       if (fault?.resetBeforeServing) {
         this.log.push({ method, path, status: 0, service, token });
         req.socket.destroy();
@@ -219,8 +219,8 @@ export class FakeCloud {
     return token;
   }
 
-  private takeFault(method: string, path: string): Fault | undefined {
-    const fault = this.faults.find((f) => f.times > 0 && f.match(method, path));
+  private takeFault(method: string, path: string, body: string): Fault | undefined {
+    const fault = this.faults.find((f) => f.times > 0 && f.match(method, path, body));
     if (fault) fault.times -= 1;
     return fault;
   }

@@ -37,7 +37,8 @@ export interface LoggedRequest {
 
 /** A fault to apply to the next matching request. */
 export interface Fault {
-  match: (method: string, path: string) => boolean;
+  /** Whether the fault answers this request (`body`: the request's, as sent). */
+  match: (method: string, path: string, body: string) => boolean;
   /** Answer with this status instead of serving the request (after serving it if `served`). */
   status?: number;
   /** With `status`: serve the request first, as a gateway that passed it on and then failed. */

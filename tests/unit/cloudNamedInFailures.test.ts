@@ -7,7 +7,11 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ImageMemberProvider, ImageMembersProvider } from "../../provider";
+import {
+  ImageMemberAcceptanceProvider,
+  ImageMemberProvider,
+  ImageMembersProvider,
+} from "../../provider";
 import {
   onFakeCloud,
   passwordConfig,
@@ -65,6 +69,32 @@ describe("a cloud that state names but clouds.yaml no longer defines", () => {
       expect(message).toMatch(/^Cannot .*: cloud "before" \(the cloud input\) is not defined in /);
       expect(message.endsWith(renamedAdvice("before"))).toBe(true);
       expect(message).not.toContain("Credentials used");
+    }
+    expect(fake.cloud.glanceRequests()).toEqual([]);
+  });
+
+  test("an ImageMemberAcceptance's refresh and destroy say the same", async () => {
+    const image = fake.cloud.addImage("owner");
+    const member = fake.cloud.project("consumer1").id;
+    const provider = new ImageMemberAcceptanceProvider();
+    await provider.configure(stackConfig({}));
+    const state = {
+      imageId: image.id,
+      memberId: member,
+      status: "accepted" as const,
+      createdAt: "2026-01-01T00:00:00Z",
+      updatedAt: "2026-01-01T00:00:00Z",
+      schema: "/v2/schemas/member",
+      cloud: "before",
+    };
+
+    for (const hook of [
+      () => provider.read(`${image.id}/${member}`, state),
+      () => provider.delete(`${image.id}/${member}`, state),
+    ]) {
+      const message = String(((await hook().catch((e: unknown) => e)) as Error).message);
+      expect(message).toMatch(/^Cannot .*: cloud "before" \(the cloud input\) is not defined in /);
+      expect(message.endsWith(renamedAdvice("before"))).toBe(true);
     }
     expect(fake.cloud.glanceRequests()).toEqual([]);
   });

@@ -10,7 +10,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { ImageMemberProvider, ImageMembersProvider } from "../../provider";
+import {
+  ImageMemberAcceptanceProvider,
+  ImageMemberProvider,
+  ImageMembersProvider,
+} from "../../provider";
 import { unknownValue } from "../../provider/core/validation";
 import { useWarningSink } from "../../provider/core/warnings";
 import { FakeCloud } from "../support/fakeCloud";
@@ -64,6 +68,20 @@ describe("no credential source at all", () => {
     expect(failure!.reason).toContain(path.join(dir, ".config", "openstack", "clouds.yaml"));
     expect(failure!.reason).toContain("Set OS_CLOUD to an entry of clouds.yaml");
     expect(warnings).toEqual([]);
+  });
+
+  test("an ImageMemberAcceptance's check names it", async () => {
+    const provider = new ImageMemberAcceptanceProvider();
+    await provider.configure(stackConfig({}));
+    const result = await provider.check({} as never, { imageId: image, status: "accepted" });
+    expect(result.failures).toEqual([
+      {
+        property: "cloud",
+        reason: expect.stringMatching(
+          /^ImageMemberAcceptance cannot reach the cloud: no credentials were found for the stack\./,
+        ),
+      },
+    ]);
   });
 
   test("a clouds.yaml nobody names: its file and clouds are said", async () => {

@@ -205,6 +205,16 @@ describe("the cloud input", () => {
       provider.diff(created.id, created.outs!, { ...inputs, cloud: undefined }),
     ).rejects.toThrow(/the stack's credentials would act for project/);
     expect(fake.cloud.members.get(image.id)![0].status).toBe("accepted");
+    // Another image, shared with consumer2: another acceptance, with credentials of its own.
+    const theirs = fake.cloud.addImage("owner");
+    share(theirs.id, "consumer2");
+    expect(
+      await provider.diff(created.id, created.outs!, {
+        ...inputs,
+        imageId: theirs.id,
+        cloud: "c2",
+      }),
+    ).toEqual({ changes: true, replaces: ["imageId"], deleteBeforeReplace: false });
   });
 
   test("the owner's resources: a cloud switch to a member project is refused, a rename is not", async () => {
@@ -236,6 +246,46 @@ describe("the cloud input", () => {
     ).rejects.toThrow(
       /Only the image's owner project can add or remove its members.*Nothing was changed\. Name a clouds\.yaml entry for project/,
     );
+  });
+
+  test("ImageMember: a cloud switch to another project is refused, a rename is not, a replacement chooses anew", async () => {
+    const image = fake.cloud.addImage("owner");
+    writeClouds({
+      owner: { project: "owner" },
+      "owner-2": { project: "owner" },
+      c1: { project: "consumer1" },
+    });
+    const provider = new ImageMemberProvider();
+    await provider.configure(stackConfig({}));
+    const owner = fake.cloud.project("owner").id;
+    const consumer1 = fake.cloud.project("consumer1").id;
+    const inputs = { imageId: image.id, memberId: consumer1, cloud: "owner" };
+    const created = await provider.create(inputs);
+    expect(created.outs).toMatchObject({ cloud: "owner", managingProjectId: owner });
+    // A refresh gives the cloud back as an input, so the program's own inputs diff cleanly.
+    expect((await provider.read(created.id, created.outs!)).inputs).toEqual(inputs);
+
+    expect(await provider.diff(created.id, created.outs!, { ...inputs, cloud: "owner-2" })).toEqual(
+      { changes: false, replaces: [], deleteBeforeReplace: false },
+    );
+    await expect(
+      provider.diff(created.id, created.outs!, { ...inputs, cloud: "c1" }),
+    ).rejects.toThrow(
+      `Cannot change the cloud of the membership of project ${consumer1} in image ${image.id}: ` +
+        `cloud "c1" (clouds.yaml) would act for project ${consumer1}, but this resource was made with ` +
+        `the credentials of project ${owner} (cloud "owner" (clouds.yaml)). Only the image's owner ` +
+        `project can remove its members, so with the other project's credentials this resource ` +
+        `could not be deleted or refreshed. Nothing was changed.`,
+    );
+    // Another image, owned by consumer1: another membership, made with credentials of its own.
+    const theirs = fake.cloud.addImage("consumer1");
+    expect(
+      await provider.diff(created.id, created.outs!, {
+        ...inputs,
+        imageId: theirs.id,
+        cloud: "c1",
+      }),
+    ).toEqual({ changes: true, replaces: ["imageId"], deleteBeforeReplace: false });
   });
 
   test("failures name the cloud: bad credentials, an image its project cannot see, another project's acceptance", async () => {

@@ -61,9 +61,12 @@ describe("ImageMember provider against the fake cloud", () => {
       replaces: ["memberId"],
       deleteBeforeReplace: false,
     });
-    expect((await provider.diff("a/b", olds, { imageId: "z", memberId: "b" })).replaces).toEqual([
-      "imageId",
-    ]);
+    // Another image: another membership, which may exist alongside the old one.
+    expect(await provider.diff("a/b", olds, { imageId: "z", memberId: "b" })).toEqual({
+      changes: true,
+      replaces: ["imageId"],
+      deleteBeforeReplace: false,
+    });
     // Same pair in another region: the old membership must go first.
     expect(
       await provider.diff("a/b", olds, { imageId: "a", memberId: "b", region: "RegionTwo" }),
@@ -290,7 +293,15 @@ describe("ImageMember provider against the fake cloud", () => {
     fake.cloud.members.set(image.id, []);
 
     expect(await provider.read(created.id, created.outs!)).toEqual({});
+    const before = fake.cloud.glanceRequests().length;
     await expect(provider.delete(created.id, created.outs!)).resolves.toBeUndefined();
+    // Gone already: the image read that trusts the 404, and no read confirming a DELETE.
+    expect(
+      fake.cloud
+        .glanceRequests()
+        .slice(before)
+        .map((r) => `${r.method} ${r.status} ${r.path}`),
+    ).toEqual([`DELETE 404 /v2/images/${image.id}/members/p1`, `GET 200 /v2/images/${image.id}`]);
   });
 
   // Glance hides the members of every image that is not "shared" (404 for one, 403 for the
@@ -310,7 +321,10 @@ describe("ImageMember provider against the fake cloud", () => {
         ),
       );
       await expect(provider.delete(created.id, created.outs!)).rejects.toThrow(
-        `is now "${visibility}"`,
+        new RegExp(
+          `^Cannot stop sharing image ${image.id} with project p1: image ${image.id} is now ` +
+            `"${visibility}".*membership of project p1 still exists and is kept in state`,
+        ),
       );
       expect(fake.cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual(["p1"]);
 
@@ -352,6 +366,9 @@ describe("ImageMember provider against the fake cloud", () => {
     await expect(
       stranger.update(created.id, created.outs!, { imageId: image.id, memberId: "p1" }),
     ).rejects.toThrow(foreign);
+    await expect(
+      stranger.update(created.id, created.outs!, { imageId: image.id, memberId: "p1" }),
+    ).rejects.toThrow(`Cannot refresh the membership ${created.id}: `);
     expect(fake.cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual(["p1"]);
 
     // The owner still sees it, keeps the record, and a real deletion is still "gone".
@@ -379,6 +396,82 @@ describe("ImageMember provider against the fake cloud", () => {
     );
   });
 
+  test("delete fails, and keeps the member, on a server error and on a refusal of a shared image", async () => {
+    const image = fake.cloud.addImage("owner");
+    const provider = await configuredProvider(fake.cloud);
+    const created = await provider.create({ imageId: image.id, memberId: "p1" });
+    const isDelete = (m: string) => m === "DELETE";
+
+    fake.cloud.faults.push({ match: isDelete, status: 500, times: 1 });
+    let before = fake.cloud.glanceRequests().length;
+    await expect(provider.delete(created.id, created.outs!)).rejects.toThrow(
+      new RegExp(
+        `^Cannot stop sharing image ${image.id} with project p1: the image service failed \\(500\\)`,
+      ),
+    );
+    // Neither a 404 nor a 403: no image read to explain it.
+    expect(
+      fake.cloud
+        .glanceRequests()
+        .slice(before)
+        .map((r) => `${r.method} ${r.status}`),
+    ).toEqual(["DELETE 500"]);
+
+    // A 403 while the image is shared hides nothing: the refusal itself is the answer.
+    fake.cloud.faults.push({ match: isDelete, status: 403, times: 1 });
+    await expect(provider.delete(created.id, created.outs!)).rejects.toThrow(
+      /^Cannot stop sharing image .* not allowed to manage the members/,
+    );
+    // And when the image cannot be read to tell why, the 403 is still explained.
+    fake.cloud.faults.push({ match: isDelete, status: 403, times: 1 });
+    fake.cloud.faults.push({
+      match: (m, p) => m === "GET" && p === `/v2/images/${image.id}`,
+      status: 403,
+      times: 1,
+    });
+    before = fake.cloud.glanceRequests().length;
+    await expect(provider.delete(created.id, created.outs!)).rejects.toThrow(
+      /^Cannot stop sharing image .* not allowed to manage the members/,
+    );
+    expect(
+      fake.cloud
+        .glanceRequests()
+        .slice(before)
+        .map((r) => `${r.method} ${r.status}`),
+    ).toEqual(["DELETE 403", "GET 403"]);
+    expect(fake.cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual(["p1"]);
+  });
+
+  test("a 404 to a DELETE is not the member gone while the image hides its members", async () => {
+    const image = fake.cloud.addImage("owner");
+    const provider = await configuredProvider(fake.cloud);
+    const created = await provider.create({ imageId: image.id, memberId: "p1" });
+    image.visibility = "private";
+    fake.cloud.faults.push({ match: (m) => m === "DELETE", status: 404, times: 1 });
+
+    await expect(provider.delete(created.id, created.outs!)).rejects.toThrow(
+      new RegExp(
+        `^Cannot stop sharing image ${image.id} with project p1: image ${image.id} is now ` +
+          `"private".*but the membership of project p1 still exists and is kept in state`,
+      ),
+    );
+    expect(fake.cloud.members.get(image.id)?.map((m) => m.member_id)).toEqual(["p1"]);
+  });
+
+  test("a region given is kept in the outputs and given back by a read as an input", async () => {
+    const image = fake.cloud.addImage("owner");
+    const provider = await configuredProvider(fake.cloud);
+    const inputs = { imageId: image.id, memberId: "p1", region: "RegionOne" };
+    const created = await provider.create(inputs);
+    expect(created.outs).toMatchObject({ region: "RegionOne" });
+    const read = await provider.read(created.id, created.outs!);
+    expect(read.props).toMatchObject({ region: "RegionOne" });
+    expect(read.inputs).toEqual(inputs);
+    expect((await provider.update(created.id, created.outs!, inputs)).outs).toMatchObject({
+      region: "RegionOne",
+    });
+  });
+
   test("read by id alone (import) finds the member and returns inputs for the diff", async () => {
     const image = fake.cloud.addImage("owner");
     fake.cloud.members.get(image.id)!.push({
@@ -403,7 +496,10 @@ describe("ImageMember provider against the fake cloud", () => {
       inputs: { imageId: image.id, memberId: "p9" },
     });
     await expect(provider.read("not-an-id", {})).rejects.toThrow(
-      /expected "<imageId>\/<memberId>"/,
+      '"not-an-id" is not an ImageMember id; expected "<imageId>/<memberId>"',
+    );
+    await expect(provider.delete("not-an-id", {} as never)).rejects.toThrow(
+      '"not-an-id" is not an ImageMember id',
     );
   });
 

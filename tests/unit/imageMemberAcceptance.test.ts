@@ -1,5 +1,5 @@
 import { ImageMemberAcceptanceProvider } from "../../provider";
-import { onFakeCloud, passwordConfig } from "../support/providerHarness";
+import { onFakeCloud, passwordConfig, stackConfig } from "../support/providerHarness";
 
 describe("ImageMemberAcceptance provider against the fake cloud", () => {
   const fake = onFakeCloud();
@@ -45,6 +45,7 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
 
     fake.cloud.members.get(image.id)![0].status = "pending"; // changed out of band
     const read = await provider.read(created.id, updated.outs!);
+    expect(read.id).toBe(created.id);
     expect(read.props?.status).toBe("pending");
     expect(read.inputs?.status).toBe("pending");
 
@@ -57,8 +58,9 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
   test("without a membership yet, the error says the owner must share first", async () => {
     const image = fake.cloud.addImage("owner");
     const provider = await providerAs("consumer1");
+    const me = fake.cloud.project("consumer1").id;
     await expect(provider.create({ imageId: image.id, status: "accepted" })).rejects.toThrow(
-      `image ${image.id} is not shared with project ${fake.cloud.project("consumer1").id} (there is no membership to accept or reject yet). The image's owner must share it first`,
+      `Cannot set the status of image ${image.id} for project ${me} to "accepted": image ${image.id} is not shared with project ${me} (there is no membership to accept or reject yet). The image's owner must share it first`,
     );
   });
 
@@ -102,6 +104,9 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
     );
     await expect(stranger.read(created.id, created.outs!)).rejects.toThrow(foreign);
     await expect(stranger.delete(created.id, created.outs!)).rejects.toThrow(foreign);
+    await expect(stranger.delete(created.id, created.outs!)).rejects.toThrow(
+      new RegExp(`^Cannot reset the status of image ${image.id} for project ${me}: `),
+    );
     expect(fake.cloud.members.get(image.id)![0].status).toBe("accepted");
   });
 
@@ -146,6 +151,17 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
     expect(await diffTo({ ...accepted, imageId: otherImage })).toEqual(change(["imageId"]));
     expect(await diffTo({ ...accepted, memberId: "n" })).toEqual(change(["memberId"]));
     expect(await diffTo({ ...accepted, statusOnDelete: "pending" })).toEqual(change());
+    expect(await diffTo({ ...accepted, vaultId: "v" })).toEqual(change());
+    // The same region and vault on both sides: no change; the vault dropped is one.
+    const inVault = { ...accepted, region: "RegionOne", vaultId: "v" };
+    const fromVault = (news: Parameters<typeof provider.diff>[2]) =>
+      provider.diff("x", { ...olds, region: "RegionOne", vaultId: "v" }, news);
+    expect(await fromVault(inVault)).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(await fromVault({ ...inVault, vaultId: undefined })).toEqual(change());
     // The same membership under a region name now given: the old resource's delete resets the
     // status (statusOnDelete), so it must run before the new one sets it.
     for (const memberId of [undefined, "m"]) {
@@ -156,6 +172,66 @@ describe("ImageMemberAcceptance provider against the fake cloud", () => {
     expect(await diffTo({ ...accepted, memberId: "n", region: "RegionOne" })).toEqual(
       change(["memberId", "region"]),
     );
+  });
+
+  test("read names image and project when it fails, and the resource when the id is malformed", async () => {
+    const { image, me, provider } = await sharedWithConsumer1();
+    const created = await provider.create({ imageId: image.id, status: "accepted" });
+    fake.cloud.faults.push({ match: (m) => m === "GET", status: 403, times: 1 });
+    await expect(provider.read(created.id, created.outs!)).rejects.toThrow(
+      new RegExp(`^Cannot read the status of image ${image.id} for project ${me}: `),
+    );
+    await expect(provider.read("not-an-id", {})).rejects.toThrow(
+      '"not-an-id" is not an ImageMemberAcceptance id; expected "<imageId>/<memberId>"',
+    );
+  });
+
+  test("credentials scoped to no project, and no memberId: refused before any Glance request", async () => {
+    const image = fake.cloud.addImage("owner");
+    share(image.id, "consumer1");
+    const consumer = fake.cloud.project("consumer1");
+    const provider = new ImageMemberAcceptanceProvider();
+    await provider.configure(
+      stackConfig({
+        "openstack:authUrl": `${fake.cloud.url}/v3`,
+        "openstack:userName": consumer.user.name,
+        "openstack:password": consumer.user.password,
+        "openstack:userDomainName": "Default",
+        // An unscoped token has no catalog to find Glance in.
+        "openstack:imageEndpoint": fake.cloud.url,
+      }),
+    );
+    await expect(provider.create({ imageId: image.id, status: "accepted" })).rejects.toThrow(
+      `Cannot set the status of image ${image.id}: the credentials are not scoped to a project; ` +
+        `set memberId, or scope them to the member project`,
+    );
+    expect(fake.cloud.glanceRequests()).toEqual([]);
+  });
+
+  test("the vault (Huawei Cloud, a full-ECS image made from a CBR backup) goes with the status; region and statusOnDelete are kept", async () => {
+    const { image, provider } = await sharedWithConsumer1();
+    // Such an image's membership takes a status only with its vault, as Huawei Cloud answers.
+    const withoutVault = (m: string, _p: string, body: string) =>
+      m === "PUT" && !body.includes('"vault_id":"vault-1"');
+    fake.cloud.faults.push({ match: withoutVault, status: 400, times: 100 });
+    const inputs = {
+      imageId: image.id,
+      status: "accepted" as const,
+      region: "RegionOne",
+      statusOnDelete: "pending" as const,
+    };
+    await expect(provider.create(inputs)).rejects.toThrow(
+      /accepting a full-ECS image made from a CBR backup needs vaultId.*HTTP 400/,
+    );
+
+    const created = await provider.create({ ...inputs, vaultId: "vault-1" });
+    expect(created.outs).toMatchObject({
+      status: "accepted",
+      region: "RegionOne",
+      vaultId: "vault-1",
+      statusOnDelete: "pending",
+    });
+    expect(fake.cloud.members.get(image.id)![0].status).toBe("accepted");
   });
 
   test("a replacement deleting first, as the engine does when told, leaves the membership accepted", async () => {

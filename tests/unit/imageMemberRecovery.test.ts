@@ -28,7 +28,9 @@ describe("ImageMember: recovery after a create that failed half-way", () => {
       .catch((e) => e)) as CreateError;
     expect(error.id).toBe(`${image.id}/p1`);
     expect(error.properties?.managingProjectId).toBe(ownerId);
-    expect(error.message).toMatch(/The membership may exist: it is kept in state/);
+    expect(error.message).toMatch(
+      /The membership may exist: it is kept in state with status "unknown", and the next pulumi up reads it \(or creates it if it is absent\)\.$/,
+    );
 
     // The next up finishes it through update, from the properties the engine stored.
     fake.cloud.faults.length = 0;
@@ -73,9 +75,11 @@ describe("ImageMember: recovery after a create that failed half-way", () => {
         `^Cannot share image ${image.id} with project p1: project p1 is already a member of image ` +
           `${image.id} \\(a retried POST met 409.*\\), but reading it failed: the image service ` +
           `failed \\(503\\) and kept failing after retries.*HTTP 503.*The membership is kept in ` +
-          `state with status "unknown"; run pulumi up again`,
+          `state with status "unknown"; run pulumi up again to read it \\(pulumi destroy removes it\\)\\.$`,
       ),
     );
+    // A 409 said the member exists: not a "may exist".
+    expect(error.message).not.toMatch(/may exist/);
 
     // The next up (update, the resource having failed to initialise) reads it: no new POST.
     fake.cloud.faults.length = 0;

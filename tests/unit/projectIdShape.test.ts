@@ -109,6 +109,9 @@ describe("check of the dynamic providers", () => {
     expect(warnings[2]).toMatch(
       /^ImageMemberAcceptance: memberId, the project accepting .*upper-case/,
     );
+    expect(warnings[2]).toContain(
+      `The image service would answer that image ${image} has no such member.`,
+    );
     for (const warning of warnings) {
       expect(warning).toContain(findProjectIdCommand);
       expect(warning).toContain("imagemembers:strictProjectIds");

@@ -83,7 +83,9 @@ describe("revocation that sticks, against the fake cloud", () => {
             `answered each of 3 DELETEs as done, but listed the membership again every time`,
         ),
       );
-      await expect(failure).rejects.toThrow(/Stop what sets the status of project p-a/);
+      await expect(failure).rejects.toThrow(
+        /stays in this ImageMember's state\. Stop what sets the status of project p-a/,
+      );
       expect(requestsSince(before)).toEqual(
         Array.from({ length: 3 }, () => ["DELETE 204 p-a", "GET 200 p-a"]).flat(),
       );

@@ -74,3 +74,39 @@ export async function nothingToImport(
     serverEvidence(notFound),
   );
 }
+
+/**
+ * The failure of an import whose member list the image service refused to show (403). Glance
+ * hides the members of an image that is not "shared" (they still exist, and come back when it
+ * is shared again), and shows them to the owner project alone. Nothing is in state yet, so
+ * unlike a refresh nothing is kept there either: the import simply has nothing to read.
+ */
+export async function membersHiddenFromImport(
+  connection: Connection,
+  subject: ImportSubject,
+  forbidden: ApiError,
+): Promise<ProviderError> {
+  const { kind, id, imageId } = subject;
+  const headline = `Cannot import ${kind} ${id}`;
+  const image = await imageForDiagnosis(connection.glance, imageId);
+  const visibility = image && image !== "not-found" ? image.visibility : undefined;
+  if (visibility && visibility !== "shared") {
+    return fail(
+      headline,
+      `image ${imageId} is "${visibility}", so the image service hides its member list, and ` +
+        `nothing was imported. Make the image shared (openstack image set --shared ${imageId}) ` +
+        `and import it again; if it should stay ${visibility}, it has no members to manage, ` +
+        `so there is nothing to import.`,
+      serverEvidence(forbidden),
+    );
+  }
+  const projectId = await connection.projectId();
+  const scope = projectId ? `project ${projectId}` : "the configured project";
+  return fail(
+    headline,
+    `the image service does not let ${scope} read the member list of image ${imageId}, so ` +
+      `nothing was imported. Only the image's owner project can read it: import again with ` +
+      `the credentials of the image's owner project; the id to import is <image id>.`,
+    serverEvidence(forbidden),
+  );
+}

@@ -228,9 +228,10 @@ describe("ImageMembers at the edges, against the fake cloud", () => {
       times: 1,
     });
     await expect(provider.read(image.id, {})).rejects.toThrow(
-      `Cannot import ImageMembers ${image.id}: the image service does not let project ` +
-        `${fake.cloud.project("owner").id} read the member list of image ${image.id}, so nothing ` +
-        `was imported. Only the image's owner project can read it: import again with the ` +
+      `Cannot import ImageMembers ${image.id}: the image service refused to show the member ` +
+        `list of image ${image.id} to project ${fake.cloud.project("owner").id}, so nothing was ` +
+        `imported. Only the image's owner project may read it, and only while the image is ` +
+        `"shared" (openstack image show ${image.id} shows its visibility): import again with the ` +
         `credentials of the image's owner project; the id to import is <image id>.`,
     );
   });

@@ -35,8 +35,7 @@ export async function nothingToImport(
   const { kind, id, imageId, memberId, side } = subject;
   const headline = `Cannot import ${kind} ${id}`;
   const image = await imageForDiagnosis(connection.glance, imageId);
-  const projectId = await connection.projectId();
-  const scope = projectId ? `project ${projectId}` : "the configured project";
+  const scope = await scopeOf(connection);
   const importAs = memberId === undefined ? "<image id>" : "<image id>/<member project id>";
   const credentials = side === "owner" ? "owner project" : "member project";
   if (image === "not-found" || image === undefined) {
@@ -83,13 +82,13 @@ export async function nothingToImport(
  */
 export async function membersHiddenFromImport(
   connection: Connection,
-  subject: ImportSubject,
+  subject: Pick<ImportSubject, "kind" | "id" | "imageId">,
   forbidden: ApiError,
 ): Promise<ProviderError> {
   const { kind, id, imageId } = subject;
   const headline = `Cannot import ${kind} ${id}`;
   const image = await imageForDiagnosis(connection.glance, imageId);
-  const visibility = image && image !== "not-found" ? image.visibility : undefined;
+  const visibility = typeof image === "object" ? image.visibility : undefined;
   if (visibility && visibility !== "shared") {
     return fail(
       headline,
@@ -100,13 +99,20 @@ export async function membersHiddenFromImport(
       serverEvidence(forbidden),
     );
   }
-  const projectId = await connection.projectId();
-  const scope = projectId ? `project ${projectId}` : "the configured project";
+  // A shared image whose list is refused, or an image that could not be read to tell why.
   return fail(
     headline,
-    `the image service does not let ${scope} read the member list of image ${imageId}, so ` +
-      `nothing was imported. Only the image's owner project can read it: import again with ` +
-      `the credentials of the image's owner project; the id to import is <image id>.`,
+    `the image service refused to show the member list of image ${imageId} to ` +
+      `${await scopeOf(connection)}, so nothing was imported. Only the image's owner project ` +
+      `may read it, and only while the image is "shared" (openstack image show ${imageId} ` +
+      `shows its visibility): import again with the credentials of the image's owner project; ` +
+      `the id to import is <image id>.`,
     serverEvidence(forbidden),
   );
+}
+
+/** The project whose credentials asked, as messages name it. */
+async function scopeOf(connection: Connection): Promise<string> {
+  const projectId = await connection.projectId();
+  return projectId ? `project ${projectId}` : "the configured project";
 }

@@ -182,7 +182,7 @@ export class ImageMembersProvider
           throw recorded === undefined
             ? await membersHiddenFromImport(
                 connection,
-                { kind: "ImageMembers", id, imageId, side: "owner" },
+                { kind: "ImageMembers", id, imageId },
                 error,
               )
             : await explainHiddenMembers(connection, imageId, recorded, headline, error);

@@ -89,6 +89,11 @@ describe("ImageMembers provider against the fake cloud", () => {
       replaces: [],
       deleteBeforeReplace: false,
     });
+    expect(await provider.diff("i", olds, { imageId: "i", memberIds: ["a", "c"] })).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     expect(await provider.diff("i", olds, { imageId: "i", memberIds: ["a"] })).toMatchObject({
       changes: true,
       replaces: [],
@@ -232,7 +237,7 @@ describe("ImageMembers provider against the fake cloud", () => {
     const strangerId = fake.cloud.project("consumer2").id;
     const foreign = (headline: string) =>
       new RegExp(
-        `${headline}: the image service reports the members of image ${image.id} as not found, ` +
+        `^${headline}: the image service reports the members of image ${image.id} as not found, ` +
           `but these credentials are for project ${strangerId}, and the membership was made with ` +
           `the credentials of project ${ownerId} \\(recorded in state\\).*nothing was changed in ` +
           `state.*HTTP 404`,

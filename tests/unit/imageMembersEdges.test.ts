@@ -2,8 +2,8 @@
  * `ImageMembers` at the edges the main suites pass by: the words of `check`'s refusals, `diff`'s
  * answer for unknown projects and for `exclusive` alone, a refused cloud switch in full, the
  * headline of a failed login, a refresh whose state names a cloud no longer defined, a server
- * error while listing (not mistaken for a hidden membership), an import of a missing image, and
- * the hooks that need no request at all.
+ * error while listing (not mistaken for a hidden membership), an import of a missing image or
+ * of one whose member list is hidden, and the hooks that need no request at all.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -199,6 +199,43 @@ describe("ImageMembers at the edges, against the fake cloud", () => {
     );
   });
 
+  test("an import of an image that hides its member list says nothing was imported; a refresh says its members are kept in state", async () => {
+    const image = fake.cloud.addImage("owner");
+    const provider = await configuredMembersProvider(fake.cloud);
+    const created = await provider.create({ imageId: image.id, projects: { ops: "p-ops" } });
+    image.visibility = "private";
+
+    // No state yet: nothing is kept anywhere, and the member list could not be read.
+    await expect(provider.read(image.id, {})).rejects.toThrow(
+      `Cannot import ImageMembers ${image.id}: image ${image.id} is "private", so the image ` +
+        `service hides its member list, and nothing was imported. Make the image shared ` +
+        `(openstack image set --shared ${image.id}) and import it again; if it should stay ` +
+        `private, it has no members to manage, so there is nothing to import. (server said: ` +
+        `HTTP 403, "Not allowed to list members for image ${image.id}: Only shared images have members."`,
+    );
+    // A refresh of the same image: its members are in state, and stay there.
+    await expect(provider.read(image.id, created.outs!)).rejects.toThrow(
+      `Cannot read the members of image ${image.id}: image ${image.id} is now "private", so the ` +
+        `image service hides its members, but the memberships of project p-ops still exist and ` +
+        `are kept in state.`,
+    );
+
+    // A shared image whose list is refused all the same: the owner's credentials are needed.
+    image.visibility = "shared";
+    fake.cloud.faults.push({
+      match: (m, p) => m === "GET" && p.endsWith("/members"),
+      status: 403,
+      times: 1,
+    });
+    await expect(provider.read(image.id, {})).rejects.toThrow(
+      `Cannot import ImageMembers ${image.id}: the image service refused to show the member ` +
+        `list of image ${image.id} to project ${fake.cloud.project("owner").id}, so nothing was ` +
+        `imported. Only the image's owner project may read it, and only while the image is ` +
+        `"shared" (openstack image show ${image.id} shows its visibility): import again with the ` +
+        `credentials of the image's owner project; the id to import is <image id>.`,
+    );
+  });
+
   test("an update that only relabels a project, and a delete with no member, need no cloud at all", async () => {
     const image = fake.cloud.addImage("owner");
     const created = await (
@@ -259,7 +296,7 @@ describe("ImageMembers at the edges, against the fake cloud", () => {
       ),
       expect.stringMatching(
         new RegExp(
-          `^Cannot stop sharing image ${image.id} with project p-b: the image service answered each of \\d+ DELETEs as done, but listed the membership again`,
+          `^Cannot stop sharing image ${image.id} with project p-b: the image service answered each of \\d+ DELETEs as done, but listed the membership again.* It keeps access to image ${image.id} and stays in this ImageMembers's state\\.`,
         ),
       ),
     ]);

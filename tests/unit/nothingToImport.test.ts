@@ -1,10 +1,14 @@
 /**
  * `pulumi import` of something that does not exist fails, saying what is missing (the image, or
  * only the membership), to which project, and how to list what exists, word for word. (Through
- * each provider's `read`: tests/unit/imageMember.test.ts and its siblings.)
+ * each provider's `read`: tests/unit/imageMember.test.ts and its siblings.) And an import of
+ * an image whose member list the image service hides: nothing imported, and why.
  */
 import type { Connection } from "../../provider/core/connect";
-import { nothingToImport } from "../../provider/resources/common/importing";
+import {
+  membersHiddenFromImport,
+  nothingToImport,
+} from "../../provider/resources/common/importing";
 import { ApiError } from "../../provider/transport/errors";
 import type { ServiceConnection } from "../../provider/transport/serviceConnection";
 
@@ -117,5 +121,41 @@ describe("nothingToImport", () => {
       ),
     );
     expect(message).not.toContain("does not exist");
+  });
+});
+
+describe("membersHiddenFromImport", () => {
+  const list = { method: "GET", target: `glance.example/v2/images/${imageId}/members` };
+  const forbidden = new ApiError(list, 403, "", "req-3", undefined, false, 1);
+  const hidden = async (image: number | object, projectId: string | undefined) =>
+    (
+      await membersHiddenFromImport(
+        connection(image, projectId),
+        { kind: "ImageMembers", id: "the-id", imageId },
+        forbidden,
+      )
+    ).message;
+
+  test("an image that is not shared: its member list is hidden, nothing was imported, how to share it", async () => {
+    expect(await hidden({ id: imageId, visibility: "private", owner }, owner)).toBe(
+      `Cannot import ImageMembers the-id: image ${imageId} is "private", so the image service ` +
+        `hides its member list, and nothing was imported. Make the image shared (openstack ` +
+        `image set --shared ${imageId}) and import it again; if it should stay private, it has ` +
+        `no members to manage, so there is nothing to import. (server said: HTTP 403, request id req-3)`,
+    );
+  });
+
+  test("a shared image, or one that could not be read: only its owner project may read the list", async () => {
+    const refused = (scope: string) =>
+      `Cannot import ImageMembers the-id: the image service refused to show the member list of ` +
+      `image ${imageId} to ${scope}, so nothing was imported. Only the image's owner project may ` +
+      `read it, and only while the image is "shared" (openstack image show ${imageId} shows its ` +
+      `visibility): import again with the credentials of the image's owner project; the id to ` +
+      `import is <image id>. (server said: HTTP 403, request id req-3)`;
+    expect(await hidden({ id: imageId, visibility: "shared", owner }, member)).toBe(
+      refused(`project ${member}`),
+    );
+    expect(await hidden(500, undefined)).toBe(refused("the configured project"));
+    expect(await hidden(404, owner)).toBe(refused(`project ${owner}`));
   });
 });

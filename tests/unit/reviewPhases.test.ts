@@ -121,6 +121,13 @@ describe("review: URNs and values", () => {
     expect(report).toContain("1 create (steps that change no image access)");
   });
 
+  test("an empty project id in an ImageMembers list is printed as unset, with its label", () => {
+    const { report } = reviewText(
+      preview([created("ImageMembers", "many", { imageId: imageA, projects: { ops: "" } })]),
+    );
+    expect(report).toContain("**Gain access** (1)\n\n- unset (`ops`) — ImageMembers `many`");
+  });
+
   test("an empty image id is printed as unset", () => {
     const { report } = reviewText(
       preview([

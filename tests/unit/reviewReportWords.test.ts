@@ -2,7 +2,9 @@
  * The review's Markdown report word for word (provider/review/render.ts): what a reviewer
  * reads in the pull request. One review holding every kind of change, and the report's
  * smaller cases (nothing changes, no resource of this package in the preview, one of each,
- * the detail cut), each compared whole, so that no heading, count or sentence changes unseen.
+ * the detail cut), each compared whole, so that no heading, count or sentence changes unseen;
+ * then the rules behind the words: which images come first, what tells two images apart, when a
+ * grant is "again", and where the lists of offenders and of misshapen ids stop.
  */
 import type { AccessChange, Review } from "../../provider/review/changes";
 import { renderReport } from "../../provider/review/render";
@@ -348,5 +350,162 @@ _Detail cut to stay under ${twoLines.toLocaleString("en-US")} characters: 3 chan
     expect(twoImages).toContain("6 changes are not listed (3 images not reached).");
     expect(whole).not.toContain("Detail cut");
     expect(whole.length).toBeLessThan(60_000);
+  });
+});
+
+describe("the report's rules", () => {
+  /** The report's headings of images, in order. */
+  const imageHeadings = (report: string) =>
+    report.split("\n").filter((line) => line.startsWith("### Image"));
+
+  test("one swap from a pending member and one acceptance change: in the singular, and no attention for a member that had not accepted", () => {
+    const report = renderReport(
+      review([
+        {
+          type: "swap",
+          image: imageA,
+          from: { id: known(p(1)) },
+          fromStatus: known("pending"),
+          to: { id: known(p(2)) },
+          source: member("s"),
+        },
+        {
+          type: "acceptance",
+          image: imageA,
+          project: { id: known(p(3)) },
+          from: known("pending"),
+          to: known("accepted"),
+          op: "update",
+          source: acceptance("c"),
+        },
+      ]),
+    );
+    expect(report.slice(0, report.indexOf("\n### Image"))).toBe(`## Image access review
+
+**0 projects gain access · 0 lose access · 1 swap · 1 acceptance change · 0 changes outside Pulumi** on 1 image.
+
+Everything else: no other changes; 0 unchanged.
+`);
+  });
+
+  test("images where someone loses access come first, by a loss or a swap; a secret image and one known after apply are two images", () => {
+    const gain = (image: Shown, n: number): AccessChange => ({
+      type: "gain",
+      image,
+      project: { id: known(p(n)) },
+      source: member(`g${n}`),
+    });
+    const report = renderReport(
+      review([
+        gain(imageA, 1),
+        gain(known("b-image"), 2),
+        {
+          type: "loss",
+          image: known("b-image"),
+          project: { id: known(p(3)) },
+          status: known("pending"),
+          source: member("l"),
+        },
+        {
+          type: "swap",
+          image: known("c-image"),
+          from: { id: known(p(4)) },
+          fromStatus: known("pending"),
+          to: { id: known(p(5)) },
+          source: member("s"),
+        },
+        gain({ kind: "secret" }, 6),
+        gain({ kind: "unknown" }, 7),
+      ]),
+    );
+    expect(report).toContain("** on 5 images.");
+    expect(imageHeadings(report)).toEqual([
+      "### Image `b-image`",
+      "### Image `c-image`",
+      "### Image `a-image`",
+      "### Image `[secret]`",
+      "### Image known after apply",
+    ]);
+  });
+
+  test("a grant is said to come again only after a deletion outside Pulumi, not after a status change or a grant the refresh found", () => {
+    const drift = (n: number, what: "deleted" | "status" | "granted"): AccessChange => ({
+      type: "drift",
+      image: imageA,
+      project: { id: known(p(n)) },
+      what,
+      before: known("pending"),
+      after: what === "deleted" ? { kind: "absent" } : known("accepted"),
+      source: members("m"),
+    });
+    const gain = (n: number): AccessChange => ({
+      type: "gain",
+      image: imageA,
+      project: { id: known(p(n)) },
+      source: member(`g${n}`),
+    });
+    const report = renderReport(
+      review([
+        drift(1, "deleted"),
+        drift(2, "status"),
+        drift(3, "granted"),
+        gain(1),
+        gain(2),
+        gain(3),
+      ]),
+    );
+    expect(report).toContain(`**Gain access** (3)
+
+- \`${p(1)}\` — ImageMember \`g1\` (again: it was deleted outside Pulumi)
+- \`${p(2)}\` — ImageMember \`g2\`
+- \`${p(3)}\` — ImageMember \`g3\`
+`);
+  });
+
+  test("the allow-list gate names 20 offenders in the report; past them it says how many more", () => {
+    const offenders = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        project: { id: known(p(i % 10)) },
+        image: imageA,
+        source: member(`o${i}`),
+      }));
+    const named = (count: number) => {
+      const report = renderReport(review([]), { offenders: offenders(count) });
+      return report
+        .slice(report.indexOf("**Allowed projects"))
+        .split("\n")
+        .filter((line) => line.startsWith("- "));
+    };
+    expect(named(20)).toHaveLength(20);
+    expect(named(20)[19]).toBe(`- \`${p(9)}\` on image \`a-image\` (ImageMember \`o19\`)`);
+    expect(named(21)).toEqual([...named(20), "- … and 1 more (all named on standard error)"]);
+  });
+
+  test("ids not shaped like project ids: 5 named in the summary; past them, how many more", () => {
+    const misshapen = (count: number): AccessChange[] =>
+      Array.from({ length: count }, (_, i) => ({
+        type: "gain",
+        image: imageA,
+        project: { id: known(`project-${i}`) },
+        source: member(`m${i}`),
+      }));
+    const section = (count: number) => {
+      const report = renderReport(review(misshapen(count)));
+      return report.slice(
+        report.indexOf("**Not a project id shape:**"),
+        report.indexOf("\n### Image"),
+      );
+    };
+    const named = (count: number) =>
+      section(count)
+        .split("\n")
+        .filter((line) => line.startsWith("- "));
+    const last =
+      "- `project-4` (ImageMember `m4`): 9 characters, not 32 lowercase hexadecimal ones: probably a project name where its id belongs";
+    expect(named(5)).toHaveLength(5);
+    expect(named(5)[4]).toBe(last);
+    expect(section(5)).toMatch(/belongs\n$/);
+    expect(named(6)).toEqual([...named(5), "- … and 1 more"]);
+    expect(named(7)).toEqual([...named(5), "- … and 2 more"]);
   });
 });

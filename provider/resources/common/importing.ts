@@ -35,8 +35,7 @@ export async function nothingToImport(
   const { kind, id, imageId, memberId, side } = subject;
   const headline = `Cannot import ${kind} ${id}`;
   const image = await imageForDiagnosis(connection.glance, imageId);
-  const projectId = await connection.projectId();
-  const scope = projectId ? `project ${projectId}` : "the configured project";
+  const scope = await scopeOf(connection);
   const importAs = memberId === undefined ? "<image id>" : "<image id>/<member project id>";
   const credentials = side === "owner" ? "owner project" : "member project";
   if (image === "not-found" || image === undefined) {
@@ -73,4 +72,47 @@ export async function nothingToImport(
       `membership, so there is nothing to import. ${list}.`,
     serverEvidence(notFound),
   );
+}
+
+/**
+ * The failure of an import whose member list the image service refused to show (403). Glance
+ * hides the members of an image that is not "shared" (they still exist, and come back when it
+ * is shared again), and shows them to the owner project alone. Nothing is in state yet, so
+ * unlike a refresh nothing is kept there either: the import simply has nothing to read.
+ */
+export async function membersHiddenFromImport(
+  connection: Connection,
+  subject: Pick<ImportSubject, "kind" | "id" | "imageId">,
+  forbidden: ApiError,
+): Promise<ProviderError> {
+  const { kind, id, imageId } = subject;
+  const headline = `Cannot import ${kind} ${id}`;
+  const image = await imageForDiagnosis(connection.glance, imageId);
+  const visibility = typeof image === "object" ? image.visibility : undefined;
+  if (visibility && visibility !== "shared") {
+    return fail(
+      headline,
+      `image ${imageId} is "${visibility}", so the image service hides its member list, and ` +
+        `nothing was imported. Make the image shared (openstack image set --shared ${imageId}) ` +
+        `and import it again; if it should stay ${visibility}, it has no members to manage, ` +
+        `so there is nothing to import.`,
+      serverEvidence(forbidden),
+    );
+  }
+  // A shared image whose list is refused, or an image that could not be read to tell why.
+  return fail(
+    headline,
+    `the image service refused to show the member list of image ${imageId} to ` +
+      `${await scopeOf(connection)}, so nothing was imported. Only the image's owner project ` +
+      `may read it, and only while the image is "shared" (openstack image show ${imageId} ` +
+      `shows its visibility): import again with the credentials of the image's owner project; ` +
+      `the id to import is <image id>.`,
+    serverEvidence(forbidden),
+  );
+}
+
+/** The project whose credentials asked, as messages name it. */
+async function scopeOf(connection: Connection): Promise<string> {
+  const projectId = await connection.projectId();
+  return projectId ? `project ${projectId}` : "the configured project";
 }

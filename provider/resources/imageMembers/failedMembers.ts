@@ -38,7 +38,10 @@ export async function explainAdditions(
   );
 }
 
-/** A 403 on listing: the image is no longer shared, which hides members without deleting them. */
+/**
+ * A 403 on listing in a refresh: the image is no longer shared, which hides members without
+ * deleting them, so those in state stay there (an import has none: ../common/importing.ts).
+ */
 export async function explainHiddenMembers(
   connection: Connection,
   imageId: string,

@@ -7,7 +7,7 @@ import { Connection } from "../../core/connect";
 import { imageForDiagnosis, ProviderError } from "../../core/explain";
 import { checkImageId, checkOptionalBoolean, checkRegion, failures } from "../../core/validation";
 import { explainOtherFailure } from "../common/memberFailures";
-import { nothingToImport } from "../common/importing";
+import { membersHiddenFromImport, nothingToImport } from "../common/importing";
 import { notFoundVerdict } from "../common/notFound";
 import { keptInState } from "../common/partialFailure";
 import { addMembers, Failure, listedAmong, memberOf, removeMembers } from "./batch";
@@ -151,7 +151,7 @@ export class ImageMembersProvider
   ): Promise<dynamic.ReadResult<ImageMembersOutputs>> {
     return this.namingTheCloud("state", props, async () => {
       const imageId = props.imageId ?? id;
-      const had = props.members ?? [];
+      const recorded = props.members; // none on an import (no state yet)
       const headline = `Cannot read the members of image ${imageId}`;
       const connection = await this.connect(props, headline);
       let listed: Member[];
@@ -168,7 +168,7 @@ export class ImageMembersProvider
             notFound: error,
           });
           if (distrusted) throw distrusted;
-          if (props.members === undefined) {
+          if (recorded === undefined) {
             // No state: an import (see ../common/importing.ts).
             throw await nothingToImport(
               connection,
@@ -179,22 +179,31 @@ export class ImageMembersProvider
           return {}; // the image is gone, and its members with it
         }
         if (error instanceof ApiError && error.status === 403) {
-          throw await explainHiddenMembers(connection, imageId, had, headline, error);
+          throw recorded === undefined
+            ? await membersHiddenFromImport(
+                connection,
+                { kind: "ImageMembers", id, imageId },
+                error,
+              )
+            : await explainHiddenMembers(connection, imageId, recorded, headline, error);
         }
-        throw explainOtherFailure(error, headline, { imageId, memberId: describeIds(had) });
+        throw explainOtherFailure(error, headline, {
+          imageId,
+          memberId: describeIds(recorded ?? []),
+        });
       }
       // Members in Glance that state does not have are not ours (another stack's, made by hand):
       // they are neither adopted nor reported as drift, unless the resource is `exclusive`: then
       // they are, and the next update removes them. An import (`pulumi import` of the plugin's
       // resource: no state at all yet) takes every member the image has.
-      const everyMember = props.members === undefined || props.exclusive === true;
-      const ours = new Set(had.map((m) => m.memberId));
+      const everyMember = recorded === undefined || props.exclusive === true;
+      const ours = new Set(recorded?.map((m) => m.memberId));
       const outs = outputsOf(
         imageId,
         props,
         listed.filter((m) => everyMember || ours.has(m.memberId)).map(memberOf),
         props.managingProjectId,
-        new Map(had.map((m) => [m.memberId, m.name ?? m.memberId])),
+        new Map(recorded?.map((m) => [m.memberId, m.name ?? m.memberId])),
       );
       return {
         id: imageId,

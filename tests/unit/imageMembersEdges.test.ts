@@ -220,6 +220,13 @@ describe("ImageMembers at the edges, against the fake cloud", () => {
         `are kept in state.`,
     );
 
+    // A refresh of one that holds no member: nothing is kept, and nothing can be seen.
+    await expect(provider.read(image.id, { ...created.outs!, members: [] })).rejects.toThrow(
+      `Cannot read the members of image ${image.id}: image ${image.id} is now "private", so the ` +
+        `image service hides its members, and this resource holds none of them in state, so it ` +
+        `cannot tell whether any was added. Make the image shared again`,
+    );
+
     // A shared image whose list is refused all the same: the owner's credentials are needed.
     image.visibility = "shared";
     fake.cloud.faults.push({

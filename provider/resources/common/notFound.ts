@@ -87,17 +87,21 @@ export function unconfirmedNotFound(
 export function hiddenByVisibility(
   headline: string,
   image: ImageSummary,
-  stillExisting: string,
+  stillExisting: string | undefined,
   answer: ApiError,
 ): ProviderError | undefined {
   if (!image.visibility || image.visibility === "shared") {
     return undefined;
   }
+  // undefined: the resource holds no membership of the image (an ImageMembers with none).
+  const kept =
+    stillExisting === undefined
+      ? "and this resource holds none of them in state, so it cannot tell whether any was added"
+      : `but ${stillExisting} still ${/^the memberships|^they/.test(stillExisting) ? "exist and are" : "exists and is"} kept in state`;
   return fail(
     headline,
-    `image ${image.id} is now "${image.visibility}", so the image service hides its members, but ` +
-      `${stillExisting} still ${/^the memberships|^they/.test(stillExisting) ? "exist and are" : "exists and is"} ` +
-      `kept in state. Make the image shared again (openstack image set --shared ${image.id}) and ` +
+    `image ${image.id} is now "${image.visibility}", so the image service hides its members, ` +
+      `${kept}. Make the image shared again (openstack image set --shared ${image.id}) and ` +
       `run pulumi again; if it should stay ${image.visibility}, remove this resource from the ` +
       `program and from state with pulumi state delete.`,
     serverEvidence(answer),

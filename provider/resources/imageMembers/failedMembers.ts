@@ -52,7 +52,12 @@ export async function explainHiddenMembers(
   const image = await imageForDiagnosis(connection.glance, imageId);
   const hidden =
     image && image !== "not-found"
-      ? hiddenByVisibility(headline, image, `the memberships of ${describeIds(had)}`, forbidden)
+      ? hiddenByVisibility(
+          headline,
+          image,
+          had.length > 0 ? `the memberships of ${describeIds(had)}` : undefined,
+          forbidden,
+        )
       : undefined;
   return (
     hidden ?? explainOtherFailure(forbidden, headline, { imageId, memberId: describeIds(had) })

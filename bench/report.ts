@@ -103,7 +103,7 @@ export function finishReport(report: Report): void {
 }
 
 /** The summary of a run's results, with the targets evaluated on them (finishReport). */
-export function summarize(report: Report): Summary {
+function summarize(report: Report): Summary {
   // The bridged provider's temporary folders mean nothing after the run.
   const { available, reason, pluginVersion, sdk } = report.bridged;
   const results = report.results.map(({ contenders: measured, ...scenario }) => {
@@ -161,7 +161,7 @@ export function writeReport(from: Report | Summary, out: string): Summary {
 }
 
 /** JSON with two-space indentation, but every object or array of plain values on one line. */
-export function compactJson(value: unknown, indent = ""): string {
+function compactJson(value: unknown, indent = ""): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value);
   const entries = Array.isArray(value)
     ? value.map((v) => [undefined, v] as const)

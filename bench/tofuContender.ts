@@ -16,7 +16,7 @@ import { timedCommand } from "./engine";
 import { Contender, OpName, OpSample, StateFigures, round } from "./measure";
 
 /** The configuration: `image_ids` × `per_image` memberships, members named as bench/program names them. */
-export const tofuConfiguration = `${openstackProvider}
+const tofuConfiguration = `${openstackProvider}
 provider "openstack" {}
 
 variable "image_ids" { type = list(string) }

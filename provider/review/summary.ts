@@ -39,7 +39,10 @@ function count(review: Review, type: AccessChange["type"]): number {
   return review.changes.filter((change) => change.type === type).length;
 }
 
-/** A value as plain text for the JSON summary: the id, or a stable token for what stands in its place (`[secret]`, `(unknown)` until apply, `(absent)`). */
+/**
+ * A value as plain text for the JSON summary: the id, or a stable token for what stands in its
+ * place (`[secret]`, `(unknown)` until apply, `(absent)`).
+ */
 function text(shown: Shown): string {
   return knownKey(shown) ?? (shown.kind === "secret" ? "[secret]" : `(${shown.kind})`);
 }

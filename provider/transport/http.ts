@@ -76,7 +76,10 @@ export interface HttpClientOptions {
   random?: () => number;
 }
 
-/** A wait on the clock; the waits between retries (and revocation's re-reads) take it unless a test gives its own. */
+/**
+ * A wait on the clock; the waits between retries (and revocation's re-reads) take it unless a
+ * test gives its own.
+ */
 export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**

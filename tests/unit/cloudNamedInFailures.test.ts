@@ -45,57 +45,66 @@ const renamedAdvice = (cloud: string) =>
   `resource next changes. Put "${cloud}" back in clouds.yaml (any credentials of the same ` +
   `project) to refresh or destroy it; nothing was changed.`;
 
+/**
+ * The messages of a refresh and a destroy of one membership whose state names the cloud
+ * "before", which clouds.yaml no longer defines; `extra` completes the resource's state.
+ */
+async function refreshAndDestroyWithCloudGone<S extends object>(
+  provider: {
+    read(id: string, state: S): Promise<unknown>;
+    delete(id: string, state: S): Promise<unknown>;
+  },
+  extra: Omit<S, "imageId" | "memberId" | "createdAt" | "updatedAt" | "cloud">,
+): Promise<string[]> {
+  const image = fake.cloud.addImage("owner");
+  const member = fake.cloud.project("consumer1").id;
+  const state = {
+    imageId: image.id,
+    memberId: member,
+    createdAt: "2026-01-01T00:00:00Z",
+    updatedAt: "2026-01-01T00:00:00Z",
+    cloud: "before",
+    ...extra,
+  } as unknown as S;
+  const messages: string[] = [];
+  // One after the other: a failure is awaited as soon as it is started.
+  for (const hook of [
+    () => provider.read(`${image.id}/${member}`, state),
+    () => provider.delete(`${image.id}/${member}`, state),
+  ]) {
+    messages.push(String(((await hook().catch((e: unknown) => e)) as Error).message));
+  }
+  return messages;
+}
+
 describe("a cloud that state names but clouds.yaml no longer defines", () => {
   test("refresh and destroy say why state still has the old name, and how to get out", async () => {
-    const image = fake.cloud.addImage("owner");
-    const member = fake.cloud.project("consumer1").id;
     const provider = new ImageMemberProvider();
     await provider.configure(stackConfig({}));
-    const state = {
-      imageId: image.id,
-      memberId: member,
-      status: "pending" as const,
-      createdAt: "2026-01-01T00:00:00Z",
-      updatedAt: "2026-01-01T00:00:00Z",
-      cloud: "before",
-    };
 
-    // One after the other: a failure is awaited as soon as it is started.
-    for (const hook of [
-      () => provider.read(`${image.id}/${member}`, state),
-      () => provider.delete(`${image.id}/${member}`, state),
-    ]) {
-      const message = String(((await hook().catch((e: unknown) => e)) as Error).message);
+    const messages = await refreshAndDestroyWithCloudGone(provider, { status: "pending" });
+    for (const message of messages) {
       expect(message).toMatch(/^Cannot .*: cloud "before" \(the cloud input\) is not defined in /);
       expect(message.endsWith(renamedAdvice("before"))).toBe(true);
       expect(message).not.toContain("Credentials used");
     }
+    expect(messages).toHaveLength(2);
     expect(fake.cloud.glanceRequests()).toEqual([]);
   });
 
   test("an ImageMemberAcceptance's refresh and destroy say the same", async () => {
-    const image = fake.cloud.addImage("owner");
-    const member = fake.cloud.project("consumer1").id;
     const provider = new ImageMemberAcceptanceProvider();
     await provider.configure(stackConfig({}));
-    const state = {
-      imageId: image.id,
-      memberId: member,
-      status: "accepted" as const,
-      createdAt: "2026-01-01T00:00:00Z",
-      updatedAt: "2026-01-01T00:00:00Z",
-      schema: "/v2/schemas/member",
-      cloud: "before",
-    };
 
-    for (const hook of [
-      () => provider.read(`${image.id}/${member}`, state),
-      () => provider.delete(`${image.id}/${member}`, state),
-    ]) {
-      const message = String(((await hook().catch((e: unknown) => e)) as Error).message);
+    const messages = await refreshAndDestroyWithCloudGone(provider, {
+      status: "accepted",
+      schema: "/v2/schemas/member",
+    });
+    for (const message of messages) {
       expect(message).toMatch(/^Cannot .*: cloud "before" \(the cloud input\) is not defined in /);
       expect(message.endsWith(renamedAdvice("before"))).toBe(true);
     }
+    expect(messages).toHaveLength(2);
     expect(fake.cloud.glanceRequests()).toEqual([]);
   });
 
